@@ -1,0 +1,28 @@
+import type { RegistrationActivities } from '@copyreg/proto';
+import type { Knex } from 'knex';
+import type { Client as ObjectStore } from 'minio';
+import { createCertificateActivities } from './certificate';
+import { createFilingActivities } from './filing';
+import { createNoticeActivities } from './notice';
+import { createOpsActivities } from './ops';
+import { createPaymentActivities } from './payment';
+import { createSignatureActivities } from './signature';
+
+/** What the worker injects; a factory builds anything else it needs from `config()`. */
+export interface ActivityDeps {
+  db: Knex;
+  store: ObjectStore;
+  bucket: string;
+}
+
+/** Every activity the worker runs, grouped by the service that owns the data it touches. */
+export function createActivities(deps: ActivityDeps): RegistrationActivities & ReturnType<typeof createOpsActivities> {
+  return {
+    ...createOpsActivities(deps),
+    ...createFilingActivities(deps),
+    ...createCertificateActivities(deps),
+    ...createSignatureActivities(deps),
+    ...createPaymentActivities(deps),
+    ...createNoticeActivities(deps),
+  };
+}

@@ -1,0 +1,72 @@
+import { createRequire } from 'node:module';
+import { config, createDb, createObjectStore, logger, temporalConnectionOptions } from '@copyreg/kit';
+import { TaskQueue } from '@copyreg/proto';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { createActivities } from './index';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow code, bundled once per process and shared by every worker in it. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: createRequire(import.meta.url).resolve('@copyreg/workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+  return bundle;
+}
+
+export interface WorkerOptions {
+  connection?: NativeConnection;
+  taskQueue?: string;
+  /** Overrides for tests: a database or bucket of their own. */
+  activities?: ReturnType<typeof createActivities>;
+  maxCachedWorkflows?: number;
+}
+
+/** A worker for the registration task queue: the workflows and the light activities. */
+export async function createRegistrationWorker(opts: WorkerOptions = {}): Promise<Worker> {
+  installRuntime();
+  const c = config();
+  const connection = opts.connection ?? (await NativeConnection.connect(temporalConnectionOptions()));
+  const activities =
+    opts.activities ?? createActivities({ db: createDb(), store: createObjectStore(), bucket: c.S3_BUCKET });
+  return Worker.create({
+    connection,
+    namespace: c.TEMPORAL_NAMESPACE,
+    taskQueue: opts.taskQueue ?? TaskQueue.registration,
+    workflowBundle: await workflowBundle(),
+    activities,
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? 1000,
+  });
+}
+
+let runtimeInstalled = false;
+/** The SDK's own log at WARN; must happen before the first worker or connection of the process. */
+export function installRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(config().NODE_ENV === 'test' ? 'WARN' : 'INFO') });
+  } catch {
+    // Already installed by the embedding process (e.g. a test that made its own connection first).
+  }
+}
+
+async function main() {
+  const worker = await createRegistrationWorker();
+  logger.info({ taskQueue: TaskQueue.registration }, 'worker started');
+  await worker.run();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err) => {
+    logger.error({ err }, 'worker failed');
+    process.exit(1);
+  });
+}

@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { type Config, ConfigError, loadConfig } from '@copyreg/kit';
+import { testEnvironment } from '@copyreg/kit/vitest';
+import { migrateAll, wipeDatabase } from './migrate';
+import { repoRoot } from './paths';
+import { platformProcesses, startPlatform } from './platform';
+import { down, reset, stackParts, up } from './stack';
+
+/**
+ * The project's entry points: `npm start`, `npm test`, `npm run bench` and the stack commands.
+ * infra/bin/bootstrap.sh has already installed what was missing.
+ */
+const log = (s: string) => console.log(s);
+const head = (s: string) => console.log(`\n\x1b[1m${s}\x1b[0m`);
+
+/** The test run's own database and bucket, so tests never touch a developer's data. */
+export function testEnv(c: Config): NodeJS.ProcessEnv {
+  const db = new URL(c.DATABASE_URL);
+  db.pathname = `${db.pathname}_test`;
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: db.toString(),
+    S3_BUCKET: `${c.S3_BUCKET}-test`,
+    TURBO_TELEMETRY_DISABLED: '1',
+  };
+}
+
+function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+function printAddresses(c: Config) {
+  head('作品自愿登记平台 is running:');
+  for (const p of platformProcesses) if (p.address) log(`  ${p.address(c)}`);
+  for (const part of stackParts) log(`  ${part.name}: ${part.address(c)}`);
+  log('\nCtrl-C stops everything this command started.');
+}
+
+async function start(c: Config) {
+  head('Starting the stack');
+  const started = await up(c, log);
+  head('Migrating the database');
+  await migrateAll(c.DATABASE_URL);
+  head('Starting the platform');
+  const platform = await startPlatform(c, {}, true);
+  printAddresses(c);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    head('Stopping');
+    await platform.stop();
+    await down(started, log);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  for (const child of platform.children)
+    child.on('exit', () => !stopping && log('a platform process exited: see .data/logs'));
+}
+
+async function test() {
+  // The test run's own database and bucket, so tests never touch a developer's data.
+  const env = { ...testEnvironment(), TURBO_TELEMETRY_DISABLED: '1', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' };
+  const c = loadConfig({ ...process.env, ...env });
+  head('Starting the stack');
+  const started = await up(c, log);
+  let code = 1;
+  try {
+    head('Preparing the test database');
+    await wipeDatabase(env.DATABASE_URL as string);
+    await migrateAll(env.DATABASE_URL as string);
+    head('Lint');
+    code = await exec('npx', ['biome', 'check', '.'], env);
+    if (code === 0) {
+      head('Typecheck and tests');
+      code = await exec('npx', ['turbo', 'run', 'typecheck', 'test', '--concurrency=1', '--output-logs=full'], env);
+    }
+  } finally {
+    if (started.length) head('Stopping what this run started');
+    await down(started, log);
+  }
+  process.exit(code);
+}
+
+async function main() {
+  const command = process.argv[2];
+  let c: Config;
+  try {
+    c = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  switch (command) {
+    case 'up':
+      await up(c, log);
+      await migrateAll(c.DATABASE_URL);
+      for (const part of stackParts) log(`  ${part.name}: ${part.address(c)}`);
+      return;
+    case 'down':
+      return down(undefined, log);
+    case 'status':
+      for (const part of stackParts)
+        log(`  ${part.name}: ${(await part.healthy(c).catch(() => false)) ? 'up' : 'down'}`);
+      return;
+    case 'reset':
+      return reset(c, log);
+    case 'start':
+      return start(c);
+    case 'test':
+      return test();
+    case 'bench':
+      return exec('tsx', ['infra/src/bench/main.ts', ...process.argv.slice(3)]).then((code) => process.exit(code));
+    default:
+      console.error('usage: cli.ts up|down|status|reset|start|test|bench');
+      process.exit(2);
+  }
+}
+
+await main();

@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '@copyreg/kit';
+import { logDir, repoRoot } from './paths';
+import { httpOk, waitFor } from './proc';
+
+/** A process of the platform itself (a service, the worker, a development peer). */
+export interface PlatformProcess {
+  name: string;
+  /** Script run with tsx, relative to the repository root. */
+  script: string;
+  /** The URL that answers once it is ready, and what to print for it. */
+  health?: (c: Config) => string;
+  address?: (c: Config) => string;
+}
+
+const service = (name: string, portKey: keyof Config, what: string): PlatformProcess => ({
+  name,
+  script: `services/${name}/src/main.ts`,
+  health: (c) => `http://127.0.0.1:${c[portKey]}/healthz`,
+  address: (c) => `${what}: http://127.0.0.1:${c[portKey]}/api/${name}  (OpenAPI docs: /api/${name}/docs)`,
+});
+
+const devPeer = (name: string, script: string, portKey: keyof Config, what: string): PlatformProcess => ({
+  name,
+  script,
+  health: (c) => `http://127.0.0.1:${c[portKey]}/healthz`,
+  address: (c) => `${what}: http://127.0.0.1:${c[portKey]}`,
+});
+
+export const platformProcesses: PlatformProcess[] = [
+  // Development stand-ins for outside systems; production points at the real ones by configuration.
+  devPeer(
+    'dev-oidc',
+    'services/identity/src/dev-oidc.ts',
+    'DEV_OIDC_PORT',
+    'development identity provider (浙江政务服务网 stand-in)',
+  ),
+  devPeer(
+    'dev-gateway',
+    'services/payment/src/dev-gateway.ts',
+    'DEV_GATEWAY_PORT',
+    'development payment gateway (Alipay stand-in)',
+  ),
+  devPeer('mail-catcher', 'services/payment/src/mail-catcher.ts', 'MAIL_WEB_PORT', 'mail catcher inbox'),
+  service('identity', 'IDENTITY_PORT', 'identity API'),
+  service('filing', 'FILING_PORT', 'filing API'),
+  service('signature', 'SIGNATURE_PORT', 'signature API'),
+  service('payment', 'PAYMENT_PORT', 'payment API'),
+  service('certificate', 'CERTIFICATE_PORT', 'certificate API'),
+  { name: 'worker', script: 'activities/src/worker.ts' },
+  {
+    name: 'portal',
+    script: 'services/portal/src/main.ts',
+    health: (c) => `http://127.0.0.1:${c.PORTAL_PORT}/healthz`,
+    address: (c) => `portal (门户): ${c.PUBLIC_URL}`,
+  },
+];
+
+export interface RunningPlatform {
+  children: ChildProcess[];
+  stop(): Promise<void>;
+}
+
+/** Starts every platform process as a child of this one, logging to .data/logs, and waits until each answers. */
+export async function startPlatform(c: Config, env: NodeJS.ProcessEnv = {}, echo = false): Promise<RunningPlatform> {
+  const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
+  const children = platformProcesses.map((p) => {
+    const child = spawn(tsx, [p.script], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = createWriteStream(path.join(logDir, `${p.name}.log`), { flags: 'a' });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.pipe(log);
+      if (echo) stream?.on('data', (d: Buffer) => process.stdout.write(prefix(p.name, d)));
+    }
+    return child;
+  });
+  const running: RunningPlatform = {
+    children,
+    async stop() {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+              setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+            }),
+        ),
+      );
+    },
+  };
+  try {
+    await Promise.all(
+      platformProcesses.map(async (p, i) => {
+        const child = children[i] as ChildProcess;
+        if (!p.health) return;
+        const url = p.health(c);
+        await waitFor(
+          p.name,
+          async () => {
+            if (child.exitCode !== null) throw new Error(`${p.name} exited with ${child.exitCode}`);
+            return httpOk(url);
+          },
+          60_000,
+          p.name,
+        );
+      }),
+    );
+  } catch (err) {
+    await running.stop();
+    throw err;
+  }
+  return running;
+}
+
+function prefix(name: string, data: Buffer): string {
+  return data
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => `\x1b[2m[${name}]\x1b[0m ${line}\n`)
+    .join('');
+}

@@ -1,0 +1,2 @@
+// Contracts of the signature service: HTTP bodies and the rows' public shapes.
+export {};

@@ -1,0 +1,1 @@
+export { createFilingApp } from './app';

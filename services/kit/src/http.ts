@@ -1,0 +1,213 @@
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { ErrorBody, type Role, type SessionUser } from '@copyreg/proto';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { optionalUser, requireUser } from './auth';
+import { ApiError, validationError } from './errors';
+import { logger } from './log';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Who may call a route: anyone, any logged-in user, or holders of one of the roles. */
+export type Access = 'public' | 'user' | readonly Role[];
+
+export interface RouteSpec<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends z.ZodType | undefined,
+  R extends z.ZodType,
+> {
+  method: Method;
+  /** Express path, e.g. `/filings/:filingId`. */
+  path: string;
+  summary: string;
+  tags?: string[];
+  access: Access;
+  body?: B;
+  query?: Q;
+  params?: P;
+  response: R;
+  /** HTTP status of a success (default 200). */
+  status?: number;
+  handler: (ctx: {
+    body: B extends z.ZodType ? z.infer<B> : undefined;
+    query: Q extends z.ZodType ? z.infer<Q> : undefined;
+    params: P extends z.ZodType ? z.infer<P> : undefined;
+    user: SessionUser | undefined;
+    req: Request;
+    res: Response;
+  }) => Promise<z.input<R>>;
+}
+
+interface RegisteredRoute {
+  method: Method;
+  path: string;
+  summary: string;
+  tags: string[];
+  access: Access;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  response: z.ZodType;
+  status: number;
+}
+
+/**
+ * A service's HTTP API: every input and output goes through a proto schema, and the same
+ * schemas produce the OpenAPI 3.1 document served at /openapi.json (browsable at /docs).
+ */
+export class Api {
+  readonly router = express.Router();
+  private readonly routes: RegisteredRoute[] = [];
+
+  constructor(
+    readonly title: string,
+    readonly basePath: string,
+  ) {}
+
+  route<
+    B extends z.ZodType | undefined = undefined,
+    Q extends z.ZodType | undefined = undefined,
+    P extends z.ZodType | undefined = undefined,
+    R extends z.ZodType = z.ZodType,
+  >(spec: RouteSpec<B, Q, P, R>): void {
+    const status = spec.status ?? 200;
+    this.routes.push({ ...spec, tags: spec.tags ?? [], status } as RegisteredRoute);
+    this.router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const user =
+          spec.access === 'public'
+            ? await optionalUser(req)
+            : await requireUser(req, spec.access === 'user' ? undefined : spec.access);
+        const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown, where: string) => {
+          if (!schema) return undefined;
+          const result = schema.safeParse(value);
+          if (!result.success) throw validationError(result.error, where === 'body' ? undefined : where);
+          return result.data;
+        };
+        const ctx = {
+          body: parse(spec.body, req.body ?? {}, 'body'),
+          query: parse(spec.query, req.query, 'query'),
+          params: parse(spec.params, req.params, 'params'),
+          user,
+          req,
+          res,
+        } as Parameters<typeof spec.handler>[0];
+        const result = await spec.handler(ctx);
+        if (res.headersSent) return;
+        const out = spec.response.safeParse(result);
+        if (!out.success) {
+          logger.error({ issues: out.error.issues, path: spec.path }, 'response does not match its schema');
+          throw new ApiError('INTERNAL', '服务器内部错误');
+        }
+        res.status(status).json(out.data);
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+
+  openapi(): object {
+    const paths: Record<string, Record<string, unknown>> = {};
+    const schema = (s: z.ZodType, io: 'input' | 'output') =>
+      z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+    for (const r of this.routes) {
+      const p = `${this.basePath}${r.path}`.replace(/:(\w+)/g, '{$1}');
+      const parameters: object[] = [];
+      for (const [where, s] of [
+        ['path', r.params],
+        ['query', r.query],
+      ] as const) {
+        if (!s) continue;
+        const js = schema(s, 'input') as { properties?: Record<string, object>; required?: string[] };
+        for (const [name, prop] of Object.entries(js.properties ?? {})) {
+          parameters.push({ name, in: where, required: where === 'path' || js.required?.includes(name), schema: prop });
+        }
+      }
+      paths[p] ??= {};
+      paths[p][r.method] = {
+        summary: r.summary,
+        tags: r.tags,
+        ...(r.access === 'public' ? { security: [] } : {}),
+        ...(typeof r.access === 'object' ? { 'x-roles': r.access } : {}),
+        parameters,
+        ...(r.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: schema(r.body, 'input') } } } }
+          : {}),
+        responses: {
+          [r.status]: { description: 'OK', content: { 'application/json': { schema: schema(r.response, 'output') } } },
+          '4XX': { description: 'Refused', content: { 'application/json': { schema: schema(ErrorBody, 'output') } } },
+        },
+      };
+    }
+    return {
+      openapi: '3.1.0',
+      info: { title: this.title, version: '0.1.0' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'copyreg_session' } } },
+      security: [{ session: [] }],
+      paths,
+    };
+  }
+}
+
+const swaggerDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
+/** Builds the Express app of a service: JSON, cookies, its API, /openapi.json, /docs, errors. */
+export function createApp(api: Api, extra?: (app: Express) => void): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: '1mb' }));
+  app.use(cookieParser());
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, service: api.title });
+  });
+  app.get(`${api.basePath}/openapi.json`, (_req, res) => {
+    res.json(api.openapi());
+  });
+  app.use(`${api.basePath}/docs/assets`, express.static(swaggerDir));
+  app.get(`${api.basePath}/docs`, (_req, res) => {
+    res.type('html').send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${api.title}</title>
+<link rel="stylesheet" href="${api.basePath}/docs/assets/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="${api.basePath}/docs/assets/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({ url: '${api.basePath}/openapi.json', dom_id: '#ui' });</script></body></html>`);
+  });
+  extra?.(app);
+  app.use(api.basePath, api.router);
+  app.use((_req: Request, _res: Response, next: NextFunction) => {
+    next(new ApiError('NOT_FOUND', '请求的地址不存在'));
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof ApiError) {
+      res.status(err.status).json(err.toBody());
+      return;
+    }
+    const e = err as { type?: string; status?: number };
+    if (e?.type === 'entity.parse.failed') {
+      res.status(400).json(new ApiError('VALIDATION_FAILED', '请求内容不是有效的 JSON', '(body)').toBody());
+      return;
+    }
+    if (e?.type === 'entity.too.large') {
+      res.status(413).json(new ApiError('PAYLOAD_TOO_LARGE', '请求内容过大').toBody());
+      return;
+    }
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(400).json(new ApiError('VALIDATION_FAILED', '请求有误').toBody());
+      return;
+    }
+    logger.error({ err, path: req.path }, 'unhandled error');
+    res.status(500).json(new ApiError('INTERNAL', '服务器内部错误，请稍后重试').toBody());
+  });
+  return app;
+}
+
+/** Listens on the port (0 picks a free one, for tests) and resolves once it accepts connections. */
+export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import { loadConfig } from './config';
+
+/**
+ * Every package's vitest config. Tests run in forks (Temporal's native bridge and worker
+ * threads do not mix) against the real stack, on the test database and bucket.
+ */
+export function vitestConfig(overrides: { testTimeout?: number; include?: string[] } = {}) {
+  return defineConfig({
+    test: {
+      pool: 'forks',
+      testTimeout: overrides.testTimeout ?? 60_000,
+      hookTimeout: 120_000,
+      include: overrides.include ?? ['test/**/*.test.ts', 'src/**/*.test.ts'],
+      env: testEnvironment(),
+      globalSetup: [fileURLToPath(new URL('../../../infra/src/vitest-global-setup.ts', import.meta.url))],
+    },
+  });
+}
+
+/** The test database (`<db>_test`) and bucket (`<bucket>-test`), unless already set for a test run. */
+export function testEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  if (env.NODE_ENV === 'test' && env.DATABASE_URL) return {};
+  const c = loadConfig(env);
+  const db = new URL(c.DATABASE_URL);
+  db.pathname = `${db.pathname}_test`;
+  return { NODE_ENV: 'test', DATABASE_URL: db.toString(), S3_BUCKET: `${c.S3_BUCKET}-test` };
+}

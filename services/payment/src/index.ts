@@ -1,0 +1,1 @@
+export { migrationSource } from './schema';
