@@ -1,6 +1,7 @@
 import type { RegistrationActivities } from '@copyreg/proto';
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
+import { createCalendarActivities } from './calendar';
 import { createCertificateActivities } from './certificate';
 import { createFilingActivities } from './filing';
 import { createNoticeActivities } from './notice';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps): RegistrationActivities & R
   return {
     ...createOpsActivities(deps),
     ...createFilingActivities(deps),
+    ...createCalendarActivities(deps),
     ...createCertificateActivities(deps),
     ...createSignatureActivities(deps),
     ...createPaymentActivities(deps),

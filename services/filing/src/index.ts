@@ -1,1 +1,2 @@
 export { createFilingApp } from './app';
+export { loadSnapshot, saveSnapshot } from './snapshots';
