@@ -36,5 +36,5 @@ go_tool minio github.com/minio/minio "$MINIO_VERSION"
 # --- npm dependencies -------------------------------------------------------------------
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies"
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi

@@ -81,9 +81,16 @@ export function tailOf(logName: string, lines = 30): string {
   return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
+/** Runs a command to completion; `stdout` alone for parsing, `out` with stderr for messages. */
 export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...opts.env }, input: opts.input });
-  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+  // cwd '/': commands run as another user (runuser -u postgres) may not be able to enter ours.
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    cwd: '/',
+    env: { ...process.env, ...opts.env },
+    input: opts.input,
+  });
+  return { ok: r.status === 0, stdout: r.stdout ?? '', out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
 export async function httpOk(url: string): Promise<boolean> {

@@ -111,9 +111,9 @@ const postgres: StackPart = {
     const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
     const roleExists = psqlSuper(c, `select 1 from pg_roles where rolname = ${q(user)}`);
     if (!roleExists.ok) return; // not our server (an external one): the URL's role and database are its business
-    if (roleExists.out.trim() !== '1') psqlSuper(c, `create role "${user}" login password ${q(password)}`);
+    if (roleExists.stdout.trim() !== '1') psqlSuper(c, `create role "${user}" login password ${q(password)}`);
     for (const name of [db]) {
-      if (psqlSuper(c, `select 1 from pg_database where datname = ${q(name)}`).out.trim() !== '1') {
+      if (psqlSuper(c, `select 1 from pg_database where datname = ${q(name)}`).stdout.trim() !== '1') {
         const r = psqlSuper(c, `create database "${name}" owner "${user}" encoding 'UTF8' template template0`);
         if (!r.ok) throw new Error(`create database ${name} failed:\n${r.out}`);
       }
