@@ -64,15 +64,19 @@ async function start(c: Config) {
 
 async function test() {
   // The test run's own database and bucket, so tests never touch a developer's data.
-  const env = { ...testEnvironment(), TURBO_TELEMETRY_DISABLED: '1', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' };
+  const env: NodeJS.ProcessEnv = {
+    ...testEnvironment(),
+    TURBO_TELEMETRY_DISABLED: '1',
+    VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true',
+  };
   const c = loadConfig({ ...process.env, ...env });
   head('Starting the stack');
   const started = await up(c, log);
   let code = 1;
   try {
     head('Preparing the test database');
-    await wipeDatabase(env.DATABASE_URL as string);
-    await migrateAll(env.DATABASE_URL as string);
+    await wipeDatabase(c.DATABASE_URL);
+    await migrateAll(c.DATABASE_URL);
     head('Lint');
     code = await exec('npx', ['biome', 'check', '.'], env);
     if (code === 0) {
