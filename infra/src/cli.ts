@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { type Config, ConfigError, loadConfig } from '@copyreg/kit';
 import { testEnvironment } from '@copyreg/kit/vitest';
 import { migrateAll, wipeDatabase } from './migrate';
-import { repoRoot } from './paths';
+import { dataDir, repoRoot } from './paths';
 import { platformProcesses, startPlatform } from './platform';
 import { down, reset, stackParts, up } from './stack';
 
@@ -62,6 +64,22 @@ async function start(c: Config) {
     child.on('exit', () => !stopping && log('a platform process exited: see .data/logs'));
 }
 
+const resultsDir = path.join(dataDir, 'test-results');
+
+/** One closing line over every package's vitest JSON results. */
+function printTally() {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
+    const r = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8'));
+    passed += r.numPassedTests ?? 0;
+    failed += r.numFailedTests ?? 0;
+    skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  }
+  console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+}
+
 async function test() {
   // The test run's own database and bucket, so tests never touch a developer's data.
   const env: NodeJS.ProcessEnv = {
@@ -81,7 +99,13 @@ async function test() {
     code = await exec('npx', ['biome', 'check', '.'], env);
     if (code === 0) {
       head('Typecheck and tests');
-      code = await exec('npx', ['turbo', 'run', 'typecheck', 'test', '--concurrency=1', '--output-logs=full'], env);
+      rmSync(resultsDir, { recursive: true, force: true });
+      code = await exec(
+        'npx',
+        ['turbo', 'run', 'typecheck', 'test', '--concurrency=1', '--continue', '--output-logs=full'],
+        env,
+      );
+      printTally();
     }
   } finally {
     if (started.length) head('Stopping what this run started');

@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { loadConfig } from './config';
+
+const resultsDir = fileURLToPath(new URL('../../../.data/test-results', import.meta.url));
 
 /**
  * Every package's vitest config. Tests run in forks (Temporal's native bridge and worker
@@ -14,6 +17,9 @@ export function vitestConfig(overrides: { testTimeout?: number; include?: string
       hookTimeout: 120_000,
       include: overrides.include ?? ['test/**/*.test.ts', 'src/**/*.test.ts'],
       env: testEnvironment(),
+      // The JSON results let `npm test` print one closing tally across every package.
+      reporters: ['default', 'json'],
+      outputFile: { json: path.join(resultsDir, `${path.basename(process.cwd())}.json`) },
       globalSetup: [fileURLToPath(new URL('../../../infra/src/vitest-global-setup.ts', import.meta.url))],
     },
   });
