@@ -1,3 +1,5 @@
-import { vitestConfig } from '../services/kit/src/vitest';
+import { defineConfig } from 'vitest/config';
 
-export default vitestConfig();
+// The workflow package's own tests are pure (working-day arithmetic, state rules): no stack needed.
+// The workflow itself is tested against the real Temporal server in activities/test/.
+export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });

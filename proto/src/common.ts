@@ -29,9 +29,4 @@ export const PageQuery = z.object({
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 
-export const TaskQueue = {
-  /** Workflows and the light activities (database, mail, gateway). */
-  registration: 'registration',
-  /** CPU-heavy document work: rendering and signing PDFs. */
-  documents: 'documents',
-} as const;
+export { TaskQueue } from './task-queues';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, ObjectRef } from './common';
+import { registrationTimingDefaults as d } from './registration-defaults';
 
 /**
  * The registration workflow's contract: its input, messages, state and the activities it calls.
@@ -53,16 +54,22 @@ export type SignerRef = z.infer<typeof SignerRef>;
 
 /** Durations as Temporal duration strings ('3 days', '500 ms'); short ones in tests. */
 export const RegistrationTiming = z.object({
-  signerReminderEvery: z.string().default('3 days'),
-  paymentReminderEvery: z.string().default('3 days'),
-  /** If no gateway notification arrives, the workflow asks the gateway after this long. */
-  paymentQueryAfter: z.string().default('15 minutes'),
+  signerReminderEvery: z.string().default(d.signerReminderEvery),
+  paymentReminderEvery: z.string().default(d.paymentReminderEvery),
+  /** If no gateway notification arrives, the workflow asks the gateway after this long (then backs off). */
+  paymentQueryAfter: z.string().default(d.paymentQueryAfter),
   /** A returned registration closes when the applicant has not resubmitted in time (补正期限). */
-  returnReplyDeadline: z.string().default('30 days'),
+  returnReplyDeadline: z.string().default(d.returnReplyDeadline),
   /** Review must finish within this many working days of the (re)submission. */
-  reviewWorkingDays: z.number().int().positive().default(30),
+  reviewWorkingDays: z.number().int().positive().default(d.reviewWorkingDays),
   /** Warn the reviewers this many working days before the deadline. */
-  reviewWarningWorkingDays: z.number().int().nonnegative().default(5),
+  reviewWarningWorkingDays: z.number().int().nonnegative().default(d.reviewWarningWorkingDays),
+  /**
+   * Drills and tests only: a fixed review deadline (and warning) this long after entering review,
+   * instead of the working-day calendar. Never set in production.
+   */
+  reviewDeadlineAfter: z.string().optional(),
+  reviewWarningAfter: z.string().optional(),
 });
 export type RegistrationTiming = z.infer<typeof RegistrationTiming>;
 
@@ -76,6 +83,8 @@ export const RegistrationInput = z.object({
   workType: WorkType,
   signers: z.array(SignerRef).min(1),
   timing: RegistrationTiming.partial().optional(),
+  /** The task queue of the documents worker; tests give each run its own. Default TaskQueue.documents. */
+  documentsTaskQueue: z.string().min(1).optional(),
 });
 export type RegistrationInput = z.infer<typeof RegistrationInput>;
 
@@ -146,6 +155,8 @@ export const SigningRound = z.object({
   form: ObjectRef.optional(),
   signers: z.array(SignerRef.extend({ state: SignerState, signedAt: z.iso.datetime().optional() })),
   voidedAt: z.iso.datetime().optional(),
+  /** The form with every signature so far (each applySignature returns the newer PDF). */
+  signedForm: ObjectRef.optional(),
 });
 export const ReviewRound = z.object({
   stage: ReviewStage,
@@ -168,8 +179,14 @@ export const RegistrationState = z.object({
     paymentId: Id.optional(),
     confirmedAt: z.iso.datetime().optional(),
     refundId: z.string().optional(),
+    /** Why finance rejected the last offline payment reference (线下付款核对未通过). */
+    rejectedReason: z.string().optional(),
+    /** The e-invoice (电子发票); the paper certificate may be picked up only after it was sent. */
+    invoice: ObjectRef.optional(),
   }),
   reviewRounds: z.array(ReviewRound),
+  /** When the review clock (30 working days) last started: the (re)submission that entered review. */
+  reviewStartedAt: z.iso.datetime().optional(),
   reviewDeadline: z.iso.datetime().optional(),
   overdue: z.boolean(),
   returnReplyDeadline: z.iso.datetime().optional(),
