@@ -1,3 +1,3 @@
 import { vitestConfig } from './src/vitest';
 
-export default vitestConfig();
+export default vitestConfig({ stack: false });

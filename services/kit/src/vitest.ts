@@ -9,7 +9,7 @@ const resultsDir = fileURLToPath(new URL('../../../.data/test-results', import.m
  * Every package's vitest config. Tests run in forks (Temporal's native bridge and worker
  * threads do not mix) against the real stack, on the test database and bucket.
  */
-export function vitestConfig(overrides: { testTimeout?: number; include?: string[] } = {}) {
+export function vitestConfig(overrides: { testTimeout?: number; include?: string[]; stack?: boolean } = {}) {
   return defineConfig({
     test: {
       pool: 'forks',
@@ -20,7 +20,11 @@ export function vitestConfig(overrides: { testTimeout?: number; include?: string
       // The JSON results let `npm test` print one closing tally across every package.
       reporters: ['default', 'json'],
       outputFile: { json: path.join(resultsDir, `${path.basename(process.cwd())}.json`) },
-      globalSetup: [fileURLToPath(new URL('../../../infra/src/vitest-global-setup.ts', import.meta.url))],
+      // Pure unit-test packages pass `stack: false` and run without the servers.
+      globalSetup:
+        overrides.stack === false
+          ? []
+          : [fileURLToPath(new URL('../../../infra/src/vitest-global-setup.ts', import.meta.url))],
     },
   });
 }
