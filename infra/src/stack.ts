@@ -22,7 +22,8 @@ export interface StackPart {
 }
 
 const isRoot = process.getuid?.() === 0;
-const PG_CLUSTER = 'copyreg';
+/** Debian cluster name; a second stack (e.g. the fault tests') sets its own. */
+const PG_CLUSTER = process.env.PG_CLUSTER ?? 'copyreg';
 
 function pgVersion(): string {
   return path.basename(path.dirname(postgresBinDir()));
