@@ -38,7 +38,14 @@ describe('official calendar data', () => {
   it('has the 2026 schedule of the State Council', () => {
     const y2026 = file.years.find((y) => y.year === 2026);
     expect(y2026?.holidays).toHaveLength(3 + 9 + 3 + 5 + 3 + 3 + 7);
-    expect(y2026?.makeupWorkdays).toEqual(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
+    expect(y2026?.makeupWorkdays).toEqual([
+      '2026-01-04',
+      '2026-02-14',
+      '2026-02-28',
+      '2026-05-09',
+      '2026-09-20',
+      '2026-10-10',
+    ]);
   });
 });
 
