@@ -1,2 +1,145 @@
-// Contracts of the identity service: HTTP bodies and the rows' public shapes.
-export {};
+import { z } from 'zod';
+import { Id, Role } from './common';
+import { IdType, UploadRef } from './filing';
+import { idNumberProblem, organisationIdTypes, personalIdTypes } from './id-numbers';
+
+// Contracts of the identity service: the profile (资料完善), the caller, admin changes.
+export * from './id-numbers';
+
+/** 用户类别. A user picks 个人 or 法人或非法人组织; only staff set 代理公司 / 代理律师. */
+export const UserCategory = z.enum([
+  'individual', // 个人
+  'organisation', // 法人或非法人组织
+  'agency_company', // 代理公司
+  'agency_lawyer', // 代理律师
+]);
+export type UserCategory = z.infer<typeof UserCategory>;
+
+/** Which ID types fit a category: people hold personal documents, organisations a code. */
+export const idTypesOfCategory = (category: UserCategory) =>
+  category === 'organisation' || category === 'agency_company' ? organisationIdTypes : personalIdTypes;
+
+export const Mobile = z.string().regex(/^1[3-9]\d{9}$/, '请填写11位中国大陆手机号');
+/** 行政区划代码: 6 digits, e.g. 330000 浙江省, 330100 杭州市, 330106 西湖区. */
+export const RegionCode = z.string().regex(/^\d{6}$/, '请选择所属地区（6位行政区划代码）');
+
+/** What the user types into 资料完善; the identity proofs are uploaded separately. */
+export const ProfileInput = z
+  .object({
+    category: UserCategory.describe('用户类别；个人或法人或非法人组织由用户选择，选择后不可自行修改'),
+    name: z.string().trim().min(1, '请填写姓名或名称').max(100),
+    idType: IdType,
+    idNumber: z.string().max(40),
+    penName: z.string().trim().max(100).optional(), // 笔名
+    handler: z.string().trim().min(1, '请填写经办人').max(50), // 经办人
+    handlerMobile: Mobile, // 联系手机
+    region: RegionCode.optional(), // 所属地区
+    invoiceEmail: z.email('请填写有效的电子发票接收邮箱'), // 电子发票接收邮箱
+    recipient: z.string().trim().min(1, '请填写收件人').max(50), // 收件人
+    recipientMobile: Mobile, // 收件手机
+    mailingAddress: z.string().trim().min(5, '请填写纸质证书收件地址').max(200), // 纸质证书收件地址
+  })
+  .superRefine((p, ctx) => {
+    if (!idTypesOfCategory(p.category).includes(p.idType)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['idType'],
+        message:
+          p.category === 'individual' ? '个人用户请选择个人证件类型' : '单位用户请选择统一社会信用代码或其他组织证件',
+      });
+      return;
+    }
+    const problem = idNumberProblem(p.idType, p.idNumber);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+  })
+  .meta({ id: 'ProfileInput' });
+export type ProfileInput = z.infer<typeof ProfileInput>;
+
+export const Profile = z
+  .object({
+    category: UserCategory,
+    name: z.string(),
+    idType: IdType,
+    idNumber: z.string(),
+    penName: z.string().optional(),
+    handler: z.string(),
+    handlerMobile: z.string(),
+    region: z.string().optional(),
+    invoiceEmail: z.string(),
+    recipient: z.string(),
+    recipientMobile: z.string(),
+    mailingAddress: z.string(),
+    /** 身份证明: ID card both sides, or the business licence. */
+    proofs: z.array(UploadRef),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Profile' });
+export type Profile = z.infer<typeof Profile>;
+
+/** The caller (`GET /api/identity/me`). `missing` names what 资料完善 still needs before filing. */
+export const Me = z
+  .object({
+    userId: Id,
+    name: z.string().optional(),
+    roles: z.array(Role),
+    region: z.string().optional(),
+    profile: Profile.nullable(),
+    profileComplete: z.boolean(),
+    missing: z.array(z.string()),
+  })
+  .meta({ id: 'Me' });
+export type Me = z.infer<typeof Me>;
+
+/** Staff change a category to 代理公司 / 代理律师 after checking the agency qualification. */
+export const CategoryChangeInput = z
+  .object({
+    category: z.enum(['agency_company', 'agency_lawyer']),
+    note: z.string().trim().min(1, '请填写资质核对情况').max(500),
+  })
+  .meta({ id: 'CategoryChangeInput' });
+export const CategoryChange = z.object({
+  from: UserCategory.nullable(),
+  to: UserCategory,
+  changedBy: Id,
+  changedAt: z.iso.datetime(),
+  note: z.string(),
+});
+
+/** Staff roles are granted by an admin; regional staff are bound to a region. */
+export const RolesInput = z
+  .object({ roles: z.array(Role).min(1), region: RegionCode.optional() })
+  .refine((r) => !r.roles.includes('regional_staff') || r.region, {
+    path: ['region'],
+    message: '下级部门工作人员需绑定所属地区',
+  })
+  .meta({ id: 'RolesInput' });
+
+export const UserSummary = z.object({
+  userId: Id,
+  name: z.string().optional(),
+  roles: z.array(Role),
+  region: z.string().optional(),
+  category: UserCategory.optional(),
+  categoryChanges: z.array(CategoryChange),
+});
+
+/** What other services learn about a user (e.g. the signature service matching a signer). */
+export const IdentityRecord = z.object({
+  userId: Id,
+  /** Real name and document as verified by the login provider, else as in the profile. */
+  name: z.string().optional(),
+  idType: IdType.optional(),
+  idNumber: z.string().optional(),
+  category: UserCategory.optional(),
+  profileComplete: z.boolean(),
+});
+export type IdentityRecord = z.infer<typeof IdentityRecord>;
+
+/** A development account on the dev login page (浙江政务服务网 stand-in). */
+export const DevAccount = z.object({
+  accountId: z.string(),
+  label: z.string(),
+  name: z.string(),
+  idType: IdType,
+  idNumber: z.string(),
+});

@@ -1,1 +1,23 @@
+export { createIdentityApp, type IdentityDeps } from './app';
+export { devAccounts, devUserId, newPersonAccountId } from './dev-accounts';
+export { type OidcSettings, oidcSettingsFromConfig } from './login';
+export {
+  changeCategory,
+  loadIdentity,
+  loadProfile,
+  profileCompleteness,
+  saveProfile,
+  sessionUserOf,
+  setRoles,
+  upsertLogin,
+} from './profiles';
 export { migrationSource } from './schema';
+export { seedDevAccounts } from './seed';
+export {
+  downloadUrl,
+  receiveUpload,
+  type StoredUpload,
+  sanitiseFileName,
+  type UploadKind,
+  uploadRules,
+} from './uploads';

@@ -59,6 +59,16 @@ export const configSchema = z.object({
   MAIL_WEB_PORT: port(3012),
   SMTP_PORT: port(1025),
   SMTP_HOST: z.string().default('127.0.0.1'),
+  /** Production mail: credentials and TLS of the office's SMTP relay; the dev catcher needs none. */
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  SMTP_SECURE: bool,
+  MAIL_FROM: z.string().default('作品自愿登记平台 <noreply@copyreg.localhost>'),
+
+  /** The OpenID Connect provider users log in with (浙江政务服务网); unset: the development provider on DEV_OIDC_PORT. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).default('copyreg-portal'),
+  OIDC_CLIENT_SECRET: z.string().min(8).default('development-only-oidc-client-secret'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,229 @@
+import { Api, ApiError, createApp, requireUser } from '@copyreg/kit';
+import { CategoryChangeInput, Id, Me, Profile, ProfileInput, RolesInput, UploadRef, UserSummary } from '@copyreg/proto';
+import type { Knex } from 'knex';
+import type { Client as ObjectStore } from 'minio';
+import { z } from 'zod';
+import { OidcLogin, type OidcSettings } from './login';
+import {
+  addProof,
+  categoryChanges,
+  changeCategory,
+  deleteProof,
+  findProof,
+  loadProfile,
+  missingOf,
+  saveProfile,
+  sessionUserOf,
+  setRoles,
+} from './profiles';
+import { downloadUrl, receiveUpload } from './uploads';
+
+export interface IdentityDeps {
+  db: Knex;
+  store: ObjectStore;
+  bucket: string;
+  oidc: OidcSettings;
+}
+
+const Ok = z.object({ ok: z.literal(true) });
+const Redirect = z.object({}).describe('302 redirect');
+const DownloadLink = z.object({ url: z.url(), expiresInSeconds: z.number().int() }).meta({ id: 'DownloadLink' });
+/** Staff who may see an applicant's identity proofs when reviewing. */
+const proofReaders = ['initial_reviewer', 'final_reviewer', 'admin'] as const;
+
+/** The identity service: login, the caller, 资料完善, identity proofs, staff administration. */
+export function createIdentityApp(deps: IdentityDeps) {
+  const { db, store, bucket } = deps;
+  const login = new OidcLogin(db, deps.oidc);
+  const api = new Api('identity — 用户信息', '/api/identity');
+
+  api.route({
+    method: 'get',
+    path: '/login',
+    summary: '登录：跳转到统一身份认证（浙江政务服务网），登录后回到 returnTo（门户内路径）',
+    tags: ['login'],
+    access: 'public',
+    query: z.object({ returnTo: z.string().max(500).optional() }),
+    response: Redirect,
+    status: 302,
+    async handler({ req, res }) {
+      await login.start(req, res);
+      return {};
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/callback',
+    summary: '统一身份认证回调：建立或更新用户，设置会话 Cookie，回到门户',
+    tags: ['login'],
+    access: 'public',
+    response: Redirect,
+    status: 302,
+    async handler({ req, res }) {
+      await login.callback(req, res);
+      return {};
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/logout',
+    summary: '退出登录：清除会话 Cookie',
+    tags: ['login'],
+    access: 'public',
+    response: Ok,
+    async handler({ res }) {
+      login.logout(res);
+      return { ok: true as const };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/me',
+    summary: '当前用户：角色、地区、资料（资料完善）及是否已完善',
+    tags: ['profile'],
+    access: 'user',
+    response: Me,
+    async handler({ user }) {
+      const u = user!;
+      const current = await sessionUserOf(db, u.userId);
+      const row = await db('identity.users').where({ id: u.userId }).first('verified_name');
+      const profile = await loadProfile(db, u.userId);
+      const missing = missingOf(profile);
+      return {
+        userId: u.userId,
+        ...(row?.verified_name ? { name: row.verified_name } : profile ? { name: profile.name } : {}),
+        roles: u.roles,
+        ...((current.region ?? u.region) ? { region: current.region ?? u.region } : {}),
+        profile,
+        profileComplete: missing.length === 0,
+        missing,
+      };
+    },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/profile',
+    summary: '资料完善：保存资料（用户类别首次选择后不可自行修改）',
+    tags: ['profile'],
+    access: 'user',
+    body: ProfileInput,
+    response: Profile,
+    async handler({ user, body }) {
+      await saveProfile(db, user!.userId, body);
+      return (await loadProfile(db, user!.userId))!;
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/proofs',
+    summary: '上传身份证明（multipart/form-data，字段 file；PDF、JPEG、PNG，10MB 以内）',
+    tags: ['profile'],
+    access: 'user',
+    response: UploadRef,
+    status: 201,
+    async handler({ user, req }) {
+      const stored = await receiveUpload(req, 'identity_proof', store, bucket, user!.userId);
+      await addProof(db, user!.userId, stored);
+      return { uploadId: stored.id, name: stored.name, sha256: stored.sha256, size: stored.size, mime: stored.mime };
+    },
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/proofs/:proofId',
+    summary: '删除一份身份证明（上传有误时删除后重新上传）',
+    tags: ['profile'],
+    access: 'user',
+    params: z.object({ proofId: Id }),
+    response: Ok,
+    async handler({ user, params }) {
+      if (!(await deleteProof(db, user!.userId, params.proofId)))
+        throw new ApiError('NOT_FOUND', '没有找到这份身份证明');
+      return { ok: true as const };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/proofs/:proofId/download',
+    summary: '身份证明的下载链接（本人或审核人员；5 分钟内有效，以附件方式下载）',
+    tags: ['profile'],
+    access: 'user',
+    params: z.object({ proofId: Id }),
+    response: DownloadLink,
+    async handler({ user, params }) {
+      const staff = proofReaders.some((r) => user!.roles.includes(r));
+      const proof = await findProof(db, staff ? undefined : user!.userId, params.proofId);
+      if (!proof) throw new ApiError('NOT_FOUND', '没有找到这份身份证明');
+      return { url: await downloadUrl(store, proof), expiresInSeconds: 300 };
+    },
+  });
+
+  const summary = async (userId: string) => {
+    const user = await db('identity.users').where({ id: userId }).first();
+    const profile = await loadProfile(db, userId);
+    if (!user && !profile) throw new ApiError('NOT_FOUND', '没有找到该用户', 'userId');
+    const s = await sessionUserOf(db, userId);
+    const name = user?.verified_name ?? profile?.name;
+    return {
+      userId,
+      ...(name ? { name } : {}),
+      roles: s.roles,
+      ...(s.region ? { region: s.region } : {}),
+      ...(profile ? { category: profile.category } : {}),
+      categoryChanges: await categoryChanges(db, userId),
+    };
+  };
+
+  api.route({
+    method: 'get',
+    path: '/admin/users/:userId',
+    summary: '查看用户的角色、类别及类别变更记录（管理员）',
+    tags: ['admin'],
+    access: ['admin'],
+    params: z.object({ userId: Id }),
+    response: UserSummary,
+    handler: ({ params }) => summary(params.userId),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/admin/users/:userId/category',
+    summary: '经核实具备版权代理资质后，修改用户类别为代理公司或代理律师（管理员；记录操作人与时间）',
+    tags: ['admin'],
+    access: ['admin'],
+    params: z.object({ userId: Id }),
+    body: CategoryChangeInput,
+    response: UserSummary,
+    async handler({ params, body, user }) {
+      await changeCategory(db, params.userId, body.category, user!.userId, body.note);
+      return summary(params.userId);
+    },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/admin/users/:userId/roles',
+    summary: '设置工作人员角色（管理员）；下级部门工作人员须绑定地区',
+    tags: ['admin'],
+    access: ['admin'],
+    params: z.object({ userId: Id }),
+    body: RolesInput,
+    response: UserSummary,
+    async handler({ params, body, user }) {
+      const exists = await db('identity.users').where({ id: params.userId }).first('id');
+      if (!exists) throw new ApiError('NOT_FOUND', '没有找到该用户（须先登录过一次）', 'userId');
+      await setRoles(db, params.userId, body.roles, body.region, user!.userId);
+      return summary(params.userId);
+    },
+  });
+
+  return createApp(api);
+}
+
+export { requireUser };

@@ -1,0 +1,258 @@
+import { ApiError } from '@copyreg/kit';
+import {
+  type IdentityRecord,
+  type Profile,
+  type ProfileInput,
+  type Role,
+  type SessionUser,
+  UploadRef,
+  type UserCategory,
+} from '@copyreg/proto';
+import type { Knex } from 'knex';
+
+/**
+ * Users, roles and profiles (资料完善) over the `identity` schema. Other services call the
+ * exported functions (loadIdentity, profileCompleteness) and never read the schema directly.
+ */
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+/** Creates or updates the user who logged in through the provider; returns the session user. */
+export async function upsertLogin(
+  db: Knex,
+  login: { userId: string; issuer: string; subject: string; name?: string; idType?: string; idNumber?: string },
+): Promise<SessionUser> {
+  const [row] = await db('identity.users')
+    .insert({
+      id: login.userId,
+      issuer: login.issuer,
+      subject: login.subject,
+      verified_name: login.name ?? null,
+      verified_id_type: login.idType ?? null,
+      verified_id_number: login.idNumber ?? null,
+      last_login_at: db.fn.now(),
+    })
+    .onConflict(['issuer', 'subject'])
+    .merge(['verified_name', 'verified_id_type', 'verified_id_number', 'last_login_at'])
+    .returning('id');
+  const userId = row.id as string;
+  // A person's first login makes an applicant; staff keep exactly the roles an admin gave them.
+  const hasRole = await db('identity.user_roles').where({ user_id: userId }).first('role');
+  if (!hasRole) {
+    await db('identity.user_roles')
+      .insert({ user_id: userId, role: 'applicant' })
+      .onConflict(['user_id', 'role'])
+      .ignore();
+  }
+  return sessionUserOf(db, userId);
+}
+
+/** Roles and region as the session carries them (roles come from the identity schema, not the provider). */
+export async function sessionUserOf(db: Knex, userId: string): Promise<SessionUser> {
+  const user = await db('identity.users').where({ id: userId }).first('staff_region');
+  const roles = (await db('identity.user_roles').where({ user_id: userId }).pluck('role')) as Role[];
+  return {
+    userId,
+    roles: roles.length ? roles : ['applicant'],
+    ...(user?.staff_region ? { region: user.staff_region } : {}),
+  };
+}
+
+/** Grants exactly these roles (an admin's act, or the development seed). */
+export async function setRoles(db: Knex, userId: string, roles: Role[], region: string | undefined, by?: string) {
+  await db.transaction(async (tx) => {
+    await tx('identity.users')
+      .where({ id: userId })
+      .update({ staff_region: region ?? null });
+    await tx('identity.user_roles').where({ user_id: userId }).delete();
+    await tx('identity.user_roles').insert(roles.map((role) => ({ user_id: userId, role, granted_by: by ?? null })));
+  });
+}
+
+async function proofsOf(db: Knex, userId: string): Promise<UploadRef[]> {
+  const rows = await db('identity.proofs').where({ user_id: userId }).whereNull('deleted_at').orderBy('created_at');
+  return rows.map((r) =>
+    UploadRef.parse({ uploadId: r.id, name: r.name, sha256: r.sha256, size: r.size, mime: r.mime }),
+  );
+}
+
+export async function loadProfile(db: Knex, userId: string): Promise<Profile | null> {
+  const r = await db('identity.profiles').where({ user_id: userId }).first();
+  if (!r) return null;
+  return {
+    category: r.category,
+    name: r.name,
+    idType: r.id_type,
+    idNumber: r.id_number,
+    ...(r.pen_name ? { penName: r.pen_name } : {}),
+    handler: r.handler,
+    handlerMobile: r.handler_mobile,
+    ...(r.region ? { region: r.region } : {}),
+    invoiceEmail: r.invoice_email,
+    recipient: r.recipient,
+    recipientMobile: r.recipient_mobile,
+    mailingAddress: r.mailing_address,
+    proofs: await proofsOf(db, userId),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+/**
+ * Saves 资料完善. The category is the user's choice only the first time (个人 or 法人或非法人组织);
+ * after that only staff change it (changeCategory).
+ */
+export async function saveProfile(db: Knex, userId: string, input: ProfileInput): Promise<void> {
+  await db.transaction(async (tx) => {
+    const current = await tx('identity.profiles').where({ user_id: userId }).forUpdate().first('category');
+    if (!current && (input.category === 'agency_company' || input.category === 'agency_lawyer')) {
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        '代理公司或代理律师请先以个人或法人或非法人组织完善资料，再联系工作人员确认资质后修改用户类别',
+        'category',
+      );
+    }
+    if (current && current.category !== input.category) {
+      throw new ApiError(
+        'CONFLICT',
+        '用户类别选择后不可自行修改；如需变更为代理公司或代理律师，请联系工作人员',
+        'category',
+      );
+    }
+    const row = {
+      category: input.category,
+      name: input.name,
+      id_type: input.idType,
+      id_number: input.idNumber,
+      pen_name: input.penName || null,
+      handler: input.handler,
+      handler_mobile: input.handlerMobile,
+      region: input.region ?? null,
+      invoice_email: input.invoiceEmail,
+      recipient: input.recipient,
+      recipient_mobile: input.recipientMobile,
+      mailing_address: input.mailingAddress,
+      updated_at: tx.fn.now(),
+    };
+    if (current) await tx('identity.profiles').where({ user_id: userId }).update(row);
+    else {
+      await tx('identity.profiles').insert({ user_id: userId, ...row });
+      await tx('identity.category_changes').insert({
+        user_id: userId,
+        from_category: null,
+        to_category: input.category,
+        changed_by: userId,
+        note: '用户完善资料时选择',
+      });
+    }
+  });
+}
+
+/** 代理公司 / 代理律师, set by staff after checking qualification; who, when and the check are recorded. */
+export async function changeCategory(
+  db: Knex,
+  userId: string,
+  to: Extract<UserCategory, 'agency_company' | 'agency_lawyer'>,
+  by: string,
+  note: string,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const current = await tx('identity.profiles').where({ user_id: userId }).forUpdate().first('category', 'id_type');
+    if (!current) throw new ApiError('INVALID_STATE', '该用户尚未完善资料，不能修改用户类别', 'userId');
+    const organisation = current.id_type === 'uscc' || current.id_type === 'other_org';
+    if (to === 'agency_company' && !organisation) {
+      throw new ApiError('VALIDATION_FAILED', '代理公司须为持统一社会信用代码等单位证件的用户', 'category');
+    }
+    if (to === 'agency_lawyer' && organisation) {
+      throw new ApiError('VALIDATION_FAILED', '代理律师须为持个人证件的用户', 'category');
+    }
+    await tx('identity.profiles').where({ user_id: userId }).update({ category: to, updated_at: tx.fn.now() });
+    await tx('identity.category_changes').insert({
+      user_id: userId,
+      from_category: current.category,
+      to_category: to,
+      changed_by: by,
+      note,
+    });
+  });
+}
+
+export async function categoryChanges(db: Knex, userId: string) {
+  const rows = await db('identity.category_changes').where({ user_id: userId }).orderBy('id');
+  return rows.map((r) => ({
+    from: r.from_category,
+    to: r.to_category,
+    changedBy: r.changed_by,
+    changedAt: iso(r.changed_at),
+    note: r.note,
+  }));
+}
+
+/** What 资料完善 still lacks before the user may file (作品填报), as the form's field names. */
+export function missingOf(profile: Profile | null): string[] {
+  if (!profile) return ['profile'];
+  return profile.proofs.length ? [] : ['proofs'];
+}
+
+/** Whether the user may file: the profile is saved (all required fields were validated) and proofs are uploaded. */
+export async function profileCompleteness(db: Knex, userId: string): Promise<{ complete: boolean; missing: string[] }> {
+  const missing = missingOf(await loadProfile(db, userId));
+  return { complete: missing.length === 0, missing };
+}
+
+/**
+ * A user's name and ID document, for other services (the signature service matches the
+ * logged-in signer against a signer entry by ID type and number). The document the login
+ * provider verified wins over the one typed into the profile.
+ */
+export async function loadIdentity(db: Knex, userId: string): Promise<IdentityRecord | undefined> {
+  const user = await db('identity.users').where({ id: userId }).first();
+  const profile = await loadProfile(db, userId);
+  if (!user && !profile) return undefined;
+  const verified = user?.verified_id_type && user?.verified_id_number;
+  const name = (user?.verified_name as string | null) ?? profile?.name;
+  const idType = verified ? user.verified_id_type : profile?.idType;
+  const idNumber = verified ? user.verified_id_number : profile?.idNumber;
+  return {
+    userId,
+    ...(name ? { name } : {}),
+    ...(idType ? { idType } : {}),
+    ...(idNumber ? { idNumber } : {}),
+    ...(profile ? { category: profile.category } : {}),
+    profileComplete: missingOf(profile).length === 0,
+  };
+}
+
+export async function addProof(
+  db: Knex,
+  userId: string,
+  p: { id: string; bucket: string; key: string; name: string; mime: string; size: number; sha256: string },
+) {
+  await db('identity.proofs').insert({
+    id: p.id,
+    user_id: userId,
+    bucket: p.bucket,
+    object_key: p.key,
+    name: p.name,
+    mime: p.mime,
+    size: p.size,
+    sha256: p.sha256,
+  });
+}
+
+/** The caller's own proof, or undefined (never another user's). */
+export async function findProof(db: Knex, userId: string | undefined, proofId: string) {
+  const q = db('identity.proofs').where({ id: proofId }).whereNull('deleted_at');
+  if (userId) q.andWhere({ user_id: userId });
+  const r = await q.first();
+  return r
+    ? { bucket: r.bucket as string, key: r.object_key as string, name: r.name as string, userId: r.user_id as string }
+    : undefined;
+}
+
+export async function deleteProof(db: Knex, userId: string, proofId: string): Promise<boolean> {
+  const n = await db('identity.proofs')
+    .where({ id: proofId, user_id: userId })
+    .whereNull('deleted_at')
+    .update({ deleted_at: db.fn.now() });
+  return n > 0;
+}

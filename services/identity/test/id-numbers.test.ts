@@ -1,0 +1,39 @@
+import { idNumberProblem, residentIdCheckChar, usccCheckChar } from '@copyreg/proto';
+import { describe, expect, it } from 'vitest';
+
+const rid = (first17: string) => first17 + residentIdCheckChar(first17);
+
+describe('ID number rules (证件号)', () => {
+  it('accepts a resident ID with the right check character, including X, and Hong Kong residence permits (81)', () => {
+    expect(idNumberProblem('resident_id', '11010519491231002X')).toBeUndefined();
+    expect(idNumberProblem('resident_id', rid('81000019900101001'))).toBeUndefined();
+  });
+  it('refuses a wrong check character, an impossible or future birth date, a lowercase x', () => {
+    expect(idNumberProblem('resident_id', '110105194912310021')).toMatch(/校验位/);
+    expect(idNumberProblem('resident_id', rid('11010519900230002'))).toMatch(/出生日期不存在/);
+    expect(idNumberProblem('resident_id', rid('11010520990101002'))).toMatch(/晚于今天/);
+    expect(idNumberProblem('resident_id', '11010519491231002x')).toMatch(/大写/);
+    expect(idNumberProblem('resident_id', '1101051949123100')).toMatch(/18位/);
+  });
+  it('refuses leading, trailing and inner spaces with a message that says so', () => {
+    expect(idNumberProblem('resident_id', ' 11010519491231002X')).toMatch(/前后不能有空格/);
+    expect(idNumberProblem('resident_id', '11010519491231002X ')).toMatch(/前后不能有空格/);
+    expect(idNumberProblem('uscc', '91330106MA27 XY01BX')).toMatch(/中间不能有空格/);
+  });
+  it('checks the unified social credit code (GB 32100)', () => {
+    expect(idNumberProblem('uscc', '91350100M000100Y43')).toBeUndefined(); // a published code
+    const code = `91330106MA27XY01B${usccCheckChar('91330106MA27XY01B')}`;
+    expect(idNumberProblem('uscc', code)).toBeUndefined();
+    expect(idNumberProblem('uscc', '91350100M000100Y44')).toMatch(/校验位/);
+    expect(idNumberProblem('uscc', '91350100M000100Z43')).toMatch(/不允许的字符/);
+  });
+  it('checks other documents by format', () => {
+    expect(idNumberProblem('passport', 'E12345678')).toBeUndefined();
+    expect(idNumberProblem('passport', 'e1')).toMatch(/护照/);
+    expect(idNumberProblem('hk_macao_pass', 'H12345678')).toBeUndefined();
+    expect(idNumberProblem('hk_macao_pass', 'X12345678')).toMatch(/港澳/);
+    expect(idNumberProblem('taiwan_pass', '12345678')).toBeUndefined();
+    expect(idNumberProblem('foreign_permanent_resident', 'USA123456789012')).toBeUndefined();
+    expect(idNumberProblem('other_org', 'ABC-123')).toBeUndefined();
+  });
+});
