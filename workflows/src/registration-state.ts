@@ -112,7 +112,7 @@ export class Registration {
   }
 
   snapshot(): RegistrationState {
-    return structuredClone(this.state);
+    return JSON.parse(JSON.stringify(this.state)) as RegistrationState; // no structuredClone in the sandbox
   }
 
   currentRound() {

@@ -1,0 +1,307 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { config } from '@copyreg/kit';
+import {
+  choosePaymentMethodUpdate,
+  type ObjectRef,
+  paymentConfirmedSignal,
+  type RegistrationActivities,
+  type RegistrationInput,
+  type RegistrationState,
+  recordDeliveryUpdate,
+  registrationWorkflowId,
+  reviewUpdate,
+  type SignerRef,
+  signUpdate,
+  stateQuery,
+  submitUpdate,
+  type WorkingCalendar,
+} from '@copyreg/proto';
+import type { registrationWorkflow } from '@copyreg/workflows';
+import { Context } from '@temporalio/activity';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { expect } from 'vitest';
+import { installRuntime, workflowBundle } from '../src/worker';
+
+/**
+ * Tests of the registration workflow on the real Temporal dev server, around in-memory fake
+ * activities that record every call. The fakes know the people's personal data (as the real
+ * services do, from Postgres) so that a test can check none of it leaks into workflow history.
+ */
+
+export interface Person {
+  signerId: string;
+  name: string;
+  idNumber: string;
+  address: string;
+}
+
+/** People with personal data the workflow must never see. */
+export function makePeople(n: number): Person[] {
+  const names = ['张三丰', '李四光', '王五常'];
+  const ids = ['330106199001011237', '33010619851212002X', '110105200002290014'];
+  return Array.from({ length: n }, (_, i) => ({
+    signerId: randomUUID(),
+    name: names[i] ?? `签章人${i}`,
+    idNumber: ids[i] ?? `3301061990010${i}1237`,
+    address: `浙江省杭州市西湖区文三路${100 + i}号`,
+  }));
+}
+
+export interface Call {
+  name: keyof RegistrationActivities;
+  input: unknown;
+  taskQueue: string;
+}
+
+export function loadCalendar(): WorkingCalendar {
+  const file = JSON.parse(
+    readFileSync(new URL('../../workflows/data/official-calendar.json', import.meta.url), 'utf8'),
+  ) as { years: { year: number; holidays: string[]; makeupWorkdays: string[] }[] };
+  return {
+    holidays: file.years.flatMap((y) => y.holidays),
+    makeupWorkdays: file.years.flatMap((y) => y.makeupWorkdays),
+    years: file.years.map((y) => y.year),
+  };
+}
+
+const ref = (key: string): ObjectRef => ({
+  bucket: 'copyreg-test',
+  key,
+  sha256: createHash('sha256').update(key).digest('hex'),
+});
+
+export function fakeActivities(people: Person[]) {
+  const calls: Call[] = [];
+  /** Rendered mails, with the names the real notice service would put in them. */
+  const outbox: { noticeKey: string; kind: string; text: string }[] = [];
+  let numbers = 0;
+  const queryResults: Array<Awaited<ReturnType<RegistrationActivities['queryPayment']>>> = [];
+  const record = (name: keyof RegistrationActivities, input: unknown) =>
+    calls.push({ name, input, taskQueue: Context.current().info.taskQueue });
+  const activities: RegistrationActivities = {
+    async recordStatus(input) {
+      record('recordStatus', input);
+    },
+    async renderApplicationForm(input) {
+      record('renderApplicationForm', input);
+      return ref(`forms/${input.filingId}/v${input.versionNo}.pdf`);
+    },
+    async loadWorkingCalendar(input) {
+      record('loadWorkingCalendar', input);
+      return loadCalendar();
+    },
+    async allocateRegistrationNumber(input) {
+      record('allocateRegistrationNumber', input);
+      numbers += 1;
+      return `浙作登字-${input.year}-A-${String(numbers).padStart(8, '0')}`;
+    },
+    async issueCertificate(input) {
+      record('issueCertificate', input);
+      return ref(`certificates/${input.filingId}.pdf`);
+    },
+    async openSigningRound(input) {
+      record('openSigningRound', input);
+    },
+    async activateSigner(input) {
+      record('activateSigner', input);
+    },
+    async applySignature(input) {
+      record('applySignature', input);
+      return ref(`forms/${input.filingId}/r${input.round}-s${input.signerIndex}.pdf`);
+    },
+    async voidSigningRound(input) {
+      record('voidSigningRound', input);
+    },
+    async openPaymentOrder(input) {
+      record('openPaymentOrder', input);
+      return { orderId: `order-${input.filingId}` };
+    },
+    async queryPayment(input) {
+      record('queryPayment', input);
+      return queryResults.shift() ?? null;
+    },
+    async refundPayment(input) {
+      record('refundPayment', input);
+      return { refundId: `refund-${input.paymentId}` };
+    },
+    async issueInvoice(input) {
+      record('issueInvoice', input);
+      return ref(`invoices/${input.filingId}.pdf`);
+    },
+    async sendNotice(input) {
+      record('sendNotice', input);
+      if (outbox.some((m) => m.noticeKey === input.noticeKey)) return; // idempotent, like the real one
+      const who = input.signerIndex !== undefined ? people[input.signerIndex] : people[0];
+      outbox.push({
+        noticeKey: input.noticeKey,
+        kind: input.kind,
+        text: `${who?.name}（${who?.idNumber}，${who?.address}）：${input.kind}`,
+      });
+    },
+  };
+  const named = (name: keyof RegistrationActivities) => calls.filter((c) => c.name === name);
+  return { activities, calls, outbox, named, queryResults };
+}
+export type Fakes = ReturnType<typeof fakeActivities>;
+
+let shared: Promise<{ client: Client; connection: NativeConnection }> | undefined;
+function connections() {
+  shared ??= (async () => {
+    installRuntime();
+    const address = config().TEMPORAL_ADDRESS;
+    const client = new Client({
+      connection: await Connection.connect({ address }),
+      namespace: config().TEMPORAL_NAMESPACE,
+    });
+    return { client, connection: await NativeConnection.connect({ address }) };
+  })();
+  return shared;
+}
+
+export type RegistrationHandle = WorkflowHandle<typeof registrationWorkflow>;
+
+/** Short durations: no timer fires in a test unless the test shortens it further. */
+export const quiet: NonNullable<RegistrationInput['timing']> = {
+  signerReminderEvery: '1 hour',
+  paymentReminderEvery: '1 hour',
+  paymentQueryAfter: '1 hour',
+  returnReplyDeadline: '1 hour',
+};
+
+/** One registration on its own task queues, with its own fakes and workers. */
+export async function setup(opts: { signers?: number; timing?: RegistrationInput['timing'] } = {}) {
+  const { client, connection } = await connections();
+  const people = makePeople(opts.signers ?? 2);
+  const fakes = fakeActivities(people);
+  const filingId = randomUUID();
+  const taskQueue = `registration-test-${filingId}`;
+  const input: RegistrationInput = {
+    filingId,
+    versionNo: 1,
+    applicantId: randomUUID(),
+    region: '330106',
+    workType: 'fine_art',
+    signers: people.map(
+      (p, i): SignerRef => ({ signerId: p.signerId, kind: i === people.length - 1 ? 'writer' : 'holder' }),
+    ),
+    timing: { ...quiet, ...opts.timing },
+    documentsTaskQueue: `${taskQueue}-documents`,
+  };
+  const bundle = await workflowBundle();
+  const makeWorkers = async () => [
+    await Worker.create({
+      connection,
+      namespace: config().TEMPORAL_NAMESPACE,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: fakes.activities,
+    }),
+    await Worker.create({
+      connection,
+      namespace: config().TEMPORAL_NAMESPACE,
+      taskQueue: `${taskQueue}-documents`,
+      workflowBundle: bundle,
+      activities: fakes.activities,
+    }),
+  ];
+  /** Runs fn while a fresh pair of workers (registration + documents queue) polls. */
+  const withWorkers = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const [w, d] = await makeWorkers();
+    if (!w || !d) throw new Error('workers');
+    return d.runUntil(w.runUntil(fn));
+  };
+  const start = () =>
+    client.workflow.start<typeof registrationWorkflow>('registrationWorkflow', {
+      workflowId: registrationWorkflowId(filingId),
+      taskQueue,
+      args: [input],
+    });
+  const handle: RegistrationHandle = client.workflow.getHandle(registrationWorkflowId(filingId));
+  return { client, people, fakes, filingId, input, taskQueue, withWorkers, start, handle };
+}
+export type Setup = Awaited<ReturnType<typeof setup>>;
+
+/** Polls the `state` query until the predicate holds. */
+export async function until(
+  handle: RegistrationHandle,
+  pred: (s: RegistrationState) => boolean,
+  timeoutMs = 20_000,
+): Promise<RegistrationState> {
+  const started = Date.now();
+  for (;;) {
+    const s = await handle.query(stateQuery);
+    if (pred(s)) return s;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting; state: ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Asserts that an update was refused by the workflow with this code (and message). */
+export async function expectRefused(p: Promise<unknown>, code: string, message?: string) {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, `expected a refusal ${code}`).toBeDefined();
+  expect((err as { cause?: { type?: string } }).cause?.type).toBe(code);
+  if (message) expect((err as { cause?: { message?: string } }).cause?.message).toBe(message);
+}
+
+export const waitingOn = (w: string) => (s: RegistrationState) => s.waitingOn === w;
+export const status = (st: RegistrationState['status']) => (s: RegistrationState) => s.status === st;
+
+// --- Steps of a registration, as the services would send them ------------------------------
+
+export async function signAll(t: Setup, from = 0): Promise<RegistrationState> {
+  const { handle } = t;
+  let s = await until(handle, waitingOn(`signer:${from + 1}`));
+  const round = s.signingRounds.at(-1);
+  if (!round) throw new Error('no round');
+  for (let i = from; i < round.signers.length; i++) {
+    const signer = round.signers[i];
+    if (!signer) throw new Error('no signer');
+    s = await handle.executeUpdate(signUpdate, {
+      args: [{ signerId: signer.signerId, placementId: `placement-${i}`, versionNo: s.versionNo }],
+    });
+  }
+  return s;
+}
+
+export const payment = (method: 'online' | 'offline' = 'online') => ({
+  paymentId: randomUUID(),
+  method,
+  amountFen: 15000,
+});
+
+export async function submitAndPay(t: Setup): Promise<RegistrationState> {
+  const { handle, input } = t;
+  await handle.executeUpdate(submitUpdate, { args: [{ actorId: input.applicantId }] });
+  await handle.executeUpdate(choosePaymentMethodUpdate, { args: [{ method: 'online' }] });
+  await handle.signal(paymentConfirmedSignal, payment('online'));
+  return until(handle, status('initial_review'));
+}
+
+export const reviewer = {
+  initial: { stage: 'initial' as const, reviewerId: randomUUID(), reviewerRole: 'initial_reviewer' as const },
+  final: { stage: 'final' as const, reviewerId: randomUUID(), reviewerRole: 'final_reviewer' as const },
+};
+
+export async function approveBoth(t: Setup): Promise<RegistrationState> {
+  const { handle } = t;
+  await handle.executeUpdate(reviewUpdate, { args: [{ ...reviewer.initial, decision: 'approve', reasons: [] }] });
+  await handle.executeUpdate(reviewUpdate, { args: [{ ...reviewer.final, decision: 'approve', reasons: [] }] });
+  return until(handle, status('certified'));
+}
+
+export async function fullLifecycle(t: Setup): Promise<RegistrationState> {
+  await t.start();
+  await signAll(t);
+  await submitAndPay(t);
+  await approveBoth(t);
+  await t.handle.executeUpdate(recordDeliveryUpdate, {
+    args: [{ kind: 'mailed', waybillNo: 'SF1234567890', actorId: randomUUID() }],
+  });
+  return t.handle.result();
+}

@@ -1,0 +1,73 @@
+import { SearchAttr } from '@copyreg/proto';
+import { describe, expect, it } from 'vitest';
+import { indexCalendar, workingDayDeadline } from '../../workflows/src/working-days';
+import { fullLifecycle, loadCalendar, setup } from './registration-harness';
+
+describe('registration workflow: the happy path', () => {
+  it('goes from submission to a delivered certificate, in order, on the right queues', async () => {
+    const t = await setup({ signers: 2 });
+    const result = await t.withWorkers(() => fullLifecycle(t));
+    expect(result.status).toBe('delivered');
+    expect(result.registrationNumber).toMatch(/^浙作登字-\d{4}-A-\d{8}$/);
+    expect(result.certificate?.key).toBe(`certificates/${t.filingId}.pdf`);
+    expect(result.payment.invoice?.key).toBe(`invoices/${t.filingId}.pdf`);
+    expect(result.delivery).toMatchObject({ kind: 'mailed', waybillNo: 'SF1234567890' });
+    expect(result.signingRounds).toHaveLength(1);
+    expect(result.signingRounds[0]?.signers.map((s) => s.state)).toEqual(['signed', 'signed']);
+    expect(result.reviewRounds.map((r) => `${r.stage}:${r.decision}`)).toEqual(['initial:approve', 'final:approve']);
+
+    // The read model saw every transition, with a strictly increasing seq.
+    const records = t.fakes
+      .named('recordStatus')
+      .map((c) => c.input as { seq: number; status: string; waitingOn: string });
+    expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
+    expect(records.map((r) => `${r.status}/${r.waitingOn}`)).toEqual([
+      'awaiting_signatures/form',
+      'awaiting_signatures/signer:1',
+      'awaiting_signatures/signer:2',
+      'awaiting_submission/applicant',
+      'awaiting_payment/payment-method',
+      'awaiting_payment/payment',
+      'initial_review/initial-review',
+      'final_review/final-review',
+      'final_review/certification',
+      'certified/delivery',
+      'delivered/none',
+    ]);
+
+    // Document work ran on the documents queue, the rest on the registration queue.
+    for (const c of t.fakes.calls) {
+      const docs = ['renderApplicationForm', 'applySignature', 'issueCertificate'].includes(c.name);
+      expect(c.taskQueue, c.name).toBe(docs ? t.input.documentsTaskQueue : t.taskQueue);
+    }
+    expect(t.fakes.named('applySignature').map((c) => (c.input as { signerIndex: number }).signerIndex)).toEqual([
+      0, 1,
+    ]);
+    expect(t.fakes.named('activateSigner').map((c) => (c.input as { signerIndex: number }).signerIndex)).toEqual([
+      0, 1,
+    ]);
+    expect(t.fakes.outbox.map((m) => m.kind)).toEqual([
+      'signer_turn',
+      'signer_turn',
+      'payment_due',
+      'certified',
+      'invoice',
+      'mailed',
+    ]);
+
+    // The review deadline: 30 working days on the official calendar from the day review began.
+    const calendar = loadCalendar();
+    const started = Date.parse(result.reviewStartedAt ?? '');
+    expect(result.reviewDeadline).toBe(workingDayDeadline(started, 30, indexCalendar(calendar)).toISOString());
+
+    // Search attributes at the end.
+    const sa = (await t.handle.describe()).typedSearchAttributes;
+    expect(sa.get(SearchAttr.RegistrationStatus)).toBe('delivered');
+    expect(sa.get(SearchAttr.WaitingOn)).toBe('none');
+    expect(sa.get(SearchAttr.Region)).toBe('330106');
+    expect(sa.get(SearchAttr.WorkType)).toBe('fine_art');
+    expect(sa.get(SearchAttr.SerialNumber)).toBe(result.registrationNumber);
+    expect(sa.get(SearchAttr.Overdue)).toBe(false);
+    expect(sa.get(SearchAttr.StatusSince)?.toISOString()).toBe(result.statusSince);
+  });
+});
