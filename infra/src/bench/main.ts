@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { createDb, loadConfig } from '@copyreg/kit';
+import { documentsBaseline, postgresBaseline } from './baseline';
+import { benchEnvironment, prepareBenchStack } from './env';
+import { type BenchResult, machine, type ScenarioResult, writeResult } from './report';
+import { postgresPid, Sampler, stackPid } from './sampler';
+import { scenarios } from './scenarios';
+
+/**
+ * `npm run bench [-- options]`: baselines, then the scenarios, then bench-results/*.json and
+ * docs/benchmarks.md. Defaults finish in a few minutes on 2 cores.
+ */
+const { values: o } = parseArgs({
+  options: {
+    n: { type: 'string', default: '40' },
+    concurrency: { type: 'string', default: '8' },
+    'documents-n': { type: 'string', default: '20' },
+    'postgres-n': { type: 'string', default: '2000' },
+    waiting: { type: 'string', default: '10000' },
+    rows: { type: 'string', default: '1000000' },
+    only: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (o.help) {
+  console.log(`npm run bench -- [--n 40] [--concurrency 8] [--documents-n 20] [--postgres-n 2000]
+                   [--waiting 10000] [--rows 1000000] [--only baselines,e2e,waiting,list]`);
+  process.exit(0);
+}
+const options = {
+  n: Number(o.n),
+  concurrency: Number(o.concurrency),
+  documentsN: Number(o['documents-n']),
+  postgresN: Number(o['postgres-n']),
+  waiting: Number(o.waiting),
+  rows: Number(o.rows),
+  only: o.only ? o.only.split(',') : undefined,
+};
+const wanted = (name: string) => !options.only || options.only.includes(name);
+
+const env = benchEnvironment();
+Object.assign(process.env, env);
+console.log(`bench database ${new URL(env.DATABASE_URL as string).pathname.slice(1)}, bucket ${env.S3_BUCKET}`);
+const c = loadConfig();
+const migrationProblem = await prepareBenchStack(c);
+if (migrationProblem) console.log(`  migration failed (scenarios needing it will say so): ${migrationProblem}`);
+const db = createDb(c.DATABASE_URL, { min: 0, max: Math.max(4, options.concurrency) });
+
+/** The stack's processes, by name, for the sampler. */
+export function stackGroups(): Record<string, number[]> {
+  const pg = postgresPid(c.PG_PORT);
+  const groups: Record<string, number[]> = { bench: [process.pid] };
+  for (const name of ['temporal', 'minio']) {
+    const pid = stackPid(name);
+    if (pid) groups[name] = [pid];
+  }
+  if (pg) groups.postgres = [pg];
+  return groups;
+}
+
+const result: BenchResult = {
+  date: new Date().toISOString().slice(0, 19),
+  machine: machine(),
+  options,
+  baselines: {},
+  scenarios: {},
+  tuning: [],
+};
+
+try {
+  if (wanted('baselines')) {
+    console.log(`baseline: documents × ${options.documentsN}`);
+    const docs = new Sampler(stackGroups).start();
+    result.baselines.documents = await documentsBaseline(db, options.documentsN);
+    console.log('  ', result.baselines.documents, docs.stop().bench);
+    console.log(`baseline: postgres rows × ${options.postgresN}, ${options.concurrency} connections`);
+    const pgs = new Sampler(stackGroups).start();
+    result.baselines.postgres = await postgresBaseline(db, options.postgresN, options.concurrency);
+    console.log('  ', result.baselines.postgres, pgs.stop().postgres);
+  }
+  for (const s of scenarios) {
+    if (!wanted(s.name)) continue;
+    console.log(`scenario: ${s.name}`);
+    const r: ScenarioResult = await s.run({ config: c, db, options, stackGroups }).catch((err: Error) => ({
+      skipped: `failed: ${err.message.split('\n')[0]}`,
+    }));
+    result.scenarios[s.title] = r;
+    console.log('  ', r.skipped ?? r.figures);
+    result.tuning.push(...(s.tuning ?? []));
+  }
+} finally {
+  await db.destroy();
+}
+const files = writeResult(result);
+console.log(`wrote ${files.json} and ${files.markdown}`);
+process.exit(0);

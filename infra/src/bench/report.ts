@@ -1,0 +1,136 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../paths';
+import type { BaselineFigure } from './baseline';
+import type { GroupFigures } from './sampler';
+import type { LatencySummary } from './stats';
+
+/** One benchmark run, as written to bench-results/<date>.json and summarised in docs/benchmarks.md. */
+export interface BenchResult {
+  date: string;
+  machine: { nproc: number; memoryGb: number; cpuModel: string; node: string; kernel: string };
+  options: Record<string, unknown>;
+  baselines: { documents?: BaselineFigure; postgres?: BaselineFigure };
+  scenarios: Record<string, ScenarioResult>;
+  /** What each tuning change bought, measured or as observed. */
+  tuning: { change: string; effect: string }[];
+}
+
+export interface ScenarioResult {
+  /** Why the scenario did not run (a part of the platform it needs has not landed yet). */
+  skipped?: string;
+  /** Headline figures: name → value (with the unit in the name). */
+  figures?: Record<string, number>;
+  /** The baseline a figure is a ratio of: figure name → baseline name. */
+  ratios?: Record<string, keyof BenchResult['baselines']>;
+  latencies?: Record<string, LatencySummary>;
+  processes?: Record<string, GroupFigures>;
+  errors?: string[];
+}
+
+export function machine(): BenchResult['machine'] {
+  const cpuModel =
+    /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? '?';
+  return {
+    nproc: os.availableParallelism(),
+    memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    cpuModel,
+    node: process.version,
+    kernel: os.release(),
+  };
+}
+
+export const resultsDir = path.join(repoRoot, 'bench-results');
+
+export function writeResult(r: BenchResult): { json: string; markdown: string } {
+  mkdirSync(resultsDir, { recursive: true });
+  const json = path.join(resultsDir, `bench-${r.date.replaceAll(':', '-')}.json`);
+  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(r, null, 2)}\n`);
+  const markdown = path.join(repoRoot, 'docs/benchmarks.md');
+  writeFileSync(markdown, renderMarkdown(r));
+  return { json, markdown };
+}
+
+const fmt = (x: number | undefined) => (x === undefined ? '—' : String(x));
+
+export function renderMarkdown(r: BenchResult): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push('# Benchmarks');
+  out.push('');
+  out.push('Written by `npm run bench` (infra/src/bench/) from its JSON result; rerun it to refresh this page.');
+  out.push('Figures are from one run on one machine: compare runs on the same machine only.');
+  out.push('');
+  out.push('| machine | |');
+  out.push('| --- | --- |');
+  out.push(`| date | ${r.date} |`);
+  out.push(`| CPU | ${m.cpuModel}, ${m.nproc} cores (nproc) |`);
+  out.push(`| memory | ${m.memoryGb} GiB |`);
+  out.push(`| Node.js / kernel | ${m.node} / ${m.kernel} |`);
+  out.push(`| options | \`${JSON.stringify(r.options)}\` |`);
+  out.push('');
+  out.push('## Baselines: the unavoidable work alone');
+  out.push('');
+  out.push('| baseline | registrations | seconds | per second | note |');
+  out.push('| --- | ---: | ---: | ---: | --- |');
+  for (const [name, b] of Object.entries(r.baselines)) {
+    if (!b) continue;
+    out.push(`| ${name} | ${b.registrations} | ${b.seconds} | ${b.perSecond} | ${b.note ?? ''} |`);
+  }
+  out.push('');
+  out.push(
+    '`documents`: per registration, the application form rendered and signed by its two signers, and the certificate rendered and signed by the office, in one process. `postgres`: the rows one registration leaves behind, one transaction each, without orchestration.',
+  );
+  for (const [name, s] of Object.entries(r.scenarios)) {
+    out.push('');
+    out.push(`## ${name}`);
+    out.push('');
+    if (s.skipped) {
+      out.push(`Not run: ${s.skipped}`);
+      continue;
+    }
+    out.push('| figure | value | baseline | ratio |');
+    out.push('| --- | ---: | ---: | ---: |');
+    for (const [figure, value] of Object.entries(s.figures ?? {})) {
+      const baselineName = s.ratios?.[figure];
+      const base = baselineName ? r.baselines[baselineName]?.perSecond : undefined;
+      const ratio = base ? `${Math.round((value / base) * 1000) / 10} % of ${baselineName}` : '';
+      out.push(`| ${figure} | ${value} | ${fmt(base)} | ${ratio} |`);
+    }
+    if (s.latencies && Object.keys(s.latencies).length) {
+      out.push('');
+      out.push('| call | count | p50 ms | p95 ms | p99 ms | max ms |');
+      out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+      for (const [call, l] of Object.entries(s.latencies))
+        out.push(`| ${call} | ${l.count} | ${l.p50} | ${l.p95} | ${l.p99} | ${l.max} |`);
+    }
+    if (s.processes && Object.keys(s.processes).length) {
+      out.push('');
+      out.push('| process | CPU avg % | CPU peak % | CPU s | RSS peak MiB | RSS end MiB |');
+      out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+      for (const [p, g] of Object.entries(s.processes))
+        out.push(`| ${p} | ${g.cpuAvgPct} | ${g.cpuPeakPct} | ${g.cpuSeconds} | ${g.rssPeakMb} | ${g.rssEndMb} |`);
+    }
+    if (s.errors?.length) {
+      out.push('');
+      out.push(
+        `Errors (${s.errors.length}, first 5): ${s.errors
+          .slice(0, 5)
+          .map((e) => `\`${e}\``)
+          .join('; ')}`,
+      );
+    }
+  }
+  if (r.tuning.length) {
+    out.push('');
+    out.push('## Tuning: what each change bought');
+    out.push('');
+    out.push('| change | effect |');
+    out.push('| --- | --- |');
+    for (const t of r.tuning) out.push(`| ${t.change} | ${t.effect} |`);
+  }
+  out.push('');
+  return out.join('\n');
+}
