@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as fontkit from 'fontkit';
+import type { PDFDocument, PDFFont } from 'pdf-lib';
+import { documentSettings } from '../settings';
+
+/**
+ * The CJK font, parsed once per process and embedded into each document as a subset.
+ *
+ * pdf-lib's default `@pdf-lib/fontkit` silently drops most glyphs of CJK subsets and cannot read
+ * a TTC, so pdf-lib gets the current fontkit (2.x) through this adapter: `create` returns the
+ * face named in the settings (parsed once), and each subset gains the old `encodeStream()` API
+ * pdf-lib calls, emitting `encode()`'s bytes once.
+ */
+type Font = fontkit.Font & { createSubset(): Subset };
+interface Subset {
+  encode(): Uint8Array;
+  encodeStream?: () => unknown;
+}
+
+let fontBytes: Uint8Array | undefined;
+let parsed: Font | undefined;
+
+function parsedFont(): { bytes: Uint8Array; font: Font } {
+  if (!parsed || !fontBytes) {
+    const { DOCUMENT_FONT_PATH, DOCUMENT_FONT_FACE } = documentSettings();
+    fontBytes = readFileSync(DOCUMENT_FONT_PATH);
+    const created = fontkit.create(
+      Buffer.from(fontBytes.buffer, fontBytes.byteOffset, fontBytes.length),
+      DOCUMENT_FONT_FACE,
+    );
+    if (!('createSubset' in created)) {
+      throw new Error(`font face ${DOCUMENT_FONT_FACE} not found in ${DOCUMENT_FONT_PATH}`);
+    }
+    parsed = created as Font;
+  }
+  return { bytes: fontBytes, font: parsed };
+}
+
+/** A minimal emitter of the one chunk pdf-lib reads with on('data'|'end'|'error'). */
+function onceStream(bytes: Uint8Array) {
+  const stream = {
+    on(event: string, fn: (arg?: unknown) => void) {
+      if (event === 'data') queueMicrotask(() => fn(bytes));
+      if (event === 'end') queueMicrotask(() => queueMicrotask(() => fn()));
+      return stream;
+    },
+  };
+  return stream;
+}
+
+const adapter = {
+  create(_bytes: Uint8Array) {
+    const { font } = parsedFont();
+    // A wrapper object per document, so each embedding gets its own subset; glyph data is shared.
+    return new Proxy(font, {
+      get(target, prop, receiver) {
+        if (prop === 'createSubset') {
+          return () => {
+            const subset = target.createSubset();
+            subset.encodeStream = () => onceStream(subset.encode());
+            return subset;
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  },
+};
+
+/** Embeds the CJK font as a subset; only the characters the document uses are stored. */
+export async function embedCjkFont(doc: PDFDocument, seed = ''): Promise<PDFFont> {
+  // biome-ignore lint/suspicious/noExplicitAny: pdf-lib types its fontkit parameter loosely
+  doc.registerFontkit(adapter as any);
+  const { bytes } = parsedFont();
+  return doc.embedFont(bytes, {
+    subset: true,
+    customName: `${subsetTag(seed)}+${documentSettings().DOCUMENT_FONT_FACE}`,
+  });
+}
+
+/** The six-letter tag that marks a subset font (ABCDEF+Name); deterministic, so a re-render is byte-identical. */
+function subsetTag(seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  return Array.from(digest.subarray(0, 6), (b) => String.fromCharCode(65 + (b % 26))).join('');
+}
+
+/** Characters the font has no glyph for (rare characters of CJK Extension B in a name, say). */
+export function missingGlyphs(text: string): string[] {
+  const { font } = parsedFont();
+  return [...new Set(text)].filter((ch) => !font.hasGlyphForCodePoint(ch.codePointAt(0) ?? 0));
+}

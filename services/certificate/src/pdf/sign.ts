@@ -1,0 +1,62 @@
+import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
+import { P12Signer } from '@signpdf/signer-p12';
+import { SignPdf } from '@signpdf/signpdf';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
+import type { SigningIdentity } from '../pki/keys';
+import { appendIncrementalUpdate, placeholderTouched } from './incremental';
+import type { Rect } from './layout';
+
+/**
+ * Applies a CMS detached PDF signature (adbe.pkcs7.detached; not PAdES baseline, which needs the
+ * ESS signing-certificate-v2 attribute) as an incremental update, so every earlier signature
+ * stays valid. A visible appearance (a signature or seal, drawn as a one-page PDF of the
+ * rectangle's size) is shown where the signer placed it.
+ */
+export interface SignOptions {
+  identity: SigningIdentity;
+  /** Unique per document: the signature field's name. */
+  fieldName: string;
+  signerName: string;
+  reason: string;
+  location: string;
+  signingTime: Date;
+  pageIndex: number;
+  rect: Rect;
+  /** One-page PDF drawn into the widget rectangle; none for an invisible signature. */
+  appearance?: Uint8Array;
+}
+
+/** Room for the CMS: the signer's certificate, the chain and the signed attributes (hex digits). */
+const SIGNATURE_LENGTH = 16384;
+
+export async function signPdf(pdf: Uint8Array, o: SignOptions): Promise<Buffer> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const previousLargest = doc.context.largestObjectNumber;
+  const page = doc.getPage(o.pageIndex);
+  pdflibAddPlaceholder({
+    pdfDoc: doc,
+    pdfPage: page,
+    reason: o.reason,
+    contactInfo: '',
+    name: o.signerName,
+    location: o.location,
+    signingTime: o.signingTime,
+    signatureLength: SIGNATURE_LENGTH,
+    widgetRect: [o.rect.x, o.rect.y, o.rect.x + o.rect.width, o.rect.y + o.rect.height],
+    appName: '作品自愿登记平台',
+  });
+  // The library names every field Signature1 and leaves the appearance empty: give this one its
+  // own name and draw the signature or seal.
+  const annots = page.node.lookup(PDFName.of('Annots'), PDFArray);
+  const widget = doc.context.lookup(annots.get(annots.size() - 1), PDFDict);
+  widget.set(PDFName.of('T'), PDFHexString.fromText(o.fieldName));
+  if (o.appearance) {
+    const [stamp] = await doc.embedPdf(o.appearance);
+    if (stamp) widget.set(PDFName.of('AP'), doc.context.obj({ N: stamp.ref }));
+  }
+  await doc.flush();
+  const withPlaceholder = appendIncrementalUpdate(pdf, doc, previousLargest, placeholderTouched(doc, page.ref));
+  // A P12Signer is single-use: one per signature.
+  const signer = new P12Signer(o.identity.p12, { passphrase: o.identity.passphrase });
+  return new SignPdf().sign(withPlaceholder, signer, o.signingTime);
+}
