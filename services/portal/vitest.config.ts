@@ -1,3 +1,4 @@
 import { vitestConfig } from '../kit/src/vitest';
 
-export default vitestConfig();
+// Browser journeys run through the whole platform: minutes, not seconds.
+export default vitestConfig({ testTimeout: 300_000 });

@@ -1,1 +1,2 @@
-export {};
+export { createPortalApp, proxiedServices } from './app';
+export { buildIfStale, buildIsStale } from './build';

@@ -1,0 +1,44 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The portal's own folder; the browser app's sources are in web/, the built files in dist/ (gitignored). */
+export const portalRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const distDir = path.join(portalRoot, 'dist');
+const builtIndex = path.join(distDir, 'index.html');
+
+/** Newest modification time under the given paths (files or folders). */
+function newest(paths: string[]): number {
+  let latest = 0;
+  for (const p of paths) {
+    if (!existsSync(p)) continue;
+    const s = statSync(p);
+    if (s.isDirectory()) {
+      latest = Math.max(latest, newest(readdirSync(p).map((name) => path.join(p, name))));
+    } else {
+      latest = Math.max(latest, s.mtimeMs);
+    }
+  }
+  return latest;
+}
+
+/** The build is stale when any source (the app, its config, the contracts it imports) is newer than it. */
+export function buildIsStale(): boolean {
+  if (!existsSync(builtIndex)) return true;
+  const sources = [
+    path.join(portalRoot, 'web'),
+    path.join(portalRoot, 'vite.config.ts'),
+    path.join(portalRoot, '../../proto/src'),
+  ];
+  return newest(sources) > statSync(builtIndex).mtimeMs;
+}
+
+/** Builds the browser app with vite into dist/ when it is missing or stale; a fresh build is left alone. */
+export async function buildIfStale(log: (s: string) => void = () => {}): Promise<boolean> {
+  if (!buildIsStale()) return false;
+  const started = Date.now();
+  const { build } = await import('vite');
+  await build({ configFile: path.join(portalRoot, 'vite.config.ts'), logLevel: 'warn' });
+  log(`portal app built in ${Date.now() - started} ms`);
+  return true;
+}

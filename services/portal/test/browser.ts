@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium, headless; Playwright gives each launch a fresh temporary profile (user-data-dir). */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** One person's browser: their own cookies (each user logs in in a context of their own). */
+export async function personContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL,
+    locale: 'zh-CN',
+    viewport: { width: 1366, height: 900 },
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(20_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
+  return context;
+}
+
+const screenshotDir = fileURLToPath(new URL('../../../docs/screenshots', import.meta.url));
+mkdirSync(screenshotDir, { recursive: true });
+
+/** Saves a full-page screenshot into docs/screenshots/<name>.png, for the docs and for a human to look at. */
+export async function shot(page: Page, name: string): Promise<string> {
+  const file = path.join(screenshotDir, `${name}.png`);
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Logs in through the development identity provider (浙江政务服务网 stand-in): a seeded account by id,
+ * or a new person by name and resident ID.
+ */
+export async function login(
+  page: Page,
+  who: { accountId: string } | { name: string; idNumber: string },
+  returnTo = '/',
+): Promise<void> {
+  const portal = new URL(page.context().pages()[0]?.url() || 'about:blank').origin;
+  await page.goto(`/api/identity/login?returnTo=${encodeURIComponent(returnTo)}`);
+  await page.waitForURL(/\/interaction\//);
+  if ('accountId' in who) {
+    await page.click(`button[data-account="${who.accountId}"]`);
+  } else {
+    await page.fill('input[name="name"]', who.name);
+    await page.fill('input[name="idNumber"]', who.idNumber);
+    await page.click('form:has(input[name="idNumber"]) button[type="submit"]');
+  }
+  await page.waitForURL((url) => url.origin === portal && !url.pathname.startsWith('/api/'));
+  await page.waitForSelector('[data-testid="current-user"]');
+}

@@ -1,0 +1,100 @@
+import { UploadOutlined } from '@ant-design/icons';
+import { App, Button, Upload, type UploadFile } from 'antd';
+import type { FormInstance, Rule, RuleObject } from 'antd/es/form';
+import type { z } from 'zod';
+import { ApiFailure } from './api';
+import { type IdType, idNumberProblem, type UploadRef } from './proto';
+
+/** An antd rule from a zod schema: the contract's own message shows as the user types. */
+export const zodRule = (schema: z.ZodType): Rule => ({
+  validator: async (_rule, value) => {
+    if (value === undefined || value === '' || value === null) return;
+    const r = schema.safeParse(value);
+    if (!r.success) throw new Error(r.error.issues[0]?.message ?? '格式不正确');
+  },
+});
+
+/** The ID-number rule of the contracts (checksum, no spaces), for the ID type chosen beside it. */
+export const idNumberRule =
+  (idTypeField: string | (string | number)[]) =>
+  ({ getFieldValue }: Pick<FormInstance, 'getFieldValue'>): RuleObject => ({
+    validator: async (_rule, value: string | undefined) => {
+      const idType = getFieldValue(idTypeField) as IdType | undefined;
+      if (!value || !idType) return;
+      const problem = idNumberProblem(idType, value);
+      if (problem) throw new Error(problem);
+    },
+  });
+
+/** Shows a service's refusal: the message, and the field at fault on the form when there is one. */
+export function useFailure() {
+  const { message } = App.useApp();
+  // biome-ignore lint/suspicious/noExplicitAny: any form's instance, whatever its values' type
+  return (err: unknown, form?: FormInstance<any>) => {
+    if (err instanceof ApiFailure) {
+      if (form && err.body.issues?.length) {
+        form.setFields(
+          err.body.issues
+            .filter((i) => i.field !== '(body)')
+            .map((i) => ({
+              name: i.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+              errors: [i.message],
+            })),
+        );
+      }
+      message.error(err.message);
+    } else {
+      message.error(err instanceof Error ? err.message : String(err));
+    }
+  };
+}
+
+/** Uploaded files as antd shows them. */
+export const toFileList = (refs: UploadRef[] = []): UploadFile[] =>
+  refs.map((r) => ({ uid: r.uploadId, name: r.name, status: 'done', size: r.size, response: r }));
+
+/** An upload button posting multipart `file` to a service, with progress; the value is the list of UploadRefs. */
+export function Uploads(props: {
+  action: string;
+  value?: UploadRef[];
+  onChange?: (refs: UploadRef[]) => void;
+  onRemove?: (ref: UploadRef) => Promise<void>;
+  accept?: string;
+  label?: string;
+  testId?: string;
+  max?: number;
+}) {
+  const { message } = App.useApp();
+  const refs = props.value ?? [];
+  return (
+    <Upload
+      action={props.action}
+      name="file"
+      accept={props.accept ?? '.pdf,.jpg,.jpeg,.png'}
+      withCredentials
+      defaultFileList={toFileList(refs)}
+      maxCount={props.max}
+      onChange={({ file, fileList }) => {
+        if (file.status === 'done') {
+          const done = fileList.filter((f) => f.status === 'done').map((f) => f.response as UploadRef);
+          props.onChange?.(done);
+        }
+        if (file.status === 'error') {
+          const body = file.response as { error?: { message?: string } } | undefined;
+          message.error(body?.error?.message ?? `${file.name} 上传失败`);
+        }
+      }}
+      onRemove={async (file) => {
+        const ref = file.response as UploadRef | undefined;
+        if (ref && props.onRemove) await props.onRemove(ref);
+        props.onChange?.(refs.filter((r) => r.uploadId !== ref?.uploadId));
+        return true;
+      }}
+      progress={{ strokeWidth: 3, showInfo: true }}
+    >
+      <Button icon={<UploadOutlined />} data-testid={props.testId}>
+        {props.label ?? '上传'}
+      </Button>
+    </Upload>
+  );
+}

@@ -1,0 +1,6 @@
+export function AdminUsers() {
+  return <div>AdminUsers</div>;
+}
+export function AdminDelivery() {
+  return <div>AdminDelivery</div>;
+}

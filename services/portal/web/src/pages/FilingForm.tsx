@@ -1,0 +1,794 @@
+import { PlusOutlined, QuestionCircleOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  DatePicker,
+  Drawer,
+  Form,
+  Input,
+  Modal,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Table,
+  Typography,
+} from 'antd';
+import dayjs from 'dayjs';
+import { useEffect, useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
+import { post, put } from '../api';
+import { type Filing, loadFiling } from '../filings';
+import { idNumberRule, Uploads, useFailure, zodRule } from '../forms';
+import {
+  acquisitionModeLabel,
+  creationNatureLabel,
+  idTypeLabel,
+  ownershipModeLabel,
+  regionLabel,
+  regions,
+  rightLabel,
+  workTypeLabel,
+} from '../labels';
+import { PageTitle } from '../layout/AppLayout';
+import {
+  type FilingContent,
+  type Holder,
+  IdType,
+  organisationIdTypes,
+  personalIdTypes,
+  Right,
+  WorkType,
+  z,
+} from '../proto';
+import { useSession } from '../session';
+import { SigningDialog } from './SigningDialog';
+
+type Author = FilingContent['authors'][number];
+
+/** What each work type's 作品简介 must say (the manual's 说明). */
+const descriptionHint: Partial<Record<string, string>> = {
+  written: '文字作品需说明文章字数、内容概要。',
+  music: '音乐作品需说明曲调节拍、歌曲含义。',
+  fine_art: '美术作品需说明主要元素、构成方式。',
+  photography: '摄影作品需说明摄影内容、摄影参数。',
+};
+
+/** 法人作品: the author is the organisation and an individual writer (执笔者) signs too. */
+const needsWriter = (mode?: string) => mode === 'corporate';
+
+const dateProps = {
+  getValueProps: (v?: string) => ({ value: v ? dayjs(v) : undefined }),
+  normalize: (d?: dayjs.Dayjs | null) => (d ? d.format('YYYY-MM-DD') : undefined),
+};
+
+/** 作品填报: every field of the form with its hint (浮窗), the rules as the user types, 暂存 and 提交并电子签章. */
+export function FilingForm() {
+  const { filingId: existingId } = useParams();
+  const [filingId, setFilingId] = useState(existingId);
+  const [filing, setFiling] = useState<Filing>();
+  const [form] = Form.useForm<FilingContent>();
+  const { me } = useSession();
+  const { message } = App.useApp();
+  const fail = useFailure();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState<'save' | 'submit'>();
+  const [help, setHelp] = useState(false);
+  const [holderDialog, setHolderDialog] = useState<{ index?: number } | undefined>();
+  const [authorDialog, setAuthorDialog] = useState<{ index?: number } | undefined>();
+  const [signing, setSigning] = useState<string>();
+
+  const published = Form.useWatch('published', form);
+  const rightsScope = Form.useWatch('rightsScope', form);
+  const workType = Form.useWatch('workType', form);
+  const ownershipMode = Form.useWatch('ownershipMode', form);
+  const holders: Holder[] = Form.useWatch('holders', form) ?? [];
+  const authors: Author[] = Form.useWatch('authors', form) ?? [];
+
+  useEffect(() => {
+    if (!existingId) {
+      form.setFieldsValue({
+        creationNature: 'original',
+        published: false,
+        ownershipMode: 'individual',
+        acquisitionMode: 'original',
+        rightsScope: 'all',
+        rights: [],
+        holders: [],
+        authors: [],
+        samples: [],
+        attachments: [],
+        certificateDelivery: 'mail',
+        creationProcess: '本作品由作者独立完成。',
+        ...(me?.profile?.invoiceEmail ? { invoiceEmail: me.profile.invoiceEmail } : {}),
+      });
+      return;
+    }
+    loadFiling(existingId)
+      .then((f) => {
+        setFiling(f);
+        form.setFieldsValue(f.content as FilingContent);
+      })
+      .catch(fail);
+  }, [existingId, form, me?.profile?.invoiceEmail, fail]);
+
+  /** 暂存: saves whatever is filled in; the draft shows in 待提交作品（含初审退回作品）. */
+  const saveDraft = async (): Promise<string> => {
+    const content = form.getFieldsValue(true) as Partial<FilingContent>;
+    if (filingId) {
+      await put(`/api/filing/filings/${filingId}`, { content });
+      return filingId;
+    }
+    const created = await post<Filing>('/api/filing/filings', { content });
+    setFilingId(created.filingId);
+    window.history.replaceState(null, '', `/filings/${created.filingId}/edit`);
+    return created.filingId;
+  };
+
+  const onSave = async () => {
+    setBusy('save');
+    try {
+      await saveDraft();
+      message.success('已暂存，可在“待提交作品（含初审退回作品）”中继续填报');
+    } catch (err) {
+      fail(err, form);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  /** 提交并电子签章: the complete form is checked, frozen and the signing list opens. */
+  const onSubmit = async () => {
+    try {
+      await form.validateFields();
+    } catch {
+      message.error('请按提示完善填报内容');
+      return;
+    }
+    const content = form.getFieldsValue(true) as FilingContent;
+    if (content.holders.length === 0) {
+      message.error('请添加著作权人信息');
+      return;
+    }
+    if (content.authors.length === 0) {
+      message.error('请添加作者信息');
+      return;
+    }
+    setBusy('submit');
+    try {
+      const id = await saveDraft();
+      await post(`/api/filing/filings/${id}/submit`, {});
+      message.success('已提交，请按签章列表的顺序进行电子签章');
+      setSigning(id);
+    } catch (err) {
+      fail(err, form);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const returned = filing?.status === 'returned';
+
+  return (
+    <>
+      <PageTitle
+        extra={
+          <Button icon={<QuestionCircleOutlined />} onClick={() => setHelp(true)}>
+            填报说明
+          </Button>
+        }
+      >
+        作品填报
+      </PageTitle>
+      {returned ? (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message="本作品已被退回修改"
+          description={
+            <>
+              <div data-testid="return-reasons">退回原因：{filing?.remark ?? '（见审核意见）'}</div>
+              <div>退回修改的作品，需按要求修改后重新签章提交，无需重复缴费，办理时限以重新提交时间计算。</div>
+            </>
+          }
+        />
+      ) : null}
+      {me && !me.profileComplete ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message="请先在“资料完善”中完善资料，再提交作品"
+          description={me.missing.join('、')}
+        />
+      ) : null}
+      <Form form={form} layout="vertical" requiredMark data-testid="filing-form" scrollToFirstError>
+        <Card title="作品基本信息" size="small" style={{ marginBottom: 16 }}>
+          <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+            相应栏目均有浮窗显示填写或上传说明，请注意查看。如有不明可添加工作QQ进行具体咨询（操作咨询：2648937849）。
+          </Typography.Paragraph>
+          <Row gutter={24}>
+            <Col span={12}>
+              <Form.Item
+                name="title"
+                label="作品名称"
+                tooltip="填写作品的完整名称，与样本一致；系列作品请分别登记。"
+                rules={[
+                  { required: true, message: '请填写作品名称' },
+                  { max: 200, message: '作品名称不超过200字' },
+                ]}
+              >
+                <Input maxLength={200} showCount />
+              </Form.Item>
+            </Col>
+            <Col span={12}>
+              <Form.Item
+                name="workType"
+                label="作品类别"
+                tooltip="按《著作权法》规定的作品类别选择；计算机软件请到中国版权保护中心登记。"
+                rules={[{ required: true, message: '请选择作品类别' }]}
+              >
+                <Select options={WorkType.options.map((v) => ({ value: v, label: workTypeLabel[v] }))} />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Form.Item
+            name="creationNature"
+            label="作品创作性质"
+            tooltip="改编、翻译、汇编、注释、整理的作品需在附件中提供原作品的授权证明。"
+            rules={[{ required: true }]}
+          >
+            <Radio.Group options={Object.entries(creationNatureLabel).map(([value, label]) => ({ value, label }))} />
+          </Form.Item>
+          <Row gutter={24}>
+            <Col span={8}>
+              <Form.Item
+                name="completedOn"
+                label="创作/制作完成日期"
+                tooltip="作品创作完成的日期，不晚于今天。"
+                rules={[{ required: true, message: '请选择创作完成日期' }]}
+                {...dateProps}
+              >
+                <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs())} />
+              </Form.Item>
+            </Col>
+            <Col span={8}>
+              <Form.Item name="published" label="发表状态" rules={[{ required: true }]}>
+                <Radio.Group
+                  options={[
+                    { value: true, label: '已发表' },
+                    { value: false, label: '未发表' },
+                  ]}
+                />
+              </Form.Item>
+            </Col>
+            {published ? (
+              <Col span={8}>
+                <Form.Item
+                  name="firstPublishedOn"
+                  label="首次发表日期"
+                  tooltip="首次发表日期不能早于创作完成日期。"
+                  dependencies={['completedOn']}
+                  rules={[
+                    { required: true, message: '已发表的作品请选择首次发表日期' },
+                    ({ getFieldValue }) => ({
+                      validator: async (_r, v?: string) => {
+                        const done = getFieldValue('completedOn') as string | undefined;
+                        if (v && done && v < done) throw new Error('首次发表日期不能早于创作完成日期');
+                      },
+                    }),
+                  ]}
+                  {...dateProps}
+                >
+                  <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs())} />
+                </Form.Item>
+              </Col>
+            ) : null}
+          </Row>
+          {published ? (
+            <Form.Item name="firstPublishedPlace" label="首次发表地点" tooltip="如：中国杭州，或发表的网站、刊物名称。">
+              <Input maxLength={200} />
+            </Form.Item>
+          ) : null}
+          <Form.Item
+            name="ownershipMode"
+            label="权利归属方式"
+            tooltip="请查看平台首页右侧下方的权利归属方式示意图，并根据作品的实际情况填报和提供相应证明。职务创作：作者为参与创作的职员个人；法人创作：作者为单位，执笔者为个人。"
+            extra="若已添加著作权人、作者或执笔者信息后需要修改权利归属方式，请先删除有误或多余的单位或个人信息，然后再重新选择权利归属方式，并按要求重新添加。"
+            rules={[{ required: true }]}
+          >
+            <Radio.Group options={Object.entries(ownershipModeLabel).map(([value, label]) => ({ value, label }))} />
+          </Form.Item>
+          <Row gutter={24}>
+            <Col span={12}>
+              <Form.Item
+                name="acquisitionMode"
+                label="权利取得方式"
+                tooltip="继承、承受的需在附件中提供相应证明。"
+                rules={[{ required: true }]}
+              >
+                <Radio.Group
+                  options={Object.entries(acquisitionModeLabel).map(([value, label]) => ({ value, label }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col span={12}>
+              <Form.Item name="rightsScope" label="权利拥有状况" rules={[{ required: true }]}>
+                <Radio.Group
+                  options={[
+                    { value: 'all', label: '全部' },
+                    { value: 'partial', label: '部分' },
+                  ]}
+                />
+              </Form.Item>
+            </Col>
+          </Row>
+          {rightsScope === 'partial' ? (
+            <Form.Item
+              name="rights"
+              label="拥有的权利"
+              rules={[{ type: 'array', min: 1, message: '权利拥有状况为“部分”时，请勾选拥有的权利' }]}
+            >
+              <Checkbox.Group options={Right.options.map((r) => ({ value: r, label: rightLabel[r] }))} />
+            </Form.Item>
+          ) : null}
+        </Card>
+
+        <Card title="作品样本及附件" size="small" style={{ marginBottom: 16 }}>
+          <Row gutter={24}>
+            <Col span={12}>
+              <Form.Item
+                name="samples"
+                label="样本"
+                tooltip="上传能完整体现作品内容的样本：图片 JPG/PNG，文字 PDF，音视频请上传 MP3/MP4；单个文件不超过规定大小。"
+                rules={[{ type: 'array', min: 1, message: '请上传作品样本' }]}
+                valuePropName="value"
+              >
+                <Uploads
+                  action="/api/filing/uploads?kind=sample"
+                  accept=".pdf,.jpg,.jpeg,.png,.mp3,.mp4"
+                  label="上传样本"
+                  testId="upload-sample"
+                />
+              </Form.Item>
+            </Col>
+            <Col span={12}>
+              <Form.Item
+                name="attachments"
+                label="附件"
+                tooltip="权利证明材料：如委托创作合同、职务作品约定、授权书、继承证明、未成年人户口簿页等。"
+                valuePropName="value"
+              >
+                <Uploads action="/api/filing/uploads?kind=attachment" label="上传附件" testId="upload-attachment" />
+              </Form.Item>
+            </Col>
+          </Row>
+        </Card>
+
+        <Card title="说明" size="small" style={{ marginBottom: 16 }}>
+          <Form.Item
+            name="description"
+            label="作品简介及创意"
+            tooltip="文字作品需说明文章字数、内容概要；音乐作品需说明曲调节拍、歌曲含义；美术作品需说明主要元素、构成方式；摄影作品需说明摄影内容、摄影参数。"
+            extra={workType ? descriptionHint[workType] : '请先选择作品类别，按类别说明作品。'}
+            rules={[{ required: true, message: '请填写作品简介及创意' }, { max: 5000 }]}
+          >
+            <Input.TextArea rows={4} maxLength={5000} showCount />
+          </Form.Item>
+          <Form.Item
+            name="creationProcess"
+            label="创作经过及意图"
+            tooltip="如：本作品由作者独立完成。"
+            rules={[{ required: true, message: '请填写创作经过及意图' }, { max: 5000 }]}
+          >
+            <Input.TextArea rows={3} maxLength={5000} showCount />
+          </Form.Item>
+        </Card>
+
+        <Card
+          title="著作权人信息"
+          size="small"
+          style={{ marginBottom: 16 }}
+          extra={
+            <Button icon={<PlusOutlined />} onClick={() => setHolderDialog({})} data-testid="add-holder">
+              添加著作权人
+            </Button>
+          }
+        >
+          <Form.Item name="holders" hidden>
+            <Input />
+          </Form.Item>
+          <Table<Holder>
+            size="small"
+            rowKey={(_h, i) => String(i)}
+            pagination={false}
+            dataSource={holders}
+            locale={{ emptyText: '暂无数据' }}
+            columns={[
+              { title: '序号', render: (_v, _h, i) => i + 1, width: 60 },
+              { title: '类型', render: (_v, h) => (h.holderType === 'individual' ? '个人' : '单位') },
+              { title: '姓名/名称', dataIndex: 'name' },
+              { title: '证件号', render: (_v, h) => `${idTypeLabel[h.idType]} ${h.idNumber}` },
+              { title: '经办人', dataIndex: 'handler' },
+              { title: '所在区域', render: (_v, h) => regionLabel(h.region) },
+              {
+                title: '操作',
+                render: (_v, _h, i) => (
+                  <Space>
+                    <Button type="link" size="small" onClick={() => setHolderDialog({ index: i })}>
+                      修改
+                    </Button>
+                    <Button
+                      type="link"
+                      size="small"
+                      onClick={() =>
+                        form.setFieldValue(
+                          'holders',
+                          holders.filter((_x, j) => j !== i),
+                        )
+                      }
+                    >
+                      删除
+                    </Button>
+                  </Space>
+                ),
+              },
+            ]}
+          />
+          <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8 }}>
+            证件类型和证件号需准确填写，以免导致无法正常进行电子签章。因证件号填写有误导致无法正常进行电子签章的，需修改证件号后重新提交进行电子签章。
+            著作权人按列表顺序依次签章。无政务网账号的未成年人，证件号一栏填写其家长的身份证号，由家长登录签署。
+          </Typography.Paragraph>
+        </Card>
+
+        <Card
+          title="作者信息"
+          size="small"
+          style={{ marginBottom: 16 }}
+          extra={
+            <Button icon={<PlusOutlined />} onClick={() => setAuthorDialog({})} data-testid="add-author">
+              添加作者
+            </Button>
+          }
+        >
+          <Form.Item name="authors" hidden>
+            <Input />
+          </Form.Item>
+          <Table<Author>
+            size="small"
+            rowKey={(_a, i) => String(i)}
+            pagination={false}
+            dataSource={authors}
+            locale={{ emptyText: '暂无数据' }}
+            columns={[
+              { title: '序号', render: (_v, _a, i) => i + 1, width: 60 },
+              { title: '姓名/名称', dataIndex: 'name' },
+              { title: '署名', dataIndex: 'signature' },
+              {
+                title: '操作',
+                render: (_v, _a, i) => (
+                  <Space>
+                    <Button type="link" size="small" onClick={() => setAuthorDialog({ index: i })}>
+                      修改
+                    </Button>
+                    <Button
+                      type="link"
+                      size="small"
+                      onClick={() =>
+                        form.setFieldValue(
+                          'authors',
+                          authors.filter((_x, j) => j !== i),
+                        )
+                      }
+                    >
+                      删除
+                    </Button>
+                  </Space>
+                ),
+              },
+            ]}
+          />
+          {needsWriter(ownershipMode) ? <WriterFields /> : null}
+        </Card>
+
+        <Card title="发票邮箱与邮寄信息" size="small" style={{ marginBottom: 16 }}>
+          <Row gutter={24}>
+            <Col span={12}>
+              <Form.Item
+                name="invoiceEmail"
+                label="电子发票接收邮箱"
+                rules={[
+                  { required: true, message: '请填写电子发票接收邮箱' },
+                  zodRule(z.email('请填写有效的邮箱地址')),
+                ]}
+              >
+                <Input />
+              </Form.Item>
+            </Col>
+            <Col span={12}>
+              <Form.Item name="certificateDelivery" label="纸质证书发放方式" rules={[{ required: true }]}>
+                <Radio.Group
+                  options={[
+                    { value: 'mail', label: '邮寄' },
+                    { value: 'pickup', label: '自领' },
+                  ]}
+                />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+            选择<b>邮寄</b>的，事项办结后将陆续制证和邮寄（<b>顺丰到付</b>），不再另行确认；选择<b>自领</b>
+            的，请按要求在
+            <b>收到电子发票后</b>于工作时间内前来领取纸质证书。
+          </Typography.Paragraph>
+        </Card>
+
+        <Alert
+          type="info"
+          style={{ marginBottom: 16 }}
+          message={
+            <>
+              未填写完成的作品，可点击“暂存”进行保存以便后续继续填报，该作品会显示在“待提交作品（含初审退回作品）”内。
+              已按要求根据实际情况填写完成的作品，点击“提交并电子签章”进行电子签章，该作品会显示在“待签章作品”内。
+            </>
+          }
+        />
+        <Space>
+          <Button onClick={onSave} loading={busy === 'save'} data-testid="save-draft">
+            暂存
+          </Button>
+          <Button type="primary" onClick={onSubmit} loading={busy === 'submit'} data-testid="submit-and-sign">
+            提交并电子签章
+          </Button>
+          <Button onClick={() => navigate(-1)}>返回</Button>
+          <Button type="link" onClick={() => setHelp(true)}>
+            填报说明
+          </Button>
+        </Space>
+      </Form>
+
+      <HolderDialog
+        open={!!holderDialog}
+        initial={holderDialog?.index !== undefined ? holders[holderDialog.index] : undefined}
+        onCancel={() => setHolderDialog(undefined)}
+        onOk={(h) => {
+          const next = [...holders];
+          if (holderDialog?.index !== undefined) next[holderDialog.index] = h;
+          else next.push(h);
+          form.setFieldValue('holders', next);
+          setHolderDialog(undefined);
+        }}
+      />
+      <AuthorDialog
+        open={!!authorDialog}
+        initial={authorDialog?.index !== undefined ? authors[authorDialog.index] : undefined}
+        onCancel={() => setAuthorDialog(undefined)}
+        onOk={(a) => {
+          const next = [...authors];
+          if (authorDialog?.index !== undefined) next[authorDialog.index] = a;
+          else next.push(a);
+          form.setFieldValue('authors', next);
+          setAuthorDialog(undefined);
+        }}
+      />
+      <Drawer title="填报说明" open={help} onClose={() => setHelp(false)} size="large">
+        <FilingHelp />
+      </Drawer>
+      {signing ? (
+        <SigningDialog
+          filingId={signing}
+          onClose={() => {
+            setSigning(undefined);
+            navigate('/works/signing');
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/** 执笔者: required for 法人作品, signs after the holders. */
+function WriterFields() {
+  return (
+    <Card type="inner" size="small" title="执笔者" style={{ marginTop: 12 }}>
+      <Row gutter={16}>
+        <Col span={8}>
+          <Form.Item
+            name={['writer', 'name']}
+            label="执笔者姓名"
+            rules={[{ required: true, message: '法人作品请填写执笔者' }]}
+          >
+            <Input maxLength={100} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item
+            name={['writer', 'idType']}
+            label="证件类型"
+            rules={[{ required: true, message: '请选择证件类型' }]}
+          >
+            <Select options={personalIdTypes.map((v) => ({ value: v, label: idTypeLabel[v] }))} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item
+            name={['writer', 'idNumber']}
+            label="证件号"
+            dependencies={[['writer', 'idType']]}
+            rules={[{ required: true, message: '请填写证件号' }, idNumberRule(['writer', 'idType'])]}
+          >
+            <Input maxLength={40} />
+          </Form.Item>
+        </Col>
+      </Row>
+    </Card>
+  );
+}
+
+function HolderDialog(props: { open: boolean; initial?: Holder; onOk: (h: Holder) => void; onCancel: () => void }) {
+  const [form] = Form.useForm<Holder & { minor?: boolean }>();
+  const holderType = Form.useWatch('holderType', form);
+  const minor = Form.useWatch('minor', form);
+  useEffect(() => {
+    if (!props.open) return;
+    form.resetFields();
+    form.setFieldsValue(
+      props.initial
+        ? { ...props.initial, minor: !!props.initial.guardian }
+        : { holderType: 'individual', idType: 'resident_id', region: '330100' },
+    );
+  }, [props.open, props.initial, form]);
+  const types = holderType === 'organisation' ? organisationIdTypes : personalIdTypes;
+  return (
+    <Modal
+      title={props.initial ? '修改著作权人' : '添加著作权人'}
+      open={props.open}
+      onCancel={props.onCancel}
+      destroyOnHidden
+      onOk={async () => {
+        const v = await form.validateFields();
+        const { minor: isMinor, ...h } = v;
+        props.onOk({
+          ...h,
+          ...(isMinor && h.guardian ? { guardian: h.guardian } : { guardian: undefined }),
+        } as Holder);
+      }}
+      okText="确定"
+      width={640}
+    >
+      <Form form={form} layout="vertical" data-testid="holder-form">
+        <Form.Item name="holderType" label="类型" rules={[{ required: true }]}>
+          <Radio.Group
+            onChange={(e) => form.setFieldValue('idType', e.target.value === 'organisation' ? 'uscc' : 'resident_id')}
+            options={[
+              { value: 'individual', label: '个人' },
+              { value: 'organisation', label: '法人或非法人组织' },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item
+          name="name"
+          label="姓名/名称"
+          rules={[{ required: true, message: '请填写姓名或名称' }, { max: 100 }]}
+        >
+          <Input maxLength={100} />
+        </Form.Item>
+        <Row gutter={16}>
+          <Col span={10}>
+            <Form.Item name="idType" label="证件类型" rules={[{ required: true }]}>
+              <Select options={types.map((v) => ({ value: v, label: idTypeLabel[IdType.parse(v)] }))} />
+            </Form.Item>
+          </Col>
+          <Col span={14}>
+            <Form.Item
+              name="idNumber"
+              label={minor ? '证件号（家长的身份证号）' : '证件号'}
+              dependencies={['idType']}
+              rules={[{ required: true, message: '请填写证件号' }, idNumberRule('idType')]}
+              extra="证件号需准确填写，签章时按证件号核对签署者身份。"
+            >
+              <Input maxLength={40} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Row gutter={16}>
+          <Col span={10}>
+            <Form.Item name="handler" label="经办人" tooltip="单位著作权人的经办人；个人可不填。">
+              <Input maxLength={50} />
+            </Form.Item>
+          </Col>
+          <Col span={14}>
+            <Form.Item name="region" label="所在区域" rules={[{ required: true, message: '请选择所在区域' }]}>
+              <Select showSearch optionFilterProp="label" options={regions} />
+            </Form.Item>
+          </Col>
+        </Row>
+        {holderType === 'individual' ? (
+          <Form.Item name="minor" valuePropName="checked">
+            <Checkbox>无政务网账号的未成年人（由家长签署）</Checkbox>
+          </Form.Item>
+        ) : null}
+        {minor ? (
+          <Form.Item
+            name={['guardian', 'relation']}
+            label="与未成年人的关系"
+            rules={[{ required: true, message: '请选择关系' }]}
+            extra="身份证明处上传该未成年人及其家长的相应户口簿页和家长的身份证正反面。"
+          >
+            <Radio.Group
+              options={[
+                { value: 'father', label: '父亲' },
+                { value: 'mother', label: '母亲' },
+                { value: 'guardian', label: '其他监护人' },
+              ]}
+            />
+          </Form.Item>
+        ) : null}
+      </Form>
+    </Modal>
+  );
+}
+
+function AuthorDialog(props: { open: boolean; initial?: Author; onOk: (a: Author) => void; onCancel: () => void }) {
+  const [form] = Form.useForm<Author>();
+  useEffect(() => {
+    if (!props.open) return;
+    form.resetFields();
+    if (props.initial) form.setFieldsValue(props.initial);
+  }, [props.open, props.initial, form]);
+  return (
+    <Modal
+      title={props.initial ? '修改作者' : '添加作者'}
+      open={props.open}
+      onCancel={props.onCancel}
+      destroyOnHidden
+      onOk={async () => props.onOk(await form.validateFields())}
+      okText="确定"
+    >
+      <Form form={form} layout="vertical" data-testid="author-form">
+        <Form.Item name="name" label="作者姓名/名称" rules={[{ required: true, message: '请填写作者' }, { max: 100 }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="signature" label="署名" tooltip="作品上的署名，如笔名；与姓名相同可不填。">
+          <Input maxLength={100} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function FilingHelp() {
+  return (
+    <Typography>
+      <Typography.Title level={5}>作品基本信息</Typography.Title>
+      <p>相应栏目均有浮窗显示填写或上传说明，请注意查看（将鼠标移到栏目名称旁的问号上）。</p>
+      <p>
+        权利归属方式说明请查看作品自愿登记平台首页内右侧下方的权利归属方式示意图，并根据作品的实际情况填报和提供相应证明。
+      </p>
+      <ul>
+        <li>职务创作性质：作者为参与创作的职员个人。</li>
+        <li>法人创作性质：作者为单位，执笔者为个人。</li>
+      </ul>
+      <p>
+        若已添加著作权人、作者或执笔者信息后需要修改权利归属方式，请注意需先删除有误或多余的单位或个人信息，然后再重新选择权利归属方式，并按要求重新添加单位或个人信息。
+      </p>
+      <Typography.Title level={5}>说明</Typography.Title>
+      <ul>
+        <li>文字作品需说明文章字数、内容概要。</li>
+        <li>音乐作品需说明曲调节拍、歌曲含义。</li>
+        <li>美术作品需说明主要元素、构成方式。</li>
+        <li>摄影作品需说明摄影内容、摄影参数。</li>
+      </ul>
+      <Typography.Title level={5}>著作权人信息</Typography.Title>
+      <p>证件类型和证件号需准确填写，以免导致无法正常进行电子签章。</p>
+      <Typography.Title level={5}>暂存与提交</Typography.Title>
+      <p>未填写完成的作品，可点击“暂存”进行保存以便后续继续填报。该作品会显示在“待提交作品（含初审退回作品）”内。</p>
+      <p>已按要求根据实际情况填写完成的作品，点击“提交并电子签章”进行电子签章。该作品会显示在“待签章作品”内。</p>
+    </Typography>
+  );
+}

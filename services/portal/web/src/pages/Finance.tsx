@@ -1,0 +1,204 @@
+import { App, Button, Input, Modal, Space, Table, Tabs, Tag } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { post } from '../api';
+import { useFailure } from '../forms';
+import { fen } from '../labels';
+import { PageTitle } from '../layout/AppLayout';
+import { usePaged } from '../paging';
+import type { OfflinePaymentItem, RefundItem } from '../proto';
+
+const channelLabel = { bank_transfer: '银行公对公转账', alipay_transfer: '支付宝转账' } as const;
+const when = (iso?: string) => (iso ? new Date(iso).toLocaleString('zh-CN') : '');
+
+/** 缴费核对: offline payments to match against the bank or Alipay statement, then confirm or reject. */
+export function FinanceOffline() {
+  const [status, setStatus] = useState('pending');
+  const list = usePaged<OfflinePaymentItem>('/api/payment/finance/offline', { status });
+  const { message, modal } = App.useApp();
+  const fail = useFailure();
+
+  const confirm = (p: OfflinePaymentItem) =>
+    modal.confirm({
+      title: '确认已收到这笔付款？',
+      content: `${p.payerName} · ${channelLabel[p.channel]} · 凭证号 ${p.reference} · ${fen(p.amountFen)}`,
+      okText: '核对通过',
+      onOk: async () => {
+        try {
+          await post(`/api/payment/finance/offline/${p.paymentId}/confirm`);
+          message.success('已核对通过，作品进入审核');
+          await list.reload();
+        } catch (err) {
+          fail(err);
+        }
+      },
+    });
+
+  const [rejecting, setRejecting] = useState<OfflinePaymentItem>();
+  const [reason, setReason] = useState('');
+
+  return (
+    <>
+      <PageTitle>线下付款核对</PageTitle>
+      <Tabs
+        activeKey={status}
+        onChange={(k) => {
+          setStatus(k);
+          list.setPage(1);
+        }}
+        items={[
+          { key: 'pending', label: '待核对' },
+          { key: 'confirmed', label: '已通过' },
+          { key: 'rejected', label: '未通过' },
+        ]}
+      />
+      <Table<OfflinePaymentItem>
+        rowKey="paymentId"
+        size="small"
+        loading={list.loading}
+        dataSource={list.items}
+        pagination={list.pagination}
+        columns={[
+          { title: '流水号', dataIndex: 'serialNo' },
+          { title: '作品名', dataIndex: 'title', render: (t, p) => <Link to={`/filings/${p.filingId}`}>{t}</Link> },
+          { title: '金额', render: (_v, p) => fen(p.amountFen) },
+          { title: '付款方式', render: (_v, p) => channelLabel[p.channel] },
+          { title: '付款人', dataIndex: 'payerName' },
+          { title: '付款凭证号', dataIndex: 'reference' },
+          { title: '付款日期', dataIndex: 'paidOn' },
+          { title: '提交时间', render: (_v, p) => when(p.submittedAt) },
+          {
+            title: '状态',
+            render: (_v, p) =>
+              p.status === 'pending' ? (
+                <Tag color="orange">待核对</Tag>
+              ) : p.status === 'confirmed' ? (
+                <Tag color="green">已通过</Tag>
+              ) : (
+                <Tag color="red">未通过：{p.rejectReason}</Tag>
+              ),
+          },
+          {
+            title: '操作',
+            render: (_v, p) =>
+              p.status === 'pending' ? (
+                <Space>
+                  <Button size="small" type="primary" onClick={() => confirm(p)} data-testid="confirm-offline">
+                    核对通过
+                  </Button>
+                  <Button size="small" danger onClick={() => setRejecting(p)}>
+                    不通过
+                  </Button>
+                </Space>
+              ) : null,
+          },
+        ]}
+      />
+      <Modal
+        title="核对不通过"
+        open={!!rejecting}
+        onCancel={() => setRejecting(undefined)}
+        okButtonProps={{ disabled: !reason.trim() }}
+        onOk={async () => {
+          try {
+            await post(`/api/payment/finance/offline/${rejecting?.paymentId}/reject`, { reason });
+            message.success('已退回，申请人可重新填写付款信息');
+            setRejecting(undefined);
+            setReason('');
+            await list.reload();
+          } catch (err) {
+            fail(err);
+          }
+        }}
+      >
+        <Input.TextArea
+          rows={3}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="如：未查到该笔到账记录，请核对付款凭证号"
+        />
+      </Modal>
+    </>
+  );
+}
+
+/** 退费: refunds of refused registrations; online ones go back through the gateway, offline ones are tasks. */
+export function FinanceRefunds() {
+  const [status, setStatus] = useState('pending');
+  const list = usePaged<RefundItem>('/api/payment/finance/refunds', { status });
+  const { message } = App.useApp();
+  const fail = useFailure();
+  const [doing, setDoing] = useState<RefundItem>();
+  const [note, setNote] = useState('');
+  return (
+    <>
+      <PageTitle>退费</PageTitle>
+      <Tabs
+        activeKey={status}
+        onChange={(k) => {
+          setStatus(k);
+          list.setPage(1);
+        }}
+        items={[
+          { key: 'pending', label: '待退费' },
+          { key: 'done', label: '已退费' },
+        ]}
+      />
+      <Table<RefundItem>
+        rowKey="refundId"
+        size="small"
+        loading={list.loading}
+        dataSource={list.items}
+        pagination={list.pagination}
+        columns={[
+          { title: '流水号', dataIndex: 'serialNo' },
+          { title: '作品名', dataIndex: 'title', render: (t, r) => <Link to={`/filings/${r.filingId}`}>{t}</Link> },
+          { title: '付款方式', render: (_v, r) => (r.method === 'online' ? '线上（原路退回）' : '线下') },
+          { title: '金额', render: (_v, r) => fen(r.amountFen) },
+          { title: '付款人', dataIndex: 'payerName' },
+          { title: '付款凭证号', dataIndex: 'reference' },
+          { title: '创建时间', render: (_v, r) => when(r.createdAt) },
+          {
+            title: '状态',
+            render: (_v, r) =>
+              r.status === 'done' ? <Tag color="green">已退费 {when(r.doneAt)}</Tag> : <Tag color="orange">待退费</Tag>,
+          },
+          { title: '备注', dataIndex: 'note' },
+          {
+            title: '操作',
+            render: (_v, r) =>
+              r.status === 'pending' ? (
+                <Button size="small" type="primary" onClick={() => setDoing(r)} data-testid="refund-done">
+                  已退费
+                </Button>
+              ) : null,
+          },
+        ]}
+      />
+      <Modal
+        title="登记退费"
+        open={!!doing}
+        onCancel={() => setDoing(undefined)}
+        okButtonProps={{ disabled: !note.trim() }}
+        onOk={async () => {
+          try {
+            await post(`/api/payment/finance/refunds/${doing?.refundId}/done`, { note });
+            message.success('退费已登记');
+            setDoing(undefined);
+            setNote('');
+            await list.reload();
+          } catch (err) {
+            fail(err);
+          }
+        }}
+      >
+        <Input.TextArea
+          rows={3}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          placeholder="退款凭证号、退款日期等"
+        />
+      </Modal>
+    </>
+  );
+}

@@ -1,0 +1,147 @@
+import { App, Button, Modal, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { get, post } from '../api';
+import { useFailure } from '../forms';
+import { signerKindLabel, signerStateLabel } from '../labels';
+
+/** One row of the signing list (签章列表). */
+export interface SigningRow {
+  signerId: string;
+  kind: 'holder' | 'writer';
+  name: string;
+  state: 'waiting' | 'current' | 'signed';
+  /** The signing link (签章链接); only the current signer's exists. */
+  link?: string;
+}
+export interface SigningList {
+  filingId: string;
+  round: number;
+  versionNo: number;
+  signers: SigningRow[];
+  /** Where the form (申请表) can be viewed. */
+  formUrl?: string;
+  status?: string;
+}
+
+export const loadSigningList = (filingId: string) => get<SigningList>(`/api/signature/filings/${filingId}/signers`);
+
+/**
+ * The signing list dialog of the manual: 序号, 签章人/单位, 类型, 状态, 查看表单, 签章, 复制签章链接.
+ * It refreshes while open; when every signature is done while it is open, the work is submitted.
+ */
+export function SigningDialog({ filingId, onClose }: { filingId: string; onClose: (submitted: boolean) => void }) {
+  const [list, setList] = useState<SigningList>();
+  const [submitted, setSubmitted] = useState(false);
+  const submitting = useRef(false);
+  const { message } = App.useApp();
+  const fail = useFailure();
+
+  const refresh = useCallback(async () => {
+    try {
+      const next = await loadSigningList(filingId);
+      setList(next);
+      const allSigned = next.signers.length > 0 && next.signers.every((s) => s.state === 'signed');
+      // 电子签章列表页面打开状态时完成全部电子签章的作品，平台会自动进行提交。
+      if (allSigned && !submitting.current) {
+        submitting.current = true;
+        await post(`/api/filing/filings/${filingId}/submit-signed`, {});
+        setSubmitted(true);
+        message.success('全部电子签章已完成，作品已自动提交，请缴费');
+      }
+    } catch (err) {
+      submitting.current = false;
+      fail(err);
+    }
+  }, [filingId, message, fail]);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), 3000);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  const copy = async (link: string) => {
+    const absolute = new URL(link, location.origin).href;
+    await navigator.clipboard.writeText(absolute).then(
+      () => message.success('签章链接已复制，请告知相应单位或个人登录签章'),
+      () => Modal.info({ title: '签章链接', content: absolute }),
+    );
+  };
+
+  return (
+    <Modal
+      title="签章"
+      open
+      width={860}
+      onCancel={() => onClose(submitted)}
+      footer={<Button onClick={() => onClose(submitted)}>关闭</Button>}
+      data-testid="signing-dialog"
+    >
+      <Typography.Paragraph type="secondary">
+        多方签章时，请在需签章页面点击“开始签署”，签名或印章会生成在当前页面左上角处，用户需自行拖动至当前页面需签章处。
+      </Typography.Paragraph>
+      <Table<SigningRow>
+        size="small"
+        rowKey="signerId"
+        pagination={false}
+        loading={!list}
+        dataSource={list?.signers ?? []}
+        columns={[
+          { title: '序号', render: (_v, _r, i) => i + 1, width: 60 },
+          { title: '签章人/单位', dataIndex: 'name' },
+          { title: '类型', render: (_v, r) => signerKindLabel[r.kind] },
+          {
+            title: '状态',
+            render: (_v, r) => (
+              <Tag
+                color={r.state === 'signed' ? 'green' : r.state === 'current' ? 'orange' : 'default'}
+                data-testid="signer-state"
+              >
+                {signerStateLabel[r.state]}
+              </Tag>
+            ),
+          },
+          {
+            title: '操作',
+            render: (_v, r) => (
+              <Space>
+                <a href={`/api/signature/filings/${filingId}/form`} target="_blank" rel="noreferrer">
+                  查看表单
+                </a>
+                {r.state === 'current' && r.link ? (
+                  <>
+                    <a href={r.link} target="_blank" rel="noreferrer" data-testid="sign-link">
+                      签章
+                    </a>
+                    <Button
+                      type="link"
+                      size="small"
+                      onClick={() => void copy(r.link as string)}
+                      data-testid="copy-link"
+                    >
+                      复制签章链接
+                    </Button>
+                  </>
+                ) : null}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      {submitted ? (
+        <Typography.Paragraph type="success" style={{ marginTop: 12 }} data-testid="auto-submitted">
+          全部电子签章已完成，作品已自动提交。
+        </Typography.Paragraph>
+      ) : null}
+      <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }}>
+        用户按页面提示点击“签章”并登录浙江政务服务网进行电子签章。非当前用户签章的可复制签章链接并告知相应单位或个人登录签章。
+        需使用正常浏览器进行操作，不建议使用移动端浏览器；请勿在微信上使用内置浏览器打开签章链接。
+        <br />
+        涉及多方签章的作品，需按签章顺序依次进行电子签章。当前签章人的状态显示为“待签章”，其他签章人的状态显示为“准备签章”，需当前签章人完成电子签章后才会生成相应签章链接。
+        <br />
+        “查看表单”仅用于查看申请表内容是否有误，并非查看签章结果，签章人是否完成签章以签章列表显示的状态为准。
+        可点击关闭进行其他填报操作，未完成全部电子签章的作品，在“待签章作品”一栏内点击“签章”可重新打开签章列表。
+      </Typography.Paragraph>
+    </Modal>
+  );
+}

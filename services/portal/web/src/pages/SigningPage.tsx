@@ -1,0 +1,3 @@
+export function SigningPage(_props: { regional?: boolean }) {
+  return <div>SigningPage</div>;
+}

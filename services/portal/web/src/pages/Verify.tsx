@@ -1,0 +1,3 @@
+export function Verify(_props: { regional?: boolean }) {
+  return <div>Verify</div>;
+}

@@ -1,0 +1,3 @@
+export function WorkDetail(_props: { regional?: boolean }) {
+  return <div>WorkDetail</div>;
+}

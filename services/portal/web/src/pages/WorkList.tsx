@@ -1,0 +1,3 @@
+export function WorkList(_props: { regional?: boolean }) {
+  return <div>WorkList</div>;
+}

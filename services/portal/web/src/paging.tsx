@@ -1,0 +1,42 @@
+import type { TablePaginationConfig } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { get, type Page } from './api';
+import { useFailure } from './forms';
+
+/** A paginated list from a service: 共 N 条, 20 条/页, 跳至. */
+export function usePaged<T>(path: string | undefined, query: Record<string, string | number | undefined> = {}) {
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [data, setData] = useState<Page<T>>();
+  const [loading, setLoading] = useState(false);
+  const fail = useFailure();
+  const key = JSON.stringify(query);
+  const load = useCallback(async () => {
+    if (!path) return;
+    setLoading(true);
+    try {
+      setData(await get<Page<T>>(path, { ...JSON.parse(key), page, pageSize }));
+    } catch (err) {
+      fail(err);
+      setData({ items: [], total: 0, page, pageSize });
+    } finally {
+      setLoading(false);
+    }
+  }, [path, key, page, pageSize, fail]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const pagination: TablePaginationConfig = {
+    current: page,
+    pageSize,
+    total: data?.total ?? 0,
+    showSizeChanger: true,
+    showQuickJumper: true,
+    showTotal: (total) => `共 ${total} 条`,
+    onChange: (p, s) => {
+      setPage(p);
+      setPageSize(s);
+    },
+  };
+  return { items: data?.items ?? [], total: data?.total ?? 0, loading, pagination, reload: load, setPage };
+}

@@ -1,0 +1,164 @@
+import { Button, Result, Spin } from 'antd';
+import type { ReactNode } from 'react';
+import { Route, Routes as RouterRoutes } from 'react-router-dom';
+import { AppLayout } from './layout/AppLayout';
+import { AdminDelivery, AdminUsers } from './pages/Admin';
+import { FilingForm } from './pages/FilingForm';
+import { FinanceOffline, FinanceRefunds } from './pages/Finance';
+import { Home } from './pages/Home';
+import { Payment } from './pages/Payment';
+import { Profile } from './pages/Profile';
+import { ReviewDetail, ReviewQueue } from './pages/Review';
+import { SigningPage } from './pages/SigningPage';
+import { Verify } from './pages/Verify';
+import { WorkDetail } from './pages/WorkDetail';
+import { WorkList } from './pages/WorkList';
+import type { Role } from './proto';
+import { loginUrl, useSession } from './session';
+
+/** A page for logged-in users (with one of the roles, when given). */
+function Private({ roles, children }: { roles?: Role[]; children: ReactNode }) {
+  const { me, has } = useSession();
+  if (me === undefined) return <Spin style={{ display: 'block', margin: 48 }} />;
+  if (me === null) {
+    return (
+      <Result
+        status="403"
+        title="请先登录"
+        subTitle="请通过浙江政务服务网登录后办理作品自愿登记。"
+        extra={
+          <Button type="primary" href={loginUrl()} data-testid="login">
+            通过浙江政务服务网登录
+          </Button>
+        }
+      />
+    );
+  }
+  if (roles && !has(...roles)) return <Result status="403" title="您没有访问此页面的权限" />;
+  return <>{children}</>;
+}
+
+export function Routes() {
+  return (
+    <RouterRoutes>
+      <Route element={<AppLayout />}>
+        <Route index element={<Home />} />
+        <Route path="verify" element={<Verify />} />
+        <Route path="verify/:number" element={<Verify />} />
+        <Route
+          path="profile"
+          element={
+            <Private roles={['applicant']}>
+              <Profile />
+            </Private>
+          }
+        />
+        <Route
+          path="filings/new"
+          element={
+            <Private roles={['applicant']}>
+              <FilingForm />
+            </Private>
+          }
+        />
+        <Route
+          path="filings/:filingId/edit"
+          element={
+            <Private roles={['applicant']}>
+              <FilingForm />
+            </Private>
+          }
+        />
+        <Route
+          path="works/:view"
+          element={
+            <Private roles={['applicant']}>
+              <WorkList />
+            </Private>
+          }
+        />
+        <Route
+          path="regional"
+          element={
+            <Private roles={['regional_staff']}>
+              <WorkList regional />
+            </Private>
+          }
+        />
+        <Route
+          path="filings/:filingId"
+          element={
+            <Private>
+              <WorkDetail />
+            </Private>
+          }
+        />
+        <Route
+          path="filings/:filingId/pay"
+          element={
+            <Private roles={['applicant']}>
+              <Payment />
+            </Private>
+          }
+        />
+        <Route
+          path="sign/:filingId/:signerId"
+          element={
+            <Private>
+              <SigningPage />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/review/:stage"
+          element={
+            <Private roles={['initial_reviewer', 'final_reviewer']}>
+              <ReviewQueue />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/review/:stage/:filingId"
+          element={
+            <Private roles={['initial_reviewer', 'final_reviewer']}>
+              <ReviewDetail />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/finance/offline"
+          element={
+            <Private roles={['finance']}>
+              <FinanceOffline />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/finance/refunds"
+          element={
+            <Private roles={['finance']}>
+              <FinanceRefunds />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/admin/users"
+          element={
+            <Private roles={['admin']}>
+              <AdminUsers />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/admin/delivery"
+          element={
+            <Private roles={['admin']}>
+              <AdminDelivery />
+            </Private>
+          }
+        />
+        <Route path="*" element={<Result status="404" title="页面不存在" />} />
+      </Route>
+    </RouterRoutes>
+  );
+}

@@ -1,0 +1,35 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { ApiFailure, get } from './api';
+import type { Me, Role } from './proto';
+
+/** The caller (GET /api/identity/me), or null when not logged in. */
+interface Session {
+  me: Me | null | undefined;
+  reload: () => Promise<void>;
+  has: (...roles: Role[]) => boolean;
+}
+
+const SessionContext = createContext<Session>({ me: undefined, reload: async () => {}, has: () => false });
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const reload = useCallback(async () => {
+    try {
+      setMe(await get<Me>('/api/identity/me'));
+    } catch (err) {
+      if (err instanceof ApiFailure && (err.status === 401 || err.status === 404 || err.status === 503)) setMe(null);
+      else throw err;
+    }
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  const has = (...roles: Role[]) => !!me && roles.some((r) => me.roles.includes(r));
+  return <SessionContext.Provider value={{ me, reload, has }}>{children}</SessionContext.Provider>;
+}
+
+export const useSession = () => useContext(SessionContext);
+
+/** Where the development identity provider (浙江政务服务网 stand-in) starts a login. */
+export const loginUrl = (returnTo = `${location.pathname}${location.search}`) =>
+  `/api/identity/login?returnTo=${encodeURIComponent(returnTo)}`;
