@@ -1,1 +1,12 @@
+export { chineseDate, idTypeLabel, signerKindLabel, workTypeLabel } from './labels';
+export { allocateRegistrationNumber, formatRegistrationNumber, registrationNumberOf } from './numbers';
+export { renderApplicationForm } from './pdf/application-form';
+export { type CertificateFacts, renderCertificate } from './pdf/certificate-document';
+export { embedCjkFont, missingGlyphs } from './pdf/fonts';
+export type { Rect } from './pdf/layout';
+export { type SignOptions, signPdf } from './pdf/sign';
+export { SIGNATURE_PAGE_INDEX, signatureSlots } from './pdf/signature-slots';
+export { organisationSealStamp, personSignatureStamp, STAMP_SIZE } from './pdf/stamps';
+export { devRootCertificatePem, officeIdentity, personSubject, type SigningIdentity, signerIdentity } from './pki/keys';
 export { migrationSource } from './schema';
+export { documentSettings } from './settings';
