@@ -274,7 +274,7 @@ describe('registration workflow: review (初审/终审)', () => {
       expect(overdue.status).toBe('initial_review');
       await expect.poll(() => t.fakes.outbox.filter((m) => m.kind === 'overdue').length).toBe(1);
       expect(t.fakes.named('loadWorkingCalendar')).toHaveLength(0); // the drill override skips the calendar
-      expect((t.fakes.named('recordStatus').at(-1)?.input as { overdue: boolean }).overdue).toBe(true);
+      expect(t.fakes.named('recordStatus').at(-1)?.input).toMatchObject({ overdue: true });
       await expect
         .poll(async () => (await t.handle.describe()).typedSearchAttributes.get(SearchAttr.Overdue), { timeout: 5000 })
         .toBe(true);
