@@ -4,6 +4,7 @@ import {
   choosePaymentMethodUpdate,
   paymentConfirmedSignal,
   paymentRejectedSignal,
+  type ReviewUpdate,
   recordDeliveryUpdate,
   reviewUpdate,
   SearchAttr,
@@ -148,9 +149,8 @@ describe('registration workflow: review (初审/终审)', () => {
       await t.start();
       await signAll(t);
       await submitAndPay(t);
-      const review = (
-        u: Partial<typeof reviewer.initial> & { decision: 'approve' | 'return' | 'refuse'; reasons?: string[] },
-      ) => t.handle.executeUpdate(reviewUpdate, { args: [{ ...reviewer.initial, reasons: [], ...u }] });
+      const review = (u: Partial<ReviewUpdate> & Pick<ReviewUpdate, 'decision'>) =>
+        t.handle.executeUpdate(reviewUpdate, { args: [{ ...reviewer.initial, reasons: [], ...u }] });
 
       await expectRefused(
         review({ reviewerRole: 'final_reviewer', decision: 'approve' }),
