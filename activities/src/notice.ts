@@ -1,10 +1,13 @@
+import { createPaymentDeps, sendNotice } from '@copyreg/payment';
 import type { RegistrationActivities } from '@copyreg/proto';
 import type { ActivityDeps } from './index';
 
-/** Mail notices from Chinese templates; a retry never sends twice. */
-export function createNoticeActivities(_deps: ActivityDeps): Pick<RegistrationActivities, 'sendNotice'> {
-  const todo = (name: string) => () => Promise.reject(new Error(`${name}: not implemented yet`));
+/** Mail notices from Chinese templates; a retry never sends twice (see services/payment/src/notices.ts). */
+export function createNoticeActivities(deps: ActivityDeps): Pick<RegistrationActivities, 'sendNotice'> {
+  const payment = createPaymentDeps(deps);
   return {
-    sendNotice: todo('sendNotice'),
+    async sendNotice(input) {
+      await sendNotice(payment, input);
+    },
   };
 }

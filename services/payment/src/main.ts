@@ -1,0 +1,17 @@
+import { config, ensureBucket, listen, logger } from '@copyreg/kit';
+import { createPaymentApp } from './app';
+import { createPaymentDeps } from './deps';
+
+/** The payment service on PAYMENT_PORT, under /api/payment. */
+async function main() {
+  const c = config();
+  const deps = createPaymentDeps();
+  await ensureBucket(deps.store, deps.bucket);
+  await listen(createPaymentApp(deps), c.PAYMENT_PORT);
+  logger.info({ port: c.PAYMENT_PORT }, 'payment service started');
+}
+
+main().catch((err) => {
+  logger.error({ err }, 'payment service failed');
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+import { temporalClient } from '@copyreg/kit';
+import { type NoticeKind, NoticeKind as NoticeKinds, registrationWorkflowId } from '@copyreg/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paymentConfig } from '../src/config';
+import { noticeMessageId, sendNotice } from '../src/notices';
+import { noticeSender } from './recorder-workflow';
+import { eventually, type Harness, makeFiling, startHarness, stateFor } from './support';
+
+describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** What each kind must say, beyond the work's title. */
+  const expectations: Record<
+    NoticeKind,
+    { to: 'applicant' | 'reviewer' | 'supervisor'; subject: string; body: string[] }
+  > = {
+    signer_turn: { to: 'applicant', subject: '请李四进行电子签章', body: ['/signing/', '/1/1', '待签章'] },
+    signer_reminder: { to: 'applicant', subject: '李四尚未完成电子签章', body: ['/signing/'] },
+    payment_due: { to: 'applicant', subject: '待缴费', body: ['¥150.00', '/payment/', '付款方式选择后将无法变更'] },
+    payment_reminder: { to: 'applicant', subject: '缴费提醒', body: ['/payment/'] },
+    payment_rejected: { to: 'applicant', subject: '线下付款核对未通过', body: ['凭证号与银行流水不符'] },
+    returned: { to: 'applicant', subject: '退回修改', body: ['作品简介过于简略', '样品不清晰', '无需重复缴费'] },
+    return_expiring: { to: 'applicant', subject: '补正期限将至', body: ['视为撤回'] },
+    refused: { to: 'applicant', subject: '不予登记', body: ['退还', '作品简介过于简略'] },
+    certified: { to: 'applicant', subject: '已发证', body: ['浙作登字-2026-I-00000007', '收到电子发票后'] },
+    invoice: { to: 'applicant', subject: '电子发票', body: [] }, // covered with its attachment in invoice.test.ts
+    review_deadline_near: { to: 'reviewer', subject: '审核期限将至', body: ['/review/'] },
+    overdue: { to: 'supervisor', subject: '逾期未办结', body: ['/review/', '/workflows/'] },
+    mailed: { to: 'applicant', subject: '纸质证书已寄出', body: ['SF1234567890'] },
+  };
+
+  it('sends every kind once, to the right mailbox, with what it must say', async () => {
+    const s = await makeFiling(h);
+    const state = stateFor(s, {
+      payment: { rejectedReason: '凭证号与银行流水不符' },
+      reviewRounds: [
+        {
+          stage: 'initial',
+          reviewerId: s.applicantId,
+          decision: 'return',
+          reasons: ['作品简介过于简略', '样品不清晰'],
+          decidedAt: new Date().toISOString(),
+        },
+      ],
+      returnReplyDeadline: '2026-12-31T00:00:00.000Z',
+      reviewDeadline: '2027-01-15T00:00:00.000Z',
+      registrationNumber: '浙作登字-2026-I-00000007',
+      delivery: { kind: 'mailed', waybillNo: 'SF1234567890', at: new Date().toISOString() },
+    });
+    h.deps.loadState = async (filingId) => (filingId === s.filingId ? state : undefined);
+    const pc = paymentConfig();
+    const mailbox = { applicant: s.content.invoiceEmail, reviewer: pc.REVIEWER_EMAIL, supervisor: pc.SUPERVISOR_EMAIL };
+
+    for (const kind of NoticeKinds.options.filter((k) => k !== 'invoice')) {
+      const noticeKey = `${s.filingId}:${kind}:r1:s1`;
+      const input = { noticeKey, kind, filingId: s.filingId, signerIndex: 1, round: 1 };
+      expect((await sendNotice(h.deps, input)).sent).toBe(true);
+      // A retried activity after success sends nothing.
+      expect((await sendNotice(h.deps, input)).sent).toBe(false);
+
+      const e = expectations[kind];
+      const to = mailbox[e.to];
+      const mails = await eventually(async () => {
+        const found = h.mail.messages(to).filter((m) => m.messageId === noticeMessageId(noticeKey));
+        expect(found).toHaveLength(1);
+        return found;
+      });
+      const mail = mails[0];
+      expect(mail?.subject).toContain(e.subject);
+      expect(mail?.subject.startsWith('【作品自愿登记】')).toBe(true);
+      if (e.to === 'applicant') expect(mail?.text).toContain('西湖晨雾');
+      for (const part of e.body) expect(mail?.text, `${kind} says ${part}`).toContain(part);
+      // Nobody else got it.
+      expect(mail?.to).toEqual([to]);
+    }
+    // A moment for stragglers, then count again: one mail per kind, nothing more.
+    await new Promise((r) => setTimeout(r, 300));
+    const all = h.mail.messages().filter((m) => m.text.includes(s.serialNo));
+    expect(all.length).toBe(NoticeKinds.options.length - 1);
+  });
+
+  it('a retried activity (failed after the claim) sends exactly once', async () => {
+    const s = await makeFiling(h);
+    h.deps.loadState = async () => undefined;
+    h.noticeFault.failNext = 2; // the first two attempts fail between claim and send
+    const noticeKey = `${s.filingId}:payment_due`;
+    const client = await temporalClient();
+    await client.workflow.execute(noticeSender, {
+      workflowId: `notice-test-${registrationWorkflowId(s.filingId)}`,
+      taskQueue: h.taskQueue,
+      args: [{ noticeKey, kind: 'payment_due', filingId: s.filingId }],
+    });
+    const row = await h.deps.db('payment.notices').where({ notice_key: noticeKey }).first();
+    expect(row.attempts).toBe(3);
+    expect(row.sent_at).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.mail.messages(s.content.invoiceEmail)).toHaveLength(1);
+  });
+
+  it('a crash between the send and the mark re-sends with the same Message-ID, which the catcher flags', async () => {
+    const s = await makeFiling(h);
+    h.deps.loadState = async () => undefined;
+    const input = {
+      noticeKey: `${s.filingId}:payment_reminder:1`,
+      kind: 'payment_reminder' as const,
+      filingId: s.filingId,
+    };
+    await sendNotice(h.deps, input);
+    // As if the process died after the relay accepted the mail and before the row was marked.
+    await h.deps.db('payment.notices').where({ notice_key: input.noticeKey }).update({ sent_at: null });
+    await sendNotice(h.deps, input);
+    const mails = await eventually(async () => {
+      const m = h.mail.messages(s.content.invoiceEmail);
+      expect(m).toHaveLength(2);
+      return m;
+    });
+    expect(mails[0]?.messageId).toBe(mails[1]?.messageId);
+    expect(mails.map((m) => m.duplicate)).toEqual([false, true]);
+    expect(mails[0]?.text).toBe(mails[1]?.text); // the claimed rendering, not a new one
+  });
+
+  it('the inbox API filters by recipient and can be cleared', async () => {
+    const s = await makeFiling(h);
+    h.deps.loadState = async () => undefined;
+    await sendNotice(h.deps, { noticeKey: `${s.filingId}:payment_due:api`, kind: 'payment_due', filingId: s.filingId });
+    const list = await eventually(async () => {
+      const r = (await (
+        await fetch(`${h.mail.webUrl}/api/messages?to=${encodeURIComponent(s.content.invoiceEmail)}`)
+      ).json()) as {
+        items: { subject: string }[];
+      };
+      expect(r.items).toHaveLength(1);
+      return r;
+    });
+    expect(list.items[0]?.subject).toContain('待缴费');
+    const page = await (await fetch(`${h.mail.webUrl}/?to=${encodeURIComponent(s.content.invoiceEmail)}`)).text();
+    expect(page).toContain('待缴费');
+    await fetch(`${h.mail.webUrl}/api/messages?to=${encodeURIComponent(s.content.invoiceEmail)}`, { method: 'DELETE' });
+    expect(h.mail.messages(s.content.invoiceEmail)).toHaveLength(0);
+  });
+});
