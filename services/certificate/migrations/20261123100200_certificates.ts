@@ -14,9 +14,12 @@ export async function up(knex: Knex): Promise<void> {
     /** What the certificate states, as issued (the facts of CertificateFacts). */
     t.jsonb('facts').notNullable();
     t.date('registered_on').notNullable();
-    t.string('bucket').notNullable();
-    t.string('object_key').notNullable();
-    t.string('sha256', 64).notNullable();
+    /** The office's signing time, fixed when the row is made, so a retried issue makes the same bytes. */
+    t.timestamp('signed_at', { useTz: true }).notNullable();
+    /** Set once the signed PDF is stored. */
+    t.string('bucket');
+    t.string('object_key');
+    t.string('sha256', 64);
     t.timestamp('issued_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('superseded_at', { useTz: true });
     t.timestamp('revoked_at', { useTz: true });

@@ -1,3 +1,13 @@
+export { createCertificateApp } from './app';
+export {
+  certificatesOf,
+  checkCode,
+  currentCertificate,
+  issueCertificate,
+  reissueCertificate,
+  verifyCertificate,
+  verifyUrl,
+} from './certificates';
 export { chineseDate, idTypeLabel, signerKindLabel, workTypeLabel } from './labels';
 export { allocateRegistrationNumber, formatRegistrationNumber, registrationNumberOf } from './numbers';
 export { renderApplicationForm } from './pdf/application-form';
@@ -10,3 +20,4 @@ export { organisationSealStamp, personSignatureStamp, STAMP_SIZE } from './pdf/s
 export { devRootCertificatePem, officeIdentity, personSubject, type SigningIdentity, signerIdentity } from './pki/keys';
 export { migrationSource } from './schema';
 export { documentSettings } from './settings';
+export { refusalToApiError, UPDATE_DEADLINE_MS, updateRegistration } from './workflow-update';

@@ -26,7 +26,9 @@ describe('registration numbers 浙作登字-YYYY-X-NNNNNNNN', () => {
     const again = await Promise.all(
       filings
         .slice(0, 50)
-        .flatMap((filingId) => [1, 2].map(() => allocateRegistrationNumber(db, { filingId, workType: 'photography', year }))),
+        .flatMap((filingId) =>
+          [1, 2].map(() => allocateRegistrationNumber(db, { filingId, workType: 'photography', year })),
+        ),
     );
     expect(again).toEqual(numbers.slice(0, 50).flatMap((n) => [n, n]));
     const next = await allocateRegistrationNumber(db, { filingId: randomUUID(), workType: 'photography', year });
@@ -35,7 +37,11 @@ describe('registration numbers 浙作登字-YYYY-X-NNNNNNNN', () => {
 
   it('keeps a separate sequence per category and per year', async () => {
     const fineArt = await allocateRegistrationNumber(db, { filingId: randomUUID(), workType: 'fine_art', year });
-    const written = await allocateRegistrationNumber(db, { filingId: randomUUID(), workType: 'written', year: year + 1 });
+    const written = await allocateRegistrationNumber(db, {
+      filingId: randomUUID(),
+      workType: 'written',
+      year: year + 1,
+    });
     expect(fineArt).toBe(`浙作登字-${year}-F-00000001`);
     expect(written).toBe(`浙作登字-${year + 1}-A-00000001`);
   });
