@@ -194,7 +194,15 @@ export function createPaymentApp(deps: PaymentAppDeps) {
     status: 201,
     handler: async ({ params, body, user }) => {
       await authorise(user, params.filingId);
-      await submitOfflineReference(deps, params.filingId, body);
+      const payment = await submitOfflineReference(deps, params.filingId, body);
+      // After finance rejected a reference, the same choice again puts the registration back
+      // into 线下付款待核对 (the workflow's rule); on a first reference it changes nothing.
+      await deps.registration.choosePaymentMethod(params.filingId, 'offline').catch((err: unknown) => {
+        logger.warn(
+          { err, filingId: params.filingId, paymentId: payment.payment_id },
+          'workflow not told of the new reference',
+        );
+      });
       return view(params.filingId);
     },
   });

@@ -154,6 +154,7 @@ async function renderFor(
   let recipient = snapshot.content.invoiceEmail;
   let attachment: NoticeRow['attachment'] | undefined;
   const lastReview = state?.reviewRounds.at(-1);
+  const reviewStage = state?.status === 'final_review' ? 'final' : 'initial';
   switch (input.kind) {
     case 'signer_turn':
     case 'signer_reminder': {
@@ -165,7 +166,7 @@ async function renderFor(
       if (!signer) throw new Error(`notice ${input.noticeKey}: no signer ${index} in round ${round}`);
       ctx.signerName = signer.name;
       ctx.signerRole = signerRoleName[signer.kind];
-      ctx.link = links.signing(input.filingId, round, index);
+      ctx.link = links.signing(input.filingId, signer.signerId);
       break;
     }
     case 'payment_due':
@@ -211,12 +212,12 @@ async function renderFor(
     }
     case 'review_deadline_near':
       recipient = pc.REVIEWER_EMAIL;
-      ctx.link = links.review(input.filingId);
+      ctx.link = links.review(input.filingId, reviewStage);
       ctx.deadline = dateOf(state?.reviewDeadline);
       break;
     case 'overdue':
       recipient = pc.SUPERVISOR_EMAIL;
-      ctx.link = links.review(input.filingId);
+      ctx.link = links.review(input.filingId, reviewStage);
       ctx.deadline = dateOf(state?.reviewDeadline);
       ctx.opsLink = temporalUiLink(registrationWorkflowId(input.filingId));
       break;

@@ -20,18 +20,18 @@ describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
     NoticeKind,
     { to: 'applicant' | 'reviewer' | 'supervisor'; subject: string; body: string[] }
   > = {
-    signer_turn: { to: 'applicant', subject: '请李四进行电子签章', body: ['/signing/', '/1/1', '待签章'] },
-    signer_reminder: { to: 'applicant', subject: '李四尚未完成电子签章', body: ['/signing/'] },
-    payment_due: { to: 'applicant', subject: '待缴费', body: ['¥150.00', '/payment/', '付款方式选择后将无法变更'] },
-    payment_reminder: { to: 'applicant', subject: '缴费提醒', body: ['/payment/'] },
+    signer_turn: { to: 'applicant', subject: '请李四进行电子签章', body: ['/sign/', '待签章'] },
+    signer_reminder: { to: 'applicant', subject: '李四尚未完成电子签章', body: ['/sign/'] },
+    payment_due: { to: 'applicant', subject: '待缴费', body: ['¥150.00', '/pay', '付款方式选择后将无法变更'] },
+    payment_reminder: { to: 'applicant', subject: '缴费提醒', body: ['/pay'] },
     payment_rejected: { to: 'applicant', subject: '线下付款核对未通过', body: ['凭证号与银行流水不符'] },
     returned: { to: 'applicant', subject: '退回修改', body: ['作品简介过于简略', '样品不清晰', '无需重复缴费'] },
     return_expiring: { to: 'applicant', subject: '补正期限将至', body: ['视为撤回'] },
     refused: { to: 'applicant', subject: '不予登记', body: ['退还', '作品简介过于简略'] },
     certified: { to: 'applicant', subject: '已发证', body: ['浙作登字-2026-I-00000007', '收到电子发票后'] },
     invoice: { to: 'applicant', subject: '电子发票', body: [] }, // covered with its attachment in invoice.test.ts
-    review_deadline_near: { to: 'reviewer', subject: '审核期限将至', body: ['/review/'] },
-    overdue: { to: 'supervisor', subject: '逾期未办结', body: ['/review/', '/workflows/'] },
+    review_deadline_near: { to: 'reviewer', subject: '审核期限将至', body: ['/staff/review/initial/'] },
+    overdue: { to: 'supervisor', subject: '逾期未办结', body: ['/staff/review/', '/workflows/'] },
     mailed: { to: 'applicant', subject: '纸质证书已寄出', body: ['SF1234567890'] },
   };
 

@@ -1,0 +1,207 @@
+import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { choosePaymentMethodUpdate } from '@copyreg/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signContent } from '../src/dev-gateway';
+import { queryPayment } from '../src/orders';
+import { call, cookieFor, eventually, type Harness, makeFiling, startHarness, startRecorder } from './support';
+
+describe('online payment (支付宝扫码): order, QR, verified notifications, exactly once', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** An applicant with a submitted filing, its recorder workflow, and the online order with its QR code. */
+  async function onlineOrder() {
+    const applicantId = randomUUID();
+    const s = await makeFiling(h, { applicantId });
+    const wf = await startRecorder(h, s);
+    const cookie = await cookieFor(applicantId);
+    const chosen = await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'online' } });
+    expect(chosen.status).toBe(200);
+    return { s, wf, cookie, order: chosen.body };
+  }
+  const payments = (filingId: string) => h.deps.db('payment.payments').where({ filing_id: filingId });
+  const notifications = (outTradeNo: string) => h.deps.db('payment.notifications').where({ out_trade_no: outTradeNo });
+
+  it('goes from order to confirmed: QR code, the payment page, one payment event, one signal', async () => {
+    const { s, wf, cookie, order } = await onlineOrder();
+    expect(order).toMatchObject({ filingId: s.filingId, amountFen: 15000, status: 'unpaid', method: 'online' });
+    expect(order.online.payUrl).toBe(`${h.gateway}/pay/${order.online.outTradeNo}`);
+    expect(order.online.qrDataUrl).toMatch(/^data:image\/png;base64,/);
+    expect((await wf.received()).method).toBe('online');
+    const png = await fetch(`${h.api}/api/payment/orders/${s.filingId}/qr.png`, { headers: { cookie } });
+    expect(png.headers.get('content-type')).toBe('image/png');
+
+    // The payment page the QR code opens, and the user pays on it.
+    expect(await (await fetch(order.online.payUrl)).text()).toContain('¥ 150.00');
+    const paid = await fetch(order.online.payUrl, { method: 'POST', headers: { accept: 'application/json' } });
+    expect(((await paid.json()) as { status: string }).status).toBe('TRADE_SUCCESS');
+
+    const received = await eventually(async () => {
+      const r = await wf.received();
+      expect(r.confirmed).toHaveLength(1);
+      return r;
+    });
+    const rows = await payments(s.filingId);
+    expect(rows).toHaveLength(1);
+    expect(received.confirmed[0]).toEqual({ paymentId: rows[0].payment_id, method: 'online', amountFen: 15000 });
+    // The gateway sent two copies; both were answered `success`, only one was applied.
+    await eventually(async () => {
+      const outcomes = (await notifications(order.online.outTradeNo)).map((n) => n.outcome).sort();
+      expect(outcomes).toEqual(['applied', 'duplicate']);
+    });
+    const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
+    expect(view.body).toMatchObject({ status: 'paid', paymentId: rows[0].payment_id });
+    await wf.finish();
+  });
+
+  it('the same notification delivered ten times: one payment event, one signal', async () => {
+    const { s, wf, order } = await onlineOrder();
+    await fetch(order.online.payUrl, { method: 'POST', headers: { accept: 'application/json' } });
+    await eventually(async () => expect((await wf.received()).confirmed).toHaveLength(1));
+    const resent = await fetch(`${h.gateway}/dev/trades/${order.online.outTradeNo}/notify?copies=10`, {
+      method: 'POST',
+    });
+    const { answers } = (await resent.json()) as { answers: string[] };
+    expect(answers).toEqual(Array(10).fill('success'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await payments(s.filingId)).toHaveLength(1);
+    expect((await wf.received()).confirmed).toHaveLength(1);
+    const outcomes = (await notifications(order.online.outTradeNo)).map((n) => n.outcome);
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(11);
+    await wf.finish();
+  });
+
+  /** A notification as the gateway would post it for this order, signed with the given key. */
+  async function forged(outTradeNo: string, change: Record<string, string>, privatePem?: string) {
+    const trade = (await (await fetch(`${h.gateway}/dev/trades/${outTradeNo}`)).json()) as {
+      trade_no: string;
+      app_id: string;
+    };
+    const params: Record<string, string> = {
+      notify_type: 'trade_status_sync',
+      notify_id: randomUUID(),
+      notify_time: '2026-11-23 12:00:00',
+      charset: 'utf-8',
+      version: '1.0',
+      sign_type: 'RSA2',
+      app_id: trade.app_id,
+      trade_no: trade.trade_no,
+      out_trade_no: outTradeNo,
+      trade_status: 'TRADE_SUCCESS',
+      total_amount: '150.00',
+      ...change,
+    };
+    const key =
+      privatePem ?? (await h.deps.db('payment.gateway_keys').where({ name: 'dev-alipay' }).first()).private_pem;
+    params.sign = createSign('RSA-SHA256').update(signContent(params, true), 'utf8').sign(key, 'base64');
+    return params;
+  }
+  const post = async (params: Record<string, string>) =>
+    (
+      await fetch(`${h.api}/api/payment/gateway/alipay/notify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(params).toString(),
+      })
+    ).text();
+
+  it('a forged, tampered, wrong-amount, wrong-app or unknown-order notification changes nothing and is logged', async () => {
+    const { s, wf, cookie, order } = await onlineOrder();
+    const outTradeNo = order.online.outTradeNo;
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+
+    expect(await post(await forged(outTradeNo, {}, stranger))).toBe('failure'); // signed by someone else
+    const tampered = await forged(outTradeNo, {});
+    expect(await post({ ...tampered, total_amount: '0.01' })).toBe('failure'); // changed after signing
+    expect(await post(await forged(outTradeNo, { total_amount: '0.01' }))).toBe('failure'); // signed, wrong amount
+    expect(await post(await forged(outTradeNo, { app_id: '2099000000000000' }))).toBe('failure');
+    expect(await post(await forged(outTradeNo, { out_trade_no: 'CR0000unknown' }))).toBe('failure');
+    expect(await post(await forged(outTradeNo, { trade_status: 'WAIT_BUYER_PAY' }))).toBe('success'); // not acted on
+    expect(await post({})).toBe('failure');
+
+    expect(await payments(s.filingId)).toHaveLength(0);
+    expect((await wf.received()).confirmed).toHaveLength(0);
+    const logged = await h.deps.db('payment.notifications').whereIn('out_trade_no', [outTradeNo, 'CR0000unknown']);
+    expect(logged.map((n) => n.outcome).sort()).toEqual(
+      ['bad_signature', 'bad_signature', 'ignored_status', 'unknown_order', 'wrong_amount', 'wrong_app'].sort(),
+    );
+    const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
+    expect(view.body.status).toBe('unpaid');
+    await wf.finish();
+  });
+
+  it('when no notification comes, the trade query finds the payment (and a late notification does not signal again)', async () => {
+    const { s, wf, order } = await onlineOrder();
+    expect(await queryPayment(h.deps, s.filingId)).toBeNull(); // not paid yet
+    // Pay at the gateway with notifications that go nowhere.
+    await h.deps
+      .db('payment.dev_gateway_trades')
+      .where({ out_trade_no: order.online.outTradeNo })
+      .update({ notify_url: null });
+    await fetch(order.online.payUrl, { method: 'POST', headers: { accept: 'application/json' } });
+    const found = await queryPayment(h.deps, s.filingId);
+    const rows = await payments(s.filingId);
+    expect(found).toEqual({ paymentId: rows[0].payment_id, method: 'online', amountFen: 15000 });
+    expect(await queryPayment(h.deps, s.filingId)).toEqual(found); // asked again: the same payment
+    // The notification arrives late: stored once, the workflow (which has the query's answer) is not signalled.
+    await h.deps
+      .db('payment.dev_gateway_trades')
+      .where({ out_trade_no: order.online.outTradeNo })
+      .update({ notify_url: `${h.api}/api/payment/gateway/alipay/notify` });
+    await fetch(`${h.gateway}/dev/trades/${order.online.outTradeNo}/notify?copies=2`, { method: 'POST' });
+    expect(await payments(s.filingId)).toHaveLength(1);
+    expect((await wf.received()).confirmed).toHaveLength(0);
+    await wf.finish();
+  });
+
+  it('the method is chosen once; only the applicant who filed it sees the order', async () => {
+    const { s, wf, cookie } = await onlineOrder();
+    const again = await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'offline' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('PAYMENT_METHOD_LOCKED');
+    const same = await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'online' } });
+    expect(same.status).toBe(200);
+    expect((await call(h, 'GET', `/orders/${s.filingId}`)).status).toBe(401);
+    const other = await call(h, 'GET', `/orders/${s.filingId}`, { cookie: await cookieFor(randomUUID()) });
+    expect(other.status).toBe(404);
+    const finance = await call(h, 'GET', `/orders/${s.filingId}`, {
+      cookie: await cookieFor(randomUUID(), ['finance']),
+    });
+    expect(finance.status).toBe(200);
+    const bad = await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'cash' } });
+    expect(bad.status).toBe(400);
+    await wf.finish();
+  });
+
+  it('the workflow refusing the choice is the HTTP answer (the recorder is told the method first)', async () => {
+    const applicantId = randomUUID();
+    const s = await makeFiling(h, { applicantId });
+    const wf = await startRecorder(h, s);
+    // Another client chose offline straight through the workflow: the order does not exist yet.
+    await wf.handle.executeUpdate(choosePaymentMethodUpdate, { args: [{ method: 'offline' }] });
+    const r = await call(h, 'POST', `/orders/${s.filingId}/method`, {
+      cookie: await cookieFor(applicantId),
+      body: { method: 'online' },
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.error).toMatchObject({ code: 'PAYMENT_METHOD_LOCKED', message: '付款方式选择后将无法变更' });
+    expect(await h.deps.db('payment.orders').where({ filing_id: s.filingId })).toHaveLength(0);
+    // No workflow at all: the filing was never submitted.
+    const lone = await makeFiling(h, { applicantId });
+    const none = await call(h, 'POST', `/orders/${lone.filingId}/method`, {
+      cookie: await cookieFor(applicantId),
+      body: { method: 'online' },
+    });
+    expect(none.status).toBe(409);
+    expect(none.body.error.code).toBe('INVALID_STATE');
+    await wf.finish();
+  });
+});
