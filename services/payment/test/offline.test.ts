@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, cookieFor, eventually, type Harness, makeFiling, startHarness, startRecorder } from './support';
+
+describe('offline payment (线下付款): the applicant enters the reference, finance confirms or rejects', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function offlineOrder() {
+    const applicantId = randomUUID();
+    const s = await makeFiling(h, { applicantId });
+    const wf = await startRecorder(h, s);
+    const cookie = await cookieFor(applicantId);
+    const chosen = await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'offline' } });
+    expect(chosen.body).toMatchObject({ method: 'offline', status: 'unpaid' });
+    expect(chosen.body.online).toBeUndefined();
+    return { s, wf, cookie };
+  }
+  const reference = (ref: string) => ({
+    channel: 'bank_transfer',
+    payerName: '杭州某某文化有限公司',
+    reference: ref,
+    paidOn: '2026-11-20',
+  });
+
+  it('confirmed by finance: the workflow gets paymentConfirmed once', async () => {
+    const { s, wf, cookie } = await offlineOrder();
+    const ref = `BANK${Date.now()}`;
+    const entered = await call(h, 'POST', `/orders/${s.filingId}/offline`, { cookie, body: reference(ref) });
+    expect(entered.status).toBe(201);
+    expect(entered.body).toMatchObject({
+      status: 'verifying',
+      offline: { reference: ref, status: 'pending', channel: 'bank_transfer' },
+    });
+    // A second reference while the first waits is refused.
+    const twice = await call(h, 'POST', `/orders/${s.filingId}/offline`, { cookie, body: reference(`${ref}X`) });
+    expect(twice.status).toBe(409);
+
+    const finance = await cookieFor(randomUUID(), ['finance']);
+    const list = await call(h, 'GET', '/finance/offline?status=pending&pageSize=100', { cookie: finance });
+    const item = list.body.items.find((i: { filingId: string }) => i.filingId === s.filingId);
+    expect(item).toMatchObject({
+      reference: ref,
+      payerName: '杭州某某文化有限公司',
+      amountFen: 15000,
+      title: '西湖晨雾',
+      serialNo: s.serialNo,
+    });
+
+    // Only finance decides; an applicant cannot list or confirm.
+    expect((await call(h, 'GET', '/finance/offline', { cookie })).status).toBe(403);
+    expect((await call(h, 'POST', `/finance/offline/${item.paymentId}/confirm`, { cookie })).status).toBe(403);
+
+    const confirmed = await call(h, 'POST', `/finance/offline/${item.paymentId}/confirm`, { cookie: finance });
+    expect(confirmed.body.status).toBe('confirmed');
+    // Confirming again (a double click) changes nothing.
+    expect((await call(h, 'POST', `/finance/offline/${item.paymentId}/confirm`, { cookie: finance })).status).toBe(200);
+    const received = await eventually(async () => {
+      const r = await wf.received();
+      expect(r.confirmed).toHaveLength(1);
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await wf.received()).confirmed).toEqual([
+      { paymentId: item.paymentId, method: 'offline', amountFen: 15000 },
+    ]);
+    expect(received.rejected).toHaveLength(0);
+    const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
+    expect(view.body).toMatchObject({ status: 'paid', paymentId: item.paymentId });
+    // Paid: no further reference.
+    expect(
+      (await call(h, 'POST', `/orders/${s.filingId}/offline`, { cookie, body: reference(`${ref}Y`) })).status,
+    ).toBe(409);
+    await wf.finish();
+  });
+
+  it('rejected with a reason: the workflow gets paymentRejected once, and the applicant may enter another', async () => {
+    const { s, wf, cookie } = await offlineOrder();
+    const first = await call(h, 'POST', `/orders/${s.filingId}/offline`, { cookie, body: reference('WRONG-REF-1') });
+    const paymentId = first.body.offline.paymentId;
+    const finance = await cookieFor(randomUUID(), ['finance']);
+    expect(
+      (await call(h, 'POST', `/finance/offline/${paymentId}/reject`, { cookie: finance, body: { reason: '' } })).status,
+    ).toBe(400);
+    const rejected = await call(h, 'POST', `/finance/offline/${paymentId}/reject`, {
+      cookie: finance,
+      body: { reason: '银行流水中未找到该笔款项' },
+    });
+    expect(rejected.body).toMatchObject({ status: 'rejected', rejectReason: '银行流水中未找到该笔款项' });
+    // Rejecting again changes nothing; confirming a rejected reference is refused.
+    await call(h, 'POST', `/finance/offline/${paymentId}/reject`, { cookie: finance, body: { reason: '再次' } });
+    expect((await call(h, 'POST', `/finance/offline/${paymentId}/confirm`, { cookie: finance })).status).toBe(409);
+    await eventually(async () =>
+      expect((await wf.received()).rejected).toEqual([{ paymentId, reason: '银行流水中未找到该笔款项' }]),
+    );
+    const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
+    expect(view.body).toMatchObject({
+      status: 'unpaid',
+      offline: { status: 'rejected', rejectReason: '银行流水中未找到该笔款项' },
+    });
+
+    const second = await call(h, 'POST', `/orders/${s.filingId}/offline`, { cookie, body: reference('RIGHT-REF-2') });
+    expect(second.status).toBe(201);
+    await call(h, 'POST', `/finance/offline/${second.body.offline.paymentId}/confirm`, { cookie: finance });
+    await eventually(async () => expect((await wf.received()).confirmed).toHaveLength(1));
+    expect((await wf.received()).rejected).toHaveLength(1);
+    await wf.finish();
+  });
+
+  it('an online order takes no offline reference', async () => {
+    const applicantId = randomUUID();
+    const s = await makeFiling(h, { applicantId });
+    const wf = await startRecorder(h, s);
+    const cookie = await cookieFor(applicantId);
+    await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'online' } });
+    const r = await call(h, 'POST', `/orders/${s.filingId}/offline`, { cookie, body: reference('REF-ONLINE') });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('PAYMENT_METHOD_LOCKED');
+    await wf.finish();
+  });
+});
