@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { config } from '@copyreg/kit';
 import {
   choosePaymentMethodUpdate,
@@ -20,6 +20,7 @@ import {
 import type { registrationWorkflow } from '@copyreg/workflows';
 import { Context } from '@temporalio/activity';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
 import { installRuntime, workflowBundle } from '../src/worker';
@@ -304,4 +305,17 @@ export async function fullLifecycle(t: Setup): Promise<RegistrationState> {
     args: [{ kind: 'mailed', waybillNo: 'SF1234567890', actorId: randomUUID() }],
   });
   return t.handle.result();
+}
+
+/**
+ * With RECORD_HISTORIES=1, saves the workflow's history to workflows/histories/<name>.json, which
+ * registration-replay.test.ts replays on every run: a change that would break running
+ * registrations then fails the tests. Re-record only when adding a history, never to "fix" one.
+ */
+export async function recordHistory(t: Setup, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await t.handle.fetchHistory();
+  const dir = new URL('../../workflows/histories/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL(`${name}.json`, dir), `${historyToJSON(history)}\n`);
 }

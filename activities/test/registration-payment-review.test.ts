@@ -17,6 +17,7 @@ import {
   approveBoth,
   expectRefused,
   payment,
+  recordHistory,
   reviewer,
   type Setup,
   setup,
@@ -119,6 +120,7 @@ describe('registration workflow: payment (缴费)', () => {
       expect(s.payment.method).toBe('offline');
       expect(t.fakes.named('openPaymentOrder')).toHaveLength(1);
       await t.handle.terminate('test done');
+      await recordHistory(t, 'offline-payment-rejected-then-verified');
     });
   });
 
@@ -224,6 +226,7 @@ describe('registration workflow: review (初审/终审)', () => {
         'final:approve',
       ]);
       await t.handle.terminate('test done');
+      await recordHistory(t, 'returned-amended-resubmitted');
     });
   });
 
@@ -238,6 +241,7 @@ describe('registration workflow: review (初审/终审)', () => {
       });
       const result = await t.handle.result();
       expect(result.status).toBe('expired');
+      await recordHistory(t, 'returned-expired');
       expect((await t.handle.describe()).typedSearchAttributes.get(SearchAttr.RegistrationStatus)).toBe('expired');
     });
   });
@@ -260,6 +264,7 @@ describe('registration workflow: review (初审/终审)', () => {
       ]);
       await expect.poll(() => t.fakes.outbox.map((m) => m.kind)).toContain('refused');
       expect(t.fakes.named('allocateRegistrationNumber')).toHaveLength(0);
+      await recordHistory(t, 'refused-refunded');
     });
   });
 

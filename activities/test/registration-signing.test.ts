@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { amendUpdate, signUpdate, stateQuery, submitUpdate, withdrawUpdate } from '@copyreg/proto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { expectRefused, setup, signAll, status, until, waitingOn } from './registration-harness';
+import { expectRefused, recordHistory, setup, signAll, status, until, waitingOn } from './registration-harness';
 
 describe('registration workflow: signing (签章)', () => {
   it('refuses a second start for the same filing (a double click starts one registration)', async () => {
@@ -132,6 +132,7 @@ describe('registration workflow: signing (签章)', () => {
       expect(signed.status).toBe('awaiting_submission');
       expect(signed.signingRounds[1]?.signers.map((x) => x.state)).toEqual(['signed', 'signed']);
       await t.handle.terminate('test done');
+      await recordHistory(t, 'amended-during-signing');
     });
   });
 
