@@ -20,10 +20,21 @@ export interface BaselineFigure {
  * rendered and sealed by the office — with the documents engineer's own functions, in this
  * process (one core's worth: pdf-lib and signing are synchronous CPU work).
  */
+/** Imported by name at run time: the bench must run (and typecheck) before that package lands. */
+const documentsPackage = '@copyreg/certificate';
+
 export async function documentsBaseline(db: Knex, n: number): Promise<BaselineFigure> {
   // biome-ignore lint/suspicious/noExplicitAny: the exports are checked at run time, so the bench runs before they land
-  const cert: any = await import('@copyreg/certificate').catch(() => ({}));
-  const needed = ['renderApplicationForm', 'renderCertificate', 'signPdf', 'signerIdentity', 'officeIdentity'];
+  const cert: any = await import(documentsPackage).catch(() => ({}));
+  const needed = [
+    'renderApplicationForm',
+    'renderCertificate',
+    'signPdf',
+    'signerIdentity',
+    'officeIdentity',
+    'signatureSlots',
+    'personSignatureStamp',
+  ];
   const missing = needed.filter((name) => typeof cert[name] !== 'function');
   if (missing.length)
     return {
@@ -35,7 +46,7 @@ export async function documentsBaseline(db: Knex, n: number): Promise<BaselineFi
   const office = await cert.officeIdentity(db);
   const snapshot = benchSnapshot(0);
   const identities = await Promise.all(snapshot.signers.map((s) => cert.signerIdentity(db, s)));
-  const slot = (k: number) => ({ x: 60 + k * 170, y: 500, width: 150, height: 64 });
+  const slots = cert.signatureSlots(snapshot.signers.length);
   const one = async (i: number) => {
     const s = benchSnapshot(i);
     let pdf: Uint8Array = await cert.renderApplicationForm(s);
@@ -47,8 +58,9 @@ export async function documentsBaseline(db: Knex, n: number): Promise<BaselineFi
         reason: '著作权人签章',
         location: '杭州',
         signingTime: new Date(),
-        pageIndex: 1,
-        rect: slot(k),
+        pageIndex: cert.SIGNATURE_PAGE_INDEX,
+        rect: slots[k],
+        appearance: await cert.personSignatureStamp(signer.name, '2026-11-23'),
       });
     }
     const certificate = await cert.renderCertificate({

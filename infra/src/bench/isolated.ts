@@ -1,0 +1,186 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import { type Config, loadConfig } from '@copyreg/kit';
+import { SearchAttr } from '@copyreg/proto';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { logDir, repoRoot } from '../paths';
+import { type PlatformProcess, platformProcesses } from '../platform';
+import { httpOk, sleep, waitFor } from '../proc';
+
+/**
+ * Platform processes run apart from everyone else's: their own database, bucket, Temporal
+ * namespace and ports, so a benchmark or a fuzz run neither disturbs nor is disturbed by the
+ * developers' and tests' data on the shared stack.
+ */
+
+/** Every *_PORT of the platform moved by `offset` (3001 → 3101 for offset 100). */
+export function platformPorts(offset: number): Record<string, string> {
+  const c = loadConfig({});
+  const keys = [
+    'PORTAL_PORT',
+    'IDENTITY_PORT',
+    'FILING_PORT',
+    'SIGNATURE_PORT',
+    'PAYMENT_PORT',
+    'CERTIFICATE_PORT',
+    'DEV_OIDC_PORT',
+    'DEV_GATEWAY_PORT',
+    'MAIL_WEB_PORT',
+    'SMTP_PORT',
+  ] as const;
+  const env: Record<string, string> = Object.fromEntries(keys.map((k) => [k, String(c[k] + offset)]));
+  env.PUBLIC_URL = `http://127.0.0.1:${c.PORTAL_PORT + offset}`;
+  return env;
+}
+
+const typeNumber: Record<string, number> = {
+  TEXT: 1,
+  KEYWORD: 2,
+  INT: 3,
+  DOUBLE: 4,
+  BOOL: 5,
+  DATETIME: 6,
+  KEYWORD_LIST: 7,
+};
+
+/** Registers the namespace (and the platform's search attributes in it) unless it exists. */
+export async function ensureNamespace(c: Config): Promise<void> {
+  const connection = await Connection.connect({ address: c.TEMPORAL_ADDRESS });
+  const svc = connection.workflowService;
+  const namespace = c.TEMPORAL_NAMESPACE;
+  try {
+    const exists = await svc.describeNamespace({ namespace }).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      await svc.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+      await waitFor(`namespace ${namespace}`, () => svc.describeNamespace({ namespace }).then(() => true), 30_000);
+    }
+    // A new namespace reaches every part of the server's cache only after a few seconds.
+    let have: Awaited<ReturnType<typeof connection.operatorService.listSearchAttributes>> | undefined;
+    await waitFor(
+      `namespace ${namespace}`,
+      async () => {
+        have = await connection.operatorService.listSearchAttributes({ namespace });
+        return true;
+      },
+      30_000,
+    );
+    const missing = Object.values(SearchAttr).filter((k) => !(k.name in (have?.customAttributes ?? {})));
+    if (missing.length) {
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map((k) => [k.name, typeNumber[k.type as string] as number])),
+      });
+      await sleep(1000);
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+export interface Spawned {
+  name: string;
+  process: PlatformProcess;
+  child: ChildProcess;
+}
+
+/**
+ * Starts the named platform processes whose script exists, with ENV, and waits for each
+ * /healthz. One that does not come up is stopped and listed in `failed` with its log's tail,
+ * so a caller can test what did come up and fail only what depends on the rest.
+ */
+export async function spawnPlatform(
+  names: string[],
+  env: Record<string, string>,
+  logPrefix: string,
+): Promise<{ spawned: Spawned[]; missing: string[]; failed: Record<string, string>; stop: () => Promise<void> }> {
+  const c = loadConfig({ ...process.env, ...env });
+  const wanted = platformProcesses.filter((p) => names.includes(p.name));
+  const present = wanted.filter((p) => existsSync(path.join(repoRoot, p.script)));
+  const missing = names.filter((n) => !present.some((p) => p.name === n));
+  const all = present.map((p) => ({ name: p.name, process: p, child: spawnOne(p, env, logPrefix) }));
+  const failed: Record<string, string> = {};
+  await Promise.all(
+    all.map(async ({ process: p, child }) => {
+      if (!p.health) return;
+      const url = p.health(c);
+      try {
+        await waitFor(
+          p.name,
+          async () => {
+            if (child.exitCode !== null) throw new Error(`${p.name} exited with ${child.exitCode}`);
+            return httpOk(url);
+          },
+          60_000,
+          `${logPrefix}-${p.name}`,
+        );
+      } catch (err) {
+        failed[p.name] = (err as Error).message;
+        await stopChild(child);
+      }
+    }),
+  );
+  const spawned = all.filter((s) => !(s.name in failed));
+  const stop = () => Promise.all(spawned.map((s) => stopChild(s.child))).then(() => {});
+  return { spawned, missing, failed, stop };
+}
+
+export function spawnOne(p: PlatformProcess, env: Record<string, string>, logPrefix: string): ChildProcess {
+  const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), [p.script], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: tsx runs the script in a node child, and a kill must reach both.
+    detached: true,
+  });
+  groups.add(child);
+  child.once('exit', () => groups.delete(child));
+  const log = createWriteStream(path.join(logDir, `${logPrefix}-${p.name}.log`), { flags: 'a' });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return child;
+}
+
+const groups = new Set<ChildProcess>();
+// Whatever happens to this process, the groups it started do not outlive it.
+process.once('exit', () => {
+  for (const child of groups) killGroup(child, 'SIGKILL');
+});
+
+/** Signals the child's whole process group (tsx and the node process it runs). */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (!child.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGTERM (or the given signal) to its group, then SIGKILL after 5 s; resolves once it exited. */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    killGroup(child, signal);
+    setTimeout(() => killGroup(child, 'SIGKILL'), 5000).unref();
+  });
+}
+
+/** A database, bucket and namespace named for TAG on the shared servers, and ports moved by OFFSET. */
+export function isolatedEnvironment(tag: string, portOffset: number): Record<string, string> {
+  const c = loadConfig(process.env);
+  const db = new URL(c.DATABASE_URL);
+  db.pathname = `/copyreg_${tag}`;
+  return {
+    DATABASE_URL: db.toString(),
+    S3_BUCKET: `copyreg-${tag}`,
+    TEMPORAL_NAMESPACE: `copyreg-${tag}`,
+    LOG_LEVEL: 'warn',
+    ...platformPorts(portOffset),
+  };
+}
