@@ -1,10 +1,34 @@
-import type { RegistrationActivities } from '@copyreg/proto';
+import { type RegistrationActivities, type StatusRecord, StatusRecord as StatusRecordSchema } from '@copyreg/proto';
 import type { ActivityDeps } from './index';
 
-/** Activities over the filing schema: the registration read model. */
-export function createFilingActivities(_deps: ActivityDeps): Pick<RegistrationActivities, 'recordStatus'> {
-  const todo = (name: string) => () => Promise.reject(new Error(`${name}: not implemented yet`));
+/**
+ * Activities over the filing schema: the registration read model the lists are made from.
+ * The workflow is the single writer of a registration's status; this mirrors it.
+ */
+export function createFilingActivities({ db }: ActivityDeps): Pick<RegistrationActivities, 'recordStatus'> {
   return {
-    recordStatus: todo('recordStatus'),
+    /**
+     * Idempotent and monotonic: the row changes only when `seq` is newer than the one it holds,
+     * so a retried or late (stale) write never overwrites a newer status.
+     */
+    async recordStatus(input: StatusRecord): Promise<void> {
+      const r = StatusRecordSchema.parse(input);
+      await db('filing.filings')
+        .where({ id: r.filingId })
+        .andWhere('status_seq', '<', r.seq)
+        .update({
+          status: r.status,
+          status_seq: r.seq,
+          status_at: r.at,
+          waiting_on: r.waitingOn,
+          version_no: r.versionNo,
+          // 备注: the reviewer's reasons while returned; cleared by the next status.
+          remark: r.remark ?? null,
+          review_deadline: r.reviewDeadline ?? null,
+          overdue: r.overdue,
+          registration_number: r.registrationNumber ?? null,
+          updated_at: db.fn.now(),
+        });
+    },
   };
 }

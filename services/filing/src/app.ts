@@ -1,9 +1,20 @@
 import { Api, createApp } from '@copyreg/kit';
+import { defaultFilingDeps, type FilingDeps } from './deps';
+import { registerDraftRoutes } from './drafts';
+import { registerListRoutes } from './lists';
 import { registerOpsRoutes } from './ops';
+import { registerReviewRoutes } from './review';
+import { registerSubmissionRoutes } from './submission';
+import { registerUploadRoutes } from './uploads';
 
 /** The filing service: drafts, submissions, lists and review queues (作品填报). */
-export function createFilingApp() {
+export function createFilingApp(deps: FilingDeps = defaultFilingDeps()) {
   const api = new Api('filing — 作品填报', '/api/filing');
+  registerListRoutes(api, deps);
+  registerDraftRoutes(api, deps);
+  registerSubmissionRoutes(api, deps);
+  registerReviewRoutes(api, deps);
+  registerUploadRoutes(api, deps);
   registerOpsRoutes(api);
   return createApp(api);
 }

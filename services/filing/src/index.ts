@@ -1,2 +1,5 @@
 export { createFilingApp } from './app';
+export { defaultFilingDeps, type FilingDeps } from './deps';
+export { coversRegion, regionPrefix } from './regions';
+export { deriveSigners, signerId } from './signers';
 export { loadSnapshot, saveSnapshot } from './snapshots';

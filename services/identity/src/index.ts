@@ -2,6 +2,7 @@ export { createIdentityApp, type IdentityDeps } from './app';
 export { devAccounts, devUserId, newPersonAccountId } from './dev-accounts';
 export { type OidcSettings, oidcSettingsFromConfig } from './login';
 export {
+  addProof,
   changeCategory,
   loadIdentity,
   loadProfile,

@@ -1,0 +1,183 @@
+import { ApiError } from '@copyreg/kit';
+import {
+  type DraftContent,
+  type FilingAction,
+  type FilingListItem,
+  type FilingStatus,
+  type FilingView,
+  type ListName,
+  listStatuses,
+  type SessionUser,
+  type WorkType,
+  workTypeGuidance,
+} from '@copyreg/proto';
+import type { Knex } from 'knex';
+import type { z } from 'zod';
+import { coversRegion, regionPrefix } from './regions';
+
+/** Staff who read every submitted filing (reviewers, finance, admin). */
+export const STAFF = ['initial_reviewer', 'final_reviewer', 'finance', 'admin'] as const;
+export const isStaff = (u: SessionUser) => STAFF.some((r) => u.roles.includes(r));
+
+export interface FilingRow {
+  id: string;
+  applicant_id: string;
+  serial_no: string;
+  status: FilingStatus;
+  status_seq: number;
+  waiting_on: string | null;
+  remark: string | null;
+  version_no: number | null;
+  content: DraftContent;
+  title: string;
+  work_type: string | null;
+  holders_text: string;
+  authors_text: string;
+  region: string | null;
+  registration_number: string | null;
+  review_deadline: Date | null;
+  applied_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : undefined);
+
+/** What the applicant may do with a filing in this status (the 操作 column). */
+export function applicantActions(status: FilingStatus): z.infer<typeof FilingAction>[] {
+  switch (status) {
+    case 'draft':
+      return ['edit', 'delete', 'view'];
+    case 'returned':
+      return ['edit', 'view'];
+    case 'awaiting_signatures':
+      return ['edit', 'sign', 'view_form', 'withdraw'];
+    case 'awaiting_submission':
+      return ['edit', 'submit', 'view_form', 'withdraw'];
+    case 'awaiting_payment':
+      return ['pay', 'withdraw', 'view'];
+    case 'payment_verifying':
+      return ['pay', 'view'];
+    default:
+      return ['view'];
+  }
+}
+
+/** The columns the lists show, from the content. */
+export function listColumns(content: DraftContent) {
+  return {
+    title: content.title ?? '',
+    work_type: content.workType ?? null,
+    holders_text: (content.holders ?? []).map((h) => h.name).join('、'),
+    authors_text: (content.authors ?? []).map((a) => (a.signature ? `${a.name}（${a.signature}）` : a.name)).join('、'),
+    // The filing's region for 下级部门: where its first holder is (所在区域).
+    region: content.holders?.[0]?.region ?? null,
+  };
+}
+
+export function toView(row: FilingRow, forApplicant: boolean): FilingView {
+  return {
+    filingId: row.id,
+    applicantId: row.applicant_id,
+    serialNo: row.serial_no,
+    status: row.status,
+    ...(row.waiting_on ? { waitingOn: row.waiting_on } : {}),
+    ...(row.remark ? { remark: row.remark } : {}),
+    ...(row.version_no ? { versionNo: row.version_no } : {}),
+    content: row.content,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+    ...(row.applied_at ? { appliedAt: iso(row.applied_at) } : {}),
+    ...(row.registration_number ? { registrationNumber: row.registration_number } : {}),
+    ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline) } : {}),
+    actions: forApplicant ? applicantActions(row.status) : ['view'],
+    ...(row.content.workType ? { descriptionGuidance: workTypeGuidance[row.content.workType] } : {}),
+  };
+}
+
+export function toListItem(row: FilingRow, forApplicant: boolean): z.input<typeof FilingListItem> {
+  return {
+    filingId: row.id,
+    serialNo: row.serial_no,
+    title: row.title,
+    ...(row.work_type ? { workType: row.work_type as WorkType } : {}),
+    status: row.status,
+    ...(row.remark ? { remark: row.remark } : {}),
+    ...(row.applied_at ? { appliedAt: iso(row.applied_at) } : {}),
+    holders: row.holders_text,
+    authors: row.authors_text,
+    ...(row.region ? { region: row.region } : {}),
+    ...(row.registration_number ? { registrationNumber: row.registration_number } : {}),
+    actions: forApplicant ? applicantActions(row.status) : ['view'],
+  };
+}
+
+/** The filing as the caller may see it, or 404 (never revealing another's filing exists). */
+export async function loadVisible(db: Knex, user: SessionUser, filingId: string): Promise<FilingRow> {
+  const row = (await db('filing.filings').where({ id: filingId }).first()) as FilingRow | undefined;
+  if (!row || !canSee(user, row)) throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
+  return row;
+}
+
+export function canSee(user: SessionUser, row: Pick<FilingRow, 'applicant_id' | 'status' | 'region'>): boolean {
+  if (row.applicant_id === user.userId) return true;
+  if (row.status === 'draft') return false; // a draft is its applicant's alone
+  if (isStaff(user)) return true;
+  return user.roles.includes('regional_staff') && !!user.region && coversRegion(user.region, row.region);
+}
+
+/** The applicant's own filing, locked for an update in this transaction. */
+export async function loadOwnForUpdate(tx: Knex, user: SessionUser, filingId: string): Promise<FilingRow> {
+  const row = (await tx('filing.filings').where({ id: filingId }).forUpdate().first()) as FilingRow | undefined;
+  if (!row || row.applicant_id !== user.userId) throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
+  return row;
+}
+
+export interface ListScope {
+  applicantId?: string;
+  regionCode?: string;
+  excludeDrafts?: boolean;
+}
+
+/** One page of a list (共 N 条，20 条/页，跳至), newest first; staff queues oldest application first. */
+export async function listFilings(
+  db: Knex,
+  scope: ListScope,
+  q: { list: ListName; page: number; pageSize: number; title?: string | undefined },
+  order: 'newest' | 'oldest_applied' = 'newest',
+) {
+  const base = db('filing.filings');
+  if (scope.applicantId) base.where('applicant_id', scope.applicantId);
+  if (scope.regionCode) base.where('region', 'like', `${regionPrefix(scope.regionCode)}%`);
+  if (scope.excludeDrafts || scope.regionCode) base.whereNot('status', 'draft');
+  if (q.list !== 'all') base.whereIn('status', listStatuses[q.list]);
+  if (q.title) base.where('title', 'ilike', `%${q.title.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const [{ count }] = (await base.clone().count<{ count: string }[]>({ count: '*' })) as [{ count: string }];
+  const rows = (await base
+    .clone()
+    .select('*')
+    .orderBy(
+      order === 'newest'
+        ? [
+            { column: 'created_at', order: 'desc' },
+            { column: 'id', order: 'desc' },
+          ]
+        : [
+            { column: 'applied_at', order: 'asc' },
+            { column: 'id', order: 'asc' },
+          ],
+    )
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)) as FilingRow[];
+  return { rows, total: Number(count), page: q.page, pageSize: q.pageSize };
+}
+
+/** A list page as the API answers it. */
+export function pageOf(page: Awaited<ReturnType<typeof listFilings>>, forApplicant: boolean) {
+  return {
+    items: page.rows.map((r) => toListItem(r, forApplicant)),
+    total: page.total,
+    page: page.page,
+    pageSize: page.pageSize,
+  };
+}

@@ -1,0 +1,125 @@
+import { type Api, ApiError } from '@copyreg/kit';
+import {
+  AuditEntry,
+  ReviewInput,
+  ReviewPath,
+  registrationWorkflowId,
+  reviewUpdate,
+  StaffFilingView,
+  SubmissionResult,
+} from '@copyreg/proto';
+import { z } from 'zod';
+import { audit, auditOf } from './audit';
+import type { FilingDeps } from './deps';
+import { FilingParams } from './drafts';
+import { type FilingRow, loadVisible, toView } from './filings';
+import { sendUpdate } from './workflow';
+
+/** Staff who may read a submitted filing in full: reviewers, finance, admin, regional staff (read only). */
+const READERS = ['initial_reviewer', 'final_reviewer', 'finance', 'admin', 'regional_staff'] as const;
+
+export function registerReviewRoutes(api: Api, deps: FilingDeps) {
+  const { db } = deps;
+
+  api.route({
+    method: 'get',
+    path: '/staff/filings/:filingId',
+    summary: '审核视图：完整的作品内容、样本与附件、历次审核意见（工作人员；下级部门仅本地区）',
+    tags: ['review'],
+    access: READERS,
+    params: FilingParams,
+    response: StaffFilingView,
+    async handler({ user, params }) {
+      const row = await loadVisible(db, user!, params.filingId);
+      const decisions = await db('filing.review_decisions').where({ filing_id: row.id }).orderBy('id');
+      const uploads = [
+        ...(row.content.samples ?? []).map((u) => ({ ...u, kind: 'sample' as const })),
+        ...(row.content.attachments ?? []).map((u) => ({ ...u, kind: 'attachment' as const })),
+      ];
+      return {
+        ...toView(row, false),
+        decisions: decisions.map((d) => ({
+          stage: d.stage,
+          decision: d.decision,
+          reasons: d.reasons,
+          reviewerId: d.reviewer_id,
+          decidedAt: new Date(d.decided_at).toISOString(),
+        })),
+        uploads,
+      };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/staff/filings/:filingId/audit',
+    summary: '操作日志：谁、以何角色、何时、做了什么、来自哪个地址（工作人员）',
+    tags: ['review'],
+    access: READERS,
+    params: FilingParams,
+    response: z.array(AuditEntry),
+    async handler({ user, params }) {
+      const row = await loadVisible(db, user!, params.filingId);
+      return auditOf(db, row.id);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/filings/:filingId/reviews/:stage',
+    summary: '审核决定：通过 / 退回修改（须填写原因）/ 不予登记（须填写理由）。初审由初审员，终审由终审员',
+    tags: ['review'],
+    access: ['initial_reviewer', 'final_reviewer'],
+    params: ReviewPath,
+    body: ReviewInput,
+    response: SubmissionResult,
+    async handler({ user, params, body, req }) {
+      const role = params.stage === 'initial' ? 'initial_reviewer' : 'final_reviewer';
+      if (!user!.roles.includes(role)) {
+        throw new ApiError(
+          'FORBIDDEN',
+          params.stage === 'initial' ? '只有初审员可以进行初审' : '只有终审员可以进行终审',
+        );
+      }
+      const row = (await db('filing.filings').where({ id: params.filingId }).first()) as FilingRow | undefined;
+      if (!row || row.status === 'draft') throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
+      if (body.decision !== 'approve' && body.reasons.length === 0) {
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          body.decision === 'return' ? '退回修改须填写原因' : '不予登记须填写理由',
+          'reasons',
+        );
+      }
+      const state = await sendUpdate(deps, row.id, reviewUpdate, {
+        stage: params.stage,
+        reviewerId: user!.userId,
+        reviewerRole: role,
+        decision: body.decision,
+        reasons: body.reasons,
+      });
+      await db.transaction(async (tx) => {
+        await tx('filing.review_decisions').insert({
+          filing_id: row.id,
+          stage: params.stage,
+          decision: body.decision,
+          reasons: JSON.stringify(body.reasons),
+          reviewer_id: user!.userId,
+        });
+        await audit(tx, {
+          filingId: row.id,
+          user,
+          role,
+          action: `review.${params.stage}.${body.decision}`,
+          detail: { reasons: body.reasons },
+          req,
+        });
+      });
+      return {
+        filingId: row.id,
+        versionNo: state.versionNo,
+        status: state.status,
+        workflowId: registrationWorkflowId(row.id),
+      };
+    },
+  });
+}
