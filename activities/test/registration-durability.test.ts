@@ -8,7 +8,9 @@ import {
   stateQuery,
   submitUpdate,
 } from '@copyreg/proto';
+import type { registrationWorkflow } from '@copyreg/workflows';
 import { describe, expect, it } from 'vitest';
+import { Registration } from '../../workflows/src/registration-state';
 import {
   approveBoth,
   fullLifecycle,
@@ -22,6 +24,43 @@ import {
 } from './registration-harness';
 
 describe('registration workflow: durability and privacy', () => {
+  it('resumes from carried state as continueAsNew passes it (no duplicate record, seq continues)', async () => {
+    const t = await setup({ signers: 1 });
+    const now = new Date().toISOString();
+    const carried = Registration.start(t.input, now);
+    const round = carried.state.signingRounds[0];
+    const signer = round?.signers[0];
+    if (!round || !signer) throw new Error('round');
+    round.form = { bucket: 'copyreg-test', key: 'forms/x.pdf', sha256: '0'.repeat(64) };
+    signer.state = 'signed';
+    signer.signedAt = now;
+    Object.assign(carried.state, { status: 'awaiting_payment', waitingOn: 'payment-method' });
+    carried.seq = 7;
+    carried.seenPaymentIds = ['00000000-0000-4000-8000-000000000001'];
+    await t.withWorkers(async () => {
+      await t.client.workflow.start<typeof registrationWorkflow>('registrationWorkflow', {
+        workflowId: t.handle.workflowId,
+        taskQueue: t.taskQueue,
+        args: [t.input, carried],
+      });
+      expect((await t.handle.query(stateQuery)).status).toBe('awaiting_payment');
+      await t.handle.executeUpdate(choosePaymentMethodUpdate, { args: [{ method: 'online' }] });
+      // An event already applied before continueAsNew stays a duplicate.
+      await t.handle.signal(paymentConfirmedSignal, {
+        paymentId: '00000000-0000-4000-8000-000000000001',
+        method: 'online',
+        amountFen: 15000,
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await t.handle.query(stateQuery)).status).toBe('awaiting_payment');
+      await t.handle.signal(paymentConfirmedSignal, payment('online'));
+      await until(t.handle, status('initial_review'));
+      expect(t.fakes.named('recordStatus').map((c) => (c.input as { seq: number }).seq)).toEqual([8, 9]);
+      expect(t.fakes.named('renderApplicationForm')).toHaveLength(0);
+      await t.handle.terminate('test done');
+    });
+  });
+
   it('survives its worker being stopped and restarted mid-lifecycle', async () => {
     const t = await setup({ signers: 2 });
     // First worker: up to payment.

@@ -87,6 +87,25 @@ describe('registration workflow: signing (签章)', () => {
     });
   });
 
+  it('applies one of two simultaneous confirmations from the same signer (a double click)', async () => {
+    const t = await setup({ signers: 2 });
+    await t.withWorkers(async () => {
+      await t.start();
+      await until(t.handle, waitingOn('signer:1'));
+      const first = t.people[0];
+      if (!first) throw new Error('people');
+      const sign = () =>
+        t.handle.executeUpdate(signUpdate, { args: [{ signerId: first.signerId, placementId: 'p1', versionNo: 1 }] });
+      const results = await Promise.allSettled([sign(), sign()]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find((r) => r.status === 'rejected');
+      expect((rejected as PromiseRejectedResult).reason.cause?.type).toBe('CONFLICT');
+      expect(t.fakes.named('applySignature')).toHaveLength(1);
+      expect((await t.handle.query(stateQuery)).waitingOn).toBe('signer:2');
+      await t.handle.terminate('test done');
+    });
+  });
+
   it('amend (修改) voids every signature, re-renders the form and restarts the order; the voided round is kept', async () => {
     const t = await setup({ signers: 2 });
     await t.withWorkers(async () => {
