@@ -1,17 +1,35 @@
 import { useCallback, useEffect, useState } from 'react';
-import { get } from './api';
+import { loadList } from './filings';
+import type { ListName } from './proto';
 
-/** The applicant's count per sidebar list (待签章作品 3 …); empty when the filing service has none. */
-export type Counts = Partial<Record<string, number>>;
+/** The applicant's count per sidebar list (待签章作品 3 …), from each list's total. */
+export type Counts = Partial<Record<ListName, number>>;
 
-export function useCounts(enabled: boolean): [Counts, () => void] {
+const lists: ListName[] = [
+  'to_submit',
+  'to_sign',
+  'to_pay',
+  'all',
+  'initial_review',
+  'final_review',
+  'certified',
+  'other',
+];
+
+export function useCounts(enabled: boolean, refreshKey?: string): [Counts, () => void] {
   const [counts, setCounts] = useState<Counts>({});
   const load = useCallback(() => {
     if (!enabled) return;
-    get<Counts>('/api/filing/filings/counts')
-      .then(setCounts)
-      .catch(() => setCounts({}));
+    Promise.all(
+      lists.map((l) =>
+        loadList(l, 1, 1).then(
+          (p) => [l, p.total] as const,
+          () => undefined,
+        ),
+      ),
+    ).then((pairs) => setCounts(Object.fromEntries(pairs.filter((p) => p !== undefined))));
   }, [enabled]);
-  useEffect(load, [load]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the page changes
+  useEffect(load, [load, refreshKey]);
   return [counts, load];
 }

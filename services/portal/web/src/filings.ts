@@ -1,23 +1,8 @@
-import { get } from './api';
-import type { FilingContent, FilingStatus, RegistrationState } from './proto';
+import { get, type Page } from './api';
+import type { FilingListItem, FilingView, ListName } from './proto';
 
-/**
- * The filing as the filing service returns it to its applicant. Until the filing service
- * publishes its HTTP schemas in proto/src/filing.ts, this is the shape the portal reads.
- */
-export interface Filing {
-  filingId: string;
-  serialNo?: string;
-  status: FilingStatus;
-  content: Partial<FilingContent>;
-  versionNo?: number;
-  remark?: string;
-  createdAt?: string;
-  submittedAt?: string;
-  updatedAt?: string;
-  registrationNumber?: string;
-  reviewDeadline?: string;
-  state?: RegistrationState;
-}
+export type Filing = FilingView;
+export const loadFiling = (filingId: string) => get<FilingView>(`/api/filing/filings/${filingId}`);
 
-export const loadFiling = (filingId: string) => get<Filing>(`/api/filing/filings/${filingId}`);
+export const loadList = (list: ListName, page = 1, pageSize = 20) =>
+  get<Page<FilingListItem>>('/api/filing/filings', { list, page, pageSize });

@@ -1,6 +1,7 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { App, Button, Upload, type UploadFile } from 'antd';
 import type { FormInstance, Rule, RuleObject } from 'antd/es/form';
+import { useCallback } from 'react';
 import type { z } from 'zod';
 import { ApiFailure } from './api';
 import { type IdType, idNumberProblem, type UploadRef } from './proto';
@@ -29,24 +30,28 @@ export const idNumberRule =
 /** Shows a service's refusal: the message, and the field at fault on the form when there is one. */
 export function useFailure() {
   const { message } = App.useApp();
-  // biome-ignore lint/suspicious/noExplicitAny: any form's instance, whatever its values' type
-  return (err: unknown, form?: FormInstance<any>) => {
-    if (err instanceof ApiFailure) {
-      if (form && err.body.issues?.length) {
-        form.setFields(
-          err.body.issues
-            .filter((i) => i.field !== '(body)')
-            .map((i) => ({
-              name: i.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
-              errors: [i.message],
-            })),
-        );
+  // Stable across renders: pages list it among their effects' dependencies.
+  return useCallback(
+    // biome-ignore lint/suspicious/noExplicitAny: any form's instance, whatever its values' type
+    (err: unknown, form?: FormInstance<any>) => {
+      if (err instanceof ApiFailure) {
+        if (form && err.body.issues?.length) {
+          form.setFields(
+            err.body.issues
+              .filter((i) => i.field !== '(body)')
+              .map((i) => ({
+                name: i.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+                errors: [i.message],
+              })),
+          );
+        }
+        message.error(err.message);
+      } else {
+        message.error(err instanceof Error ? err.message : String(err));
       }
-      message.error(err.message);
-    } else {
-      message.error(err instanceof Error ? err.message : String(err));
-    }
-  };
+    },
+    [message],
+  );
 }
 
 /** Uploaded files as antd shows them. */

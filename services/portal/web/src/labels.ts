@@ -141,3 +141,6 @@ export const regions: { value: string; label: string }[] = [
 export const regionLabel = (code?: string) => regions.find((r) => r.value === code)?.label ?? code ?? '';
 
 export const fen = (amountFen: number) => `¥ ${(amountFen / 100).toFixed(amountFen % 100 ? 2 : 0)}`;
+
+export const decisionLabel = { approve: '通过', return: '退回修改', refuse: '不予登记' } as const;
+export const stageLabel = { initial: '初审', final: '终审' } as const;

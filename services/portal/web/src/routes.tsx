@@ -102,7 +102,7 @@ export function Routes() {
           }
         />
         <Route
-          path="sign/:filingId/:signerId"
+          path="sign/:token"
           element={
             <Private>
               <SigningPage />

@@ -27,10 +27,10 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const applicant = has('applicant');
-  const [counts] = useCounts(applicant);
+  const [counts] = useCounts(applicant, location.pathname);
 
   type Item = NonNullable<MenuProps['items']>[number];
-  const item = (path: string, zh: string, count?: string) => ({
+  const item = (path: string, zh: string, count?: keyof typeof counts) => ({
     key: path,
     label: (
       <Link to={path} data-menu={zh}>
@@ -54,9 +54,9 @@ export function AppLayout() {
         label: t('作品自愿登记'),
         children: [
           item('/filings/new', '作品填报'),
-          item('/works/drafts', '待提交作品（含初审退回作品）', 'drafts'),
-          item('/works/signing', '待签章作品', 'signing'),
-          item('/works/payment', '待缴费作品', 'payment'),
+          item('/works/to_submit', '待提交作品（含初审退回作品）', 'to_submit'),
+          item('/works/to_sign', '待签章作品', 'to_sign'),
+          item('/works/to_pay', '待缴费作品', 'to_pay'),
           item('/works/all', '作品列表', 'all'),
         ],
       },
@@ -65,8 +65,8 @@ export function AppLayout() {
         icon: <AuditOutlined />,
         label: t('已提交作品'),
         children: [
-          item('/works/initial', '待初审作品', 'initial'),
-          item('/works/final', '待终审作品', 'final'),
+          item('/works/initial_review', '待初审作品', 'initial_review'),
+          item('/works/final_review', '待终审作品', 'final_review'),
           item('/works/certified', '已发证作品', 'certified'),
           item('/works/other', '其他', 'other'),
         ],

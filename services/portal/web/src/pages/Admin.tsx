@@ -1,6 +1,239 @@
-export function AdminUsers() {
-  return <div>AdminUsers</div>;
+import { App, Button, Card, Descriptions, Form, Input, Modal, Radio, Select, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { get, post, put } from '../api';
+import { useFailure, zodRule } from '../forms';
+import { categoryLabel, regionLabel, regions, roleLabel, statusColor, statusLabel } from '../labels';
+import { PageTitle } from '../layout/AppLayout';
+import { usePaged } from '../paging';
+import { type FilingListItem, Role, type UserCategory, z } from '../proto';
+
+interface UserSummary {
+  userId: string;
+  name?: string;
+  roles: Role[];
+  region?: string;
+  category?: UserCategory;
+  categoryChanges: {
+    from: UserCategory | null;
+    to: UserCategory;
+    changedBy: string;
+    changedAt: string;
+    note: string;
+  }[];
 }
+
+/** 管理: an account's category (代理公司/代理律师 after the qualification check, recorded) and staff roles. */
+export function AdminUsers() {
+  const [user, setUser] = useState<UserSummary>();
+  const [busy, setBusy] = useState(false);
+  const [categoryForm] = Form.useForm();
+  const [rolesForm] = Form.useForm();
+  const { message } = App.useApp();
+  const fail = useFailure();
+
+  const find = async (userId: string) => {
+    try {
+      setUser(await get<UserSummary>(`/api/identity/admin/users/${userId.trim()}`));
+    } catch (err) {
+      setUser(undefined);
+      fail(err);
+    }
+  };
+
+  const changeCategory = async () => {
+    const v = await categoryForm.validateFields();
+    setBusy(true);
+    try {
+      setUser(await post<UserSummary>(`/api/identity/admin/users/${user?.userId}/category`, v));
+      message.success('用户类别已修改，核对情况已记录');
+      categoryForm.resetFields();
+    } catch (err) {
+      fail(err, categoryForm);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const setRoles = async () => {
+    const v = await rolesForm.validateFields();
+    setBusy(true);
+    try {
+      setUser(await put<UserSummary>(`/api/identity/admin/users/${user?.userId}/roles`, v));
+      message.success('角色已保存');
+    } catch (err) {
+      fail(err, rolesForm);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle>用户类别与角色</PageTitle>
+      <Input.Search
+        placeholder="用户编号（UUID）"
+        enterButton="查找"
+        style={{ maxWidth: 520, marginBottom: 16 }}
+        onSearch={find}
+        data-testid="admin-user-search"
+      />
+      {user ? (
+        <>
+          <Card size="small" style={{ marginBottom: 16 }}>
+            <Descriptions size="small" column={2}>
+              <Descriptions.Item label="姓名或名称">{user.name}</Descriptions.Item>
+              <Descriptions.Item label="用户类别">
+                {user.category ? categoryLabel[user.category] : '未完善资料'}
+              </Descriptions.Item>
+              <Descriptions.Item label="角色">
+                {user.roles.map((r) => (
+                  <Tag key={r}>{roleLabel[r]}</Tag>
+                ))}
+              </Descriptions.Item>
+              <Descriptions.Item label="地区">{regionLabel(user.region)}</Descriptions.Item>
+            </Descriptions>
+          </Card>
+          <Card size="small" title="修改用户类别为代理公司或代理律师" style={{ marginBottom: 16 }}>
+            <Typography.Paragraph type="secondary">
+              代理公司或代理律师在完善资料后联系工作人员，经确认具备版权代理资质的，由工作人员修改用户类别。核对情况将被记录。
+            </Typography.Paragraph>
+            <Form form={categoryForm} layout="vertical" data-testid="category-form">
+              <Form.Item name="category" label="新类别" rules={[{ required: true, message: '请选择类别' }]}>
+                <Radio.Group
+                  options={[
+                    { value: 'agency_company', label: '代理公司' },
+                    { value: 'agency_lawyer', label: '代理律师' },
+                  ]}
+                />
+              </Form.Item>
+              <Form.Item name="note" label="资质核对情况" rules={[{ required: true, message: '请填写资质核对情况' }]}>
+                <Input.TextArea rows={2} maxLength={500} placeholder="如：已核验营业执照及版权代理资质证明（编号……）" />
+              </Form.Item>
+              <Button type="primary" onClick={changeCategory} loading={busy}>
+                修改类别
+              </Button>
+            </Form>
+            <Table
+              style={{ marginTop: 16 }}
+              size="small"
+              pagination={false}
+              rowKey="changedAt"
+              dataSource={user.categoryChanges}
+              locale={{ emptyText: '暂无变更记录' }}
+              columns={[
+                { title: '时间', render: (_v, c) => new Date(c.changedAt).toLocaleString('zh-CN') },
+                { title: '原类别', render: (_v, c) => (c.from ? categoryLabel[c.from] : '') },
+                { title: '新类别', render: (_v, c) => categoryLabel[c.to] },
+                { title: '核对情况', dataIndex: 'note' },
+                { title: '操作人', dataIndex: 'changedBy' },
+              ]}
+            />
+          </Card>
+          <Card size="small" title="工作人员角色">
+            <Form form={rolesForm} layout="inline" initialValues={{ roles: user.roles, region: user.region }}>
+              <Form.Item name="roles" rules={[{ required: true, message: '请选择角色' }]}>
+                <Select
+                  mode="multiple"
+                  style={{ minWidth: 320 }}
+                  options={Role.options.map((r) => ({ value: r, label: roleLabel[r] }))}
+                />
+              </Form.Item>
+              <Form.Item name="region">
+                <Select allowClear placeholder="所属地区（下级部门必填）" style={{ width: 220 }} options={regions} />
+              </Form.Item>
+              <Button onClick={setRoles} loading={busy}>
+                保存角色
+              </Button>
+            </Form>
+          </Card>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** 纸质证书发放: certified works; record the SF Express waybill (顺丰到付) or the pickup. */
 export function AdminDelivery() {
-  return <div>AdminDelivery</div>;
+  const list = usePaged<FilingListItem>('/api/filing/staff/filings', { list: 'certified' });
+  const [recording, setRecording] = useState<FilingListItem>();
+  const [form] = Form.useForm<{ kind: 'mailed' | 'picked_up'; waybillNo?: string }>();
+  const kind = Form.useWatch('kind', form);
+  const { message } = App.useApp();
+  const fail = useFailure();
+  const record = async () => {
+    const v = await form.validateFields();
+    try {
+      await post(
+        `/api/certificate/admin/deliveries/${recording?.filingId}`,
+        v.kind === 'mailed' ? { kind: 'mailed', waybillNo: v.waybillNo } : { kind: 'picked_up' },
+      );
+      message.success('已登记');
+      setRecording(undefined);
+      form.resetFields();
+      await list.reload();
+    } catch (err) {
+      fail(err, form);
+    }
+  };
+  return (
+    <>
+      <PageTitle>纸质证书发放</PageTitle>
+      <Typography.Paragraph type="secondary">
+        选择邮寄的，事项办结后陆续制证和邮寄（顺丰到付），登记运单号后申请人可在作品详情中查看；选择自领的，申请人收到电子发票后于工作时间内前来领取。
+      </Typography.Paragraph>
+      <Table<FilingListItem>
+        rowKey="filingId"
+        size="middle"
+        loading={list.loading}
+        dataSource={list.items}
+        pagination={list.pagination}
+        columns={[
+          { title: '登记号', dataIndex: 'registrationNumber' },
+          { title: '作品名', dataIndex: 'title', render: (t, f) => <Link to={`/filings/${f.filingId}`}>{t}</Link> },
+          { title: '著作权人', dataIndex: 'holders' },
+          { title: '状态', render: (_v, f) => <Tag color={statusColor[f.status]}>{statusLabel[f.status]}</Tag> },
+          { title: '备注', dataIndex: 'remark' },
+          {
+            title: '操作',
+            render: (_v, f) =>
+              f.status === 'certified' ? (
+                <Button size="small" type="primary" onClick={() => setRecording(f)} data-testid="record-delivery">
+                  登记发放
+                </Button>
+              ) : null,
+          },
+        ]}
+      />
+      <Modal
+        title={`登记纸质证书发放：${recording?.title ?? ''}`}
+        open={!!recording}
+        onCancel={() => setRecording(undefined)}
+        onOk={record}
+      >
+        <Form form={form} layout="vertical" initialValues={{ kind: 'mailed' }} data-testid="delivery-form">
+          <Form.Item name="kind" label="发放方式">
+            <Radio.Group
+              options={[
+                { value: 'mailed', label: '已邮寄（顺丰到付）' },
+                { value: 'picked_up', label: '已自领' },
+              ]}
+            />
+          </Form.Item>
+          {kind === 'mailed' ? (
+            <Form.Item
+              name="waybillNo"
+              label="运单号"
+              rules={[
+                { required: true, message: '请填写运单号' },
+                zodRule(z.string().regex(/^[A-Z0-9]{8,20}$/, '运单号为8至20位大写字母或数字')),
+              ]}
+            >
+              <Input />
+            </Form.Item>
+          ) : null}
+        </Form>
+      </Modal>
+    </>
+  );
 }

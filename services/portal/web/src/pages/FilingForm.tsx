@@ -43,20 +43,13 @@ import {
   personalIdTypes,
   Right,
   WorkType,
+  workTypeGuidance,
   z,
 } from '../proto';
 import { useSession } from '../session';
 import { SigningDialog } from './SigningDialog';
 
 type Author = FilingContent['authors'][number];
-
-/** What each work type's 作品简介 must say (the manual's 说明). */
-const descriptionHint: Partial<Record<string, string>> = {
-  written: '文字作品需说明文章字数、内容概要。',
-  music: '音乐作品需说明曲调节拍、歌曲含义。',
-  fine_art: '美术作品需说明主要元素、构成方式。',
-  photography: '摄影作品需说明摄影内容、摄影参数。',
-};
 
 /** 法人作品: the author is the organisation and an individual writer (执笔者) signs too. */
 const needsWriter = (mode?: string) => mode === 'corporate';
@@ -124,6 +117,7 @@ export function FilingForm() {
       return filingId;
     }
     const created = await post<Filing>('/api/filing/filings', { content });
+    setFiling(created);
     setFilingId(created.filingId);
     window.history.replaceState(null, '', `/filings/${created.filingId}/edit`);
     return created.filingId;
@@ -161,7 +155,7 @@ export function FilingForm() {
     setBusy('submit');
     try {
       const id = await saveDraft();
-      await post(`/api/filing/filings/${id}/submit`, {});
+      await post(`/api/filing/filings/${id}/submission`, {});
       message.success('已提交，请按签章列表的顺序进行电子签章');
       setSigning(id);
     } catch (err) {
@@ -350,7 +344,7 @@ export function FilingForm() {
                 valuePropName="value"
               >
                 <Uploads
-                  action="/api/filing/uploads?kind=sample"
+                  action="/api/filing/uploads/sample"
                   accept=".pdf,.jpg,.jpeg,.png,.mp3,.mp4"
                   label="上传样本"
                   testId="upload-sample"
@@ -364,7 +358,7 @@ export function FilingForm() {
                 tooltip="权利证明材料：如委托创作合同、职务作品约定、授权书、继承证明、未成年人户口簿页等。"
                 valuePropName="value"
               >
-                <Uploads action="/api/filing/uploads?kind=attachment" label="上传附件" testId="upload-attachment" />
+                <Uploads action="/api/filing/uploads/attachment" label="上传附件" testId="upload-attachment" />
               </Form.Item>
             </Col>
           </Row>
@@ -375,7 +369,7 @@ export function FilingForm() {
             name="description"
             label="作品简介及创意"
             tooltip="文字作品需说明文章字数、内容概要；音乐作品需说明曲调节拍、歌曲含义；美术作品需说明主要元素、构成方式；摄影作品需说明摄影内容、摄影参数。"
-            extra={workType ? descriptionHint[workType] : '请先选择作品类别，按类别说明作品。'}
+            extra={workType ? workTypeGuidance[workType] : '请先选择作品类别，按类别说明作品。'}
             rules={[{ required: true, message: '请填写作品简介及创意' }, { max: 5000 }]}
           >
             <Input.TextArea rows={4} maxLength={5000} showCount />
@@ -584,7 +578,7 @@ export function FilingForm() {
           filingId={signing}
           onClose={() => {
             setSigning(undefined);
-            navigate('/works/signing');
+            navigate('/works/to_sign');
           }}
         />
       ) : null}

@@ -1,29 +1,11 @@
 import { App, Button, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { get, post } from '../api';
+import { ApiFailure, get, post } from '../api';
 import { useFailure } from '../forms';
-import { signerKindLabel, signerStateLabel } from '../labels';
+import type { SigningList } from '../proto';
 
-/** One row of the signing list (签章列表). */
-export interface SigningRow {
-  signerId: string;
-  kind: 'holder' | 'writer';
-  name: string;
-  state: 'waiting' | 'current' | 'signed';
-  /** The signing link (签章链接); only the current signer's exists. */
-  link?: string;
-}
-export interface SigningList {
-  filingId: string;
-  round: number;
-  versionNo: number;
-  signers: SigningRow[];
-  /** Where the form (申请表) can be viewed. */
-  formUrl?: string;
-  status?: string;
-}
-
-export const loadSigningList = (filingId: string) => get<SigningList>(`/api/signature/filings/${filingId}/signers`);
+export const loadSigningList = (filingId: string) =>
+  get<SigningList>(`/api/signature/filings/${filingId}/signing-list`);
 
 /**
  * The signing list dialog of the manual: 序号, 签章人/单位, 类型, 状态, 查看表单, 签章, 复制签章链接.
@@ -40,15 +22,17 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
     try {
       const next = await loadSigningList(filingId);
       setList(next);
-      const allSigned = next.signers.length > 0 && next.signers.every((s) => s.state === 'signed');
+      const allSigned = next.complete;
       // 电子签章列表页面打开状态时完成全部电子签章的作品，平台会自动进行提交。
       if (allSigned && !submitting.current) {
         submitting.current = true;
-        await post(`/api/filing/filings/${filingId}/submit-signed`, {});
+        await post(`/api/filing/filings/${filingId}/submit`, {});
         setSubmitted(true);
         message.success('全部电子签章已完成，作品已自动提交，请缴费');
       }
     } catch (err) {
+      // Already submitted elsewhere (e.g. from the list): nothing to do.
+      if (err instanceof ApiFailure && err.code === 'INVALID_STATE') return;
       submitting.current = false;
       fail(err);
     }
@@ -80,16 +64,16 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
       <Typography.Paragraph type="secondary">
         多方签章时，请在需签章页面点击“开始签署”，签名或印章会生成在当前页面左上角处，用户需自行拖动至当前页面需签章处。
       </Typography.Paragraph>
-      <Table<SigningRow>
+      <Table<SigningList['items'][number]>
         size="small"
         rowKey="signerId"
         pagination={false}
         loading={!list}
-        dataSource={list?.signers ?? []}
+        dataSource={list?.items ?? []}
         columns={[
-          { title: '序号', render: (_v, _r, i) => i + 1, width: 60 },
+          { title: '序号', dataIndex: 'seq', width: 60 },
           { title: '签章人/单位', dataIndex: 'name' },
-          { title: '类型', render: (_v, r) => signerKindLabel[r.kind] },
+          { title: '类型', dataIndex: 'kindLabel' },
           {
             title: '状态',
             render: (_v, r) => (
@@ -97,7 +81,7 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
                 color={r.state === 'signed' ? 'green' : r.state === 'current' ? 'orange' : 'default'}
                 data-testid="signer-state"
               >
-                {signerStateLabel[r.state]}
+                {r.stateLabel}
               </Tag>
             ),
           },
@@ -105,18 +89,18 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
             title: '操作',
             render: (_v, r) => (
               <Space>
-                <a href={`/api/signature/filings/${filingId}/form`} target="_blank" rel="noreferrer">
+                <a href={list?.formUrl ?? `/api/signature/filings/${filingId}/form`} target="_blank" rel="noreferrer">
                   查看表单
                 </a>
-                {r.state === 'current' && r.link ? (
+                {r.state === 'current' && r.signingLink ? (
                   <>
-                    <a href={r.link} target="_blank" rel="noreferrer" data-testid="sign-link">
+                    <a href={r.signingLink} target="_blank" rel="noreferrer" data-testid="sign-link">
                       签章
                     </a>
                     <Button
                       type="link"
                       size="small"
-                      onClick={() => void copy(r.link as string)}
+                      onClick={() => void copy(r.signingLink as string)}
                       data-testid="copy-link"
                     >
                       复制签章链接
