@@ -190,6 +190,7 @@ export async function setup(opts: { signers?: number; timing?: RegistrationInput
     timing: { ...quiet, ...opts.timing },
     documentsTaskQueue: `${taskQueue}-documents`,
   };
+  const handle: RegistrationHandle = client.workflow.getHandle(registrationWorkflowId(filingId));
   const bundle = await workflowBundle();
   const makeWorkers = async () => [
     await Worker.create({
@@ -211,7 +212,13 @@ export async function setup(opts: { signers?: number; timing?: RegistrationInput
   const withWorkers = async <T>(fn: () => Promise<T>): Promise<T> => {
     const [w, d] = await makeWorkers();
     if (!w || !d) throw new Error('workers');
-    return d.runUntil(w.runUntil(fn));
+    try {
+      return await d.runUntil(w.runUntil(fn));
+    } catch (err) {
+      // A failed test leaves no running registration behind on the shared dev server.
+      await handle.terminate('test failed').catch(() => undefined);
+      throw err;
+    }
   };
   const start = () =>
     client.workflow.start<typeof registrationWorkflow>('registrationWorkflow', {
@@ -219,7 +226,6 @@ export async function setup(opts: { signers?: number; timing?: RegistrationInput
       taskQueue,
       args: [input],
     });
-  const handle: RegistrationHandle = client.workflow.getHandle(registrationWorkflowId(filingId));
   return { client, people, fakes, filingId, input, taskQueue, withWorkers, start, handle };
 }
 export type Setup = Awaited<ReturnType<typeof setup>>;
