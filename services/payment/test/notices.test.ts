@@ -79,6 +79,9 @@ describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
       // Nobody else got it.
       expect(mail?.to).toEqual([to]);
     }
+    // The signing link is the current signer's own (签章链接 per signer).
+    const turn = h.mail.messages(s.content.invoiceEmail).find((m) => m.subject.includes('请李四进行电子签章'));
+    expect(turn?.text).toContain(`/sign/${s.filingId}/${s.signers[1]?.signerId}`);
     // A moment for stragglers, then count again: one mail per kind, nothing more.
     await new Promise((r) => setTimeout(r, 300));
     const all = h.mail.messages().filter((m) => m.text.includes(s.serialNo));

@@ -114,6 +114,7 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
   it('a forged, tampered, wrong-amount, wrong-app or unknown-order notification changes nothing and is logged', async () => {
     const { s, wf, cookie, order } = await onlineOrder();
     const outTradeNo = order.online.outTradeNo;
+    const unknown = `CR${randomUUID().replaceAll('-', '')}`;
     const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString();
@@ -123,18 +124,33 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
     expect(await post({ ...tampered, total_amount: '0.01' })).toBe('failure'); // changed after signing
     expect(await post(await forged(outTradeNo, { total_amount: '0.01' }))).toBe('failure'); // signed, wrong amount
     expect(await post(await forged(outTradeNo, { app_id: '2099000000000000' }))).toBe('failure');
-    expect(await post(await forged(outTradeNo, { out_trade_no: 'CR0000unknown' }))).toBe('failure');
+    expect(await post(await forged(outTradeNo, { out_trade_no: unknown }))).toBe('failure');
     expect(await post(await forged(outTradeNo, { trade_status: 'WAIT_BUYER_PAY' }))).toBe('success'); // not acted on
     expect(await post({})).toBe('failure');
 
     expect(await payments(s.filingId)).toHaveLength(0);
     expect((await wf.received()).confirmed).toHaveLength(0);
-    const logged = await h.deps.db('payment.notifications').whereIn('out_trade_no', [outTradeNo, 'CR0000unknown']);
+    const logged = await h.deps.db('payment.notifications').whereIn('out_trade_no', [outTradeNo, unknown]);
     expect(logged.map((n) => n.outcome).sort()).toEqual(
       ['bad_signature', 'bad_signature', 'ignored_status', 'unknown_order', 'wrong_amount', 'wrong_app'].sort(),
     );
     const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
     expect(view.body.status).toBe('unpaid');
+    await wf.finish();
+  });
+
+  it('ten copies arriving at the same moment: still one payment event, one signal', async () => {
+    const { s, wf, order } = await onlineOrder();
+    const outTradeNo = order.online.outTradeNo;
+    await h.deps.db('payment.dev_gateway_trades').where({ out_trade_no: outTradeNo }).update({ notify_url: null });
+    await fetch(order.online.payUrl, { method: 'POST', headers: { accept: 'application/json' } });
+    const notification = await forged(outTradeNo, {}); // the gateway's key: a genuine notification
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post(notification)));
+    expect(answers).toEqual(Array(10).fill('success'));
+    expect(await payments(s.filingId)).toHaveLength(1);
+    await eventually(async () => expect((await wf.received()).confirmed).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await wf.received()).confirmed).toHaveLength(1);
     await wf.finish();
   });
 
