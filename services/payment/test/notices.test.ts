@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { temporalClient } from '@copyreg/kit';
 import { type NoticeKind, NoticeKind as NoticeKinds, registrationWorkflowId } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentConfig } from '../src/config';
 import { noticeMessageId, sendNotice } from '../src/notices';
 import { noticeSender } from './recorder-workflow';
-import { eventually, type Harness, makeFiling, startHarness, stateFor } from './support';
+import { eventually, type Harness, makeFiling, startHarness, startRecorder, stateFor } from './support';
 
 describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
   let h: Harness;
@@ -86,6 +87,34 @@ describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
     await new Promise((r) => setTimeout(r, 300));
     const all = h.mail.messages().filter((m) => m.text.includes(s.serialNo));
     expect(all.length).toBe(NoticeKinds.options.length - 1);
+  });
+
+  it("reads the reasons from the workflow's state query (the workflow passes only ids)", async () => {
+    const s = await makeFiling(h);
+    const state = stateFor(s, {
+      status: 'returned',
+      reviewRounds: [
+        {
+          stage: 'final',
+          reviewerId: s.applicantId,
+          decision: 'return',
+          reasons: ['权利归属证明缺失'],
+          decidedAt: new Date().toISOString(),
+        },
+      ],
+    });
+    const wf = await startRecorder(h, s, state);
+    h.deps.loadState = (filingId) => h.deps.registration.state(filingId);
+    await sendNotice(h.deps, { noticeKey: `${s.filingId}:returned:1`, kind: 'returned', filingId: s.filingId });
+    const mail = await eventually(async () => {
+      const m = h.mail.messages(s.content.invoiceEmail);
+      expect(m).toHaveLength(1);
+      return m[0];
+    });
+    expect(mail?.text).toContain('权利归属证明缺失');
+    await wf.finish();
+    // No workflow at all (never submitted): the notice still goes, without workflow details.
+    expect(await h.deps.registration.state(randomUUID())).toBeUndefined();
   });
 
   it('a retried activity (failed after the claim) sends exactly once', async () => {
