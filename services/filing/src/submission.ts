@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { profileCompleteness } from '@copyreg/identity';
 import { type Api, ApiError } from '@copyreg/kit';
 import {
@@ -20,7 +21,8 @@ import { deriveSigners } from './signers';
 import { saveSnapshot } from './snapshots';
 import { sendUpdate, startRegistration } from './workflow';
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Equal as stored (jsonb reorders keys). */
+const same = (stored: unknown, content: unknown) => isDeepStrictEqual(stored, JSON.parse(JSON.stringify(content)));
 
 export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
   const { db } = deps;

@@ -4,6 +4,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { FilingDeps } from './deps';
@@ -36,6 +37,10 @@ function mapError(err: unknown): never {
     throw new ApiError('INVALID_STATE', cause?.message ?? '当前状态不能执行此操作');
   }
   if (err instanceof WorkflowNotFoundError) throw new ApiError('INVALID_STATE', '该作品的登记流程已结束或不存在');
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    logger.warn({ err: err.message }, 'workflow update timed out (no worker?)');
+    throw unavailable();
+  }
   const e = err as { code?: number; name?: string };
   // gRPC DEADLINE_EXCEEDED (4) / UNAVAILABLE (14): the server or a worker did not answer in time.
   if (e?.code === 4 || e?.code === 14 || e?.name === 'ServiceError') throw unavailable();
