@@ -1,15 +1,18 @@
 import type { RegistrationActivities } from '@copyreg/proto';
+import { activateSigner, applySignature, openSigningRound, voidSigningRound } from '@copyreg/signature';
 import type { ActivityDeps } from './index';
 
-/** Activities of the signature service: signing rounds, links and PDF signatures. */
+/**
+ * Activities of the signature service: signing rounds, links and PDF signatures.
+ * applySignature is CPU-heavy: the documents worker runs it.
+ */
 export function createSignatureActivities(
-  _deps: ActivityDeps,
+  deps: ActivityDeps,
 ): Pick<RegistrationActivities, 'openSigningRound' | 'activateSigner' | 'applySignature' | 'voidSigningRound'> {
-  const todo = (name: string) => () => Promise.reject(new Error(`${name}: not implemented yet`));
   return {
-    openSigningRound: todo('openSigningRound'),
-    activateSigner: todo('activateSigner'),
-    applySignature: todo('applySignature'),
-    voidSigningRound: todo('voidSigningRound'),
+    openSigningRound: (input) => openSigningRound(deps, input),
+    activateSigner: (input) => activateSigner(deps, input),
+    applySignature: (input) => applySignature(deps, input),
+    voidSigningRound: (input) => voidSigningRound(deps, input),
   };
 }

@@ -50,6 +50,8 @@ export const platformProcesses: PlatformProcess[] = [
   service('payment', 'PAYMENT_PORT', 'payment API'),
   service('certificate', 'CERTIFICATE_PORT', 'certificate API'),
   { name: 'worker', script: 'activities/src/worker.ts' },
+  // CPU-heavy PDF rendering and signing on the documents task queue (run more for more throughput).
+  { name: 'documents-worker', script: 'activities/src/documents-worker.ts' },
   {
     name: 'portal',
     script: 'services/portal/src/main.ts',

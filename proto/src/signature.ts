@@ -1,2 +1,90 @@
-// Contracts of the signature service: HTTP bodies and the rows' public shapes.
-export {};
+import { z } from 'zod';
+import { Id } from './common';
+import { SignerKind } from './registration';
+
+// Contracts of the signature service (电子签章): the signing list, links, placements.
+
+/** 准备签章 (waiting) / 待签章 (current) / 已签章 (signed). */
+export const SigningSlotState = z.enum(['waiting', 'current', 'signed']);
+
+/** A row of the signing list (签章列表). */
+export const SigningListItem = z.object({
+  seq: z.number().int().positive().describe('序号'),
+  signerId: Id,
+  name: z.string().describe('签章人/单位'),
+  kind: SignerKind,
+  kindLabel: z.enum(['著作权人签章', '执笔者签章']).describe('类型'),
+  state: SigningSlotState,
+  stateLabel: z.enum(['准备签章', '待签章', '已签章']).describe('状态'),
+  signedAt: z.iso.datetime().optional(),
+  /** 签章 / 复制签章链接: only the current signer has a link. */
+  signingLink: z.string().optional(),
+});
+
+export const SigningList = z
+  .object({
+    filingId: Id,
+    round: z.number().int().positive(),
+    versionNo: z.number().int().positive(),
+    /** 查看表单: the form as filled in (and as signed so far). */
+    formUrl: z.string(),
+    complete: z.boolean(),
+    items: z.array(SigningListItem),
+  })
+  .meta({ id: 'SigningList' });
+export type SigningList = z.infer<typeof SigningList>;
+
+export const TokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/) });
+export const PlacementParams = TokenParams.extend({ placementId: Id });
+
+/** A placed signature (开始签署): page index from 0, PDF points from the page's bottom-left. */
+export const PlacementInput = z.object({
+  page: z.number().int().min(0).optional().describe('页序号（从0起）；缺省为签章页（第二页）'),
+  x: z.number().min(0).optional().describe('缺省为页面左上角'),
+  y: z.number().min(0).optional(),
+});
+export type PlacementInput = z.infer<typeof PlacementInput>;
+
+export const Placement = z
+  .object({
+    placementId: Id,
+    page: z.number().int(),
+    x: z.number(),
+    y: z.number(),
+    width: z.number(),
+    height: z.number(),
+    confirmed: z.boolean(),
+  })
+  .meta({ id: 'Placement' });
+export type Placement = z.infer<typeof Placement>;
+
+/** What a signer sees on opening their link. */
+export const SigningSession = z
+  .object({
+    filingId: Id,
+    round: z.number().int().positive(),
+    versionNo: z.number().int().positive(),
+    seq: z.number().int().positive(),
+    signerName: z.string(),
+    kind: SignerKind,
+    kindLabel: z.string(),
+    /** 签名 (a person) or 印章 (an organisation). */
+    mark: z.enum(['signature', 'seal']),
+    formUrl: z.string(),
+    pageCount: z.number().int().positive(),
+    pageSize: z.object({ width: z.number(), height: z.number() }),
+    signaturePage: z.number().int(),
+    /** Where the form's slot for this signer is: a suggestion, the signer may place it anywhere. */
+    suggested: z.object({ page: z.number().int(), x: z.number(), y: z.number() }),
+    markSize: z.object({ width: z.number(), height: z.number() }),
+    placement: Placement.optional(),
+  })
+  .meta({ id: 'SigningSession' });
+export type SigningSession = z.infer<typeof SigningSession>;
+
+export const ConfirmResult = z.object({
+  signed: z.literal(true),
+  seq: z.number().int().positive(),
+  /** The next signer's turn has begun, or every signature is in. */
+  complete: z.boolean(),
+});

@@ -1,1 +1,12 @@
+export { createSignatureApp } from './app';
+export {
+  activateSigner,
+  applySignature,
+  markSize,
+  openSigningRound,
+  type SignatureDeps,
+  voidSigningRound,
+} from './rounds';
 export { migrationSource } from './schema';
+export { signatureSettings } from './settings';
+export { idDocumentOf } from './signer-identity';

@@ -1,3 +1,4 @@
+/// <reference path="./fontkit.d.ts" />
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';

@@ -1,0 +1,57 @@
+import { config, createDb, createObjectStore, logger, temporalConnectionOptions } from '@copyreg/kit';
+import { TaskQueue } from '@copyreg/proto';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createCertificateActivities } from './certificate';
+import type { ActivityDeps } from './index';
+import { createSignatureActivities } from './signature';
+import { installRuntime } from './worker';
+
+/**
+ * The documents worker: the CPU-heavy activities (rendering and signing PDFs) on their own task
+ * queue, so they never hold up the registration worker's workflow tasks. Run more of these
+ * processes to render and sign more documents at once; each parses the CJK font once.
+ */
+export function createDocumentActivities(deps: ActivityDeps) {
+  const certificate = createCertificateActivities(deps);
+  const signature = createSignatureActivities(deps);
+  return {
+    renderApplicationForm: certificate.renderApplicationForm,
+    issueCertificate: certificate.issueCertificate,
+    applySignature: signature.applySignature,
+  };
+}
+
+export interface DocumentsWorkerOptions {
+  connection?: NativeConnection;
+  taskQueue?: string;
+  deps?: ActivityDeps;
+  /** pdf-lib and signing are synchronous: more than a couple at once only queue on the event loop. */
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+export async function createDocumentsWorker(opts: DocumentsWorkerOptions = {}): Promise<Worker> {
+  installRuntime();
+  const c = config();
+  const connection = opts.connection ?? (await NativeConnection.connect(temporalConnectionOptions()));
+  const deps = opts.deps ?? { db: createDb(), store: createObjectStore(), bucket: c.S3_BUCKET };
+  return Worker.create({
+    connection,
+    namespace: c.TEMPORAL_NAMESPACE,
+    taskQueue: opts.taskQueue ?? TaskQueue.documents,
+    activities: createDocumentActivities(deps),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 2,
+  });
+}
+
+async function main() {
+  const worker = await createDocumentsWorker();
+  logger.info({ taskQueue: TaskQueue.documents }, 'documents worker started');
+  await worker.run();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err) => {
+    logger.error({ err }, 'documents worker failed');
+    process.exit(1);
+  });
+}

@@ -1,0 +1,341 @@
+import { randomUUID } from 'node:crypto';
+import {
+  personSubject,
+  SIGNATURE_PAGE_INDEX,
+  signatureSlots,
+  signerKindLabel,
+  updateRegistration,
+} from '@copyreg/certificate';
+import { Api, ApiError, config, createApp, createDb, createObjectStore, getObject } from '@copyreg/kit';
+import {
+  ConfirmResult,
+  FilingIdParams,
+  Placement,
+  PlacementInput,
+  PlacementParams,
+  type Role,
+  type SessionUser,
+  SigningList,
+  SigningSession,
+  signUpdate,
+  TokenParams,
+} from '@copyreg/proto';
+import type { Response } from 'express';
+import type { Knex } from 'knex';
+import type { Client as ObjectStore } from 'minio';
+import { z } from 'zod';
+import { markSize } from './rounds';
+import { signatureSettings } from './settings';
+import { idDocumentOf } from './signer-identity';
+
+const A4 = { width: 595.28, height: 841.89 };
+const staffRoles: readonly Role[] = ['admin', 'initial_reviewer', 'final_reviewer'];
+const stateLabel = { waiting: '准备签章', current: '待签章', signed: '已签章' } as const;
+
+/** The manual's hints for 您不是本份文件的签署者 (电子签章常见问题). */
+const notSignerHints = [
+  { field: 'link', message: '请核实签章链接是否复制有误：每条签章链接只对应相应的签章人，请勿群发签章链接' },
+  { field: 'account', message: '请核实登录的账号是否有误：单位签章须登录该单位的单位账号，而非法定代表人的个人账号' },
+  {
+    field: 'idNumber',
+    message: '请检查填报时填写的证件类型和证件号是否有错填、漏填或多余空格；证件号有误的需先修改再提交签章',
+  },
+];
+
+export interface SignatureAppDeps {
+  db?: Knex;
+  store?: ObjectStore;
+}
+
+/** The signature service (电子签章): the signing list, signing links, placing and confirming signatures. */
+export function createSignatureApp(deps: SignatureAppDeps = {}) {
+  const db = deps.db ?? createDb();
+  const store = deps.store ?? createObjectStore();
+  const api = new Api('signature — 电子签章', '/api/signature');
+  const base = '/api/signature';
+  const linkUrl = (token: string) =>
+    `${config().PUBLIC_URL.replace(/\/$/, '')}${signatureSettings().SIGNING_LINK_PATH}/${token}`;
+
+  /** The filing's latest round, for its applicant (or staff). */
+  async function latestRound(user: SessionUser | undefined, filingId: string) {
+    const round = await db('signature.rounds').where({ filing_id: filingId }).orderBy('round', 'desc').first();
+    const staff = user?.roles.some((r) => staffRoles.includes(r));
+    if (!round || !(staff || round.applicant_id === user?.userId))
+      throw new ApiError('NOT_FOUND', '未找到该作品的签章列表');
+    return round;
+  }
+
+  /**
+   * A link's slot, checked: the link exists and has not expired, its round is not voided, it is
+   * this signer's turn, and the caller is the signer (ID type and number match the signer entry).
+   */
+  async function slotOfLink(token: string, user: SessionUser) {
+    const slot = await db('signature.slots').where({ token }).first();
+    if (!slot) throw new ApiError('NOT_FOUND', '签章链接无效，请核实链接是否复制完整');
+    const round = await db('signature.rounds').where({ filing_id: slot.filing_id, round: slot.round }).first();
+    if (round.voided_at) {
+      throw new ApiError('INVALID_STATE', '申请表已修改，原签章链接已失效，请向申请人索取新的签章链接');
+    }
+    if (new Date(slot.token_expires_at) < new Date())
+      throw new ApiError('INVALID_STATE', '签章链接已过期，请联系申请人');
+    const document = await idDocumentOf(db, user.userId);
+    if (!document || personSubject(document) !== slot.id_digest) {
+      throw new ApiError('NOT_CURRENT_SIGNER', '您不是本份文件的签署者', undefined, notSignerHints);
+    }
+    if (slot.state === 'signed') throw new ApiError('CONFLICT', '您已完成签章，无需重复签署');
+    if (slot.state !== 'current') {
+      throw new ApiError('INVALID_STATE', '尚未轮到您签章：请待前一位签章人完成签章后再打开链接');
+    }
+    return { slot, round };
+  }
+
+  const sendPdf = async (res: Response, ref: { bucket: string; key: string; sha256: string }, name: string) => {
+    const bytes = await getObject(store, ref);
+    res
+      .status(200)
+      .type('application/pdf')
+      .set('Content-Disposition', `inline; filename="form.pdf"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .set('X-Content-SHA256', ref.sha256)
+      .send(bytes);
+    return undefined;
+  };
+
+  const placementOf = (row: Record<string, unknown>) =>
+    Placement.parse({
+      placementId: row.placement_id,
+      page: row.page,
+      x: row.x,
+      y: row.y,
+      width: row.width,
+      height: row.height,
+      confirmed: !!row.confirmed_at,
+    });
+
+  api.route({
+    method: 'get',
+    path: '/filings/:filingId/signing-list',
+    summary: '签章列表：序号、签章人/单位、类型、状态，当前签章人的签章链接',
+    tags: ['applicant'],
+    access: 'user',
+    params: FilingIdParams,
+    response: SigningList,
+    handler: async ({ params, user }) => {
+      const round = await latestRound(user, params.filingId);
+      const slots = await db('signature.slots')
+        .where({ filing_id: round.filing_id, round: round.round })
+        .orderBy('signer_index');
+      const voided = !!round.voided_at;
+      return {
+        filingId: round.filing_id,
+        round: round.round,
+        versionNo: round.version_no,
+        formUrl: `${base}/filings/${round.filing_id}/form`,
+        complete: slots.every((s) => s.state === 'signed'),
+        items: slots.map((s) => ({
+          seq: s.signer_index + 1,
+          signerId: s.signer_id,
+          name: s.name,
+          kind: s.kind,
+          kindLabel: signerKindLabel[s.kind as 'holder' | 'writer'],
+          state: s.state,
+          stateLabel: stateLabel[s.state as keyof typeof stateLabel],
+          ...(s.signed_at ? { signedAt: new Date(s.signed_at).toISOString() } : {}),
+          // Only the current signer's link is handed out (需当前签章人完成电子签章后才会生成相应签章链接).
+          ...(s.state === 'current' && !voided ? { signingLink: linkUrl(s.token) } : {}),
+        })),
+      };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/filings/:filingId/form',
+    summary: '查看表单：申请表 PDF（含已完成的签章）',
+    tags: ['applicant'],
+    access: 'user',
+    params: FilingIdParams,
+    response: z.unknown().describe('application/pdf'),
+    handler: async ({ params, user, res }) => {
+      const round = await latestRound(user, params.filingId);
+      return sendPdf(
+        res,
+        { bucket: round.current_bucket, key: round.current_key, sha256: round.current_sha256 },
+        `作品登记申请表-第${round.version_no}版.pdf`,
+      );
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/links/:token',
+    summary: '打开签章链接：须以签章人本人（单位须以单位账号）登录',
+    tags: ['signer'],
+    access: 'user',
+    params: TokenParams,
+    response: SigningSession,
+    handler: async ({ params, user }) => {
+      const { slot, round } = await slotOfLink(params.token, user as SessionUser);
+      const count = await db('signature.slots')
+        .where({ filing_id: slot.filing_id, round: slot.round })
+        .count<{ n: string }[]>({ n: '*' });
+      const suggestedSlot = signatureSlots(Number(count[0]?.n ?? 1))[slot.signer_index];
+      const placement = await db('signature.placements')
+        .where({ filing_id: slot.filing_id, round: slot.round, signer_index: slot.signer_index })
+        .orderBy('created_at', 'desc')
+        .first();
+      return {
+        filingId: slot.filing_id,
+        round: slot.round,
+        versionNo: round.version_no,
+        seq: slot.signer_index + 1,
+        signerName: slot.name,
+        kind: slot.kind,
+        kindLabel: signerKindLabel[slot.kind as 'holder' | 'writer'],
+        mark: slot.organisation ? ('seal' as const) : ('signature' as const),
+        formUrl: `${base}/links/${params.token}/form`,
+        pageCount: round.page_count,
+        pageSize: A4,
+        signaturePage: SIGNATURE_PAGE_INDEX,
+        suggested: { page: SIGNATURE_PAGE_INDEX, x: suggestedSlot?.x ?? 60, y: suggestedSlot?.y ?? 500 },
+        markSize: markSize(slot.organisation),
+        ...(placement ? { placement: placementOf(placement) } : {}),
+      };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/links/:token/form',
+    summary: '签章人查看申请表 PDF',
+    tags: ['signer'],
+    access: 'user',
+    params: TokenParams,
+    response: z.unknown().describe('application/pdf'),
+    handler: async ({ params, user, res }) => {
+      const { round } = await slotOfLink(params.token, user as SessionUser);
+      return sendPdf(
+        res,
+        { bucket: round.current_bucket, key: round.current_key, sha256: round.current_sha256 },
+        `作品登记申请表-第${round.version_no}版.pdf`,
+      );
+    },
+  });
+
+  /** Where a mark may go: on a page of the form, wholly inside it. */
+  function place(
+    input: PlacementInput,
+    round: { page_count: number },
+    size: { width: number; height: number },
+  ): { page: number; x: number; y: number } {
+    const page = input.page ?? SIGNATURE_PAGE_INDEX;
+    if (page >= round.page_count) throw new ApiError('VALIDATION_FAILED', `申请表共 ${round.page_count} 页`, 'page');
+    // 开始签署: the mark appears at the page's top-left corner; the signer drags it into place.
+    const x = input.x ?? 36;
+    const y = input.y ?? A4.height - 36 - size.height;
+    if (x + size.width > A4.width) throw new ApiError('VALIDATION_FAILED', '签章超出页面右边界', 'x');
+    if (y + size.height > A4.height) throw new ApiError('VALIDATION_FAILED', '签章超出页面上边界', 'y');
+    return { page, x, y };
+  }
+
+  api.route({
+    method: 'post',
+    path: '/links/:token/placements',
+    summary: '开始签署：放置签名或印章（缺省在当前页左上角，可再移动）；重新开始会替换未确认的签章',
+    tags: ['signer'],
+    access: 'user',
+    params: TokenParams,
+    body: PlacementInput,
+    response: Placement,
+    status: 201,
+    handler: async ({ params, body, user }) => {
+      const { slot, round } = await slotOfLink(params.token, user as SessionUser);
+      const size = markSize(slot.organisation);
+      const at = place(body, round, size);
+      const where = { filing_id: slot.filing_id, round: slot.round, signer_index: slot.signer_index };
+      const row = await db.transaction(async (trx) => {
+        await trx('signature.placements').where(where).whereNull('confirmed_at').delete();
+        const [inserted] = await trx('signature.placements')
+          .insert({ placement_id: randomUUID(), ...where, user_id: (user as SessionUser).userId, ...at, ...size })
+          .returning('*');
+        return inserted;
+      });
+      return placementOf(row);
+    },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/links/:token/placements/:placementId',
+    summary: '移动已放置（未确认）的签章',
+    tags: ['signer'],
+    access: 'user',
+    params: PlacementParams,
+    body: PlacementInput,
+    response: Placement,
+    handler: async ({ params, body, user }) => {
+      const { slot, round } = await slotOfLink(params.token, user as SessionUser);
+      const size = markSize(slot.organisation);
+      const at = place(body, round, size);
+      const [row] = await db('signature.placements')
+        .where({
+          placement_id: params.placementId,
+          filing_id: slot.filing_id,
+          round: slot.round,
+          signer_index: slot.signer_index,
+        })
+        .whereNull('confirmed_at')
+        .update(at)
+        .returning('*');
+      if (!row) throw new ApiError('SIGNATURE_NOT_PLACED', '未找到该签章，请重新点击“开始签署”');
+      return placementOf(row);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/links/:token/placements/:placementId/confirm',
+    summary: '确认签署：对申请表施加数字签名；未确认的签章无效',
+    tags: ['signer'],
+    access: 'user',
+    params: PlacementParams,
+    response: ConfirmResult,
+    handler: async ({ params, user }) => {
+      const { slot, round } = await slotOfLink(params.token, user as SessionUser);
+      const where = {
+        placement_id: params.placementId,
+        filing_id: slot.filing_id,
+        round: slot.round,
+        signer_index: slot.signer_index,
+      };
+      // Confirmed before the update: the workflow's applySignature signs only a confirmed placement.
+      const confirmed = await db('signature.placements')
+        .where(where)
+        .whereNull('confirmed_at')
+        .update({ confirmed_at: new Date() });
+      if (!confirmed) throw new ApiError('SIGNATURE_NOT_PLACED', '请先点击“开始签署”放置签章，再确认');
+      try {
+        const state = await updateRegistration(
+          slot.filing_id,
+          signUpdate,
+          { signerId: slot.signer_id, placementId: params.placementId, versionNo: round.version_no },
+          `sign-${params.placementId}`,
+        );
+        const current = state.signingRounds[state.signingRounds.length - 1];
+        return {
+          signed: true as const,
+          seq: slot.signer_index + 1,
+          complete: !!current && current.signers.every((s) => s.state === 'signed'),
+        };
+      } catch (err) {
+        // Refused: the placement does not count; the signer may start over. (On a timeout the
+        // workflow may still accept the update, so the confirmation stays.)
+        if (err instanceof ApiError && err.code !== 'UPSTREAM_UNAVAILABLE') {
+          await db('signature.placements').where(where).update({ confirmed_at: null });
+        }
+        throw err;
+      }
+    },
+  });
+
+  return createApp(api);
+}

@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import { createActivities } from '@copyreg/activities';
+import { createDocumentActivities } from '@copyreg/activities/documents-worker';
+import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
+import { saveSnapshot } from '@copyreg/filing';
+import { upsertLogin } from '@copyreg/identity';
+import { config, createDb, createObjectStore, ensureBucket, getObject, temporalClient } from '@copyreg/kit';
+import { serve, sessionCookie } from '@copyreg/kit/testing';
+import {
+  amendUpdate,
+  type ErrorBody,
+  type FilingSnapshot,
+  Placement,
+  type RegistrationInput,
+  registrationWorkflowId,
+  SigningList,
+  SigningSession,
+  stateQuery,
+} from '@copyreg/proto';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdfsig, tempPdf } from '../../certificate/test/pdf-tools';
+import { sampleSnapshot } from '../../certificate/test/sample-snapshot';
+import { createSignatureApp } from '../src/app';
+
+/**
+ * The signing flow end to end: the real registration workflow on the Temporal dev server, the
+ * real signature and documents activities on Postgres and MinIO, the signature service's HTTP
+ * API. Only the activities of other services (read model, notices) are no-ops here.
+ */
+describe('电子签章: ordered signing through links', () => {
+  const db = createDb();
+  const store = createObjectStore();
+  const bucket = config().S3_BUCKET;
+  const filingId = randomUUID();
+  const applicantId = randomUUID();
+  const base = sampleSnapshot({ filingId, applicantId });
+  // Two signers: a person, then an organisation (which signs with its organisation account).
+  const snapshot: FilingSnapshot = { ...base, signers: base.signers.slice(0, 2) };
+  const [person, company] = snapshot.signers as [FilingSnapshot['signers'][0], FilingSnapshot['signers'][0]];
+  const taskQueue = `signing-test-${filingId}`;
+  let api: Awaited<ReturnType<typeof serve>>;
+  let stop: () => Promise<void>;
+  const cookies: Record<string, string> = {};
+
+  const login = async (key: string, idType: string, idNumber: string, name: string) => {
+    const user = await upsertLogin(db, {
+      userId: randomUUID(),
+      issuer: 'test',
+      subject: randomUUID(),
+      name,
+      idType,
+      idNumber,
+    });
+    cookies[key] = await sessionCookie(user);
+  };
+
+  beforeAll(async () => {
+    await ensureBucket(store, bucket);
+    await saveSnapshot(db, snapshot);
+    cookies.applicant = await sessionCookie({ userId: applicantId, roles: ['applicant'] });
+    await login('person', person.idType, person.idNumber, person.name);
+    await login('company', company.idType, company.idNumber, company.name);
+    // The company's legal representative logging in with a personal account.
+    await login('representative', 'resident_id', '330106197001010012', '法定代表人');
+    await login('stranger', 'resident_id', '110105194912310029', '路人');
+
+    installRuntime();
+    const connection = await NativeConnection.connect({ address: config().TEMPORAL_ADDRESS });
+    const deps = { db, store, bucket };
+    const others = {
+      recordStatus: async () => {},
+      sendNotice: async () => {},
+    };
+    const registration = await Worker.create({
+      connection,
+      namespace: config().TEMPORAL_NAMESPACE,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: { ...createActivities(deps), ...others },
+    });
+    const documents = await Worker.create({
+      connection,
+      namespace: config().TEMPORAL_NAMESPACE,
+      taskQueue: `${taskQueue}-documents`,
+      activities: createDocumentActivities(deps),
+    });
+    const running = Promise.all([registration.run(), documents.run()]);
+    stop = async () => {
+      registration.shutdown();
+      documents.shutdown();
+      await running;
+      await connection.close();
+    };
+    api = await serve(createSignatureApp({ db, store }));
+
+    const input: RegistrationInput = {
+      filingId,
+      versionNo: 1,
+      applicantId,
+      region: '330106',
+      workType: 'fine_art',
+      signers: snapshot.signers.map(({ signerId, kind }) => ({ signerId, kind })),
+      timing: { signerReminderEvery: '1 hour', paymentReminderEvery: '1 hour', paymentQueryAfter: '1 hour' },
+      documentsTaskQueue: `${taskQueue}-documents`,
+    };
+    const client = await temporalClient();
+    await client.workflow.start('registrationWorkflow', {
+      workflowId: registrationWorkflowId(filingId),
+      taskQueue,
+      args: [input],
+    });
+    await until(async () => (await list()).items[0]?.state === 'current');
+  });
+
+  afterAll(async () => {
+    const client = await temporalClient();
+    await client.workflow
+      .getHandle(registrationWorkflowId(filingId))
+      .terminate('test over')
+      .catch(() => {});
+    await stop?.();
+    await api?.close();
+    await db.destroy();
+  });
+
+  const call = (method: string, path: string, cookie?: string, body?: unknown) =>
+    fetch(`${api.url}/api/signature${path}`, {
+      method,
+      headers: { ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  const list = async () =>
+    SigningList.parse(await (await call('GET', `/filings/${filingId}/signing-list`, cookies.applicant)).json());
+  const tokenOf = async (index: number, round = 1) =>
+    (await db('signature.slots').where({ filing_id: filingId, round, signer_index: index }).first('token'))
+      .token as string;
+  const placements = async () =>
+    Number((await db('signature.placements').where({ filing_id: filingId }).count({ n: '*' }))[0]?.n);
+  async function until(pred: () => Promise<boolean>, ms = 30_000) {
+    const started = Date.now();
+    while (!(await pred().catch(() => false))) {
+      if (Date.now() - started > ms) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const errorOf = async (res: Response) => ((await res.json()) as ErrorBody).error;
+
+  it('shows the applicant the signing list in order, with a link for the current signer only', async () => {
+    const l = await list();
+    expect(l.items.map((i) => [i.seq, i.name, i.kindLabel, i.stateLabel])).toEqual([
+      [1, person.name, '著作权人签章', '待签章'],
+      [2, company.name, '著作权人签章', '准备签章'],
+    ]);
+    expect(l.items[0]?.signingLink).toMatch(/\/sign\/[A-Za-z0-9_-]{43}$/);
+    expect(l.items[1]?.signingLink).toBeUndefined();
+    const form = await call('GET', `/filings/${filingId}/form`, cookies.applicant);
+    expect(form.headers.get('content-type')).toContain('application/pdf');
+    expect((await call('GET', `/filings/${filingId}/signing-list`, cookies.stranger)).status).toBe(404);
+  });
+
+  it('refuses anyone but the signer, with the manual’s hints, and writes nothing', async () => {
+    const token = await tokenOf(0);
+    for (const who of ['representative', 'stranger', 'company', 'applicant']) {
+      const res = await call('GET', `/links/${token}`, cookies[who]);
+      expect(res.status).toBe(403);
+      const error = await errorOf(res);
+      expect(error).toMatchObject({ code: 'NOT_CURRENT_SIGNER', message: '您不是本份文件的签署者' });
+      expect(error.issues).toHaveLength(3);
+      const place = await call('POST', `/links/${token}/placements`, cookies[who], {});
+      expect(place.status).toBe(403);
+    }
+    expect((await call('GET', `/links/${token}`)).status).toBe(401);
+    expect((await call('GET', `/links/${'x'.repeat(43)}`, cookies.person)).status).toBe(404);
+    expect(await placements()).toBe(0);
+  });
+
+  it('refuses the next signer before their turn', async () => {
+    const res = await call('GET', `/links/${await tokenOf(1)}`, cookies.company);
+    expect(res.status).toBe(409);
+    expect((await errorOf(res)).code).toBe('INVALID_STATE');
+    expect(await placements()).toBe(0);
+  });
+
+  it('signs in two steps: 开始签署 places (and moves) the signature, 确认 signs; unconfirmed does not count', async () => {
+    const token = await tokenOf(0);
+    const session = SigningSession.parse(await (await call('GET', `/links/${token}`, cookies.person)).json());
+    expect(session).toMatchObject({
+      seq: 1,
+      signerName: person.name,
+      mark: 'signature',
+      signaturePage: 1,
+      pageCount: 3,
+    });
+    const pdf = await call('GET', `/links/${token}/form`, cookies.person);
+    expect(pdf.status).toBe(200);
+
+    // Confirming something never placed is refused.
+    const unplaced = await call('POST', `/links/${token}/placements/${randomUUID()}/confirm`, cookies.person);
+    expect((await errorOf(unplaced)).code).toBe('SIGNATURE_NOT_PLACED');
+
+    const placed = Placement.parse(await (await call('POST', `/links/${token}/placements`, cookies.person, {})).json());
+    expect(placed).toMatchObject({ page: 1, x: 36, confirmed: false }); // top-left of page 2
+    const tooFar = await call('PUT', `/links/${token}/placements/${placed.placementId}`, cookies.person, {
+      x: 590,
+      y: 10,
+    });
+    expect(tooFar.status).toBe(400);
+    const moved = Placement.parse(
+      await (
+        await call('PUT', `/links/${token}/placements/${placed.placementId}`, cookies.person, session.suggested)
+      ).json(),
+    );
+    expect(moved).toMatchObject({ x: session.suggested.x, y: session.suggested.y });
+
+    // Closing without 确认: still 待签章, the workflow has not moved.
+    expect((await list()).items[0]?.stateLabel).toBe('待签章');
+
+    const confirmed = await call('POST', `/links/${token}/placements/${placed.placementId}/confirm`, cookies.person);
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.json()).toEqual({ signed: true, seq: 1, complete: false });
+    const l = await list();
+    expect(l.items.map((i) => i.stateLabel)).toEqual(['已签章', '待签章']);
+    expect(l.items[0]?.signingLink).toBeUndefined();
+    expect(l.items[1]?.signingLink).toBeDefined();
+    // The first signer's link no longer works.
+    expect((await call('GET', `/links/${token}`, cookies.person)).status).toBe(409);
+  });
+
+  it('lets the organisation start over, and both signatures verify with pdfsig', async () => {
+    const token = await tokenOf(1);
+    const session = SigningSession.parse(await (await call('GET', `/links/${token}`, cookies.company)).json());
+    expect(session.mark).toBe('seal');
+    const first = Placement.parse(await (await call('POST', `/links/${token}/placements`, cookies.company, {})).json());
+    const again = Placement.parse(
+      await (await call('POST', `/links/${token}/placements`, cookies.company, session.suggested)).json(),
+    );
+    // Starting over replaced the unconfirmed placement.
+    expect(
+      (await call('POST', `/links/${token}/placements/${first.placementId}/confirm`, cookies.company)).status,
+    ).toBe(409);
+    const done = await call('POST', `/links/${token}/placements/${again.placementId}/confirm`, cookies.company);
+    expect(await done.json()).toEqual({ signed: true, seq: 2, complete: true });
+
+    const client = await temporalClient();
+    const state = await client.workflow.getHandle(registrationWorkflowId(filingId)).query(stateQuery);
+    expect(state.status).toBe('awaiting_submission');
+    const round = await db('signature.rounds').where({ filing_id: filingId, round: 1 }).first();
+    const bytes = await getObject(store, { bucket: round.current_bucket, key: round.current_key });
+    const out = await pdfsig(await tempPdf(bytes));
+    expect(out.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
+    expect(out).toContain(`Signer Certificate Common Name: ${person.name}`);
+    expect(out).toContain(`Signer Certificate Common Name: ${company.name}`);
+    const tampered = Buffer.from(bytes);
+    tampered[1000] = (tampered[1000] ?? 0) ^ 1;
+    expect(await pdfsig(await tempPdf(tampered))).toContain('Digest Mismatch');
+  });
+
+  it('an amendment (修改) voids the round: its links stop working and a new round opens', async () => {
+    const v2 = { ...snapshot, versionNo: 2, content: { ...snapshot.content, title: '西湖春晓（修订）' } };
+    await saveSnapshot(db, v2);
+    const client = await temporalClient();
+    await client.workflow
+      .getHandle(registrationWorkflowId(filingId))
+      .executeUpdate(amendUpdate, {
+        args: [{ versionNo: 2, signers: v2.signers.map(({ signerId, kind }) => ({ signerId, kind })) }],
+      });
+    await until(async () => (await list()).round === 2 && (await list()).items[0]?.state === 'current');
+    const old = await call('GET', `/links/${await tokenOf(0, 1)}`, cookies.person);
+    expect(old.status).toBe(409);
+    expect((await errorOf(old)).message).toContain('已失效');
+    const fresh = await call('GET', `/links/${await tokenOf(0, 2)}`, cookies.person);
+    expect(fresh.status).toBe(200);
+    expect(SigningSession.parse(await fresh.json()).versionNo).toBe(2);
+  });
+
+  it('an expired link is refused', async () => {
+    const token = await tokenOf(0, 2);
+    await db('signature.slots')
+      .where({ token })
+      .update({ token_expires_at: new Date(Date.now() - 1000) });
+    const res = await call('GET', `/links/${token}`, cookies.person);
+    expect(res.status).toBe(409);
+    expect((await errorOf(res)).message).toContain('过期');
+  });
+});
