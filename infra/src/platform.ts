@@ -66,7 +66,13 @@ export interface RunningPlatform {
 }
 
 /** Starts every platform process as a child of this one, logging to .data/logs, and waits until each answers. */
-export async function startPlatform(c: Config, env: NodeJS.ProcessEnv = {}, echo = false): Promise<RunningPlatform> {
+export async function startPlatform(
+  c: Config,
+  env: NodeJS.ProcessEnv = {},
+  echo = false,
+  /** How long each process may take to answer (a loaded CI machine needs more than a laptop). */
+  readyTimeoutMs = 60_000,
+): Promise<RunningPlatform> {
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
   const children = platformProcesses.map((p) => {
     const child = spawn(tsx, [p.script], {
@@ -109,7 +115,7 @@ export async function startPlatform(c: Config, env: NodeJS.ProcessEnv = {}, echo
             if (child.exitCode !== null) throw new Error(`${p.name} exited with ${child.exitCode}`);
             return httpOk(url);
           },
-          60_000,
+          readyTimeoutMs,
           p.name,
         );
       }),
