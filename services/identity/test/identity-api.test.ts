@@ -233,6 +233,20 @@ describe('staff administration', () => {
     expect(ok.json).toMatchObject({ roles: ['regional_staff'], region: '330100' });
   });
 
+  it('serves its OpenAPI document with every route', async () => {
+    const doc = (await (await fetch(`${api.url}/api/identity/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/identity/me',
+        '/api/identity/profile',
+        '/api/identity/login',
+        '/api/identity/proofs',
+      ]),
+    );
+  });
+
   it('needs a session', async () => {
     const res = await fetch(`${api.url}/api/identity/me`);
     expect(res.status).toBe(401);
