@@ -1,4 +1,5 @@
 export { createCertificateApp } from './app';
+export { type DocumentsMeasurement, measureDocuments } from './bench';
 export {
   certificatesOf,
   checkCode,

@@ -31,8 +31,9 @@ export async function pdfsig(file: string, nssdir?: string): Promise<string> {
 }
 
 /** Renders every page to PNG; returns the files. */
-export async function pdftoppm(file: string, out: string, dpi = 80): Promise<string[]> {
-  await run('pdftoppm', ['-r', String(dpi), '-png', file, out]);
+export async function pdftoppm(file: string, out: string, dpi = 80, onlyPage?: number): Promise<string[]> {
+  const pages = onlyPage ? ['-f', String(onlyPage), '-l', String(onlyPage)] : [];
+  await run('pdftoppm', ['-r', String(dpi), ...pages, '-png', file, out]);
   const dir = path.dirname(out);
   const base = path.basename(out);
   return (await readdir(dir)).filter((f) => f.startsWith(base) && f.endsWith('.png')).map((f) => path.join(dir, f));

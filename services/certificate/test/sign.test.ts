@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createDb } from '@copyreg/kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderApplicationForm } from '../src/pdf/application-form';
@@ -6,7 +7,7 @@ import { signPdf } from '../src/pdf/sign';
 import { SIGNATURE_PAGE_INDEX, signatureSlots } from '../src/pdf/signature-slots';
 import { organisationSealStamp, personSignatureStamp, STAMP_SIZE } from '../src/pdf/stamps';
 import { signerIdentity } from '../src/pki/keys';
-import { pdfsig, tempPdf } from './pdf-tools';
+import { pdfsig, pdftoppm, tempPdf } from './pdf-tools';
 import { sampleSnapshot } from './sample-snapshot';
 
 describe('ordered PDF signatures as incremental updates', () => {
@@ -39,9 +40,14 @@ describe('ordered PDF signatures as incremental updates', () => {
       expect(Buffer.from(pdf.subarray(0, form.length)).equals(Buffer.from(form))).toBe(true);
     }
     const file = await tempPdf(pdf, 'signed.pdf');
-    if (process.env.KEEP_SAMPLES) await writeFile(process.env.KEEP_SAMPLES, pdf);
+    if (process.env.UPDATE_SAMPLES) {
+      // The signed form's signature page, for docs/samples (look at it).
+      const samples = path.resolve(__dirname, '../../../docs/samples');
+      await writeFile(path.join(samples, 'application-form-signed.pdf'), pdf);
+      const [png] = await pdftoppm(file, path.join(path.dirname(file), 'signed'), 80, 2);
+      if (png) await copyFile(png, path.join(samples, 'application-form-signed-2.png'));
+    }
     const out = await pdfsig(file);
-    console.log(out);
     expect(out.match(/Signature #\d+/g)).toHaveLength(3);
     expect(out.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(3);
     expect(out).not.toContain('Digest Mismatch');

@@ -112,7 +112,7 @@ class Writer {
   }
 
   /** A bordered table with a shaded header row; cells wrap. */
-  table(headers: string[], widths: number[], rows: string[][]) {
+  table(headers: string[], widths: number[], rows: string[][], shadeHeader = true) {
     const total = widths.reduce((a, b) => a + b, 0);
     const scale = (A4.width - 2 * margin) / total;
     const cols = widths.map((w) => w * scale);
@@ -132,7 +132,7 @@ class Writer {
       });
       this.y -= height;
     };
-    draw(headers, true);
+    draw(headers, shadeHeader);
     for (const r of rows) draw(r, false);
     if (!rows.length)
       draw(
@@ -194,7 +194,7 @@ export async function renderApplicationForm(snapshot: FilingSnapshot): Promise<U
     );
   }
   const [header, ...rest] = rightRows;
-  w.table(header ?? [], [1, 1, 1, 1], rest);
+  w.table(header ?? [], [1, 1, 1, 1], rest, false);
 
   w.heading('三、著作权人信息');
   w.table(

@@ -3,6 +3,13 @@ declare module 'fontkit' {
   export interface Font {
     postscriptName: string;
     hasGlyphForCodePoint(codePoint: number): boolean;
+    glyphForCodePoint(codePoint: number): Glyph;
+    unitsPerEm: number;
+  }
+  export interface Glyph {
+    id: number;
+    advanceWidth: number;
+    path: { toSVG(): string };
   }
   export interface FontCollection {
     fonts: Font[];

@@ -56,6 +56,9 @@ const adapter = {
     // A wrapper object per document, so each embedding gets its own subset; glyph data is shared.
     return new Proxy(font, {
       get(target, prop, receiver) {
+        // Shaping (GSUB/GPOS) is most of the cost and does nothing for Chinese text: one glyph
+        // per code point, from the face's own cmap (an SC face maps to SC glyphs).
+        if (prop === 'layout') return (text: string) => ({ glyphs: glyphsOf(target, text) });
         if (prop === 'createSubset') {
           return () => {
             const subset = target.createSubset();
@@ -69,6 +72,10 @@ const adapter = {
     });
   },
 };
+
+function glyphsOf(font: Font, text: string) {
+  return Array.from(text, (ch) => font.glyphForCodePoint(ch.codePointAt(0) ?? 0));
+}
 
 /** Embeds the CJK font as a subset; only the characters the document uses are stored. */
 export async function embedCjkFont(doc: PDFDocument, seed = ''): Promise<PDFFont> {
@@ -91,4 +98,32 @@ function subsetTag(seed: string): string {
 export function missingGlyphs(text: string): string[] {
   const { font } = parsedFont();
   return [...new Set(text)].filter((ch) => !font.hasGlyphForCodePoint(ch.codePointAt(0) ?? 0));
+}
+
+/**
+ * Text as vector outlines (an SVG path in the font's units, y up), for marks drawn without
+ * embedding the font: a signature's appearance then costs a few KB, not a font subset.
+ */
+export function textOutline(text: string): { path: string; advance: number; unitsPerEm: number } {
+  const { font } = parsedFont();
+  let x = 0;
+  const parts: string[] = [];
+  for (const glyph of glyphsOf(font, text)) {
+    const svg = glyph.path.toSVG();
+    if (svg) parts.push(shiftPath(svg, x));
+    x += glyph.advanceWidth;
+  }
+  return { path: parts.join(' '), advance: x, unitsPerEm: font.unitsPerEm };
+}
+
+/** Moves an absolute SVG path right by dx (fontkit emits only M, L, Q, C and Z). */
+function shiftPath(svg: string, dx: number): string {
+  return svg.replace(/([MLQC])([^MLQCZ]*)/g, (_m, cmd: string, args: string) => {
+    const nums = args
+      .trim()
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
+    return cmd + nums.map((n, i) => (i % 2 === 0 ? n + dx : n)).join(' ');
+  });
 }

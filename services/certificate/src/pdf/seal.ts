@@ -1,4 +1,5 @@
 import { degrees, type PDFFont, type PDFPage } from 'pdf-lib';
+import { textOutline } from './fonts';
 import { sealRed } from './layout';
 
 /**
@@ -50,4 +51,58 @@ function drawStar(page: PDFPage, cx: number, cy: number, r: number) {
     points.push(`${(rr * Math.cos(a)).toFixed(2)} ${(-rr * Math.sin(a)).toFixed(2)}`);
   }
   page.drawSvgPath(`M ${points.join(' L ')} Z`, { x: cx, y: cy, color: sealRed, borderWidth: 0 });
+}
+
+/**
+ * Draws text as filled outlines (no font in the document): baseline-left at (x, y), rotated by
+ * `angle` degrees counter-clockwise. drawSvgPath flips y (SVG is y-down), so flip the glyphs' y.
+ */
+export function drawOutlinedText(
+  page: PDFPage,
+  text: string,
+  x: number,
+  y: number,
+  size: number,
+  color = sealRed,
+  angle = 0,
+) {
+  const outline = textOutline(text);
+  if (!outline.path) return;
+  const scale = size / outline.unitsPerEm;
+  const flipped = outline.path.replace(/([MLQC])([^MLQCZ]*)/g, (_m, cmd: string, args: string) => {
+    const nums = args
+      .trim()
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
+    return cmd + nums.map((n, i) => (i % 2 === 1 ? -n : n)).join(' ');
+  });
+  page.drawSvgPath(flipped, { x, y, scale, color, borderWidth: 0, rotate: degrees(angle) });
+}
+
+export const outlineWidth = (text: string, size: number) => {
+  const o = textOutline(text);
+  return (o.advance * size) / o.unitsPerEm;
+};
+
+/** The seal with outlined text, for signature appearances (no font embedded). */
+export function drawOutlinedSeal(page: PDFPage, cx: number, cy: number, radius: number, text: SealText) {
+  const color = sealRed;
+  page.drawCircle({ x: cx, y: cy, size: radius, borderColor: color, borderWidth: radius * 0.045, opacity: 0 });
+  const chars = [...text.arc];
+  const charSize = Math.min(radius * 0.24, (radius * 0.75 * Math.PI * 1.3) / Math.max(chars.length, 1));
+  const span = Math.min(240, chars.length * 30) * (Math.PI / 180);
+  const rText = radius * 0.88 - charSize;
+  chars.forEach((ch, i) => {
+    const theta = Math.PI / 2 + span / 2 - (chars.length === 1 ? span / 2 : (span * i) / (chars.length - 1));
+    const w = outlineWidth(ch, charSize);
+    const x = cx + rText * Math.cos(theta) - (w / 2) * Math.sin(theta);
+    const y = cy + rText * Math.sin(theta) + (w / 2) * Math.cos(theta);
+    drawOutlinedText(page, ch, x, y, charSize, color, (theta * 180) / Math.PI - 90);
+  });
+  drawStar(page, cx, cy + radius * 0.08, radius * 0.3);
+  text.lines.forEach((line, i) => {
+    const s = radius * (i === 0 ? 0.17 : 0.19);
+    drawOutlinedText(page, line, cx - outlineWidth(line, s) / 2, cy - radius * (0.42 + i * 0.25), s, color);
+  });
 }
