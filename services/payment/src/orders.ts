@@ -140,7 +140,8 @@ export type NotificationOutcome =
   | 'unknown_order'
   | 'wrong_amount'
   | 'wrong_method'
-  | 'ignored_status';
+  | 'ignored_status'
+  | 'signal_failed';
 
 /**
  * The gateway's asynchronous notification (异步通知). Verified before anything happens; only a
@@ -168,8 +169,15 @@ export async function handleAlipayNotification(
     if (!tradeNo) return 'bad_signature';
     const before = await db('payment.payments').where({ provider: 'alipay', provider_trade_no: tradeNo }).first();
     const payment = await recordOnlinePayment(db, order, tradeNo);
-    const signalled = await signalConfirmedOnce(deps, payment.payment_id);
-    return before && !signalled ? 'duplicate' : 'applied';
+    try {
+      const signalled = await signalConfirmedOnce(deps, payment.payment_id);
+      return before && !signalled ? 'duplicate' : 'applied';
+    } catch (err) {
+      // Stored, but the workflow was not told: answer `failure` so the gateway re-sends (and the
+      // workflow's own trade query finds it meanwhile).
+      logger.error({ err, paymentId: payment.payment_id }, 'payment stored but the workflow was not signalled');
+      return 'signal_failed';
+    }
   })();
   await db('payment.notifications').insert({
     provider: 'alipay',

@@ -2,7 +2,7 @@ import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { choosePaymentMethodUpdate } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signContent } from '../src/dev-gateway';
-import { queryPayment } from '../src/orders';
+import { ensureOrder, queryPayment } from '../src/orders';
 import { call, cookieFor, eventually, type Harness, makeFiling, startHarness, startRecorder } from './support';
 
 describe('online payment (支付宝扫码): order, QR, verified notifications, exactly once', () => {
@@ -150,6 +150,29 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
     expect(await payments(s.filingId)).toHaveLength(1);
     await eventually(async () => expect((await wf.received()).confirmed).toHaveLength(1));
     await new Promise((r) => setTimeout(r, 300));
+    expect((await wf.received()).confirmed).toHaveLength(1);
+    await wf.finish();
+  });
+
+  it('the gateway re-sends until it is answered `success`; a payment whose workflow cannot be told is kept and told later', async () => {
+    const applicantId = randomUUID();
+    const s = await makeFiling(h, { applicantId });
+    // No workflow yet: the order exists (made by an earlier choice), the signal cannot be delivered.
+    const order = await ensureOrder(h.deps, s.filingId, 'online');
+    await fetch(order.qr_code as string, { method: 'POST', headers: { accept: 'application/json' } });
+    await eventually(async () => {
+      const outcomes = (await notifications(order.out_trade_no)).map((n) => n.outcome);
+      expect(outcomes.filter((o) => o === 'signal_failed').length).toBeGreaterThanOrEqual(3); // 2 copies + re-sends
+    });
+    expect(await payments(s.filingId)).toHaveLength(1);
+    // The workflow appears; the gateway's next re-send tells it, once.
+    const wf = await startRecorder(h, s);
+    await eventually(async () => expect((await wf.received()).confirmed).toHaveLength(1), 15_000);
+    await eventually(async () => {
+      const outcomes = (await notifications(order.out_trade_no)).map((n) => n.outcome);
+      expect(outcomes).toContain('applied');
+    });
+    await new Promise((r) => setTimeout(r, 500));
     expect((await wf.received()).confirmed).toHaveLength(1);
     await wf.finish();
   });
