@@ -18,7 +18,7 @@ import { fuzzService, summarise } from './support/openapi-fuzz';
 const services = ['identity', 'filing', 'signature', 'payment', 'certificate'] as const;
 const served = (name: string) => existsSync(path.join(repoRoot, `services/${name}/src/main.ts`));
 const peers = ['dev-oidc', 'dev-gateway', 'mail-catcher', 'worker'];
-const env = isolatedEnvironment('fuzz', 100);
+const env = isolatedEnvironment('fuzz', 300);
 const c = loadConfig({ ...process.env, ...env });
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const runs = Number(process.env.FUZZ_RUNS ?? 40);

@@ -15,7 +15,7 @@ import { httpOk, sleep, waitFor } from '../proc';
  * developers' and tests' data on the shared stack.
  */
 
-/** Every *_PORT of the platform moved by `offset` (3001 → 3101 for offset 100). */
+/** Every *_PORT of the platform moved by `offset` (3001 → 3301 for offset 300; the portal's browser tests use 3100 and up). */
 export function platformPorts(offset: number): Record<string, string> {
   const c = loadConfig({});
   const keys = [

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { createDb, loadConfig } from '@copyreg/kit';
 import { documentsBaseline, postgresBaseline } from './baseline';
-import { benchEnvironment, prepareBenchStack } from './env';
+import { prepareBenchStack } from './env';
+import { ensureNamespace, isolatedEnvironment } from './isolated';
+import { type BenchPlatform, startBenchPlatform } from './platform';
 import { type BenchResult, machine, type ScenarioResult, writeResult } from './report';
 import { postgresPid, Sampler, stackPid } from './sampler';
 import { scenarios } from './scenarios';
@@ -38,12 +40,19 @@ const options = {
 };
 const wanted = (name: string) => !options.only || options.only.includes(name);
 
-const env = benchEnvironment();
+// Its own database, bucket, Temporal namespace and ports (3401…), on the shared servers.
+const env = isolatedEnvironment('bench', 400);
 Object.assign(process.env, env);
 console.log(`bench database ${new URL(env.DATABASE_URL as string).pathname.slice(1)}, bucket ${env.S3_BUCKET}`);
 const c = loadConfig();
 const migrationProblem = await prepareBenchStack(c);
 if (migrationProblem) console.log(`  migration failed (scenarios needing it will say so): ${migrationProblem}`);
+await ensureNamespace(c);
+let platform: Promise<BenchPlatform> | undefined;
+const startedPlatform = () => {
+  platform ??= startBenchPlatform(c, env);
+  return platform;
+};
 const db = createDb(c.DATABASE_URL, { min: 0, max: Math.max(4, options.concurrency) });
 
 /** The stack's processes, by name, for the sampler. */
@@ -81,14 +90,17 @@ try {
   for (const s of scenarios) {
     if (!wanted(s.name)) continue;
     console.log(`scenario: ${s.name}`);
-    const r: ScenarioResult = await s.run({ config: c, db, options, stackGroups }).catch((err: Error) => ({
-      skipped: `failed: ${err.message.split('\n')[0]}`,
-    }));
+    const r: ScenarioResult = await s
+      .run({ config: c, db, options, stackGroups, platform: startedPlatform, env })
+      .catch((err: Error) => ({
+        skipped: `failed: ${err.message.split('\n')[0]}`,
+      }));
     result.scenarios[s.title] = r;
     console.log('  ', r.skipped ?? r.figures);
     result.tuning.push(...(s.tuning ?? []));
   }
 } finally {
+  await (await platform)?.stop();
   await db.destroy();
 }
 const files = writeResult(result);

@@ -1,12 +1,20 @@
 import type { Config } from '@copyreg/kit';
 import type { Knex } from 'knex';
+import { runEndToEnd } from './e2e';
+import { runListPages } from './list';
+import type { BenchPlatform } from './platform';
 import type { ScenarioResult } from './report';
+import { runWaiting } from './waiting';
 
 export interface ScenarioContext {
   config: Config;
   db: Knex;
   options: { n: number; concurrency: number; waiting: number; rows: number };
   stackGroups: () => Record<string, number[]>;
+  /** The services, started on first use and shared by the scenarios. */
+  platform: () => Promise<BenchPlatform>;
+  /** The bench's environment (database, bucket, namespace, ports) for processes it starts. */
+  env: Record<string, string>;
 }
 
 export interface Scenario {
@@ -16,5 +24,44 @@ export interface Scenario {
   tuning?: { change: string; effect: string }[];
 }
 
+/** Why a scenario cannot run on this platform: a service it needs did not start. */
+async function platformProblem(ctx: ScenarioContext): Promise<string | undefined> {
+  const p = await ctx.platform();
+  const down = [...p.missing, ...Object.keys(p.failed)];
+  return down.length ? `services not running: ${down.join(', ')} (see .data/logs/bench-*.log)` : undefined;
+}
+
 /** Every scenario, in the order a run takes them. */
-export const scenarios: Scenario[] = [];
+export const scenarios: Scenario[] = [
+  {
+    name: 'e2e',
+    title: 'End to end through the HTTP APIs — one worker process',
+    async run(ctx) {
+      const problem = await platformProblem(ctx);
+      return problem ? { skipped: problem } : runEndToEnd(ctx, await ctx.platform(), 1);
+    },
+  },
+  {
+    name: 'e2e2',
+    title: 'End to end through the HTTP APIs — two worker processes on the same task queues',
+    async run(ctx) {
+      const problem = await platformProblem(ctx);
+      return problem ? { skipped: problem } : runEndToEnd(ctx, await ctx.platform(), 2);
+    },
+  },
+  {
+    name: 'waiting',
+    title: 'Registrations waiting on a signer at once (worker cache bounded by maxCachedWorkflows)',
+    run: (ctx) => runWaiting(ctx, ctx.env, 500),
+  },
+  {
+    name: 'list',
+    title: 'List pages with a million registrations in the filing read model',
+    async run(ctx) {
+      const p = await ctx.platform();
+      return p.failed.filing || p.missing.includes('filing')
+        ? { skipped: 'the filing service is not running' }
+        : runListPages(ctx);
+    },
+  },
+];

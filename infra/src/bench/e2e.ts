@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { logDir } from '../paths';
+import { sleep } from '../proc';
+import { Flow, type Party, party, residentId } from './flow';
+import type { BenchPlatform } from './platform';
+import type { ScenarioResult } from './report';
+import { Sampler } from './sampler';
+import type { ScenarioContext } from './scenarios';
+import { Latencies, pool } from './stats';
+
+/** Waits until each worker's log says it started (bundling the workflow code takes a few seconds). */
+export async function workersReady(n: number, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  const ready = () =>
+    Array.from({ length: n }, (_, i) => path.join(logDir, `bench-worker-${i}.log`)).every(
+      (f) => existsSync(f) && readFileSync(f, 'utf8').includes('worker started'),
+    );
+  while (Date.now() < deadline && !ready()) await sleep(250);
+}
+
+/**
+ * N registrations end to end through the HTTP APIs with bounded concurrency, with `workers`
+ * worker processes (and as many documents workers) on the same task queues.
+ */
+export async function runEndToEnd(
+  ctx: ScenarioContext,
+  platform: BenchPlatform,
+  workers: number,
+): Promise<ScenarioResult> {
+  const { n, concurrency } = ctx.options;
+  const latencies = new Latencies();
+  const flow = new Flow(platform.urls, latencies);
+  // Parties: applicants with a complete profile (资料完善), two signers, two reviewers.
+  const holders = [
+    { name: '张三', idNumber: residentId(101) },
+    { name: '李四', idNumber: residentId(202) },
+  ];
+  const signers = await Promise.all(holders.map((h) => party(ctx.db, h)));
+  const initial = await party(ctx.db, { name: '初审员', roles: ['initial_reviewer'] });
+  const final = await party(ctx.db, { name: '终审员', roles: ['final_reviewer'] });
+  const applicants: Party[] = [];
+  for (let i = 0; i < concurrency; i++) {
+    const a = await party(ctx.db, { name: `申请人${i}`, idNumber: residentId(300 + i) });
+    await flow.completeProfile(a, 300 + i);
+    applicants.push(a);
+  }
+  latencies.byName.clear(); // setup calls are not part of the figures
+
+  for (const child of platform.startWorkers(workers)) void child;
+  await workersReady(workers);
+  const sampler = new Sampler(() => ({ ...ctx.stackGroups(), ...platform.pids() })).start();
+  const bar = new SingleBar({ format: `  ${workers} worker(s) [{bar}] {value}/{total} {eta}s  failed {failed}` });
+  bar.start(n, 0, { failed: 0 });
+  const errors: string[] = [];
+  let done = 0;
+  const start = performance.now();
+  await pool(
+    n,
+    concurrency,
+    async (i) => {
+      await flow.register({ applicant: applicants[i % concurrency] as Party, signers, holders, initial, final }, i);
+    },
+    (ok, err) => {
+      if (ok) done++;
+      else errors.push((err as Error).message.slice(0, 300));
+      bar.increment(1, { failed: errors.length });
+    },
+  );
+  const seconds = (performance.now() - start) / 1000;
+  bar.stop();
+  const processes = sampler.stop();
+  await platform.stopWorkers();
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  return {
+    figures: {
+      'registrations completed': done,
+      'registrations failed': errors.length,
+      seconds: r2(seconds),
+      'registrations completed per second': r2(done / seconds),
+    },
+    ratios: { 'registrations completed per second': 'documents' },
+    latencies: latencies.summary(),
+    processes,
+    errors,
+  };
+}
