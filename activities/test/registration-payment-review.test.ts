@@ -230,8 +230,8 @@ describe('registration workflow: review (初审/终审)', () => {
     });
   });
 
-  it('a returned registration expires (视为撤回) when the reply deadline passes', async () => {
-    const t = await setup({ timing: { returnReplyDeadline: '2 seconds' } });
+  it('a returned registration is reminded, then expires (视为撤回) when the reply deadline passes', async () => {
+    const t = await setup({ timing: { returnReplyDeadline: '3 seconds', returnExpiringNoticeBefore: '2 seconds' } });
     await t.withWorkers(async () => {
       await t.start();
       await signAll(t);
@@ -241,7 +241,9 @@ describe('registration workflow: review (初审/终审)', () => {
       });
       const result = await t.handle.result();
       expect(result.status).toBe('expired');
-      await recordHistory(t, 'returned-expired');
+      // 补正期限将至 was sent once, before the deadline.
+      expect(t.fakes.outbox.filter((m) => m.kind === 'return_expiring')).toHaveLength(1);
+      await recordHistory(t, 'returned-reminded-expired');
       expect((await t.handle.describe()).typedSearchAttributes.get(SearchAttr.RegistrationStatus)).toBe('expired');
     });
   });

@@ -7,6 +7,7 @@ export const registrationTimingDefaults = {
   paymentReminderEvery: '3 days',
   paymentQueryAfter: '15 minutes',
   returnReplyDeadline: '30 days',
+  returnExpiringNoticeBefore: '3 days',
   reviewWorkingDays: 30,
   reviewWarningWorkingDays: 5,
 } as const;

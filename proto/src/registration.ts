@@ -60,6 +60,8 @@ export const RegistrationTiming = z.object({
   paymentQueryAfter: z.string().default(d.paymentQueryAfter),
   /** A returned registration closes when the applicant has not resubmitted in time (补正期限). */
   returnReplyDeadline: z.string().default(d.returnReplyDeadline),
+  /** The applicant is reminded (补正期限将至) this long before the reply deadline. */
+  returnExpiringNoticeBefore: z.string().default(d.returnExpiringNoticeBefore),
   /** Review must finish within this many working days of the (re)submission. */
   reviewWorkingDays: z.number().int().positive().default(d.reviewWorkingDays),
   /** Warn the reviewers this many working days before the deadline. */

@@ -44,6 +44,8 @@ export interface Carried {
   nextPaymentQueryAt?: string;
   paymentQueries: number;
   nextSignerReminderAt?: string;
+  /** 补正期限将至 sent for the current return (absent in runs carried from before it existed). */
+  returnWarningSent?: boolean;
   /** Counts notices of a kind so each reminder has its own idempotency key. */
   reminders: number;
 }

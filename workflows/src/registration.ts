@@ -32,6 +32,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -346,6 +347,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
           await publish();
         } else if (u.decision === 'return') {
           s.returnReplyDeadline = after(timing.returnReplyDeadline);
+          reg.data.returnWarningSent = false;
           delete s.reviewDeadline;
           s.overdue = false;
           reg.transition('returned', 'applicant', nowIso());
@@ -531,6 +533,22 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
       }
       case 'returned': {
         const until = s.returnReplyDeadline;
+        // Added after the first histories were recorded: registrations returned before it replay without it.
+        const warnAt =
+          until && !reg.data.returnWarningSent && patched('2026-11-return-expiring-notice')
+            ? new Date(Date.parse(until) - msToNumber(timing.returnExpiringNoticeBefore)).toISOString()
+            : undefined;
+        if (warnAt && Date.now() >= Date.parse(warnAt) && Date.now() < Date.parse(until ?? '')) {
+          await locked(async () => {
+            if (state().status !== 'returned') return;
+            reg.data.returnWarningSent = true;
+            await notice({
+              noticeKey: `${filingId}:return_expiring:${s.reviewRounds.length}`,
+              kind: 'return_expiring',
+            });
+          });
+          break;
+        }
         if (until && Date.now() >= Date.parse(until)) {
           // 补正期限已过：视为撤回 (the 2011 notice of the National Copyright Administration).
           await locked(async () => {
@@ -540,7 +558,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
           });
           break;
         }
-        await waitForChange(until);
+        await waitForChange(warnAt && !reg.data.returnWarningSent && warnAt < (until ?? '') ? warnAt : until);
         break;
       }
       case 'refused':
