@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfsig, tempPdf } from '../../certificate/test/pdf-tools';
 import { sampleSnapshot } from '../../certificate/test/sample-snapshot';
 import { createSignatureApp } from '../src/app';
+import { applySignature, openSigningRound } from '../src/rounds';
 
 /**
  * The signing flow end to end: the real registration workflow on the Temporal dev server, the
@@ -251,6 +252,27 @@ describe('电子签章: ordered signing through links', () => {
     expect(out.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
     expect(out).toContain(`Signer Certificate Common Name: ${person.name}`);
     expect(out).toContain(`Signer Certificate Common Name: ${company.name}`);
+    // The activities are idempotent: a retried applySignature returns the stored object, a
+    // retried openSigningRound changes nothing.
+    const deps = { db, store, bucket };
+    const slot = await db('signature.slots').where({ filing_id: filingId, round: 1, signer_index: 1 }).first();
+    const retried = await applySignature(deps, {
+      filingId,
+      round: 1,
+      signerIndex: 1,
+      signerId: company.signerId,
+      placementId: again.placementId,
+    });
+    expect(retried).toEqual({ bucket, key: round.current_key, sha256: round.current_sha256 });
+    await openSigningRound(deps, {
+      filingId,
+      versionNo: 1,
+      round: 1,
+      signers: snapshot.signers.map(({ signerId, kind }) => ({ signerId, kind })),
+      form: { bucket, key: round.form_key, sha256: round.form_sha256 },
+    });
+    expect(await db('signature.slots').where({ filing_id: filingId, round: 1, signer_index: 1 }).first()).toEqual(slot);
+
     const tampered = Buffer.from(bytes);
     tampered[1000] = (tampered[1000] ?? 0) ^ 1;
     expect(await pdfsig(await tempPdf(tampered))).toContain('Digest Mismatch');
@@ -260,11 +282,9 @@ describe('电子签章: ordered signing through links', () => {
     const v2 = { ...snapshot, versionNo: 2, content: { ...snapshot.content, title: '西湖春晓（修订）' } };
     await saveSnapshot(db, v2);
     const client = await temporalClient();
-    await client.workflow
-      .getHandle(registrationWorkflowId(filingId))
-      .executeUpdate(amendUpdate, {
-        args: [{ versionNo: 2, signers: v2.signers.map(({ signerId, kind }) => ({ signerId, kind })) }],
-      });
+    await client.workflow.getHandle(registrationWorkflowId(filingId)).executeUpdate(amendUpdate, {
+      args: [{ versionNo: 2, signers: v2.signers.map(({ signerId, kind }) => ({ signerId, kind })) }],
+    });
     await until(async () => (await list()).round === 2 && (await list()).items[0]?.state === 'current');
     const old = await call('GET', `/links/${await tokenOf(0, 1)}`, cookies.person);
     expect(old.status).toBe(409);
