@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { logDir, repoRoot } from '@copyreg/infra/src/paths';
+import { repoRoot } from '@copyreg/infra/src/paths';
 import { platformProcesses, type RunningPlatform, startPlatform } from '@copyreg/infra/src/platform';
-import { httpOk, waitFor } from '@copyreg/infra/src/proc';
+import { httpOk } from '@copyreg/infra/src/proc';
+import { buildIfStale } from '../src/build';
 import { type Config, loadConfig } from '@copyreg/kit';
 
 /**
@@ -42,69 +42,8 @@ export async function ensurePlatform(): Promise<TestPlatform> {
   if (await httpOk(`${url}/healthz`).catch(() => false)) {
     return { config: c, url, missing, stop: async () => {} };
   }
-  let running: RunningPlatform;
-  if (missing.length === 0) {
-    running = await startPlatform(c, testPorts);
-  } else {
-    // Until every service exists: start those that do, the same way startPlatform does.
-    running = await startSome(
-      c,
-      platformProcesses.filter((p) => !missing.includes(p.name)),
-      testPorts,
-    );
-  }
+  // Build the app here, before a dozen processes compete for the CPU, so the portal starts at once.
+  await buildIfStale();
+  const running: RunningPlatform = await startPlatform(c, testPorts, false, 180_000);
   return { config: c, url, missing, stop: () => running.stop() };
-}
-
-async function startSome(
-  c: Config,
-  processes: typeof platformProcesses,
-  env: NodeJS.ProcessEnv,
-): Promise<RunningPlatform> {
-  const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-  const children: ChildProcess[] = processes.map((p) => {
-    const child = spawn(tsx, [p.script], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const log = createWriteStream(path.join(logDir, `test-${p.name}.log`), { flags: 'a' });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    return child;
-  });
-  const stop = async () => {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-          }),
-      ),
-    );
-  };
-  try {
-    await Promise.all(
-      processes.map(async (p, i) => {
-        if (!p.health) return;
-        const child = children[i] as ChildProcess;
-        await waitFor(
-          p.name,
-          async () => {
-            if (child.exitCode !== null) throw new Error(`${p.name} exited with ${child.exitCode}`);
-            return httpOk(p.health!(c));
-          },
-          90_000,
-          `test-${p.name}`,
-        );
-      }),
-    );
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { children, stop };
 }

@@ -1,0 +1,310 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, login, personContext, shot } from './browser';
+import { people, png } from './fixtures';
+import { ensurePlatform, type TestPlatform } from './platform';
+import { choose, date, fill, modal, radio, toast, upload } from './ui';
+
+type Person = { accountId: string; name: string; idNumber: string };
+
+/**
+ * The portal in a real browser (Debian's Chromium, headless) against the whole platform:
+ * the three journeys of issue 7. Every page visited is saved in docs/screenshots/.
+ */
+describe('portal journeys', () => {
+  let platform: TestPlatform;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  // Titles unique per run: the test database keeps earlier runs' works.
+  const run = Date.now().toString(36).slice(-5);
+
+  beforeAll(async () => {
+    platform = await ensurePlatform();
+    browser = await launchBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  async function as(who: { accountId: string }, returnTo = '/'): Promise<Page> {
+    const context = await personContext(browser, platform.url);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto('/');
+    await login(page, who, returnTo);
+    return page;
+  }
+
+  /** 资料完善 with every required field and an identity proof. */
+  async function completeProfile(page: Page, who: Person, shotName?: string) {
+    await page.goto('/profile');
+    const form = page.locator('[data-testid="profile-form"]');
+    await form.waitFor();
+    await fill(form, '姓名或名称', who.name);
+    await fill(form, '证件号', who.idNumber);
+    await fill(form, '经办人', who.name);
+    await fill(form, '联系手机', '13800138000');
+    await choose(page, form, '所属地区', '浙江省杭州市西湖区');
+    await fill(form, '电子发票接收邮箱', 'applicant@example.com');
+    await fill(form, '收件人', who.name);
+    await fill(form, '收件手机', '13800138000');
+    await fill(form, '纸质证书收件地址', '浙江省杭州市西湖区文三路100号');
+    await page.click('[data-testid="save-profile"]');
+    await toast(page, '资料已保存');
+    await upload(form, '身份证明', await png('身份证明.png', who.idNumber));
+    if (shotName) await shot(page, shotName);
+  }
+
+  /** 作品填报 up to 提交并电子签章; returns the open signing list. */
+  async function fileWork(page: Page, title: string, holders: Person[], shots = false): Promise<Locator> {
+    await page.goto('/filings/new');
+    const form = page.locator('[data-testid="filing-form"]');
+    await form.waitFor();
+    await fill(form, '作品名称', title);
+    await choose(page, form, '作品类别', '美术');
+    await date(page, form, '创作/制作完成日期', '2026-01-10');
+    if (holders.length > 1) await radio(form, '权利归属方式', '合作作品');
+    await fill(form, '作品简介及创意', '以西湖晨雾为主要元素，水墨层次构成画面。');
+    await upload(form, '样本', await png(`${title}.png`, title));
+    if (shots) await shot(page, '06-filing-form');
+    for (const [i, h] of holders.entries()) {
+      await page.click('[data-testid="add-holder"]');
+      const dialog = modal(page, '添加著作权人');
+      await fill(dialog, '姓名/名称', h.name);
+      await fill(dialog, '证件号', h.idNumber);
+      if (shots && i === 1) await shot(page, '07-holder-dialog');
+      await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dialog.waitFor({ state: 'hidden' });
+    }
+    for (const h of holders) {
+      await page.click('[data-testid="add-author"]');
+      const dialog = modal(page, '添加作者');
+      await fill(dialog, '作者姓名/名称', h.name);
+      await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dialog.waitFor({ state: 'hidden' });
+    }
+    await page.click('[data-testid="save-draft"]');
+    await toast(page, '已暂存');
+    await page.click('[data-testid="submit-and-sign"]');
+    return signingList(page);
+  }
+
+  const signingList = async (page: Page) => {
+    const list = modal(page, '签章');
+    await list.locator('tbody tr [data-testid="signer-state"]').first().waitFor({ timeout: 60_000 });
+    return list;
+  };
+  const stateOf = (list: Locator, i: number) => list.locator('tbody tr').nth(i).locator('[data-testid="signer-state"]').innerText();
+  const linkOf = async (list: Locator, i: number) => {
+    const link = list.locator('tbody tr').nth(i).locator('[data-testid="sign-link"]');
+    await link.waitFor({ timeout: 60_000 });
+    return (await link.getAttribute('href')) as string;
+  };
+
+  /** The signing page: 开始签署, drag the mark down the page, 确认. */
+  async function sign(page: Page, link: string, shotName?: string) {
+    await page.goto(link);
+    await page.click('[data-testid="start-signing"]');
+    const mark = page.locator('[data-testid="signature-mark"]');
+    await mark.waitFor();
+    const box = (await mark.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 150, box.y + 380, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForTimeout(300); // the move is saved when the mouse is released
+    if (shotName) await shot(page, shotName);
+    await page.click('[data-testid="confirm-signing"]');
+    await page.locator('[data-testid="signed"]').waitFor();
+  }
+
+  /** Every signer signs in order, each in their own browser, while the applicant's list stays open. */
+  async function signInOrder(applicant: Page, list: Locator, signers: Page[]) {
+    for (const [i, signer] of signers.entries()) {
+      await expect.poll(() => stateOf(list, i), { timeout: 60_000 }).toBe('待签章');
+      const link = await linkOf(list, i);
+      const page = signer === applicant ? await applicant.context().newPage() : signer;
+      await sign(page, link);
+      if (page !== signer) await page.close();
+    }
+    // Every signature is in while the list is open: submitted automatically.
+    await list.locator('[data-testid="auto-submitted"]').waitFor({ timeout: 90_000 });
+  }
+
+  const rowOf = (page: Page, title: string) => page.locator('tbody tr', { hasText: title }).first();
+
+  /** A list page, reloaded until the work shows in it (the workflow writes the read model). */
+  async function findIn(page: Page, path: string, title: string): Promise<Locator> {
+    await expect
+      .poll(
+        async () => {
+          await page.goto(path);
+          await page.locator('.ant-table').first().waitFor();
+          await page.waitForLoadState('networkidle');
+          return rowOf(page, title).count();
+        },
+        { timeout: 90_000, interval: 2000 },
+      )
+      .toBeGreaterThan(0);
+    return rowOf(page, title);
+  }
+
+  async function payOnline(page: Page, filingTitle: string, shots = false) {
+    const row = await findIn(page, '/works/to_pay', filingTitle);
+    if (shots) await shot(page, '13-list-to-pay');
+    await row.locator('[data-testid="pay"]').click();
+    await page.locator('[data-testid="choose-method"]').waitFor();
+    if (shots) await shot(page, '14-payment-choose');
+    await page.click('[data-testid="choose-method"]');
+    await page.locator('[data-testid="pay-qr"]').waitFor();
+    if (shots) await shot(page, '15-payment-online');
+    const payUrl = (await page.locator('[data-testid="pay-link"]').getAttribute('href')) as string;
+    const gateway = await page.context().newPage();
+    await gateway.goto(payUrl);
+    if (shots) await shot(gateway, '16-gateway-pay-page');
+    await gateway.click('button[type="submit"]');
+    await gateway.getByText('已支付').waitFor();
+    await gateway.close();
+    // The status updates when the gateway's notification is confirmed.
+    await page.locator('[data-testid="payment-paid"]').waitFor({ timeout: 90_000 });
+    expect(await page.locator('[data-testid="payment-method"] input').first().isDisabled()).toBe(true);
+    if (shots) await shot(page, '17-payment-paid');
+  }
+
+  async function review(
+    page: Page,
+    stage: 'initial' | 'final',
+    title: string,
+    decision: '通过' | '退回修改' | '不予登记',
+    reason?: string,
+    shotName?: string,
+  ) {
+    const row = await findIn(page, `/staff/review/${stage}`, title);
+    if (shotName) await shot(page, `${shotName}-queue`);
+    await row.locator('[data-testid="review-open"]').click();
+    const form = page.locator('[data-testid="review-form"]');
+    await form.waitFor();
+    await page.getByText(title).first().waitFor();
+    await radio(form, '审核结果', decision);
+    if (reason) await page.fill('[data-testid="review-reason"]', reason);
+    if (shotName) await shot(page, shotName);
+    await page.click('[data-testid="review-submit"]');
+    await toast(page, `已${decision}`);
+  }
+
+  it('shows the public pages without login, in Chinese and English', async () => {
+    const context = await personContext(browser, platform.url);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByText('作品自愿登记须知').waitFor();
+    await shot(page, '01-home-public');
+    await page.goto('/verify');
+    await page.locator('[data-testid="verify-form"]').waitFor();
+    await shot(page, '02-verify-public');
+    await page.click('[data-testid="lang-switch"]');
+    await page.getByText('Voluntary Copyright Registration').waitFor();
+    await shot(page, '03-verify-english');
+    await page.click('[data-testid="lang-switch"]');
+  });
+
+  it('journey 1: profile, two holders sign in order, online payment, return, resubmission without paying, approvals, certificate', async () => {
+    const title = `西湖晨曦-${run}`;
+    const applicant = await as(people.zhang);
+    await shot(applicant, '04-home-applicant');
+    await completeProfile(applicant, people.zhang, '05-profile');
+    const li = await as(people.li);
+    await completeProfile(li, people.li);
+
+    const list = await fileWork(applicant, title, [people.zhang, people.li], true);
+    // 张三 待签章 with a link; 李四 准备签章 and no link until 张三 has signed.
+    await expect.poll(() => stateOf(list, 0), { timeout: 60_000 }).toBe('待签章');
+    expect(await stateOf(list, 1)).toBe('准备签章');
+    expect(await list.locator('tbody tr').nth(1).locator('[data-testid="sign-link"]').count()).toBe(0);
+    await shot(applicant, '08-signing-list');
+    const firstLink = await linkOf(list, 0);
+
+    // A third person is refused.
+    const stranger = await as(people.wang);
+    await stranger.goto(firstLink);
+    await stranger.locator('[data-testid="not-the-signer"]').waitFor();
+    await shot(stranger, '09-not-the-signer');
+    // 李四 cannot use 张三's link either: it is not his turn nor his link.
+    const liEarly = await li.context().newPage();
+    await liEarly.goto(firstLink);
+    await liEarly.locator('[data-testid="not-the-signer"]').waitFor();
+    await liEarly.close();
+
+    // 张三 signs in a second tab, the list still open in the first.
+    const zhangTab = await applicant.context().newPage();
+    await sign(zhangTab, firstLink, '10-signing-page');
+    await shot(zhangTab, '11-signed');
+    await zhangTab.close();
+    await expect.poll(() => stateOf(list, 1), { timeout: 60_000 }).toBe('待签章');
+    expect(await stateOf(list, 0)).toBe('已签章');
+    await shot(applicant, '12-signing-list-second-turn');
+    await sign(li, await linkOf(list, 1));
+    await list.locator('[data-testid="auto-submitted"]').waitFor({ timeout: 90_000 });
+    await shot(applicant, '12-signing-list-auto-submitted');
+
+    await payOnline(applicant, title, true);
+
+    // 初审 returns it with a reason.
+    const initial = await as(people.initialReviewer);
+    await review(initial, 'initial', title, '退回修改', '作品简介未说明主要元素的构成方式，请补充。', '18-review-initial');
+
+    // The applicant sees the reason, edits, re-signs and resubmits without paying again.
+    const returned = await findIn(applicant, '/works/to_submit', title);
+    await expect.poll(() => returned.locator('[data-testid="remark"]').innerText()).toContain('构成方式');
+    await shot(applicant, '19-list-returned');
+    await returned.locator('[data-testid="edit"]').click();
+    await applicant.locator('[data-testid="return-reasons"]').waitFor();
+    await fill(applicant.locator('[data-testid="filing-form"]'), '作品简介及创意', '以西湖晨雾为主要元素，远山、湖面、柳枝三层水墨由浅入深构成画面。');
+    await shot(applicant, '20-filing-returned-edit');
+    await applicant.click('[data-testid="submit-and-sign"]');
+    const again = await signingList(applicant);
+    await signInOrder(applicant, again, [applicant, li]);
+    const inReview = await findIn(applicant, '/works/initial_review', title);
+    expect(await inReview.innerText()).toContain('待初审');
+
+    // Both reviews approve.
+    await review(initial, 'initial', title, '通过');
+    const final = await as(people.finalReviewer);
+    await review(final, 'final', title, '通过', undefined, '21-review-final');
+
+    // The certificate downloads and verifies on the public page.
+    const certified = await findIn(applicant, '/works/certified', title);
+    await shot(applicant, '22-list-certified');
+    const [download] = await Promise.all([
+      applicant.waitForEvent('download'),
+      certified.locator('[data-testid="download-certificate"]').click(),
+    ]);
+    const pdf = await download.path().then((p) => import('node:fs').then((fs) => fs.readFileSync(p)));
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await certified.locator('a', { hasText: title }).click();
+    const number = await applicant.locator('[data-testid="registration-number"]').innerText();
+    expect(number).toMatch(/^浙作登字-\d{4}-F-\d{8}$/);
+    await shot(applicant, '23-work-certified');
+
+    const visitor = await (await personContext(browser, platform.url)).newPage();
+    contexts.push(visitor.context());
+    await visitor.goto('/verify');
+    await fill(visitor.locator('[data-testid="verify-form"]'), '登记号', number);
+    await fill(visitor.locator('[data-testid="verify-form"]'), '著作权人姓名或名称', people.zhang.name);
+    await visitor.click('[data-testid="verify"]');
+    await visitor.locator('[data-testid="verify-result"]').getByText('证书真实有效').waitFor();
+    await shot(visitor, '24-verify-valid');
+
+    // Admin records the waybill of the paper certificate; the applicant sees it.
+    const admin = await as(people.admin);
+    const toDeliver = await findIn(admin, '/staff/admin/delivery', title);
+    await shot(admin, '25-admin-delivery');
+    await toDeliver.locator('[data-testid="record-delivery"]').click();
+    const dialog = modal(admin, `登记纸质证书发放：${title}`);
+    await fill(dialog, '运单号', 'SF1234567890');
+    await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
+    await toast(admin, '已登记');
+  });
+});
