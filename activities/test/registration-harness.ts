@@ -20,6 +20,7 @@ import {
 import type { registrationWorkflow } from '@copyreg/workflows';
 import { Context } from '@temporalio/activity';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
@@ -110,6 +111,10 @@ export function fakeActivities(people: Person[]) {
     },
     async applySignature(input) {
       record('applySignature', input);
+      if (input.placementId === 'unknown-placement') {
+        // As the signature service refuses a placement it has no record of.
+        throw ApplicationFailure.nonRetryable('没有找到该签章位置，请重新放置签章', 'SIGNATURE_NOT_PLACED');
+      }
       return ref(`forms/${input.filingId}/r${input.round}-s${input.signerIndex}.pdf`);
     },
     async voidSigningRound(input) {

@@ -42,6 +42,15 @@ describe('registration workflow: signing (签章)', () => {
         t.handle.executeUpdate(signUpdate, { args: [{ signerId: first.signerId, versionNo: 1 }] }),
         'SIGNATURE_NOT_PLACED',
       );
+      // A placement the signature service does not know: the activity's refusal is the update's.
+      await expectRefused(
+        t.handle.executeUpdate(signUpdate, {
+          args: [{ signerId: first.signerId, placementId: 'unknown-placement', versionNo: 1 }],
+        }),
+        'SIGNATURE_NOT_PLACED',
+        '没有找到该签章位置，请重新放置签章',
+      );
+      expect((await t.handle.query(stateQuery)).signingRounds[0]?.signers[0]?.state).toBe('current');
       // A form version that is not the current one.
       await expectRefused(
         t.handle.executeUpdate(signUpdate, { args: [{ signerId: first.signerId, placementId: 'p', versionNo: 2 }] }),
@@ -52,7 +61,7 @@ describe('registration workflow: signing (签章)', () => {
         t.handle.executeUpdate(submitUpdate, { args: [{ actorId: t.input.applicantId }] }),
         'INVALID_STATE',
       );
-      expect(t.fakes.named('applySignature')).toHaveLength(0);
+      expect(t.fakes.named('applySignature')).toHaveLength(1); // the unknown placement only
 
       const after1 = await t.handle.executeUpdate(signUpdate, {
         args: [{ signerId: first.signerId, placementId: 'p1', versionNo: 1 }],
@@ -67,7 +76,7 @@ describe('registration workflow: signing (签章)', () => {
         'CONFLICT',
         '您已完成签章，无需重复签署',
       );
-      expect(t.fakes.named('applySignature')).toHaveLength(1);
+      expect(t.fakes.named('applySignature')).toHaveLength(2);
 
       await t.handle.executeUpdate(signUpdate, {
         args: [{ signerId: second.signerId, placementId: 'p2', versionNo: 1 }],

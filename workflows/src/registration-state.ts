@@ -24,6 +24,11 @@ export function refusal(code: ErrorCode, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: code, message, nonRetryable: true });
 }
 
+/** An activity may refuse with a typed ApplicationFailure too (e.g. the placement is unknown). */
+export function isErrorCode(type: string | undefined | null): type is ErrorCode {
+  return typeof type === 'string' && /^[A-Z][A-Z_]+$/.test(type);
+}
+
 /** Everything continueAsNew carries: the queryable state and the workflow's own bookkeeping. */
 export interface Carried {
   state: RegistrationState;

@@ -28,6 +28,8 @@ import { SearchAttr } from '@copyreg/proto/src/search-attributes';
 import { TaskQueue } from '@copyreg/proto/src/task-queues';
 import { msToNumber } from '@temporalio/common/lib/time';
 import {
+  ActivityFailure,
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -39,7 +41,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { type Carried, describeWaiting, Registration } from './registration-state';
+import { type Carried, describeWaiting, isErrorCode, Registration, refusal } from './registration-state';
 import { chinaDate, indexCalendar, missingYears, workingDayDeadline } from './working-days';
 
 /**
@@ -79,6 +81,18 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   const state = () => reg.state;
   const serial = new Serial();
   const locked = (fn: () => Promise<void>) => serial.run(fn);
+  /** An update's effects, in turn; an activity's refusal (typed ApplicationFailure) becomes the update's. */
+  const inTurn = <T>(fn: () => Promise<T>) =>
+    serial.run(async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && isErrorCode(err.cause.type)) {
+          throw refusal(err.cause.type, err.cause.message);
+        }
+        throw err;
+      }
+    });
 
   // --- Effects shared by handlers and the main loop (always inside `locked`) -----------------
 
@@ -229,7 +243,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   setHandler(
     signUpdate,
     (u: SignUpdate) =>
-      serial.run(async () => {
+      inTurn(async () => {
         reg.checkSign(u);
         const round = reg.currentRound();
         const idx = reg.currentSignerIndex();
@@ -258,7 +272,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   setHandler(
     amendUpdate,
     (u: AmendUpdate) =>
-      serial.run(async () => {
+      inTurn(async () => {
         reg.checkAmend(u);
         await voidRoundIfOpen();
         const s = state();
@@ -279,7 +293,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   setHandler(
     submitUpdate,
     (u: { actorId: string }) =>
-      serial.run(async () => {
+      inTurn(async () => {
         reg.checkSubmit(u);
         if (state().payment.paymentId) {
           await enterReview(); // resubmission after a return: no second payment, the clock restarts
@@ -297,7 +311,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   setHandler(
     choosePaymentMethodUpdate,
     (u: { method: PaymentMethod }) =>
-      serial.run(async () => {
+      inTurn(async () => {
         reg.checkChoosePaymentMethod(u);
         const pay = state().payment;
         if (pay.method === u.method) {
@@ -309,8 +323,8 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
           }
           return reg.snapshot();
         }
-        pay.method = u.method;
         await acts.openPaymentOrder({ filingId, method: u.method });
+        pay.method = u.method;
         if (u.method === 'offline') {
           reg.transition('payment_verifying', 'finance', nowIso());
         } else {
@@ -327,7 +341,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   setHandler(
     reviewUpdate,
     (u: ReviewUpdate) =>
-      serial.run(async () => {
+      inTurn(async () => {
         reg.checkReview(u);
         const s = state();
         const reasons = u.reasons ?? [];
@@ -366,7 +380,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   setHandler(
     withdrawUpdate,
     (u: { actorId: string }) =>
-      serial.run(async () => {
+      inTurn(async () => {
         reg.checkWithdraw(u);
         await voidRoundIfOpen();
         reg.transition('withdrawn', 'none', nowIso());
@@ -379,7 +393,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   setHandler(
     recordDeliveryUpdate,
     (u: DeliveryUpdate) =>
-      serial.run(async () => {
+      inTurn(async () => {
         reg.checkDelivery(u);
         state().delivery = {
           kind: u.kind,
