@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateApp } from '../src/app';
 import { issueCertificate } from '../src/certificates';
 import { allocateRegistrationNumber } from '../src/numbers';
-import { pdfsig, tempPdf } from './pdf-tools';
+import { devRootCertificatePem } from '../src/pki/keys';
+import { nssTrusting, pdfsig, tempPdf } from './pdf-tools';
 import { sampleSnapshot } from './sample-snapshot';
 
 describe('the certificate service', () => {
@@ -53,9 +54,10 @@ describe('the certificate service', () => {
     expect(b).toEqual(a);
     expect(await issueCertificate({ db, store, bucket }, input)).toEqual(a);
     const pdf = await getObject(store, a);
-    const out = await pdfsig(await tempPdf(pdf));
+    const out = await pdfsig(await tempPdf(pdf), await nssTrusting(await devRootCertificatePem(db)));
     expect(out).toContain('Signer Certificate Common Name: 浙江省版权局');
     expect(out).toContain('Signature Validation: Signature is Valid.');
+    expect(out).toContain('Certificate Validation: Certificate is Trusted.');
   });
 
   it('lets the owner and staff download it, and nobody else', async () => {

@@ -40,3 +40,13 @@ export async function pdftoppm(file: string, out: string, dpi = 80, onlyPage?: n
 }
 
 export const readPng = (file: string) => readFile(file);
+
+/** An NSS database trusting the development root, so pdfsig can say "Certificate is Trusted". */
+export async function nssTrusting(rootPem: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'copyreg-nss-'));
+  const pem = path.join(dir, 'root.pem');
+  await writeFile(pem, rootPem);
+  await run('certutil', ['-N', '-d', `sql:${dir}`, '--empty-password']);
+  await run('certutil', ['-A', '-d', `sql:${dir}`, '-n', 'copyreg-development-root', '-t', 'CT,C,C', '-i', pem]);
+  return `sql:${dir}`;
+}

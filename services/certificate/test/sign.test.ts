@@ -6,8 +6,8 @@ import { renderApplicationForm } from '../src/pdf/application-form';
 import { signPdf } from '../src/pdf/sign';
 import { SIGNATURE_PAGE_INDEX, signatureSlots } from '../src/pdf/signature-slots';
 import { organisationSealStamp, personSignatureStamp, STAMP_SIZE } from '../src/pdf/stamps';
-import { signerIdentity } from '../src/pki/keys';
-import { pdfsig, pdftoppm, tempPdf } from './pdf-tools';
+import { devRootCertificatePem, signerIdentity } from '../src/pki/keys';
+import { nssTrusting, pdfsig, pdftoppm, tempPdf } from './pdf-tools';
 import { sampleSnapshot } from './sample-snapshot';
 
 describe('ordered PDF signatures as incremental updates', () => {
@@ -47,9 +47,11 @@ describe('ordered PDF signatures as incremental updates', () => {
       const [png] = await pdftoppm(file, path.join(path.dirname(file), 'signed'), 80, 2);
       if (png) await copyFile(png, path.join(samples, 'application-form-signed-2.png'));
     }
-    const out = await pdfsig(file);
+    const out = await pdfsig(file, await nssTrusting(await devRootCertificatePem(db)));
     expect(out.match(/Signature #\d+/g)).toHaveLength(3);
     expect(out.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(3);
+    // The development CA in an NSS db: each signer's certificate chains to a trusted root.
+    expect(out.match(/Certificate Validation: Certificate is Trusted\./g)).toHaveLength(3);
     expect(out).not.toContain('Digest Mismatch');
 
     const tampered = Buffer.from(pdf);
