@@ -1,4 +1,4 @@
-import { SearchAttr } from '@copyreg/proto';
+import { NoticeInput, RegistrationState, SearchAttr, StatusRecord } from '@copyreg/proto';
 import { describe, expect, it } from 'vitest';
 import { indexCalendar, workingDayDeadline } from '../../workflows/src/working-days';
 import { fullLifecycle, loadCalendar, setup } from './registration-harness';
@@ -34,6 +34,11 @@ describe('registration workflow: the happy path', () => {
       'certified/delivery',
       'delivered/none',
     ]);
+
+    // What the workflow sends and answers matches the contracts in proto.
+    expect(RegistrationState.parse(result)).toEqual(result);
+    for (const c of t.fakes.named('recordStatus')) StatusRecord.parse(c.input);
+    for (const c of t.fakes.named('sendNotice')) NoticeInput.parse(c.input);
 
     // Document work ran on the documents queue, the rest on the registration queue.
     for (const c of t.fakes.calls) {
