@@ -18,6 +18,7 @@ import {
   startServer,
   waitForPort,
 } from './support/private-stack';
+import { exactlyOnceProblems, registrationDriver } from './support/registrations';
 
 /**
  * Faults while work is in flight, on a private stack (its own Postgres cluster, Temporal
@@ -33,6 +34,8 @@ const env = { ...privateStackEnv(), DEV_GATEWAY_NOTIFY_COPIES: '10' };
 const c = privateConfig(env);
 const minioOutageMs = Number(process.env.FAULT_MINIO_SECONDS ?? 30) * 1000;
 const workerProcess = platformProcesses.find((p) => p.name === 'worker');
+/** Registrations driven through the HTTP APIs during the faults (0: the probe workflows only). */
+const registrations = Number(process.env.FAULT_REGISTRATIONS ?? 3);
 
 describe('faults on a private stack while work is in flight', () => {
   let db: Knex;
@@ -41,6 +44,7 @@ describe('faults on a private stack while work is in flight', () => {
   let store: Minio;
   let platform: Awaited<ReturnType<typeof spawnPlatform>>;
   let worker: Supervised;
+  let driver: Awaited<ReturnType<typeof registrationDriver>>;
   const probes: string[] = [];
 
   const startProbes = async (n: number) => {
@@ -76,12 +80,27 @@ describe('faults on a private stack while work is in flight', () => {
     });
     // The worker is started on its own so the test can kill it.
     platform = await spawnPlatform(
-      ['dev-oidc', 'dev-gateway', 'mail-catcher', 'identity', 'filing', 'signature', 'payment', 'certificate'],
+      [
+        'dev-oidc',
+        'dev-gateway',
+        'mail-catcher',
+        'identity',
+        'filing',
+        'signature',
+        'payment',
+        'certificate',
+        'documents-worker',
+      ],
       env,
       'faults',
     );
     if (!workerProcess) throw new Error('no worker in the platform list');
     worker = new Supervised(workerProcess, env, 'faults-worker');
+    if (registrations) {
+      const down = Object.keys(platform.failed);
+      if (down.length) throw new Error(`not started on the private stack: ${JSON.stringify(platform.failed)}`);
+      driver = await registrationDriver(db, c);
+    }
   }, 300_000);
 
   afterAll(async () => {
@@ -94,6 +113,12 @@ describe('faults on a private stack while work is in flight', () => {
 
   it('kill -9 the worker, restart Temporal, stop MinIO 30 s, restart Postgres: every workflow finishes exactly once', async () => {
     await startProbes(10);
+    const filings: string[] = [];
+    const inFlight = Promise.all(
+      Array.from({ length: registrations }, (_, i) => driver.register(i).then((id) => filings.push(id))),
+    );
+    // Let them get going (filed, signing) before the first fault.
+    await sleep(registrations ? 15_000 : 0);
 
     // kill -9 the worker mid-flight, and start a new one.
     await startProbes(5);
@@ -127,6 +152,18 @@ describe('faults on a private stack while work is in flight', () => {
       }),
     ]);
     expect(worker.restarts).toBeGreaterThanOrEqual(1);
+
+    // Every registration finishes: one number, one confirmed payment (of ten notifications
+    // each), one certificate, each notice delivered once, no upload lost.
+    await Promise.race([
+      inFlight,
+      sleep(300_000).then(() => {
+        throw new Error('the registrations did not all finish within 5 minutes of the last fault');
+      }),
+    ]);
+    expect(filings).toHaveLength(registrations);
+    if (registrations)
+      expect(await exactlyOnceProblems(db, store, `http://127.0.0.1:${c.MAIL_WEB_PORT}`, filings)).toEqual([]);
     expect(results).toHaveLength(probes.length);
 
     // …exactly once in Postgres…

@@ -14,7 +14,7 @@ import { Latencies, pool } from './stats';
 export async function workersReady(n: number, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   const ready = () =>
-    Array.from({ length: n }, (_, i) => path.join(logDir, `bench-worker-${i}.log`)).every(
+    Array.from({ length: n }, (_, i) => path.join(logDir, `bench-worker-${i}-worker.log`)).every(
       (f) => existsSync(f) && readFileSync(f, 'utf8').includes('worker started'),
     );
   while (Date.now() < deadline && !ready()) await sleep(250);

@@ -73,6 +73,12 @@ export class Flow {
     readonly patienceMs = 120_000,
   ) {}
 
+  /**
+   * When set (the fault tests), a call that fails for want of a server — no answer, or a 5xx
+   * while a server restarts — is tried again until the patience runs out, as a user would.
+   */
+  retryTransient = false;
+
   async call<T = Record<string, unknown>>(
     name: string,
     who: Party | undefined,
@@ -81,21 +87,34 @@ export class Flow {
     body?: unknown,
     expect: number[] = [200, 201],
   ): Promise<T> {
-    const res = await this.latencies.time(name, () =>
-      fetch(url, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(who ? { cookie: who.cookie } : {}),
-          ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(60_000),
-      }),
-    );
-    const text = await res.text();
-    if (!expect.includes(res.status)) throw new FlowError(name, `${res.status} ${text.slice(0, 300)}`);
-    return (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {}) as T;
+    const deadline = Date.now() + this.patienceMs;
+    for (;;) {
+      let res: Response | undefined;
+      let failure: string;
+      try {
+        res = await this.latencies.time(name, () =>
+          fetch(url, {
+            method,
+            headers: {
+              accept: 'application/json',
+              ...(who ? { cookie: who.cookie } : {}),
+              ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
+            },
+            ...(body !== undefined ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}),
+            signal: AbortSignal.timeout(60_000),
+          }),
+        );
+        const text = await res.text();
+        if (expect.includes(res.status))
+          return (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {}) as T;
+        failure = `${res.status} ${text.slice(0, 300)}`;
+      } catch (err) {
+        failure = (err as Error).message;
+      }
+      const transient = !res || res.status >= 500;
+      if (!this.retryTransient || !transient || Date.now() > deadline) throw new FlowError(name, failure);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 
   private upload(name: string, who: Party, url: string) {
@@ -285,6 +304,16 @@ export class Flow {
     const { applicant } = parties;
     const filingId = await this.file(applicant, parties.holders, i);
     await this.sign(applicant, parties.signers, filingId);
+    // 提交: after the last signature the applicant submits (the portal does it when the list is open).
+    await this.waitStatus(applicant, filingId, ['awaiting_submission', 'awaiting_payment'], 'wait: all signed');
+    await this.call(
+      'POST /api/filing/filings/:id/submit',
+      applicant,
+      'POST',
+      `${this.urls.filing}/api/filing/filings/${filingId}/submit`,
+      undefined,
+      [200, 409],
+    );
     await this.waitStatus(applicant, filingId, ['awaiting_payment'], 'wait: awaiting payment');
     await this.pay(applicant, filingId);
     await this.waitStatus(applicant, filingId, ['initial_review'], 'wait: payment confirmed → initial review');

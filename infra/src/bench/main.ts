@@ -5,7 +5,7 @@ import { prepareBenchStack } from './env';
 import { ensureNamespace, isolatedEnvironment } from './isolated';
 import { type BenchPlatform, startBenchPlatform } from './platform';
 import { type BenchResult, machine, type ScenarioResult, writeResult } from './report';
-import { postgresPid, Sampler, stackPid } from './sampler';
+import { pidByCommand, postgresPid, Sampler } from './sampler';
 import { scenarios } from './scenarios';
 
 /**
@@ -49,6 +49,14 @@ const migrationProblem = await prepareBenchStack(c);
 if (migrationProblem) console.log(`  migration failed (scenarios needing it will say so): ${migrationProblem}`);
 await ensureNamespace(c);
 let platform: Promise<BenchPlatform> | undefined;
+// Ctrl-C stops the processes the run started, then exits.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    console.log(`\n${signal}: stopping the bench platform`);
+    void Promise.resolve(platform)
+      .then((p) => p?.stop())
+      .finally(() => process.exit(130));
+  });
 const startedPlatform = () => {
   platform ??= startBenchPlatform(c, env);
   return platform;
@@ -59,10 +67,12 @@ const db = createDb(c.DATABASE_URL, { min: 0, max: Math.max(4, options.concurren
 export function stackGroups(): Record<string, number[]> {
   const pg = postgresPid(c.PG_PORT);
   const groups: Record<string, number[]> = { bench: [process.pid] };
-  for (const name of ['temporal', 'minio']) {
-    const pid = stackPid(name);
-    if (pid) groups[name] = [pid];
-  }
+  const temporal = pidByCommand(
+    new RegExp(`temporal server start-dev .*--port ${c.TEMPORAL_ADDRESS.split(':')[1]}\\b`),
+  );
+  const minio = pidByCommand(new RegExp(`minio server .*--address \\S+:${new URL(c.S3_ENDPOINT).port}\\b`));
+  if (temporal) groups.temporal = [temporal];
+  if (minio) groups.minio = [minio];
   if (pg) groups.postgres = [pg];
   return groups;
 }

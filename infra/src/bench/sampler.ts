@@ -46,7 +46,7 @@ function processTable(): Map<number, ProcStat> {
   return table;
 }
 
-function descendants(roots: number[], table: Map<number, ProcStat>): number[] {
+function descendants(roots: number[], table: Map<number, ProcStat>, stopAt = new Set<number>()): number[] {
   const children = new Map<number, number[]>();
   for (const [pid, s] of table) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
   const out: number[] = [];
@@ -54,9 +54,26 @@ function descendants(roots: number[], table: Map<number, ProcStat>): number[] {
   while (stack.length) {
     const pid = stack.pop() as number;
     out.push(pid);
-    stack.push(...(children.get(pid) ?? []));
+    // A child that is another group's root (a platform process under the bench) is counted there.
+    stack.push(...(children.get(pid) ?? []).filter((c) => !stopAt.has(c)));
   }
   return out;
+}
+
+/**
+ * The live process whose command line matches: the stack's servers are found this way rather
+ * than by their pid files, which a failed second start under load can overwrite.
+ */
+export function pidByCommand(pattern: RegExp): number | undefined {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (pattern.test(readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' '))) return Number(name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
 
 /** The stack's recorded pid for NAME (.data/pids/NAME.pid), if any. */
@@ -103,7 +120,7 @@ export interface GroupFigures {
 
 /** Samples named process groups every `intervalMs` until stopped. */
 export class Sampler {
-  private readonly last = new Map<number, number>();
+  private readonly last = new Map<string, number>();
   private readonly totals = new Map<string, { ticks: number; peakPct: number; peakKb: number; endKb: number }>();
   private timer?: NodeJS.Timeout;
   private started = 0;
@@ -127,16 +144,19 @@ export class Sampler {
     const seconds = (now - this.lastAt) / 1000;
     this.lastAt = now;
     const table = processTable();
-    for (const [group, roots] of Object.entries(this.groups())) {
+    const groups = Object.entries(this.groups());
+    const allRoots = new Set(groups.flatMap(([, roots]) => roots));
+    for (const [group, roots] of groups) {
       const t = this.totals.get(group) ?? { ticks: 0, peakPct: 0, peakKb: 0, endKb: 0 };
       let delta = 0;
       let kb = 0;
-      for (const pid of descendants(roots, table)) {
+      for (const pid of descendants(roots, table, allRoots)) {
         const ticks = (table.get(pid) as ProcStat).ticks;
         // A process first seen after the start was born during the phase: all its ticks count.
-        const before = this.last.get(pid) ?? (first ? ticks : 0);
+        const key = `${group}:${pid}`;
+        const before = this.last.get(key) ?? (first ? ticks : 0);
         delta += Math.max(0, ticks - before);
-        this.last.set(pid, ticks);
+        this.last.set(key, ticks);
         kb += rssKb(pid);
       }
       if (!first) {
