@@ -103,6 +103,22 @@ describe('login through OpenID Connect (development provider standing in for 浙
     expect(browser.cookie(new URL(identity.url).host, SESSION_COOKIE)).toBeUndefined();
   });
 
+  it('the login page refuses a new person with an invalid resident ID, saying why', async () => {
+    const browser = new Browser();
+    let res = await browser.go(`${identity.url}/api/identity/login`);
+    while (res.headers.get('location'))
+      res = await browser.go(new URL(res.headers.get('location') as string, res.url).href);
+    const page = await res.text();
+    const action = /action="([^"]+)"/.exec(page)?.[1] as string;
+    res = await browser.go(new URL(action, res.url).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ name: '某人', idNumber: ' 330106199003071236' }).toString(),
+    });
+    const back = await browser.go(new URL(res.headers.get('location') as string, res.url).href);
+    expect(await back.text()).toContain('证件号前后不能有空格');
+  });
+
   it('refuses an open redirect and a callback without a login in progress', async () => {
     const browser = new Browser();
     const { location } = await logIn(browser, { accountId: 'applicant-zhang' }, '//evil.example/x');
