@@ -469,6 +469,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
         const { nextPaymentReminderAt: remindAt, nextPaymentQueryAt: queryAt } = reg.data;
         if (remindAt && now >= Date.parse(remindAt)) {
           await locked(async () => {
+            if (state().status !== 'awaiting_payment') return; // paid while this waited its turn
             reg.data.reminders += 1;
             await notice({ noticeKey: `${filingId}:payment_reminder:${reg.data.reminders}`, kind: 'payment_reminder' });
             reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
@@ -524,6 +525,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
         const deadline = !s.overdue ? s.reviewDeadline : undefined;
         if (warnAt && now >= Date.parse(warnAt)) {
           await locked(async () => {
+            if (state().status !== 'initial_review' && state().status !== 'final_review') return;
             reg.data.reviewWarningSent = true;
             await notice({
               noticeKey: `${filingId}:review_deadline_near:${s.reviewStartedAt}`,
