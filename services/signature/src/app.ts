@@ -6,7 +6,7 @@ import {
   signerKindLabel,
   updateRegistration,
 } from '@copyreg/certificate';
-import { Api, ApiError, config, createApp, createDb, createObjectStore, getObject } from '@copyreg/kit';
+import { Api, ApiError, createApp, createDb, createObjectStore, getObject } from '@copyreg/kit';
 import {
   ConfirmResult,
   FilingIdParams,
@@ -24,8 +24,8 @@ import type { Response } from 'express';
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
 import { z } from 'zod';
+import { signingLinkUrl } from './links';
 import { markSize } from './rounds';
-import { signatureSettings } from './settings';
 import { idDocumentOf } from './signer-identity';
 
 const A4 = { width: 595.28, height: 841.89 };
@@ -53,8 +53,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
   const store = deps.store ?? createObjectStore();
   const api = new Api('signature — 电子签章', '/api/signature');
   const base = '/api/signature';
-  const linkUrl = (token: string) =>
-    `${config().PUBLIC_URL.replace(/\/$/, '')}${signatureSettings().SIGNING_LINK_PATH}/${token}`;
+  const linkUrl = signingLinkUrl;
 
   /** The filing's latest round, for its applicant (or staff). */
   async function latestRound(user: SessionUser | undefined, filingId: string) {

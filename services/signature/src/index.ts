@@ -1,4 +1,5 @@
 export { createSignatureApp } from './app';
+export { signerTurnOf, signingLinkUrl } from './links';
 export {
   activateSigner,
   applySignature,

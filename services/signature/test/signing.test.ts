@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfsig, tempPdf } from '../../certificate/test/pdf-tools';
 import { sampleSnapshot } from '../../certificate/test/sample-snapshot';
 import { createSignatureApp } from '../src/app';
+import { signerTurnOf } from '../src/links';
 import { applySignature, openSigningRound } from '../src/rounds';
 
 /**
@@ -154,6 +155,14 @@ describe('电子签章: ordered signing through links', () => {
       [2, company.name, '著作权人签章', '准备签章'],
     ]);
     expect(l.items[0]?.signingLink).toMatch(/\/sign\/[A-Za-z0-9_-]{43}$/);
+    // What the notices get: the current signer's link, none for the next one yet.
+    expect(await signerTurnOf(db, { filingId, round: 1, signerIndex: 0 })).toEqual({
+      seq: 1,
+      name: person.name,
+      kind: 'holder',
+      link: l.items[0]?.signingLink,
+    });
+    expect((await signerTurnOf(db, { filingId, round: 1, signerIndex: 1 }))?.link).toBeUndefined();
     expect(l.items[1]?.signingLink).toBeUndefined();
     const form = await call('GET', `/filings/${filingId}/form`, cookies.applicant);
     expect(form.headers.get('content-type')).toContain('application/pdf');
