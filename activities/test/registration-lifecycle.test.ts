@@ -1,7 +1,9 @@
+import { createDb } from '@copyreg/kit';
 import { NoticeInput, RegistrationState, SearchAttr, StatusRecord } from '@copyreg/proto';
 import { describe, expect, it } from 'vitest';
 import { indexCalendar, workingDayDeadline } from '../../workflows/src/working-days';
-import { fullLifecycle, loadCalendar, setup } from './registration-harness';
+import { createCalendarActivities } from '../src/calendar';
+import { fullLifecycle, loadCalendar, setup, signAll, submitAndPay } from './registration-harness';
 
 describe('registration workflow: the happy path', () => {
   it('goes from submission to a delivered certificate, in order, on the right queues', async () => {
@@ -74,5 +76,31 @@ describe('registration workflow: the happy path', () => {
     expect(sa.get(SearchAttr.SerialNumber)).toBe(result.registrationNumber);
     expect(sa.get(SearchAttr.Overdue)).toBe(false);
     expect(sa.get(SearchAttr.StatusSince)?.toISOString()).toBe(result.statusSince);
+  });
+});
+
+describe('registration workflow: the review deadline from ops.calendar_days', () => {
+  it('reads the official calendar from Postgres through the real loadWorkingCalendar', async () => {
+    const db = createDb();
+    try {
+      const t = await setup({ signers: 1 });
+      const real = createCalendarActivities({ db, store: undefined as never, bucket: '' });
+      t.fakes.activities.loadWorkingCalendar = real.loadWorkingCalendar;
+      const s = await t.withWorkers(async () => {
+        await t.start();
+        await signAll(t);
+        const inReview = await submitAndPay(t);
+        await t.handle.terminate('test done');
+        return inReview;
+      });
+      const started = Date.parse(s.reviewStartedAt ?? '');
+      const year = new Date(started).getUTCFullYear();
+      const cal = indexCalendar(await real.loadWorkingCalendar({ fromYear: year, toYear: year + 1 }));
+      expect(cal.years.size).toBeGreaterThan(0);
+      expect(s.reviewDeadline).toBe(workingDayDeadline(started, 30, cal).toISOString());
+      expect(s.waitingOn).toBe('initial-review');
+    } finally {
+      await db.destroy();
+    }
   });
 });
