@@ -63,6 +63,17 @@ export function renderMarkdown(r: BenchResult): string {
   out.push('Written by `npm run bench` (infra/src/bench/) from its JSON result; rerun it to refresh this page.');
   out.push('Figures are from one run on one machine: compare runs on the same machine only.');
   out.push('');
+  out.push('```sh');
+  out.push('npm run bench                                   # defaults: a few minutes on 2 cores');
+  out.push('npm run bench -- --n 100 --concurrency 16       # more registrations end to end');
+  out.push('npm run bench -- --only baselines,e2e --n 10    # some scenarios only');
+  out.push('npm run bench -- --waiting 2000 --rows 200000   # smaller waiting and list scenarios');
+  out.push('```');
+  out.push('');
+  out.push(
+    'The run uses its own database (`copyreg_bench`), bucket (`copyreg-bench`), Temporal namespace (`copyreg-bench`) and ports (3401 and up) on the running stack, and starts its own service and worker processes; the JSON result is in `bench-results/` (gitignored). Faults (worker kill -9, Temporal restart, MinIO down 30 s, Postgres restart, ten copies of every payment notification) and OpenAPI fuzzing are tests, not figures: `infra/test/faults.test.ts` and `infra/test/fuzz.test.ts`, run by `npm test`.',
+  );
+  out.push('');
   out.push('| machine | |');
   out.push('| --- | --- |');
   out.push(`| date | ${r.date} |`);

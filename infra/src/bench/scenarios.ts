@@ -1,5 +1,6 @@
 import type { Config } from '@copyreg/kit';
 import type { Knex } from 'knex';
+import { runBundle } from './bundle';
 import { runEndToEnd } from './e2e';
 import { runListPages } from './list';
 import type { BenchPlatform } from './platform';
@@ -33,6 +34,17 @@ async function platformProblem(ctx: ScenarioContext): Promise<string | undefined
 
 /** Every scenario, in the order a run takes them. */
 export const scenarios: Scenario[] = [
+  {
+    name: 'bundle',
+    title: 'Workflow bundle (bundled once per worker process)',
+    run: () => runBundle(),
+    tuning: [
+      {
+        change: 'bundle the workflow code once per process (bundleWorkflowCode, reused by every worker in it)',
+        effect: 'saves the "bundle seconds" above on every further worker start in the process; see the bundle table',
+      },
+    ],
+  },
   {
     name: 'e2e',
     title: 'End to end through the HTTP APIs — one worker process',

@@ -39,7 +39,10 @@ export function privateStackEnv(portOffset = 10, platformOffset = 200): Record<s
 }
 
 /** Runs the project's CLI (`up`, `down`) with the private stack's environment. */
-export function cli(command: 'up' | 'down' | 'status', env: Record<string, string>) {
+export function cli(command: 'up' | 'down' | 'status' | 'reset', env: Record<string, string>) {
+  // `reset` drops a Postgres cluster and deletes a data directory: only ever the private ones.
+  if (command === 'reset' && (env.PG_CLUSTER !== cluster || env.COPYREG_DATA_DIR !== privateDataDir))
+    throw new Error('refusing to reset anything but the private stack');
   const r = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), ['infra/src/cli.ts', command], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
