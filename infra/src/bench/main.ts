@@ -17,7 +17,7 @@ const { values: o } = parseArgs({
     n: { type: 'string', default: '40' },
     concurrency: { type: 'string', default: '8' },
     'documents-n': { type: 'string', default: '20' },
-    'postgres-n': { type: 'string', default: '2000' },
+    'postgres-n': { type: 'string', default: '1000' },
     waiting: { type: 'string', default: '10000' },
     rows: { type: 'string', default: '1000000' },
     only: { type: 'string' },
@@ -25,7 +25,7 @@ const { values: o } = parseArgs({
   },
 });
 if (o.help) {
-  console.log(`npm run bench -- [--n 40] [--concurrency 8] [--documents-n 20] [--postgres-n 2000]
+  console.log(`npm run bench -- [--n 40] [--concurrency 8] [--documents-n 20] [--postgres-n 1000]
                    [--waiting 10000] [--rows 1000000] [--only baselines,e2e,waiting,list]`);
   process.exit(0);
 }
