@@ -4,7 +4,7 @@ import { documentsBaseline, postgresBaseline } from './baseline';
 import { prepareBenchStack } from './env';
 import { ensureNamespace, isolatedEnvironment } from './isolated';
 import { type BenchPlatform, startBenchPlatform } from './platform';
-import { type BenchResult, machine, type ScenarioResult, writeResult } from './report';
+import { type BenchResult, machine, mergeWithLatest, type ScenarioResult, writeResult } from './report';
 import { pidByCommand, postgresPid, Sampler } from './sampler';
 import { scenarios } from './scenarios';
 
@@ -148,6 +148,6 @@ function tuningFrom(r: Record<string, ScenarioResult>): BenchResult['tuning'] {
   return out;
 }
 
-const files = writeResult(result);
+const files = writeResult(options.only ? mergeWithLatest(result) : result);
 console.log(`wrote ${files.json} and ${files.markdown}`);
 process.exit(0);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../paths';
@@ -42,6 +42,25 @@ export function machine(): BenchResult['machine'] {
 }
 
 export const resultsDir = path.join(repoRoot, 'bench-results');
+
+/**
+ * A partial run (`--only`) keeps the latest run's other figures: its baselines and scenarios
+ * are carried over unless this run measured them again. Each is marked with its own date.
+ */
+export function mergeWithLatest(r: BenchResult): BenchResult {
+  const file = path.join(resultsDir, 'latest.json');
+  if (!existsSync(file)) return r;
+  const old = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+  if (old.machine.cpuModel !== r.machine.cpuModel || old.machine.nproc !== r.machine.nproc) return r;
+  const tuning = [...r.tuning, ...old.tuning.filter((t) => !r.tuning.some((n) => n.change === t.change))];
+  return {
+    ...r,
+    baselines: { ...old.baselines, ...r.baselines },
+    scenarios: { ...old.scenarios, ...r.scenarios },
+    tuning,
+    options: { ...old.options, ...r.options, merged: `with the run of ${old.date}` },
+  };
+}
 
 export function writeResult(r: BenchResult): { json: string; markdown: string } {
   mkdirSync(resultsDir, { recursive: true });
