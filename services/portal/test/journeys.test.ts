@@ -1,5 +1,8 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, login, personContext, shot } from './browser';
 import { people, png } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
@@ -17,11 +20,29 @@ describe('portal journeys', () => {
   const contexts: BrowserContext[] = [];
   // Titles unique per run: the test database keeps earlier runs' works.
   const run = Date.now().toString(36).slice(-5);
+  const userIds: Record<string, string> = {};
+  const userIdOf = (page: Page) =>
+    page
+      .evaluate(() => fetch('/api/identity/me').then((r) => r.json() as Promise<{ userId: string }>))
+      .then((m) => m.userId);
 
   beforeAll(async () => {
     platform = await ensurePlatform();
     browser = await launchBrowser();
   }, 300_000);
+  // A failed journey leaves a picture of every open page (outside the repository) to see why.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const dir = path.join(tmpdir(), 'portal-test-failures');
+    mkdirSync(dir, { recursive: true });
+    let n = 0;
+    for (const c of contexts)
+      for (const p of c.pages())
+        await p
+          .screenshot({ path: path.join(dir, `${ctx.task.name.slice(0, 9)}-${n++}.png`), fullPage: true })
+          .catch(() => undefined);
+    console.log(`failure screenshots in ${dir}`);
+  });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
@@ -34,6 +55,19 @@ describe('portal journeys', () => {
     const page = await context.newPage();
     await page.goto('/');
     await login(page, who, returnTo);
+    const expected = (people as Record<string, { accountId: string; role?: string }>)[
+      Object.keys(people).find((k) => people[k as keyof typeof people].accountId === who.accountId) ?? ''
+    ]?.role;
+    if (expected) {
+      const me = await page.evaluate(() =>
+        fetch('/api/identity/me').then((r) => r.json() as Promise<{ roles: string[] }>),
+      );
+      if (!me.roles.includes(expected)) {
+        throw new Error(
+          `${who.accountId} logged in without the role ${expected}: the identity service's development seed did not give it`,
+        );
+      }
+    }
     return page;
   }
 
@@ -96,7 +130,8 @@ describe('portal journeys', () => {
     await list.locator('tbody tr [data-testid="signer-state"]').first().waitFor({ timeout: 60_000 });
     return list;
   };
-  const stateOf = (list: Locator, i: number) => list.locator('tbody tr').nth(i).locator('[data-testid="signer-state"]').innerText();
+  const stateOf = (list: Locator, i: number) =>
+    list.locator('tbody tr').nth(i).locator('[data-testid="signer-state"]').innerText();
   const linkOf = async (list: Locator, i: number) => {
     const link = list.locator('tbody tr').nth(i).locator('[data-testid="sign-link"]');
     await link.waitFor({ timeout: 60_000 });
@@ -165,7 +200,7 @@ describe('portal journeys', () => {
     await gateway.goto(payUrl);
     if (shots) await shot(gateway, '16-gateway-pay-page');
     await gateway.click('button[type="submit"]');
-    await gateway.getByText('已支付').waitFor();
+    await gateway.getByText('支付成功').waitFor();
     await gateway.close();
     // The status updates when the gateway's notification is confirmed.
     await page.locator('[data-testid="payment-paid"]').waitFor({ timeout: 90_000 });
@@ -217,6 +252,7 @@ describe('portal journeys', () => {
     await completeProfile(applicant, people.zhang, '05-profile');
     const li = await as(people.li);
     await completeProfile(li, people.li);
+    userIds.li = await userIdOf(li);
 
     const list = await fileWork(applicant, title, [people.zhang, people.li], true);
     // 张三 待签章 with a link; 李四 准备签章 and no link until 张三 has signed.
@@ -253,7 +289,14 @@ describe('portal journeys', () => {
 
     // 初审 returns it with a reason.
     const initial = await as(people.initialReviewer);
-    await review(initial, 'initial', title, '退回修改', '作品简介未说明主要元素的构成方式，请补充。', '18-review-initial');
+    await review(
+      initial,
+      'initial',
+      title,
+      '退回修改',
+      '作品简介未说明主要元素的构成方式，请补充。',
+      '18-review-initial',
+    );
 
     // The applicant sees the reason, edits, re-signs and resubmits without paying again.
     const returned = await findIn(applicant, '/works/to_submit', title);
@@ -261,7 +304,11 @@ describe('portal journeys', () => {
     await shot(applicant, '19-list-returned');
     await returned.locator('[data-testid="edit"]').click();
     await applicant.locator('[data-testid="return-reasons"]').waitFor();
-    await fill(applicant.locator('[data-testid="filing-form"]'), '作品简介及创意', '以西湖晨雾为主要元素，远山、湖面、柳枝三层水墨由浅入深构成画面。');
+    await fill(
+      applicant.locator('[data-testid="filing-form"]'),
+      '作品简介及创意',
+      '以西湖晨雾为主要元素，远山、湖面、柳枝三层水墨由浅入深构成画面。',
+    );
     await shot(applicant, '20-filing-returned-edit');
     await applicant.click('[data-testid="submit-and-sign"]');
     const again = await signingList(applicant);
@@ -306,5 +353,119 @@ describe('portal journeys', () => {
     await fill(dialog, '运单号', 'SF1234567890');
     await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
     await toast(admin, '已登记');
+  }, 600_000);
+  it('journey 2: an offline payment confirmed by finance', async () => {
+    const title = `钱塘秋色-${run}`;
+    const applicant = await as(people.li);
+    await completeProfile(applicant, people.li);
+    const list = await fileWork(applicant, title, [people.li]);
+    await signInOrder(applicant, list, [applicant]);
+
+    const row = await findIn(applicant, '/works/to_pay', title);
+    await row.locator('[data-testid="pay"]').click();
+    await applicant.locator('[data-testid="choose-method"]').waitFor();
+    await applicant.locator('[data-testid="payment-method"] label', { hasText: '线下付款' }).click();
+    await applicant.click('[data-testid="choose-method"]');
+    const offline = applicant.locator('[data-testid="offline-form"]');
+    await offline.waitFor();
+    await fill(offline, '付款人', people.li.name);
+    await fill(offline, '付款凭证号', `BANK${run.toUpperCase()}01`);
+    await shot(applicant, '30-payment-offline');
+    await applicant.click('[data-testid="send-offline"]');
+    await applicant.locator('[data-testid="offline-status"]').getByText('待财务核对').waitFor();
+    // The method is locked once chosen.
+    expect(await applicant.locator('[data-testid="payment-method"] input').first().isDisabled()).toBe(true);
+    await shot(applicant, '31-payment-offline-waiting');
+
+    const finance = await as(people.finance);
+    const pending = await findIn(finance, '/staff/finance/offline', title);
+    await shot(finance, '32-finance-offline');
+    await pending.locator('[data-testid="confirm-offline"]').click();
+    await finance.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await toast(finance, '已核对通过');
+
+    // The applicant's payment page updates by itself.
+    await applicant.locator('[data-testid="payment-paid"]').waitFor({ timeout: 90_000 });
+    await shot(applicant, '33-payment-offline-confirmed');
+    await findIn(applicant, '/works/initial_review', title);
+  });
+
+  it('journey 3: a refusal, refunded', async () => {
+    const title = `断桥残雪-${run}`;
+    const applicant = await as(people.zhang);
+    const list = await fileWork(applicant, title, [people.zhang]);
+    await signInOrder(applicant, list, [applicant]);
+    await payOnline(applicant, title);
+
+    const initial = await as(people.initialReviewer);
+    await review(
+      initial,
+      'initial',
+      title,
+      '不予登记',
+      '作品属于计算机软件，不在本平台登记范围内。',
+      '40-review-refuse',
+    );
+
+    // The refused work shows in 其他 with the reason; the fee is refunded.
+    const refused = await findIn(applicant, '/works/other', title);
+    expect(await refused.innerText()).toContain('不予登记');
+    await shot(applicant, '41-list-other-refused');
+    const finance = await as(people.finance);
+    await expect
+      .poll(
+        async () => {
+          for (const tab of ['/staff/finance/refunds']) {
+            await finance.goto(tab);
+            await finance.locator('.ant-table').first().waitFor();
+            await finance.waitForLoadState('networkidle');
+            if (await rowOf(finance, title).count()) return true;
+            await finance.locator('.ant-tabs-tab', { hasText: '已退费' }).click();
+            await finance.waitForLoadState('networkidle');
+            if (await rowOf(finance, title).count()) return true;
+          }
+          return false;
+        },
+        { timeout: 90_000, interval: 3000 },
+      )
+      .toBe(true);
+    await shot(finance, '42-finance-refunds');
+    await applicant.goto('/works/other');
+    await rowOf(applicant, title).locator('a', { hasText: title }).click();
+    await applicant.locator('[data-testid="work-status"]').getByText('不予登记并退费').waitFor();
+    await shot(applicant, '43-work-refused');
+  });
+
+  it('staff and regional pages: queues, regional list, admin category, Temporal link', async () => {
+    const regional = await as(people.regional, '/regional');
+    await regional.locator('.ant-table').first().waitFor();
+    await regional.waitForLoadState('networkidle');
+    await shot(regional, '50-regional-list');
+    const admin = await as(people.admin, '/staff/admin/users');
+    // 李四 turns out to be a lawyer with a copyright agency qualification: staff change the category.
+    const target = userIds.li ?? (await userIdOf(admin));
+    await admin.locator('[data-testid="admin-user-search"] input').fill(target);
+    await admin.locator('[data-testid="admin-user-search"] button').click();
+    const category = admin.locator('[data-testid="category-form"]');
+    await category.waitFor();
+    if (userIds.li) {
+      await radio(category, '新类别', '代理律师');
+      await fill(category, '资质核对情况', `已核验律师执业证及版权代理资质证明（${run}）`);
+      await category.locator('button', { hasText: '修改类别' }).click();
+      await admin.locator('tbody tr', { hasText: run }).first().waitFor();
+    }
+    await shot(admin, '51-admin-users');
+    const initial = await as(people.initialReviewer, '/staff/review/initial');
+    await initial.locator('.ant-table').first().waitFor();
+    await initial.waitForLoadState('networkidle');
+    await shot(initial, '52-review-queue');
+    const open = initial.locator('[data-testid="review-open"]').first();
+    if (await open.count()) {
+      await open.click();
+      const link = initial.locator('[data-testid="temporal-link"]');
+      await link.waitFor();
+      expect(await link.getAttribute('href')).toMatch(/\/namespaces\/[^/]+\/workflows\/registration-[0-9a-f-]{36}$/);
+      await shot(initial, '53-review-detail');
+    }
   });
 });

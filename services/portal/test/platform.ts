@@ -3,8 +3,8 @@ import path from 'node:path';
 import { repoRoot } from '@copyreg/infra/src/paths';
 import { platformProcesses, type RunningPlatform, startPlatform } from '@copyreg/infra/src/platform';
 import { httpOk } from '@copyreg/infra/src/proc';
-import { buildIfStale } from '../src/build';
 import { type Config, loadConfig } from '@copyreg/kit';
+import { buildIfStale } from '../src/build';
 
 /**
  * The whole platform for the browser tests, on the test database and bucket (vitest's env) and on

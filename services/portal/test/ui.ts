@@ -22,7 +22,10 @@ export async function choose(page: Page, scope: Page | Locator, label: string, o
 }
 
 export async function radio(scope: Page | Locator, label: string, option: string) {
-  await item(scope, label).locator('label.ant-radio-wrapper, label.ant-radio-button-wrapper', { hasText: option }).first().click();
+  await item(scope, label)
+    .locator('label.ant-radio-wrapper, label.ant-radio-button-wrapper', { hasText: option })
+    .first()
+    .click();
 }
 
 export async function date(page: Page, scope: Page | Locator, label: string, iso: string) {
@@ -34,7 +37,11 @@ export async function date(page: Page, scope: Page | Locator, label: string, iso
 }
 
 /** Uploads a file through the form item's upload button and waits until it shows as done. */
-export async function upload(scope: Page | Locator, label: string, file: { name: string; mimeType: string; buffer: Buffer }) {
+export async function upload(
+  scope: Page | Locator,
+  label: string,
+  file: { name: string; mimeType: string; buffer: Buffer },
+) {
   const it = item(scope, label);
   await it.locator('input[type="file"]').setInputFiles(file);
   await it.locator('.ant-upload-list-item-done', { hasText: file.name }).first().waitFor();
@@ -46,4 +53,7 @@ export const toast = (page: Page, text: string | RegExp) =>
 
 /** The modal whose title is this text. */
 export const modal = (page: Page, title: string) =>
-  page.locator('.ant-modal:visible').filter({ has: page.locator('.ant-modal-title', { hasText: title }) }).first();
+  page
+    .locator('.ant-modal:visible')
+    .filter({ has: page.locator('.ant-modal-title', { hasText: title }) })
+    .first();

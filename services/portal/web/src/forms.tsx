@@ -1,7 +1,7 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { App, Button, Upload, type UploadFile } from 'antd';
 import type { FormInstance, Rule, RuleObject } from 'antd/es/form';
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { z } from 'zod';
 import { ApiFailure } from './api';
 import { type IdType, idNumberProblem, type UploadRef } from './proto';
@@ -71,18 +71,29 @@ export function Uploads(props: {
 }) {
   const { message } = App.useApp();
   const refs = props.value ?? [];
+  const [files, setFiles] = useState<UploadFile[]>(() => toFileList(refs));
+  const key = refs.map((r) => r.uploadId).join(',');
+  // The value can arrive after mounting (a draft loads): show what it holds, keep uploads in progress.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the uploads' ids
+  useEffect(() => {
+    setFiles((current) => {
+      const done = current.filter((f) => f.status === 'done').map((f) => (f.response as UploadRef).uploadId);
+      if (done.join(',') === key) return current;
+      return [...toFileList(refs), ...current.filter((f) => f.status === 'uploading')];
+    });
+  }, [key]);
   return (
     <Upload
       action={props.action}
       name="file"
       accept={props.accept ?? '.pdf,.jpg,.jpeg,.png'}
       withCredentials
-      defaultFileList={toFileList(refs)}
+      fileList={files}
       maxCount={props.max}
       onChange={({ file, fileList }) => {
+        setFiles(fileList.filter((f) => f.status !== 'error' || f.uid === file.uid));
         if (file.status === 'done') {
-          const done = fileList.filter((f) => f.status === 'done').map((f) => f.response as UploadRef);
-          props.onChange?.(done);
+          props.onChange?.(fileList.filter((f) => f.status === 'done').map((f) => f.response as UploadRef));
         }
         if (file.status === 'error') {
           const body = file.response as { error?: { message?: string } } | undefined;
@@ -95,7 +106,7 @@ export function Uploads(props: {
         props.onChange?.(refs.filter((r) => r.uploadId !== ref?.uploadId));
         return true;
       }}
-      progress={{ strokeWidth: 3, showInfo: true }}
+      progress={{ size: 3, showInfo: true }}
     >
       <Button icon={<UploadOutlined />} data-testid={props.testId}>
         {props.label ?? '上传'}

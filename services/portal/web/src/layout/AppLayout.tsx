@@ -105,7 +105,17 @@ export function AppLayout() {
   }
   items.push({ ...item('/verify', '证书查验'), icon: <SafetyCertificateOutlined /> });
 
-  const selected = [location.pathname.startsWith('/filings/') ? '/filings/new' : location.pathname];
+  // The sidebar entry a page belongs to: the form pages to 作品填报, payment to 待缴费作品.
+  const path = location.pathname;
+  const selected = [
+    path === '/filings/new' || path.endsWith('/edit')
+      ? '/filings/new'
+      : path.endsWith('/pay')
+        ? '/works/to_pay'
+        : path.startsWith('/staff/review/')
+          ? path.split('/').slice(0, 4).join('/')
+          : path,
+  ];
 
   const logout = async () => {
     await post('/api/identity/logout').catch(() => undefined);
@@ -153,7 +163,7 @@ export function AppLayout() {
       </Header>
       <Layout>
         {me ? (
-          <Sider width={260} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
+          <Sider width={310} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
             <Menu
               mode="inline"
               selectedKeys={selected}

@@ -32,7 +32,11 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
       }
     } catch (err) {
       // Already submitted elsewhere (e.g. from the list): nothing to do.
-      if (err instanceof ApiFailure && err.code === 'INVALID_STATE') return;
+      // A resubmission after 退回修改 enters review by itself once every signature is in.
+      if (err instanceof ApiFailure && err.code === 'INVALID_STATE') {
+        setSubmitted(true);
+        return;
+      }
       submitting.current = false;
       fail(err);
     }
