@@ -127,15 +127,19 @@ export class Flow {
   async until<T>(name: string, check: () => Promise<T | undefined>): Promise<T> {
     const start = performance.now();
     const deadline = Date.now() + this.patienceMs;
+    let last = '';
     for (let delay = 20; Date.now() < deadline; delay = Math.min(delay * 1.5, 500)) {
-      const v = await check().catch(() => undefined);
+      const v = await check().catch((err: Error) => {
+        last = err.message;
+        return undefined;
+      });
       if (v !== undefined) {
         this.latencies.record(name, performance.now() - start);
         return v;
       }
       await new Promise((r) => setTimeout(r, delay));
     }
-    throw new FlowError(name, `not reached within ${this.patienceMs / 1000} s`);
+    throw new FlowError(name, `not reached within ${this.patienceMs / 1000} s${last ? ` (last: ${last})` : ''}`);
   }
 
   /** 资料完善 through the identity API: the profile, and an identity proof. */
@@ -222,19 +226,28 @@ export class Flow {
       const token = /([A-Za-z0-9_-]{32,64})\/?(?:[?#].*)?$/.exec(link)?.[1];
       if (!token) throw new FlowError('signing link', `no token in ${link}`);
       await this.call('GET /api/signature/links/:token', signer, 'GET', `${s}/links/${token}`);
-      const placement = await this.call<{ placementId: string }>(
-        'POST /api/signature/links/:token/placements',
-        signer,
-        'POST',
-        `${s}/links/${token}/placements`,
-        {},
-      );
-      await this.call(
-        'POST /api/signature/links/:token/placements/:id/confirm',
-        signer,
-        'POST',
-        `${s}/links/${token}/placements/${placement.placementId}/confirm`,
-      );
+      // 409 INVALID_STATE while the form is still being generated (申请表正在生成): the signer tries again.
+      await this.until(`wait: signer ${k + 1} can sign`, async () => {
+        try {
+          const placement = await this.call<{ placementId: string }>(
+            'POST /api/signature/links/:token/placements',
+            signer,
+            'POST',
+            `${s}/links/${token}/placements`,
+            {},
+          );
+          await this.call(
+            'POST /api/signature/links/:token/placements/:id/confirm',
+            signer,
+            'POST',
+            `${s}/links/${token}/placements/${placement.placementId}/confirm`,
+          );
+          return true;
+        } catch (err) {
+          if (err instanceof FlowError && /^.*: 409 .*INVALID_STATE/.test(err.message)) return undefined;
+          throw err;
+        }
+      });
       // The decision's visibility: the signing list shows the signer as 已签章.
       await this.until('visible: signature in the signing list', async () => {
         const list = await this.call<{ items: { seq: number; state: string }[] }>(
