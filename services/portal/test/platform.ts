@@ -39,11 +39,12 @@ export async function ensurePlatform(): Promise<TestPlatform> {
   const c = loadConfig(env);
   const url = c.PUBLIC_URL;
   const missing = platformProcesses.filter((p) => !existsSync(path.join(repoRoot, p.script))).map((p) => p.name);
+  // Build the app here, before a dozen processes compete for the CPU, so the portal starts at once
+  // (and a portal that is already running serves the fresh build).
+  await buildIfStale();
   if (await httpOk(`${url}/healthz`).catch(() => false)) {
     return { config: c, url, missing, stop: async () => {} };
   }
-  // Build the app here, before a dozen processes compete for the CPU, so the portal starts at once.
-  await buildIfStale();
   const running: RunningPlatform = await startPlatform(c, testPorts, false, 180_000);
   return { config: c, url, missing, stop: () => running.stop() };
 }

@@ -1,6 +1,7 @@
 import { App, Button, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiFailure, get, post } from '../api';
+import { loadFiling } from '../filings';
 import { useFailure } from '../forms';
 import type { SigningList } from '../proto';
 
@@ -32,12 +33,17 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
       }
     } catch (err) {
       // Already submitted elsewhere (e.g. from the list): nothing to do.
-      // A resubmission after 退回修改 enters review by itself once every signature is in.
+      submitting.current = false;
       if (err instanceof ApiFailure && err.code === 'INVALID_STATE') {
-        setSubmitted(true);
+        // The last signature may still be on its way into the registration: try again on the next
+        // refresh, unless the work has already moved on (submitted from the list, or in review).
+        const filing = await loadFiling(filingId).catch(() => undefined);
+        if (filing && !['awaiting_signatures', 'awaiting_submission'].includes(filing.status)) {
+          submitting.current = true;
+          setSubmitted(true);
+        }
         return;
       }
-      submitting.current = false;
       fail(err);
     }
   }, [filingId, message, fail]);
