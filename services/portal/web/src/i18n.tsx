@@ -63,6 +63,11 @@ const en: Record<string, string> = {
   退回修改: 'Return for correction',
   不予登记: 'Refuse',
   查询: 'Search',
+  作品审核: 'Review',
+  线下付款核对: 'Offline payments',
+  退费: 'Refunds',
+  用户类别: 'Account categories',
+  纸质证书发放: 'Paper certificates',
   English: 'English',
   中文: '中文',
 };
