@@ -58,6 +58,7 @@ export function FinanceOffline() {
         loading={list.loading}
         dataSource={list.items}
         pagination={list.pagination}
+        scroll={{ x: 'max-content' }}
         columns={[
           { title: '流水号', dataIndex: 'serialNo' },
           { title: '作品名', dataIndex: 'title', render: (t, p) => <Link to={`/filings/${p.filingId}`}>{t}</Link> },
@@ -150,10 +151,11 @@ export function FinanceRefunds() {
         loading={list.loading}
         dataSource={list.items}
         pagination={list.pagination}
+        scroll={{ x: 'max-content' }}
         columns={[
           { title: '流水号', dataIndex: 'serialNo' },
           { title: '作品名', dataIndex: 'title', render: (t, r) => <Link to={`/filings/${r.filingId}`}>{t}</Link> },
-          { title: '付款方式', render: (_v, r) => (r.method === 'online' ? '线上（原路退回）' : '线下') },
+          { title: '付款方式', render: (_v, r) => (r.method === 'online' ? '线上' : '线下') },
           { title: '金额', render: (_v, r) => fen(r.amountFen) },
           { title: '付款人', dataIndex: 'payerName' },
           { title: '付款凭证号', dataIndex: 'reference' },
