@@ -7,8 +7,6 @@ import { config } from '@copyreg/kit';
 const base = () => config().PUBLIC_URL.replace(/\/$/, '');
 
 export const links = {
-  /** 签章链接: one per signer; only the current signer's works. */
-  signing: (filingId: string, signerId: string) => `${base()}/sign/${filingId}/${signerId}`,
   payment: (filingId: string) => `${base()}/filings/${filingId}/pay`,
   filing: (filingId: string) => `${base()}/filings/${filingId}`,
   review: (filingId: string, stage: 'initial' | 'final') => `${base()}/staff/review/${stage}/${filingId}`,

@@ -7,6 +7,7 @@ import {
   type RegistrationState,
   registrationWorkflowId,
 } from '@copyreg/proto';
+import { signerTurnOf } from '@copyreg/signature';
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -166,7 +167,9 @@ async function renderFor(
       if (!signer) throw new Error(`notice ${input.noticeKey}: no signer ${index} in round ${round}`);
       ctx.signerName = signer.name;
       ctx.signerRole = signerRoleName[signer.kind];
-      ctx.link = links.signing(input.filingId, signer.signerId);
+      // The signature service's own link for this signer, while it works; else the work's page.
+      const turn = await signerTurnOf(deps.db, { filingId: input.filingId, round, signerIndex: index });
+      ctx.link = turn?.link ?? links.filing(input.filingId);
       break;
     }
     case 'payment_due':

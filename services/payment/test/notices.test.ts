@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { temporalClient } from '@copyreg/kit';
-import { type NoticeKind, NoticeKind as NoticeKinds, registrationWorkflowId } from '@copyreg/proto';
+import { putObject, temporalClient } from '@copyreg/kit';
+import {
+  type FilingSnapshot,
+  type NoticeKind,
+  NoticeKind as NoticeKinds,
+  registrationWorkflowId,
+} from '@copyreg/proto';
+import { activateSigner, openSigningRound, signerTurnOf } from '@copyreg/signature';
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentConfig } from '../src/config';
 import { noticeMessageId, sendNotice } from '../src/notices';
@@ -15,6 +22,27 @@ describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
   afterAll(async () => {
     await h?.close();
   });
+
+  /** A real signing round (signature service) in which 李四, the second signer, is current; returns his link. */
+  async function openRoundWithSecondSignerCurrent(s: FilingSnapshot): Promise<string> {
+    const pdf = await PDFDocument.create();
+    pdf.addPage();
+    pdf.addPage();
+    const form = await putObject(
+      h.deps.store,
+      `test/forms/${s.filingId}.pdf`,
+      Buffer.from(await pdf.save()),
+      'application/pdf',
+      h.deps.bucket,
+    );
+    const deps = { db: h.deps.db, store: h.deps.store, bucket: h.deps.bucket };
+    const signers = s.signers.map(({ signerId, kind }) => ({ signerId, kind }));
+    await openSigningRound(deps, { filingId: s.filingId, versionNo: s.versionNo, round: 1, signers, form });
+    await activateSigner(deps, { filingId: s.filingId, round: 1, signerIndex: 1 });
+    const turn = await signerTurnOf(h.deps.db, { filingId: s.filingId, round: 1, signerIndex: 1 });
+    expect(turn?.link).toMatch(/\/sign\/[\w-]{16,}$/);
+    return turn!.link!;
+  }
 
   /** What each kind must say, beyond the work's title. */
   const expectations: Record<
@@ -55,6 +83,7 @@ describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
       delivery: { kind: 'mailed', waybillNo: 'SF1234567890', at: new Date().toISOString() },
     });
     h.deps.loadState = async (filingId) => (filingId === s.filingId ? state : undefined);
+    const signerLink = await openRoundWithSecondSignerCurrent(s);
     const pc = paymentConfig();
     const mailbox = { applicant: s.content.invoiceEmail, reviewer: pc.REVIEWER_EMAIL, supervisor: pc.SUPERVISOR_EMAIL };
 
@@ -80,9 +109,9 @@ describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
       // Nobody else got it.
       expect(mail?.to).toEqual([to]);
     }
-    // The signing link is the current signer's own (签章链接 per signer).
+    // The signing link is the current signer's own (签章链接 per signer), from the signature service.
     const turn = h.mail.messages(s.content.invoiceEmail).find((m) => m.subject.includes('请李四进行电子签章'));
-    expect(turn?.text).toContain(`/sign/${s.filingId}/${s.signers[1]?.signerId}`);
+    expect(turn?.text).toContain(signerLink);
     // A moment for stragglers, then count again: one mail per kind, nothing more.
     await new Promise((r) => setTimeout(r, 300));
     const all = h.mail.messages().filter((m) => m.text.includes(s.serialNo));
