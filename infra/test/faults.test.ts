@@ -176,7 +176,7 @@ describe('faults on a private stack while work is in flight', () => {
       .catch(() => [{ n: '?' }]);
     console.log(
       `faults: ${filings.length} registrations certified, ${notices[0]?.n} notices each mailed once, ` +
-        `${deliveries[0]?.n} payment notifications received, ${probes.length} probes; worker restarted ${worker.restarts}×`,
+        `${deliveries[0]?.n} payment.notifications rows (ten copies sent per payment), ${probes.length} probes; worker restarted ${worker.restarts}×`,
     );
     expect(results).toHaveLength(probes.length);
 

@@ -57,7 +57,7 @@ export async function runListPages(ctx: ScenarioContext): Promise<ScenarioResult
          case ${cases} end,
          1, '{}'::jsonb,
          case when g % 1000 = 0 then '西湖晨雾 第' || g || '号' else '作品 ' || g end,
-         (array['photography','fine_art','literary','music'])[1 + g % 4],
+         (array['photography','fine_art','written','music'])[1 + g % 4],
          '张三', '张三',
          (array['330106','330102','330105','330108','330110','330200','330300','330400'])[1 + g % 8],
          now() - (g % 1000) * interval '1 hour', now(), now() - (g % 1000) * interval '1 hour', now()

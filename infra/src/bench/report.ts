@@ -13,6 +13,8 @@ export interface BenchResult {
   options: Record<string, unknown>;
   baselines: { documents?: BaselineFigure; postgres?: BaselineFigure };
   scenarios: Record<string, ScenarioResult>;
+  /** Anything a reader must know about the run (e.g. other load on the machine). */
+  note?: string;
   /** What each tuning change bought, measured or as observed. */
   tuning: { change: string; effect: string }[];
 }
@@ -58,7 +60,7 @@ export function mergeWithLatest(r: BenchResult): BenchResult {
     baselines: { ...old.baselines, ...r.baselines },
     scenarios: { ...old.scenarios, ...r.scenarios },
     tuning,
-    options: { ...old.options, ...r.options, merged: `with the run of ${old.date}` },
+    options: { ...r.options, earlier: { date: old.date, ...old.options } },
   };
 }
 
@@ -99,7 +101,10 @@ export function renderMarkdown(r: BenchResult): string {
   out.push(`| CPU | ${m.cpuModel}, ${m.nproc} cores (nproc) |`);
   out.push(`| memory | ${m.memoryGb} GiB |`);
   out.push(`| Node.js / kernel | ${m.node} / ${m.kernel} |`);
-  out.push(`| options | \`${JSON.stringify(r.options)}\` |`);
+  out.push(
+    `| options | \`${JSON.stringify(r.options)}\` (each scenario's table states its own counts; \`earlier\`: the run whose figures a partial run kept) |`,
+  );
+  if (r.note) out.push('', `Note: ${r.note}`);
   out.push('');
   out.push('## Baselines: the unavoidable work alone');
   out.push('');
