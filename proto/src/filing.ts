@@ -341,6 +341,9 @@ export const FilingListItem = z
     authors: z.string(), // 作者
     region: z.string().optional(),
     registrationNumber: z.string().optional(),
+    /** 办结期限: 30 working days from the (re)submission that entered review. */
+    reviewDeadline: z.iso.datetime().optional(),
+    overdue: z.boolean().optional(),
     actions: z.array(FilingAction),
   })
   .meta({ id: 'FilingListItem' });

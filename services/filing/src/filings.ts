@@ -36,6 +36,7 @@ export interface FilingRow {
   region: string | null;
   registration_number: string | null;
   review_deadline: Date | null;
+  overdue: boolean;
   applied_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -108,6 +109,7 @@ export function toListItem(row: FilingRow, forApplicant: boolean): z.input<typeo
     authors: row.authors_text,
     ...(row.region ? { region: row.region } : {}),
     ...(row.registration_number ? { registrationNumber: row.registration_number } : {}),
+    ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline), overdue: Boolean(row.overdue) } : {}),
     actions: forApplicant ? applicantActions(row.status) : ['view'],
   };
 }

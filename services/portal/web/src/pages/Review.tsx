@@ -59,7 +59,7 @@ const deadlineTag = (iso?: string) => {
 export function ReviewQueue() {
   const { stage = 'initial' } = useParams() as { stage: ReviewStage };
   const [filters, setFilters] = useState<{ title?: string }>({});
-  const list = usePaged<FilingListItem & { reviewDeadline?: string }>(`/api/filing/queues/${stage}`, filters);
+  const list = usePaged<FilingListItem>(`/api/filing/queues/${stage}`, filters);
   return (
     <>
       <PageTitle>{stageLabel[stage]}</PageTitle>
