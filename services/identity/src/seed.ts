@@ -5,6 +5,12 @@ import { setRoles } from './profiles';
 /** Creates the development accounts' users and grants their roles (development provider only). */
 export async function seedDevAccounts(db: Knex, issuer: string): Promise<void> {
   for (const a of devAccounts) {
+    // A login under this issuer while the account was seeded under another one made a second
+    // user for the same subject: move that one aside, so the seeded account (and its roles) wins.
+    await db('identity.users')
+      .where({ issuer, subject: a.accountId })
+      .whereNot({ id: devUserId(a.accountId) })
+      .update({ subject: db.raw("subject || ':superseded:' || id::text") });
     const [row] = await db('identity.users')
       .insert({
         id: devUserId(a.accountId),
