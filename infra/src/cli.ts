@@ -47,7 +47,11 @@ async function start(c: Config) {
   head('Migrating the database');
   await migrateAll(c.DATABASE_URL);
   head('Starting the platform');
-  const platform = await startPlatform(c, {}, true);
+  const platform = await startPlatform(c, {}, true, 180_000).catch(async (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    await down(started, log);
+    process.exit(1);
+  });
   printAddresses(c);
   let stopping = false;
   const stop = async () => {

@@ -79,6 +79,8 @@ export async function startPlatform(
       cwd: repoRoot,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so stopping it stops tsx and the node process under it together.
+      detached: true,
     });
     const log = createWriteStream(path.join(logDir, `${p.name}.log`), { flags: 'a' });
     for (const stream of [child.stdout, child.stderr]) {
@@ -96,8 +98,15 @@ export async function startPlatform(
             new Promise<void>((resolve) => {
               if (child.exitCode !== null || child.signalCode !== null) return resolve();
               child.once('exit', () => resolve());
-              child.kill('SIGTERM');
-              setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+              const signalGroup = (signal: NodeJS.Signals) => {
+                try {
+                  process.kill(-(child.pid as number), signal);
+                } catch {
+                  // already gone
+                }
+              };
+              signalGroup('SIGTERM');
+              setTimeout(() => signalGroup('SIGKILL'), 5000).unref();
             }),
         ),
       );
