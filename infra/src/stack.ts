@@ -14,6 +14,8 @@ import { httpOk, portOpen, recordedPid, run, spawnDetached, stopRecorded, waitFo
 export interface StackPart {
   name: string;
   healthy(c: Config): Promise<boolean>;
+  /** Whether something already listens on the part's port. */
+  busy(c: Config): Promise<boolean>;
   start(c: Config): Promise<void>;
   stop(): Promise<boolean>;
   /** Runs after the part answers, whether started or reused: databases, buckets. */
@@ -38,6 +40,7 @@ function psqlSuper(c: Config, sql: string, db = 'postgres') {
 
 const postgres: StackPart = {
   name: 'postgres',
+  busy: (c) => portOpen(c.PG_PORT),
   healthy: async (c) => {
     const url = new URL(c.DATABASE_URL);
     return run(path.join(postgresBinDir(), 'pg_isready'), ['-q', '-h', url.hostname, '-p', url.port || '5432']).ok;
@@ -133,6 +136,7 @@ function spawnMarker() {
 
 const temporal: StackPart = {
   name: 'temporal',
+  busy: (c) => portOpen(Number(c.TEMPORAL_ADDRESS.split(':')[1]), c.TEMPORAL_ADDRESS.split(':')[0]),
   async healthy(c) {
     const [host, port] = c.TEMPORAL_ADDRESS.split(':');
     if (!(await portOpen(Number(port), host))) return false;
@@ -161,6 +165,7 @@ const temporal: StackPart = {
 
 const minio: StackPart = {
   name: 'minio',
+  busy: (c) => portOpen(Number(new URL(c.S3_ENDPOINT).port), new URL(c.S3_ENDPOINT).hostname),
   healthy: (c) => httpOk(`${c.S3_ENDPOINT}/minio/health/live`),
   async start(c) {
     if (!existsSync(tools.minio)) throw new Error('MinIO not built: run infra/bin/bootstrap.sh');
@@ -202,6 +207,11 @@ export async function up(c: Config, log: (s: string) => void = console.log): Pro
     stackParts.map(async (part) => {
       if (await part.healthy(c).catch(() => false)) {
         log(`  ${part.name}: reusing the server that answers at ${part.address(c)}`);
+      } else if (await part.busy(c)) {
+        // Something already listens there (a loaded machine answers health checks slowly):
+        // wait for it rather than start a second server that would die on the busy port.
+        log(`  ${part.name}: waiting for the server already listening at ${part.address(c)}`);
+        await waitFor(part.name, () => part.healthy(c), 90_000);
       } else {
         log(`  ${part.name}: starting`);
         await part.start(c);
