@@ -8,6 +8,7 @@ export * from './common';
 export * from './errors';
 export * from './filing';
 export * from './identity';
+export * from './labels';
 export * from './messages';
 export * from './payment';
 export * from './probe';

@@ -1,4 +1,4 @@
-import type { FilingContent, IdType, WorkType } from '@copyreg/proto';
+import type { IdType, WorkType } from '@copyreg/proto';
 
 /** The form's Chinese terms for the filing's enumerations, as the manual writes them. */
 export const workTypeLabel: Record<WorkType, string> = {
@@ -28,53 +28,14 @@ export const idTypeLabel: Record<IdType, string> = {
   other_org: '其他组织证件',
 };
 
-export const creationNatureLabel: Record<FilingContent['creationNature'], string> = {
-  original: '原创',
-  adaptation: '改编',
-  translation: '翻译',
-  compilation: '汇编',
-  annotation: '注释',
-  arrangement: '整理',
-  other: '其他',
-};
-
-export const ownershipModeLabel: Record<FilingContent['ownershipMode'], string> = {
-  individual: '个人作品',
-  joint: '合作作品',
-  employment: '职务作品',
-  corporate: '法人作品',
-  commissioned: '委托作品',
-  other: '其他作品',
-};
-
-export const acquisitionModeLabel: Record<FilingContent['acquisitionMode'], string> = {
-  original: '原始',
-  inherited: '继承',
-  assumed: '承受',
-  other: '其他',
-};
-
-export const rightLabel: Record<FilingContent['rights'][number], string> = {
-  publication: '发表权',
-  attribution: '署名权',
-  modification: '修改权',
-  integrity: '保护作品完整权',
-  reproduction: '复制权',
-  distribution: '发行权',
-  rental: '出租权',
-  exhibition: '展览权',
-  performance: '表演权',
-  projection: '放映权',
-  broadcast: '广播权',
-  network: '信息网络传播权',
-  filming: '摄制权',
-  adaptation: '改编权',
-  translation: '翻译权',
-  compilation: '汇编权',
-  other: '其他',
-};
-
-export const signerKindLabel = { holder: '著作权人签章', writer: '执笔者签章' } as const;
+// Shared with the portal: one table each, in proto.
+export {
+  acquisitionModeLabel,
+  creationNatureLabel,
+  ownershipModeLabel,
+  rightLabel,
+  signerKindLabel,
+} from '@copyreg/proto/src/labels';
 
 /** 2026-03-05 → 2026年03月05日 */
 export const chineseDate = (iso: string) => {

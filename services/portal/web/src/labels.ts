@@ -65,46 +65,13 @@ export const categoryLabel: Record<UserCategory, string> = {
   agency_lawyer: '代理律师',
 };
 
-export const creationNatureLabel = {
-  original: '原创',
-  adaptation: '改编',
-  translation: '翻译',
-  compilation: '汇编',
-  annotation: '注释',
-  arrangement: '整理',
-  other: '其他',
-} as const;
-
-export const ownershipModeLabel = {
-  individual: '个人作品',
-  joint: '合作作品',
-  employment: '职务作品',
-  corporate: '法人作品',
-  commissioned: '委托作品',
-  other: '其他作品',
-} as const;
-
-export const acquisitionModeLabel = { original: '原始', inherited: '继承', assumed: '承受', other: '其他' } as const;
-
-export const rightLabel = {
-  publication: '发表权',
-  attribution: '署名权',
-  modification: '修改权',
-  integrity: '保护作品完整权',
-  reproduction: '复制权',
-  distribution: '发行权',
-  rental: '出租权',
-  exhibition: '展览权',
-  performance: '表演权',
-  projection: '放映权',
-  broadcast: '广播权',
-  network: '信息网络传播权',
-  filming: '摄制权',
-  adaptation: '改编权',
-  translation: '翻译权',
-  compilation: '汇编权',
-  other: '其他',
-} as const;
+export {
+  acquisitionModeLabel,
+  creationNatureLabel,
+  ownershipModeLabel,
+  rightLabel,
+  signerKindLabel,
+} from '@copyreg/proto/src/labels';
 
 export const roleLabel = {
   applicant: '申请人',
@@ -115,7 +82,6 @@ export const roleLabel = {
   regional_staff: '下级部门',
 } as const;
 
-export const signerKindLabel = { holder: '著作权人签章', writer: '执笔者签章' } as const;
 export const signerStateLabel = { waiting: '准备签章', current: '待签章', signed: '已签章' } as const;
 
 /** A few region codes for the pickers (行政区划代码); any 6-digit code is accepted. */
