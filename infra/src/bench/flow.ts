@@ -245,6 +245,8 @@ export class Flow {
           return true;
         } catch (err) {
           if (err instanceof FlowError && /^.*: 409 .*INVALID_STATE/.test(err.message)) return undefined;
+          // An earlier confirmation landed though its answer was lost (a fault mid-call): signed.
+          if (err instanceof FlowError && /: 409 .*您已完成签章/.test(err.message)) return true;
           throw err;
         }
       });

@@ -208,6 +208,20 @@ export function createApp(api: Api, extra?: (app: Express) => void): Express {
 export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, () => resolve(server));
+    // Requests Node refuses before Express sees them (e.g. 431 headers too large) still get the error body.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      const body = JSON.stringify(
+        new ApiError(
+          tooLarge ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED',
+          tooLarge ? '请求地址或请求头过长' : '请求有误',
+        ).toBody(),
+      );
+      socket.end(
+        `HTTP/1.1 ${tooLarge ? '413 Payload Too Large' : '400 Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    });
     server.once('error', reject);
   });
 }
