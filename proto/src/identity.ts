@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Role } from './common';
+import { Id, PageQuery, pageOf, Role } from './common';
 import { IdType, UploadRef } from './filing';
 import { idNumberProblem, organisationIdTypes, personalIdTypes } from './id-numbers';
 
@@ -122,6 +122,63 @@ export const UserSummary = z.object({
   category: UserCategory.optional(),
   categoryChanges: z.array(CategoryChange),
 });
+export type UserSummary = z.infer<typeof UserSummary>;
+
+/** 用户查询 (admin): one text matched against name, mobile, ID number and login account. */
+export const UserSearchQuery = PageQuery.extend({
+  q: z
+    .string({ error: '请输入姓名、手机号、证件号或账号' })
+    .trim()
+    .min(1, '请输入姓名、手机号、证件号或账号')
+    .max(100, '查询内容不能超过100个字符'),
+}).meta({ id: 'UserSearchQuery' });
+
+export const UserListItem = z
+  .object({
+    userId: Id,
+    /** The login account (the provider's subject, e.g. the 浙江政务服务网 account). */
+    account: z.string(),
+    name: z.string().optional(),
+    category: UserCategory.optional(),
+    idType: IdType.optional(),
+    idNumber: z.string().optional(),
+    /** 联系手机 of the profile. */
+    mobile: z.string().optional(),
+    roles: z.array(Role),
+    region: z.string().optional(),
+    lastLoginAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'UserListItem' });
+export type UserListItem = z.infer<typeof UserListItem>;
+export const UserPage = pageOf(UserListItem).meta({ id: 'UserPage' });
+
+/** An identity proof as staff see it: the file and short-lived links to show or download it. */
+export const StaffProof = UploadRef.extend({
+  uploadedAt: z.iso.datetime(),
+  /** Shows the file in the browser (an image inline, a PDF in the browser's viewer). */
+  previewUrl: z.url(),
+  /** Downloads the file under its name. */
+  downloadUrl: z.url(),
+});
+export type StaffProof = z.infer<typeof StaffProof>;
+
+/**
+ * An applicant's identity proofs (身份证明) for reviewers, with what to check them against:
+ * the profile as the user filled it in and the document the login provider verified (实名认证).
+ */
+export const ApplicantProofs = z
+  .object({
+    userId: Id,
+    profile: z
+      .object({ category: UserCategory, name: z.string(), idType: IdType, idNumber: z.string(), handler: z.string() })
+      .nullable(),
+    verified: z.object({ name: z.string().optional(), idType: IdType.optional(), idNumber: z.string().optional() }),
+    proofs: z.array(StaffProof),
+    /** How long the links stay valid. */
+    expiresInSeconds: z.number().int(),
+  })
+  .meta({ id: 'ApplicantProofs' });
+export type ApplicantProofs = z.infer<typeof ApplicantProofs>;
 
 /** What other services learn about a user (e.g. the signature service matching a signer). */
 export const IdentityRecord = z.object({

@@ -1,5 +1,17 @@
-import { Api, ApiError, createApp, requireUser } from '@copyreg/kit';
-import { CategoryChangeInput, Id, Me, Profile, ProfileInput, RolesInput, UploadRef, UserSummary } from '@copyreg/proto';
+import { Api, ApiError, createApp, logger, requireUser } from '@copyreg/kit';
+import {
+  ApplicantProofs,
+  CategoryChangeInput,
+  Id,
+  Me,
+  Profile,
+  ProfileInput,
+  RolesInput,
+  UploadRef,
+  UserPage,
+  UserSearchQuery,
+  UserSummary,
+} from '@copyreg/proto';
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
 import { z } from 'zod';
@@ -16,6 +28,7 @@ import {
   sessionUserOf,
   setRoles,
 } from './profiles';
+import { applicantProofs, searchUsers } from './staff';
 import { downloadUrl, receiveUpload } from './uploads';
 
 export interface IdentityDeps {
@@ -162,6 +175,43 @@ export function createIdentityApp(deps: IdentityDeps) {
       if (!proof) throw new ApiError('NOT_FOUND', '没有找到这份身份证明');
       return { url: await downloadUrl(store, proof), expiresInSeconds: 300 };
     },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/staff/users/:userId/proofs',
+    summary: '审核时查看申请人的身份证明（预览与下载链接，10 分钟内有效）及用于核对的资料（初审、终审、管理员）',
+    tags: ['staff'],
+    access: proofReaders,
+    params: z.object({ userId: Id }),
+    response: ApplicantProofs,
+    async handler({ user, params, req }) {
+      const found = await applicantProofs(db, store, params.userId);
+      if (!found) throw new ApiError('NOT_FOUND', '没有找到该用户', 'userId');
+      // Identity keeps no audit table: who looked at whose documents goes to the service log.
+      logger.info(
+        {
+          staffId: user!.userId,
+          roles: user!.roles,
+          userId: params.userId,
+          proofIds: found.proofs.map((p) => p.uploadId),
+          ip: req.ip,
+        },
+        'staff viewed identity proofs',
+      );
+      return found;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/admin/users',
+    summary: '查找用户：按姓名或名称、手机号、证件号或账号（含部分匹配），分页（管理员）',
+    tags: ['admin'],
+    access: ['admin'],
+    query: UserSearchQuery,
+    response: UserPage,
+    handler: ({ query }) => searchUsers(db, query.q, query.page, query.pageSize),
   });
 
   const summary = async (userId: string) => {

@@ -136,3 +136,14 @@ export function downloadUrl(store: ObjectStore, upload: { bucket: string; key: s
     'response-content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(upload.name)}`,
   });
 }
+
+/**
+ * A short-lived link that shows the object in the browser (an image, a PDF in its viewer), for
+ * staff checking identity proofs. Only for kinds limited to PDF, JPEG and PNG by their bytes, so
+ * nothing a browser would run is ever shown inline.
+ */
+export function previewUrl(store: ObjectStore, upload: { bucket: string; key: string; name: string }, seconds = 300) {
+  return store.presignedGetObject(upload.bucket, upload.key, seconds, {
+    'response-content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(upload.name)}`,
+  });
+}
