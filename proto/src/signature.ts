@@ -28,6 +28,10 @@ export const SigningList = z
     versionNo: z.number().int().positive(),
     /** 查看表单: the form as filled in (and as signed so far). */
     formUrl: z.string(),
+    /**
+     * Every signature of the round is in and the registration has taken the last one (已完成签章，
+     * 待提交): 提交 is accepted now. False while the last signature is still on its way in.
+     */
     complete: z.boolean(),
     items: z.array(SigningListItem),
   })
@@ -36,6 +40,10 @@ export type SigningList = z.infer<typeof SigningList>;
 
 export const TokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/) });
 export const PlacementParams = TokenParams.extend({ placementId: Id });
+/** A page of the form as an image: the page number from 1 (第二页 is 2), as pdftoppm counts. */
+export const PageImageParams = TokenParams.extend({
+  pageNo: z.coerce.number().int().min(0).max(9999).describe('页码（从1起）'),
+});
 
 /** A placed signature (开始签署): page index from 0, PDF points from the page's bottom-left. */
 export const PlacementInput = z.object({
@@ -72,8 +80,15 @@ export const SigningSession = z
     mark: z.enum(['signature', 'seal']),
     formUrl: z.string(),
     pageCount: z.number().int().positive(),
+    /** The signature page's size in PDF points, as the form has it. */
     pageSize: z.object({ width: z.number(), height: z.number() }),
+    /** Index from 0 of the page the mark goes on (1: 第二页). */
     signaturePage: z.number().int(),
+    /**
+     * The signature page rendered as a PNG at `dpi`: image pixel (px, py) from the top-left is
+     * PDF point (px × 72 / dpi, height − py × 72 / dpi) from the bottom-left.
+     */
+    pageImage: z.object({ url: z.string(), dpi: z.number().int().positive() }),
     /** Where the form's slot for this signer is: a suggestion, the signer may place it anywhere. */
     suggested: z.object({ page: z.number().int(), x: z.number(), y: z.number() }),
     markSize: z.object({ width: z.number(), height: z.number() }),

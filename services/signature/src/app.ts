@@ -6,18 +6,31 @@ import {
   signerKindLabel,
   updateRegistration,
 } from '@copyreg/certificate';
-import { Api, ApiError, createApp, createDb, createObjectStore, getObject } from '@copyreg/kit';
+import {
+  Api,
+  ApiError,
+  createApp,
+  createDb,
+  createObjectStore,
+  getObject,
+  logger,
+  type ObjectRef,
+  temporalClient,
+} from '@copyreg/kit';
 import {
   ConfirmResult,
   FilingIdParams,
+  PageImageParams,
   Placement,
   PlacementInput,
   PlacementParams,
   type Role,
+  registrationWorkflowId,
   type SessionUser,
   SigningList,
   SigningSession,
   signUpdate,
+  stateQuery,
   TokenParams,
 } from '@copyreg/proto';
 import type { Response } from 'express';
@@ -25,10 +38,10 @@ import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
 import { z } from 'zod';
 import { signingLinkUrl } from './links';
+import { PAGE_IMAGE_DPI, type PageSize, pageImage, pageSizes } from './pages';
 import { markSize } from './rounds';
 import { idDocumentOf } from './signer-identity';
 
-const A4 = { width: 595.28, height: 841.89 };
 const staffRoles: readonly Role[] = ['admin', 'initial_reviewer', 'final_reviewer'];
 const stateLabel = { waiting: '准备签章', current: '待签章', signed: '已签章' } as const;
 
@@ -41,6 +54,32 @@ const notSignerHints = [
     message: '请检查填报时填写的证件类型和证件号是否有错填、漏填或多余空格；证件号有误的需先修改再提交签章',
   },
 ];
+
+/** The form as the round has it now (with the signatures so far). */
+const currentForm = (round: { current_bucket: string; current_key: string; current_sha256: string }): ObjectRef => ({
+  bucket: round.current_bucket,
+  key: round.current_key,
+  sha256: round.current_sha256,
+});
+
+/**
+ * Whether the registration has taken every signature of this version and waits for 提交, asked of
+ * the workflow itself (the one that accepts or refuses the submission). The signer's slot turns
+ * 已签章 when the signature is applied, a moment before the workflow moves on; until then 提交
+ * would be refused. A workflow that does not answer in time counts as not yet.
+ */
+async function awaitsSubmission(filingId: string, versionNo: number): Promise<boolean> {
+  try {
+    const client = await temporalClient();
+    const state = await client.withDeadline(Date.now() + 5_000, () =>
+      client.workflow.getHandle(registrationWorkflowId(filingId)).query(stateQuery),
+    );
+    return state.status === 'awaiting_submission' && state.versionNo === versionNo;
+  } catch (err) {
+    logger.warn({ err, filingId }, 'registration state unavailable for the signing list');
+    return false;
+  }
+}
 
 export interface SignatureAppDeps {
   db?: Knex;
@@ -124,12 +163,13 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
         .where({ filing_id: round.filing_id, round: round.round })
         .orderBy('signer_index');
       const voided = !!round.voided_at;
+      const allSigned = !voided && slots.every((s) => s.state === 'signed');
       return {
         filingId: round.filing_id,
         round: round.round,
         versionNo: round.version_no,
         formUrl: `${base}/filings/${round.filing_id}/form`,
-        complete: slots.every((s) => s.state === 'signed'),
+        complete: allSigned && (await awaitsSubmission(round.filing_id, round.version_no)),
         items: slots.map((s) => ({
           seq: s.signer_index + 1,
           signerId: s.signer_id,
@@ -156,11 +196,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     response: z.unknown().describe('application/pdf'),
     handler: async ({ params, user, res }) => {
       const round = await latestRound(user, params.filingId);
-      return sendPdf(
-        res,
-        { bucket: round.current_bucket, key: round.current_key, sha256: round.current_sha256 },
-        `作品登记申请表-第${round.version_no}版.pdf`,
-      );
+      return sendPdf(res, currentForm(round), `作品登记申请表-第${round.version_no}版.pdf`);
     },
   });
 
@@ -178,6 +214,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
         .where({ filing_id: slot.filing_id, round: slot.round })
         .count<{ n: string }[]>({ n: '*' });
       const suggestedSlot = signatureSlots(Number(count[0]?.n ?? 1))[slot.signer_index];
+      const sizes = await pageSizes(store, currentForm(round));
       const placement = await db('signature.placements')
         .where({ filing_id: slot.filing_id, round: slot.round, signer_index: slot.signer_index })
         .orderBy('created_at', 'desc')
@@ -193,8 +230,9 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
         mark: slot.organisation ? ('seal' as const) : ('signature' as const),
         formUrl: `${base}/links/${params.token}/form`,
         pageCount: round.page_count,
-        pageSize: A4,
+        pageSize: sizeOf(sizes, SIGNATURE_PAGE_INDEX),
         signaturePage: SIGNATURE_PAGE_INDEX,
+        pageImage: { url: `${base}/links/${params.token}/pages/${SIGNATURE_PAGE_INDEX + 1}.png`, dpi: PAGE_IMAGE_DPI },
         suggested: { page: SIGNATURE_PAGE_INDEX, x: suggestedSlot?.x ?? 60, y: suggestedSlot?.y ?? 500 },
         markSize: markSize(slot.organisation),
         ...(placement ? { placement: placementOf(placement) } : {}),
@@ -212,27 +250,46 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     response: z.unknown().describe('application/pdf'),
     handler: async ({ params, user, res }) => {
       const { round } = await slotOfLink(params.token, user as SessionUser);
-      return sendPdf(
-        res,
-        { bucket: round.current_bucket, key: round.current_key, sha256: round.current_sha256 },
-        `作品登记申请表-第${round.version_no}版.pdf`,
-      );
+      return sendPdf(res, currentForm(round), `作品登记申请表-第${round.version_no}版.pdf`);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/links/:token/pages/:pageNo.png',
+    summary: '签章人查看申请表的一页（PNG 图像，分辨率见签章链接的 pageImage.dpi），在其上放置签章',
+    tags: ['signer'],
+    access: 'user',
+    params: PageImageParams,
+    response: z.unknown().describe('image/png'),
+    handler: async ({ params, user, res }) => {
+      const { round } = await slotOfLink(params.token, user as SessionUser);
+      if (params.pageNo < 1 || params.pageNo > round.page_count) {
+        throw new ApiError('NOT_FOUND', `申请表没有第${params.pageNo}页（共${round.page_count}页）`, 'pageNo');
+      }
+      const form = currentForm(round);
+      const png = await pageImage(store, form, params.pageNo);
+      // The link's form does not change while the link works (a new signature or an amendment ends it).
+      res.status(200).type('image/png').set('Cache-Control', 'private, max-age=3600').send(png);
+      return undefined;
     },
   });
 
   /** Where a mark may go: on a page of the form, wholly inside it. */
-  function place(
+  async function place(
     input: PlacementInput,
-    round: { page_count: number },
-    size: { width: number; height: number },
-  ): { page: number; x: number; y: number } {
+    round: Parameters<typeof currentForm>[0],
+    size: PageSize,
+  ): Promise<{ page: number; x: number; y: number }> {
     const page = input.page ?? SIGNATURE_PAGE_INDEX;
-    if (page >= round.page_count) throw new ApiError('VALIDATION_FAILED', `申请表共 ${round.page_count} 页`, 'page');
+    const sizes = await pageSizes(store, currentForm(round));
+    if (page >= sizes.length) throw new ApiError('VALIDATION_FAILED', `申请表共 ${sizes.length} 页`, 'page');
+    const pageSize = sizeOf(sizes, page);
     // 开始签署: the mark appears at the page's top-left corner; the signer drags it into place.
     const x = input.x ?? 36;
-    const y = input.y ?? A4.height - 36 - size.height;
-    if (x + size.width > A4.width) throw new ApiError('VALIDATION_FAILED', '签章超出页面右边界', 'x');
-    if (y + size.height > A4.height) throw new ApiError('VALIDATION_FAILED', '签章超出页面上边界', 'y');
+    const y = input.y ?? pageSize.height - 36 - size.height;
+    if (x + size.width > pageSize.width) throw new ApiError('VALIDATION_FAILED', '签章超出页面右边界', 'x');
+    if (y + size.height > pageSize.height) throw new ApiError('VALIDATION_FAILED', '签章超出页面上边界', 'y');
     return { page, x, y };
   }
 
@@ -249,7 +306,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     handler: async ({ params, body, user }) => {
       const { slot, round } = await slotOfLink(params.token, user as SessionUser);
       const size = markSize(slot.organisation);
-      const at = place(body, round, size);
+      const at = await place(body, round, size);
       const where = { filing_id: slot.filing_id, round: slot.round, signer_index: slot.signer_index };
       const row = await db.transaction(async (trx) => {
         await trx('signature.placements').where(where).whereNull('confirmed_at').delete();
@@ -274,7 +331,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     handler: async ({ params, body, user }) => {
       const { slot, round } = await slotOfLink(params.token, user as SessionUser);
       const size = markSize(slot.organisation);
-      const at = place(body, round, size);
+      const at = await place(body, round, size);
       const [row] = await db('signature.placements')
         .where({
           placement_id: params.placementId,
@@ -338,3 +395,9 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
 
   return createApp(api);
 }
+
+const sizeOf = (sizes: PageSize[], page: number): PageSize => {
+  const size = sizes[page];
+  if (!size) throw new ApiError('NOT_FOUND', `申请表没有第${page + 1}页`);
+  return size;
+};

@@ -16,6 +16,7 @@ import {
   SigningList,
   SigningSession,
   stateQuery,
+  submitUpdate,
 } from '@copyreg/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,9 @@ import { pdfsig, tempPdf } from '../../certificate/test/pdf-tools';
 import { sampleSnapshot } from '../../certificate/test/sample-snapshot';
 import { createSignatureApp } from '../src/app';
 import { signerTurnOf } from '../src/links';
+import { PAGE_IMAGE_DPI } from '../src/pages';
 import { applySignature, openSigningRound } from '../src/rounds';
+import { pngSize, redInk } from './marks';
 
 /**
  * The signing flow end to end: the real registration workflow on the Temporal dev server, the
@@ -44,6 +47,9 @@ describe('电子签章: ordered signing through links', () => {
   let api: Awaited<ReturnType<typeof serve>>;
   let stop: () => Promise<void>;
   const cookies: Record<string, string> = {};
+  // While set, the documents worker holds a signature it has applied before handing it back to the
+  // workflow: the moment in which the slot says 已签章 but the registration has not taken it yet.
+  let holdSignature: Promise<void> | undefined;
 
   const login = async (key: string, idType: string, idNumber: string, name: string) => {
     const user = await upsertLogin(db, {
@@ -85,7 +91,14 @@ describe('电子签章: ordered signing through links', () => {
       connection,
       namespace: config().TEMPORAL_NAMESPACE,
       taskQueue: `${taskQueue}-documents`,
-      activities: createDocumentActivities(deps),
+      activities: {
+        ...createDocumentActivities(deps),
+        applySignature: async (input: Parameters<typeof applySignature>[1]) => {
+          const ref = await applySignature(deps, input);
+          await holdSignature;
+          return ref;
+        },
+      },
     });
     const running = Promise.all([registration.run(), documents.run()]);
     stop = async () => {
@@ -189,7 +202,50 @@ describe('电子签章: ordered signing through links', () => {
     const res = await call('GET', `/links/${await tokenOf(1)}`, cookies.company);
     expect(res.status).toBe(409);
     expect((await errorOf(res)).code).toBe('INVALID_STATE');
+    expect((await call('GET', `/links/${await tokenOf(1)}/pages/2.png`, cookies.company)).status).toBe(409);
     expect(await placements()).toBe(0);
+  });
+
+  it('shows the signer a page as a PNG of the page’s size at the DPI, rendered once; nobody else, no other page', async () => {
+    const token = await tokenOf(0);
+    const session = SigningSession.parse(await (await call('GET', `/links/${token}`, cookies.person)).json());
+    expect(session.pageImage).toEqual({ url: `/api/signature/links/${token}/pages/2.png`, dpi: PAGE_IMAGE_DPI });
+    expect(session.pageSize.width).toBeCloseTo(595.28, 2); // A4, as the form has it
+    expect(session.pageSize.height).toBeCloseTo(841.89, 2);
+    const load = async () => {
+      const res = await fetch(`${api.url}${session.pageImage.url}`, { headers: { cookie: cookies.person as string } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const png = await load();
+    // pdftoppm maps a point to dpi/72 pixels and rounds the page up to whole pixels.
+    expect(pngSize(png)).toEqual({
+      width: Math.ceil((session.pageSize.width * PAGE_IMAGE_DPI) / 72),
+      height: Math.ceil((session.pageSize.height * PAGE_IMAGE_DPI) / 72),
+    });
+    // Kept under the form's digest: the next load reads it back instead of rendering again.
+    const round = await db('signature.rounds').where({ filing_id: filingId, round: 1 }).first();
+    const cached = `signatures/page-images/${round.current_sha256}/page-2-${PAGE_IMAGE_DPI}dpi.png`;
+    expect(Buffer.compare(await getObject(store, { bucket, key: cached }), png)).toBe(0);
+    const marker = Buffer.concat([png.subarray(0, 24), Buffer.from('cached')]);
+    await store.putObject(bucket, cached, marker);
+    expect(Buffer.compare(await load(), marker)).toBe(0);
+    await store.removeObject(bucket, cached);
+    expect(Buffer.compare(await load(), png)).toBe(0);
+
+    for (const who of ['stranger', 'company', 'representative']) {
+      const refused = await call('GET', `/links/${token}/pages/2.png`, cookies[who]);
+      expect(refused.status).toBe(403);
+      expect(await errorOf(refused)).toMatchObject({ code: 'NOT_CURRENT_SIGNER', message: '您不是本份文件的签署者' });
+    }
+    expect((await call('GET', `/links/${token}/pages/2.png`)).status).toBe(401);
+    for (const n of [0, 4, 120]) {
+      const missing = await call('GET', `/links/${token}/pages/${n}.png`, cookies.person);
+      expect(missing.status).toBe(404);
+      expect(await errorOf(missing)).toMatchObject({ code: 'NOT_FOUND', message: `申请表没有第${n}页（共3页）` });
+    }
+    expect((await call('GET', `/links/${token}/pages/two.png`, cookies.person)).status).toBe(400);
   });
 
   it('signs in two steps: 开始签署 places (and moves) the signature, 确认 signs; unconfirmed does not count', async () => {
@@ -204,6 +260,7 @@ describe('电子签章: ordered signing through links', () => {
     });
     const pdf = await call('GET', `/links/${token}/form`, cookies.person);
     expect(pdf.status).toBe(200);
+    expect(await redInk(Buffer.from(await pdf.arrayBuffer()), 2)).toBeUndefined(); // no signature yet
 
     // Confirming something never placed is refused.
     const unplaced = await call('POST', `/links/${token}/placements/${randomUUID()}/confirm`, cookies.person);
@@ -235,6 +292,17 @@ describe('电子签章: ordered signing through links', () => {
     expect(l.items[1]?.signingLink).toBeDefined();
     // The first signer's link no longer works.
     expect((await call('GET', `/links/${token}`, cookies.person)).status).toBe(409);
+
+    // The signature shows where it was placed: its red frame (inset 2 pt, 1.5 pt wide) on page 2.
+    const round = await db('signature.rounds').where({ filing_id: filingId, round: 1 }).first();
+    const signed = await getObject(store, { bucket: round.current_bucket, key: round.current_key });
+    const ink = await redInk(signed, 2);
+    expect(ink).toBeDefined();
+    const near = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(2.5);
+    near(ink!.x, moved.x);
+    near(ink!.y, moved.y);
+    near(ink!.x + ink!.width, moved.x + moved.width);
+    near(ink!.y + ink!.height, moved.y + moved.height);
   });
 
   it('lets the organisation start over, and both signatures verify with pdfsig', async () => {
@@ -249,11 +317,32 @@ describe('电子签章: ordered signing through links', () => {
     expect(
       (await call('POST', `/links/${token}/placements/${first.placementId}/confirm`, cookies.company)).status,
     ).toBe(409);
-    const done = await call('POST', `/links/${token}/placements/${again.placementId}/confirm`, cookies.company);
-    expect(await done.json()).toEqual({ signed: true, seq: 2, complete: true });
-
     const client = await temporalClient();
-    const state = await client.workflow.getHandle(registrationWorkflowId(filingId)).query(stateQuery);
+    const handle = client.workflow.getHandle(registrationWorkflowId(filingId));
+
+    // The last signature is applied (已签章) but not yet handed back to the registration: the list
+    // is not complete, because 提交 would be refused now.
+    let release = () => {};
+    holdSignature = new Promise<void>((r) => {
+      release = r;
+    });
+    const confirming = call('POST', `/links/${token}/placements/${again.placementId}/confirm`, cookies.company);
+    try {
+      await until(async () => (await list()).items.every((i) => i.state === 'signed'));
+      expect((await list()).complete).toBe(false);
+      await expect(handle.executeUpdate(submitUpdate, { args: [{ actorId: applicantId }] })).rejects.toMatchObject({
+        cause: { message: '尚有签章人未完成签章，不能提交' },
+      });
+    } finally {
+      release();
+      holdSignature = undefined;
+    }
+    const done = await confirming;
+    expect(await done.json()).toEqual({ signed: true, seq: 2, complete: true });
+    // Once the confirmation has answered, the list is complete: 提交 is accepted.
+    expect((await list()).complete).toBe(true);
+
+    const state = await handle.query(stateQuery);
     expect(state.status).toBe('awaiting_submission');
     const round = await db('signature.rounds').where({ filing_id: filingId, round: 1 }).first();
     const bytes = await getObject(store, { bucket: round.current_bucket, key: round.current_key });
