@@ -25,7 +25,7 @@ export interface DocumentsWorkerOptions {
   connection?: NativeConnection;
   taskQueue?: string;
   deps?: ActivityDeps;
-  /** pdf-lib and signing are synchronous: more than a couple at once only queue on the event loop. */
+  /** Default DOCUMENTS_ACTIVITY_SLOTS: pdf-lib and signing are synchronous, so more only queue on the event loop. */
   maxConcurrentActivityTaskExecutions?: number;
 }
 
@@ -39,7 +39,7 @@ export async function createDocumentsWorker(opts: DocumentsWorkerOptions = {}): 
     namespace: c.TEMPORAL_NAMESPACE,
     taskQueue: opts.taskQueue ?? TaskQueue.documents,
     activities: createDocumentActivities(deps),
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 2,
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? c.DOCUMENTS_ACTIVITY_SLOTS,
   });
 }
 

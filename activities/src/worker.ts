@@ -42,7 +42,9 @@ export async function createRegistrationWorker(opts: WorkerOptions = {}): Promis
     taskQueue: opts.taskQueue ?? TaskQueue.registration,
     workflowBundle: await workflowBundle(),
     activities,
-    maxCachedWorkflows: opts.maxCachedWorkflows ?? 1000,
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? c.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: c.WORKER_WORKFLOW_TASK_SLOTS,
+    maxConcurrentActivityTaskExecutions: c.WORKER_ACTIVITY_SLOTS,
   });
 }
 

@@ -134,6 +134,21 @@ function spawnMarker() {
   spawnDetached('postgres-marker', 'sleep', ['infinity']);
 }
 
+/**
+ * `temporal server start-dev` on the config's address, namespace and search attributes, with
+ * its SQLite file. `pragmas: false` only for the benchmark that measures what they buy.
+ */
+export function temporalDevServerArgs(c: Config, dbFile: string, pragmas = true): string[] {
+  const [ip, port] = c.TEMPORAL_ADDRESS.split(':') as [string, string];
+  const args = ['server', 'start-dev', '--ip', ip, '--port', port, '--ui-port', String(c.TEMPORAL_UI_PORT)];
+  args.push('--db-filename', dbFile);
+  // The pragmas Temporal's own stress CI uses: WAL, and no fsync per write (a dev server).
+  if (pragmas) args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
+  args.push('--namespace', c.TEMPORAL_NAMESPACE, '--log-level', 'warn');
+  for (const flag of searchAttributeFlags()) args.push('--search-attribute', flag);
+  return args;
+}
+
 const temporal: StackPart = {
   name: 'temporal',
   busy: (c) => portOpen(Number(c.TEMPORAL_ADDRESS.split(':')[1]), c.TEMPORAL_ADDRESS.split(':')[0]),
@@ -150,14 +165,7 @@ const temporal: StackPart = {
   },
   async start(c) {
     if (!existsSync(tools.temporal)) throw new Error('Temporal CLI not built: run infra/bin/bootstrap.sh');
-    const [ip, port] = c.TEMPORAL_ADDRESS.split(':') as [string, string];
-    const args = ['server', 'start-dev', '--ip', ip, '--port', port, '--ui-port', String(c.TEMPORAL_UI_PORT)];
-    args.push('--db-filename', path.join(dataDir, 'temporal.sqlite'));
-    // The pragmas Temporal's own stress CI uses: WAL, and no fsync per write (a dev server).
-    args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
-    args.push('--namespace', c.TEMPORAL_NAMESPACE, '--log-level', 'warn');
-    for (const flag of searchAttributeFlags()) args.push('--search-attribute', flag);
-    spawnDetached('temporal', tools.temporal, args);
+    spawnDetached('temporal', tools.temporal, temporalDevServerArgs(c, path.join(dataDir, 'temporal.sqlite')));
   },
   stop: () => stopRecorded('temporal'),
   address: (c) => `${c.TEMPORAL_ADDRESS} (Web UI ${c.TEMPORAL_UI_URL})`,

@@ -28,8 +28,10 @@ export async function runEndToEnd(
   ctx: ScenarioContext,
   platform: BenchPlatform,
   workers: number,
+  workerEnv: Record<string, string> = {},
+  n = ctx.options.n,
 ): Promise<ScenarioResult> {
-  const { n, concurrency } = ctx.options;
+  const { concurrency } = ctx.options;
   const latencies = new Latencies();
   const flow = new Flow(platform.urls, latencies);
   // Parties: applicants with a complete profile (资料完善), two signers, two reviewers.
@@ -48,7 +50,7 @@ export async function runEndToEnd(
   }
   latencies.byName.clear(); // setup calls are not part of the figures
 
-  for (const child of platform.startWorkers(workers)) void child;
+  for (const child of platform.startWorkers(workers, workerEnv)) void child;
   await workersReady(workers);
   const sampler = new Sampler(() => ({ ...ctx.stackGroups(), ...platform.pids() })).start();
   const bar = new SingleBar({ format: `  ${workers} worker(s) [{bar}] {value}/{total} {eta}s  failed {failed}` });
@@ -82,6 +84,40 @@ export async function runEndToEnd(
     },
     ratios: { 'registrations completed per second': 'documents' },
     latencies: latencies.summary(),
+    processes,
+    errors,
+  };
+}
+
+/**
+ * One worker process end to end with 1, 2 and 4 documents slots (half the registrations of the
+ * e2e scenario each): rendering and signing are synchronous CPU work, so slots beyond the cores
+ * only queue on the documents worker's event loop.
+ */
+export async function runDocumentSlots(ctx: ScenarioContext, platform: BenchPlatform): Promise<ScenarioResult> {
+  const figures: Record<string, number> = {};
+  const processes: ScenarioResult['processes'] = {};
+  const errors: string[] = [];
+  const n = Math.max(4, Math.round(ctx.options.n / 2));
+  for (const slots of [1, 2, 4]) {
+    console.log(`  DOCUMENTS_ACTIVITY_SLOTS=${slots}`);
+    const r = await runEndToEnd(ctx, platform, 1, { DOCUMENTS_ACTIVITY_SLOTS: String(slots) }, n);
+    const f = r.figures ?? {};
+    figures[`${slots} slot(s): registrations completed per second`] = f['registrations completed per second'] ?? 0;
+    figures[`${slots} slot(s): registrations failed`] = f['registrations failed'] ?? 0;
+    const confirm = r.latencies?.['POST /api/signature/links/:token/placements/:id/confirm'];
+    if (confirm) figures[`${slots} slot(s): signature confirm p50 ms`] = confirm.p50;
+    const docs = r.processes?.['documents-worker'];
+    if (docs) processes[`documents-worker (${slots} slots)`] = docs;
+    errors.push(...(r.errors ?? []));
+  }
+  return {
+    figures,
+    ratios: Object.fromEntries(
+      Object.keys(figures)
+        .filter((k) => k.endsWith('per second'))
+        .map((k) => [k, 'documents']),
+    ),
     processes,
     errors,
   };

@@ -1,16 +1,17 @@
 import type { Config } from '@copyreg/kit';
 import type { Knex } from 'knex';
 import { runBundle } from './bundle';
-import { runEndToEnd } from './e2e';
+import { runDocumentSlots, runEndToEnd } from './e2e';
 import { runListPages } from './list';
 import type { BenchPlatform } from './platform';
 import type { ScenarioResult } from './report';
+import { runServerTuning } from './server-tuning';
 import { runWaiting } from './waiting';
 
 export interface ScenarioContext {
   config: Config;
   db: Knex;
-  options: { n: number; concurrency: number; waiting: number; rows: number };
+  options: { n: number; concurrency: number; waiting: number; rows: number; serverN: number };
   stackGroups: () => Record<string, number[]>;
   /** The services, started on first use and shared by the scenarios. */
   platform: () => Promise<BenchPlatform>;
@@ -65,6 +66,19 @@ export const scenarios: Scenario[] = [
     name: 'waiting',
     title: 'Registrations waiting on a signer at once (worker cache bounded by maxCachedWorkflows)',
     run: (ctx) => runWaiting(ctx, ctx.env, 500),
+  },
+  {
+    name: 'pragmas',
+    title: 'Temporal dev server SQLite pragmas on and off (a private server each)',
+    run: (ctx) => runServerTuning(ctx, ctx.options.serverN),
+  },
+  {
+    name: 'docslots',
+    title: 'Documents worker slots (DOCUMENTS_ACTIVITY_SLOTS) end to end',
+    async run(ctx) {
+      const problem = await platformProblem(ctx);
+      return problem ? { skipped: problem } : runDocumentSlots(ctx, await ctx.platform());
+    },
   },
   {
     name: 'list',

@@ -7,13 +7,12 @@ import type { ObjectRef } from '@copyreg/proto';
  * The registration worker with the real workflow code and instant activities: for the
  * "10,000 waiting on a signer" scenario, which measures the workflow side alone (the worker's
  * memory with `maxCachedWorkflows` bounding its cache, the server's), not the documents work.
- * BENCH_MAX_CACHED sets maxCachedWorkflows.
+ * WORKER_MAX_CACHED_WORKFLOWS sets maxCachedWorkflows, as for the real worker.
  */
 const c = config();
 const real = createActivities({ db: createDb(), store: createObjectStore(), bucket: c.S3_BUCKET });
 const none = async () => {};
 const worker = await createRegistrationWorker({
-  maxCachedWorkflows: Number(process.env.BENCH_MAX_CACHED ?? 1000),
   activities: {
     ...real,
     recordStatus: none,
@@ -27,5 +26,5 @@ const worker = await createRegistrationWorker({
     }),
   },
 });
-logger.info({ maxCachedWorkflows: process.env.BENCH_MAX_CACHED }, 'worker started');
+logger.info({ maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS }, 'worker started');
 await worker.run();

@@ -26,6 +26,12 @@ export const configSchema = z.object({
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_UI_URL: url('http://127.0.0.1:8233'),
+  /** Worker sizing (see docs/benchmarks.md for what each bought on 2 cores). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
+  WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(40),
+  WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(100),
+  /** Rendering and signing PDFs is synchronous CPU work: about one per core. */
+  DOCUMENTS_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(2),
 
   DATABASE_URL: z
     .string()
