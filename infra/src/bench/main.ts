@@ -22,13 +22,15 @@ const { values: o } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     'server-n': { type: 'string', default: '1000' },
     only: { type: 'string' },
+    note: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (o.help) {
   console.log(`npm run bench -- [--n 40] [--concurrency 8] [--documents-n 20] [--postgres-n 1000]
                    [--waiting 10000] [--rows 1000000] [--server-n 1000]
-                   [--only baselines,bundle,e2e,e2e2,waiting,pragmas,docslots,list]`);
+                   [--only baselines,bundle,e2e,e2e2,waiting,pragmas,docslots,list]
+                   [--note "what a reader must know about this run"]`);
   process.exit(0);
 }
 const options = {
@@ -87,6 +89,7 @@ const result: BenchResult = {
   baselines: {},
   scenarios: {},
   tuning: [],
+  ...(o.note ? { note: o.note } : {}),
 };
 
 try {

@@ -9,7 +9,15 @@ import type { LatencySummary } from './stats';
 /** One benchmark run, as written to bench-results/<date>.json and summarised in docs/benchmarks.md. */
 export interface BenchResult {
   date: string;
-  machine: { nproc: number; memoryGb: number; cpuModel: string; node: string; kernel: string };
+  machine: {
+    nproc: number;
+    memoryGb: number;
+    cpuModel: string;
+    node: string;
+    kernel: string;
+    /** 1-minute load average when the run began: other work on the machine skews every figure. */
+    loadAtStart?: number;
+  };
   options: Record<string, unknown>;
   baselines: { documents?: BaselineFigure; postgres?: BaselineFigure };
   scenarios: Record<string, ScenarioResult>;
@@ -40,6 +48,7 @@ export function machine(): BenchResult['machine'] {
     cpuModel,
     node: process.version,
     kernel: os.release(),
+    loadAtStart: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
@@ -101,6 +110,7 @@ export function renderMarkdown(r: BenchResult): string {
   out.push(`| CPU | ${m.cpuModel}, ${m.nproc} cores (nproc) |`);
   out.push(`| memory | ${m.memoryGb} GiB |`);
   out.push(`| Node.js / kernel | ${m.node} / ${m.kernel} |`);
+  if (m.loadAtStart !== undefined) out.push(`| load average at start (1 min) | ${m.loadAtStart} |`);
   out.push(
     `| options | \`${JSON.stringify(r.options)}\` (each scenario's table states its own counts; \`earlier\`: the run whose figures a partial run kept) |`,
   );
