@@ -5,8 +5,7 @@ import { runDocumentSlots, runEndToEnd } from './e2e';
 import { runListPages } from './list';
 import type { BenchPlatform } from './platform';
 import type { ScenarioResult } from './report';
-import { runServerTuning } from './server-tuning';
-import { runWaiting } from './waiting';
+import { runServerTuning, runWaiting } from './waiting';
 
 export interface ScenarioContext {
   config: Config;
@@ -65,7 +64,7 @@ export const scenarios: Scenario[] = [
   {
     name: 'waiting',
     title: 'Registrations waiting on a signer at once (worker cache bounded by maxCachedWorkflows)',
-    run: (ctx) => runWaiting(ctx, ctx.env, 500),
+    run: (ctx) => runWaiting(ctx, 500),
   },
   {
     name: 'pragmas',

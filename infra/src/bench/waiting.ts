@@ -1,36 +1,31 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { temporalClient } from '@copyreg/kit';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '@copyreg/kit';
 import { type RegistrationInput, registrationWorkflowId, TaskQueue } from '@copyreg/proto';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
-import { sleep } from '../proc';
-import { spawnOne, stopChild } from './isolated';
+import { dataDir, logDir, tools } from '../paths';
+import { sleep, waitFor } from '../proc';
+import { temporalDevServerArgs } from '../stack';
+import { killGroup, spawnOne, stopChild } from './isolated';
 import type { ScenarioResult } from './report';
 import { Sampler } from './sampler';
 import type { ScenarioContext } from './scenarios';
 import { Latencies, pool } from './stats';
 
-export const stubWorker = { name: 'stub-worker', script: 'infra/src/bench/stub-worker.ts' };
+const stubWorker = { name: 'stub-worker', script: 'infra/src/bench/stub-worker.ts' };
 
 /**
  * `waiting` registrations started at once with the Temporal client (no HTTP: the count is the
  * point), each waiting on its first signer; the worker's memory must stay bounded by
- * `maxCachedWorkflows`. Activities are instant (see stub-worker.ts). Terminated afterwards.
+ * `maxCachedWorkflows`. Activities are instant (see stub-worker.ts). On a private Temporal
+ * server, so ten thousand histories never slow the shared one down.
  */
-export async function runWaiting(
-  ctx: ScenarioContext,
-  env: Record<string, string>,
-  maxCached: number,
-): Promise<ScenarioResult> {
-  const client = await temporalClient();
-  const worker = spawnOne(stubWorker, { ...env, WORKER_MAX_CACHED_WORKFLOWS: String(maxCached) }, 'bench-stub-worker');
-  const sampler = new Sampler(() => ({ ...ctx.stackGroups(), worker: [worker.pid as number] })).start();
-  const latencies = new Latencies();
+export async function runWaiting(ctx: ScenarioContext, maxCached: number): Promise<ScenarioResult> {
   const n = ctx.options.waiting;
-  const run = await startWaiting(client, n, latencies);
-  const processes = sampler.stop();
-  await stopChild(worker);
-  await terminateAll(client, run.ids);
+  const run = await onPrivateServer(ctx, { n, pragmas: true, maxCached, deadlineMs: 60 * 60_000 });
   return {
     figures: {
       'registrations started': n,
@@ -39,12 +34,109 @@ export async function runWaiting(
       'seconds until all wait': run.secondsUntilAllWait,
       'reached their first signer per second': run.reachedPerSecond,
       maxCachedWorkflows: maxCached,
-      'worker RSS peak MiB': processes.worker?.rssPeakMb ?? 0,
-      'Temporal RSS peak MiB': processes.temporal?.rssPeakMb ?? 0,
+      'worker RSS peak MiB': run.processes.worker?.rssPeakMb ?? 0,
+      'worker RSS end MiB': run.processes.worker?.rssEndMb ?? 0,
+      'Temporal RSS peak MiB': run.processes.temporal?.rssPeakMb ?? 0,
     },
-    latencies: latencies.summary(),
-    processes,
+    latencies: run.latencies,
+    processes: run.processes,
   };
+}
+
+/**
+ * The Temporal dev server's SQLite pragmas (WAL, synchronous=OFF) on and off, each on a fresh
+ * private server, measured by how fast `n` registrations start and reach their first signer
+ * within two minutes: the server's write path is what the pragmas change.
+ */
+export async function runServerTuning(ctx: ScenarioContext, n: number): Promise<ScenarioResult> {
+  const figures: Record<string, number> = {};
+  const latencies: ScenarioResult['latencies'] = {};
+  const processes: ScenarioResult['processes'] = {};
+  for (const pragmas of [true, false]) {
+    const label = pragmas ? 'pragmas on' : 'pragmas off';
+    console.log(`  private Temporal server, ${label}`);
+    const r = await onPrivateServer(ctx, { n, pragmas, maxCached: 1000, deadlineMs: 120_000 });
+    figures[`${label}: starts per second`] = r.startsPerSecond;
+    figures[`${label}: reached their first signer per second`] = r.reachedPerSecond;
+    figures[`${label}: waiting after ${r.secondsUntilAllWait} s`] = r.waiting;
+    figures[`${label}: Temporal CPU s`] = r.processes.temporal?.cpuSeconds ?? 0;
+    for (const [call, l] of Object.entries(r.latencies)) latencies[`${call} (${label})`] = l;
+    for (const [p, g] of Object.entries(r.processes)) processes[`${p} (${label})`] = g;
+  }
+  return { figures, latencies, processes };
+}
+
+/**
+ * A Temporal dev server of the benchmark's own (port 7293, a fresh SQLite file, deleted
+ * afterwards) with the stub worker: starts the registrations and waits for them to wait.
+ */
+async function onPrivateServer(
+  ctx: ScenarioContext,
+  o: { n: number; pragmas: boolean; maxCached: number; deadlineMs: number },
+) {
+  const address = '127.0.0.1:7293';
+  const c = loadConfig({
+    ...process.env,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_UI_PORT: '8293',
+    TEMPORAL_NAMESPACE: 'default',
+  });
+  const dir = path.join(dataDir, 'bench-temporal');
+  const tag = o.pragmas ? 'pragmas' : 'plain';
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const log = createWriteStream(path.join(logDir, `bench-temporal-${tag}.log`));
+  const server = spawn(tools.temporal, temporalDevServerArgs(c, path.join(dir, 'temporal.sqlite'), o.pragmas), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  server.stdout.pipe(log);
+  server.stderr.pipe(log);
+  let connection: Connection | undefined;
+  let worker: ChildProcess | undefined;
+  try {
+    await waitFor(
+      `private Temporal on ${address}`,
+      async () => {
+        const probe = await Connection.connect({ address, connectTimeout: 1000 });
+        try {
+          await probe.workflowService.describeNamespace({ namespace: 'default' });
+          return true;
+        } finally {
+          await probe.close();
+        }
+      },
+      60_000,
+    );
+    connection = await Connection.connect({ address });
+    const client = new Client({ connection, namespace: 'default' });
+    worker = spawnOne(
+      stubWorker,
+      {
+        ...ctx.env,
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_NAMESPACE: 'default',
+        WORKER_MAX_CACHED_WORKFLOWS: String(o.maxCached),
+      },
+      `bench-stub-worker-${tag}`,
+    );
+    const pids = { temporal: [server.pid as number], worker: [worker.pid as number] };
+    const sampler = new Sampler(() => ({ bench: [process.pid], ...pids })).start();
+    const latencies = new Latencies();
+    const run = await startWaiting(client, o.n, latencies, o.deadlineMs);
+    return { ...run, latencies: latencies.summary(), processes: sampler.stop() };
+  } finally {
+    if (worker) await stopChild(worker);
+    await connection?.close();
+    // The server and its histories go together: nothing to terminate one by one.
+    await new Promise<void>((resolve) => {
+      if (server.exitCode !== null) return resolve();
+      server.once('exit', () => resolve());
+      killGroup(server, 'SIGTERM');
+      setTimeout(() => killGroup(server, 'SIGKILL'), 10_000).unref();
+    });
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface WaitingRun {
@@ -118,16 +210,4 @@ export async function startWaiting(
     secondsUntilAllWait: r1(seconds),
     reachedPerSecond: r1(waiting / seconds),
   };
-}
-
-export async function terminateAll(client: Client, filingIds: string[]) {
-  await pool(filingIds.length, 16, (i) =>
-    client.workflow
-      .getHandle(registrationWorkflowId(filingIds[i] as string))
-      .terminate('benchmark finished')
-      .then(
-        () => {},
-        () => {},
-      ),
-  );
 }
