@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeliveryResult } from './certificate';
 import { Id, PageQuery, pageOf, type Role } from './common';
 import { idNumberProblem, organisationIdTypes, personalIdTypes } from './id-numbers';
 import { FilingStatus, ReviewDecision, ReviewStage, WorkType } from './registration';
@@ -325,6 +326,24 @@ export const FilingListQuery = PageQuery.extend({
   title: z.string().trim().max(100).optional(),
 }).meta({ id: 'FilingListQuery' });
 
+/**
+ * 审核队列 (待初审 / 待终审) filters: title, work type, overdue only (办结期限 passed) and the
+ * applied-date range (申请日期, China time, both ends included).
+ */
+export const ReviewQueueQuery = PageQuery.extend({
+  title: z.string().trim().max(100).optional(),
+  workType: z.enum(WorkType.options, { error: '作品类别不正确' }).optional(),
+  overdue: z.enum(['true', 'false'], { error: '是否逾期应为 true 或 false' }).optional(),
+  appliedFrom: z.iso.date({ error: '申请日期应为 YYYY-MM-DD' }).optional(),
+  appliedTo: z.iso.date({ error: '申请日期应为 YYYY-MM-DD' }).optional(),
+})
+  .refine((q) => !q.appliedFrom || !q.appliedTo || q.appliedFrom <= q.appliedTo, {
+    message: '申请日期的结束日期不能早于开始日期',
+    path: ['appliedTo'],
+  })
+  .meta({ id: 'ReviewQueueQuery' });
+export type ReviewQueueQuery = z.infer<typeof ReviewQueueQuery>;
+
 /** What the row offers (操作 column), decided by the status. */
 export const FilingAction = z.enum(['edit', 'delete', 'sign', 'submit', 'view_form', 'pay', 'withdraw', 'view']);
 
@@ -347,7 +366,10 @@ export const FilingListItem = z
     actions: z.array(FilingAction),
   })
   .meta({ id: 'FilingListItem' });
-export const FilingPage = pageOf(FilingListItem).meta({ id: 'FilingPage' });
+/** Above 10,000 matches the total is the database's estimate (约 N 条), not a count. */
+export const FilingPage = pageOf(FilingListItem)
+  .extend({ totalIsEstimate: z.boolean().optional() })
+  .meta({ id: 'FilingPage' });
 
 export const FilingView = z
   .object({
@@ -364,6 +386,8 @@ export const FilingView = z
     appliedAt: z.iso.datetime().optional(),
     registrationNumber: z.string().optional(),
     reviewDeadline: z.iso.datetime().optional(),
+    /** 纸质证书: mailed with its waybill (顺丰到付) or picked up (自领), once the admin recorded it. */
+    delivery: DeliveryResult.omit({ filingId: true }).optional(),
     actions: z.array(FilingAction),
     /** The manual's guidance for 作品简介 for the chosen work type. */
     descriptionGuidance: z.string().optional(),

@@ -76,7 +76,11 @@ export function listColumns(content: DraftContent) {
   };
 }
 
-export function toView(row: FilingRow, forApplicant: boolean): FilingView {
+/** 办结期限 passed: flagged by the workflow's timer, or already past while that timer has yet to fire. */
+const isOverdue = (row: Pick<FilingRow, 'overdue' | 'review_deadline'>) =>
+  row.overdue || (row.review_deadline !== null && new Date(row.review_deadline).getTime() < Date.now());
+
+export function toView(row: FilingRow, forApplicant: boolean, delivery?: FilingView['delivery']): FilingView {
   return {
     filingId: row.id,
     applicantId: row.applicant_id,
@@ -91,6 +95,7 @@ export function toView(row: FilingRow, forApplicant: boolean): FilingView {
     ...(row.applied_at ? { appliedAt: iso(row.applied_at) } : {}),
     ...(row.registration_number ? { registrationNumber: row.registration_number } : {}),
     ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline) } : {}),
+    ...(delivery ? { delivery } : {}),
     actions: forApplicant ? applicantActions(row.status) : ['view'],
     ...(row.content.workType ? { descriptionGuidance: workTypeGuidance[row.content.workType] } : {}),
   };
@@ -109,8 +114,23 @@ export function toListItem(row: FilingRow, forApplicant: boolean): z.input<typeo
     authors: row.authors_text,
     ...(row.region ? { region: row.region } : {}),
     ...(row.registration_number ? { registrationNumber: row.registration_number } : {}),
-    ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline), overdue: Boolean(row.overdue) } : {}),
+    ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline), overdue: isOverdue(row) } : {}),
     actions: forApplicant ? applicantActions(row.status) : ['view'],
+  };
+}
+
+/**
+ * 纸质证书发放 as the admin recorded it (邮寄 with the waybill, or 自领). The certificate service
+ * keeps that record; the status the workflow publishes to this read model says only 'delivered'.
+ */
+export async function deliveryOf(db: Knex, row: Pick<FilingRow, 'id' | 'status'>): Promise<FilingView['delivery']> {
+  if (row.status !== 'delivered') return undefined;
+  const d = await db('certificate.deliveries').where({ filing_id: row.id }).first();
+  if (!d) return undefined;
+  return {
+    kind: d.kind,
+    ...(d.waybill_no ? { waybillNo: d.waybill_no } : {}),
+    recordedAt: new Date(d.recorded_at).toISOString(),
   };
 }
 
@@ -141,19 +161,59 @@ export interface ListScope {
   excludeDrafts?: boolean;
 }
 
+/** What a list may be narrowed by: the title (part of it) everywhere; the rest in the review queues. */
+export interface ListFilters {
+  title?: string | undefined;
+  workType?: WorkType | undefined;
+  /** true: only those past their 办结期限; false: only those within it. */
+  overdue?: boolean | undefined;
+  /** 申请日期 from / to (YYYY-MM-DD, China time), both included. */
+  appliedFrom?: string | undefined;
+  appliedTo?: string | undefined;
+}
+
+/** Totals are exact up to this many matches; above it the planner's estimate (约 N 条) stands in. */
+export const EXACT_TOTAL_UP_TO = 10_000;
+
+/**
+ * The total of a list without counting a million rows: an exact count of at most
+ * EXACT_TOTAL_UP_TO + 1 matches (a LIMITed subquery stops there), else the planner's estimate.
+ */
+async function boundedTotal(
+  db: Knex,
+  matching: Knex.QueryBuilder,
+): Promise<{ total: number; totalIsEstimate: boolean }> {
+  const capped = matching
+    .clone()
+    .select(db.raw('1'))
+    .limit(EXACT_TOTAL_UP_TO + 1);
+  const [row] = await db.from(capped.as('capped')).count<{ n: string }[]>({ n: '*' });
+  const n = Number(row?.n ?? 0);
+  if (n <= EXACT_TOTAL_UP_TO) return { total: n, totalIsEstimate: false };
+  const { sql, bindings } = matching.clone().select(db.raw('1')).toSQL();
+  const { rows } = await db.raw(`explain (format json) ${sql}`, bindings as Knex.RawBinding[]);
+  const estimate = Math.round(Number(rows[0]?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0));
+  return { total: Math.max(estimate, EXACT_TOTAL_UP_TO + 1), totalIsEstimate: true };
+}
+
 /**
  * One page of a list (共 N 条，20 条/页，跳至), newest first; staff queues oldest application first.
  * A list of several statuses reads each status in index order and merges them (UNION ALL), so
- * a page never sorts a whole status over a large read model.
+ * a page never sorts a whole status over a large read model. A title search uses the trigram
+ * index (filings_title_trgm); the total is bounded (boundedTotal).
  */
 export async function listFilings(
   db: Knex,
   scope: ListScope,
-  q: { list: ListName; page: number; pageSize: number; title?: string | undefined },
+  q: { list: ListName; page: number; pageSize: number } & ListFilters,
   order: 'newest' | 'oldest_applied' = 'newest',
   /** Another table of the same shape (the list benchmark's copy). */
   table = 'filing.filings',
 ) {
+  const statuses = q.list === 'all' ? undefined : listStatuses[q.list];
+  // Drafts are left out by condition only where the list's statuses do not already leave them out
+  // (a redundant condition also halves the planner's estimate of the total).
+  const excludeDrafts = (scope.excludeDrafts || scope.regionCode) && (!statuses || statuses.includes('draft'));
   const filtered = () => {
     const b = db(table);
     if (scope.applicantId) b.where('applicant_id', scope.applicantId);
@@ -164,8 +224,21 @@ export async function listFilings(
       else if (prefix.length === 4) b.where('region_city', prefix);
       else b.where('region', prefix);
     }
-    if (scope.excludeDrafts || scope.regionCode) b.whereNot('status', 'draft');
-    if (q.title) b.where('title', 'ilike', `%${q.title.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (excludeDrafts) b.whereNot('status', 'draft');
+    if (q.title) {
+      const pattern = `%${q.title.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // The trigram index finds 3 characters or more; for 1–2 it would hand back every row, so those
+      // read the table instead (an expression the index does not match).
+      if ([...q.title].length >= 3) b.where('title', 'ilike', pattern);
+      else b.whereRaw("(title || '') ilike ?", [pattern]);
+    }
+    if (q.workType) b.where('work_type', q.workType);
+    if (q.overdue === true) b.where('review_deadline', '<', db.fn.now());
+    if (q.overdue === false)
+      b.where((w) => w.whereNull('review_deadline').orWhere('review_deadline', '>=', db.fn.now()));
+    // 申请日期 are China days: from the start of appliedFrom to the end of appliedTo in Asia/Shanghai.
+    if (q.appliedFrom) b.whereRaw("applied_at >= (?::date)::timestamp at time zone 'Asia/Shanghai'", [q.appliedFrom]);
+    if (q.appliedTo) b.whereRaw("applied_at < (?::date + 1)::timestamp at time zone 'Asia/Shanghai'", [q.appliedTo]);
     return b;
   };
   const sort =
@@ -178,12 +251,7 @@ export async function listFilings(
           { column: 'applied_at', order: 'asc' as const },
           { column: 'id', order: 'asc' as const },
         ];
-  const statuses = q.list === 'all' ? undefined : listStatuses[q.list];
   const offset = (q.page - 1) * q.pageSize;
-
-  const counted = filtered();
-  if (statuses) counted.whereIn('status', statuses);
-  const [{ count }] = (await counted.count<{ count: string }[]>({ count: '*' })) as [{ count: string }];
 
   let rows: FilingRow[];
   if (statuses && statuses.length > 1) {
@@ -205,7 +273,17 @@ export async function listFilings(
     if (statuses) one.whereIn('status', statuses);
     rows = (await one.select('*').orderBy(sort).limit(q.pageSize).offset(offset)) as FilingRow[];
   }
-  return { rows, total: Number(count), page: q.page, pageSize: q.pageSize };
+
+  // A page that is not full tells the total without counting (unless it is past the end).
+  let counted: { total: number; totalIsEstimate: boolean };
+  if (rows.length < q.pageSize && (rows.length > 0 || offset === 0)) {
+    counted = { total: offset + rows.length, totalIsEstimate: false };
+  } else {
+    const matching = filtered();
+    if (statuses) matching.whereIn('status', statuses);
+    counted = await boundedTotal(db, matching);
+  }
+  return { rows, ...counted, page: q.page, pageSize: q.pageSize };
 }
 
 /** A list page as the API answers it. */
@@ -213,6 +291,7 @@ export function pageOf(page: Awaited<ReturnType<typeof listFilings>>, forApplica
   return {
     items: page.rows.map((r) => toListItem(r, forApplicant)),
     total: page.total,
+    ...(page.totalIsEstimate ? { totalIsEstimate: true } : {}),
     page: page.page,
     pageSize: page.pageSize,
   };

@@ -1,5 +1,5 @@
 import { type Api, ApiError } from '@copyreg/kit';
-import { FilingListQuery, FilingPage, PageQuery, ReviewStage } from '@copyreg/proto';
+import { FilingListQuery, FilingPage, ReviewQueueQuery, ReviewStage } from '@copyreg/proto';
 import { z } from 'zod';
 import type { FilingDeps } from './deps';
 import { listFilings, pageOf, STAFF } from './filings';
@@ -25,11 +25,12 @@ export function registerListRoutes(api: Api, deps: FilingDeps) {
   api.route({
     method: 'get',
     path: '/queues/:stage',
-    summary: '审核队列：initial 待初审（初审员）/ final 待终审（终审员），按申请时间先后',
+    summary:
+      '审核队列：initial 待初审（初审员）/ final 待终审（终审员），按申请时间先后；可按作品名称、作品类别、是否逾期、申请日期筛选',
     tags: ['lists'],
     access: ['initial_reviewer', 'final_reviewer'],
     params: z.object({ stage: ReviewStage }),
-    query: PageQuery.extend({ title: z.string().trim().max(100).optional() }),
+    query: ReviewQueueQuery,
     response: FilingPage,
     async handler({ user, params, query }) {
       const role = params.stage === 'initial' ? 'initial_reviewer' : 'final_reviewer';
@@ -37,7 +38,11 @@ export function registerListRoutes(api: Api, deps: FilingDeps) {
       const page = await listFilings(
         db,
         { excludeDrafts: true },
-        { ...query, list: params.stage === 'initial' ? 'initial_review' : 'final_review' },
+        {
+          ...query,
+          overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+          list: params.stage === 'initial' ? 'initial_review' : 'final_review',
+        },
         'oldest_applied',
       );
       return pageOf(page, false);
