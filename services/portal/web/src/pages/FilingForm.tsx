@@ -16,6 +16,7 @@ import {
   Select,
   Space,
   Table,
+  type TableColumnsType,
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
@@ -397,41 +398,16 @@ export function FilingForm() {
           <Form.Item name="holders" hidden>
             <Input />
           </Form.Item>
-          <Table<Holder>
-            size="small"
-            rowKey={(_h, i) => String(i)}
-            pagination={false}
-            dataSource={holders}
-            locale={{ emptyText: '暂无数据' }}
+          <PartyTable<Holder>
+            rows={holders}
+            onEdit={(index) => setHolderDialog({ index })}
+            onChange={(rows) => form.setFieldValue('holders', rows)}
             columns={[
-              { title: '序号', render: (_v, _h, i) => i + 1, width: 60 },
               { title: '类型', render: (_v, h) => (h.holderType === 'individual' ? '个人' : '单位') },
               { title: '姓名/名称', dataIndex: 'name' },
               { title: '证件号', render: (_v, h) => `${idTypeLabel[h.idType]} ${h.idNumber}` },
               { title: '经办人', dataIndex: 'handler' },
               { title: '所在区域', render: (_v, h) => regionLabel(h.region) },
-              {
-                title: '操作',
-                render: (_v, _h, i) => (
-                  <Space>
-                    <Button type="link" size="small" onClick={() => setHolderDialog({ index: i })}>
-                      修改
-                    </Button>
-                    <Button
-                      type="link"
-                      size="small"
-                      onClick={() =>
-                        form.setFieldValue(
-                          'holders',
-                          holders.filter((_x, j) => j !== i),
-                        )
-                      }
-                    >
-                      删除
-                    </Button>
-                  </Space>
-                ),
-              },
             ]}
           />
           <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8 }}>
@@ -453,38 +429,13 @@ export function FilingForm() {
           <Form.Item name="authors" hidden>
             <Input />
           </Form.Item>
-          <Table<Author>
-            size="small"
-            rowKey={(_a, i) => String(i)}
-            pagination={false}
-            dataSource={authors}
-            locale={{ emptyText: '暂无数据' }}
+          <PartyTable<Author>
+            rows={authors}
+            onEdit={(index) => setAuthorDialog({ index })}
+            onChange={(rows) => form.setFieldValue('authors', rows)}
             columns={[
-              { title: '序号', render: (_v, _a, i) => i + 1, width: 60 },
               { title: '姓名/名称', dataIndex: 'name' },
               { title: '署名', dataIndex: 'signature' },
-              {
-                title: '操作',
-                render: (_v, _a, i) => (
-                  <Space>
-                    <Button type="link" size="small" onClick={() => setAuthorDialog({ index: i })}>
-                      修改
-                    </Button>
-                    <Button
-                      type="link"
-                      size="small"
-                      onClick={() =>
-                        form.setFieldValue(
-                          'authors',
-                          authors.filter((_x, j) => j !== i),
-                        )
-                      }
-                    >
-                      删除
-                    </Button>
-                  </Space>
-                ),
-              },
             ]}
           />
           {needsWriter(ownershipMode) ? <WriterFields /> : null}
@@ -551,10 +502,7 @@ export function FilingForm() {
         initial={holderDialog?.index !== undefined ? holders[holderDialog.index] : undefined}
         onCancel={() => setHolderDialog(undefined)}
         onOk={(h) => {
-          const next = [...holders];
-          if (holderDialog?.index !== undefined) next[holderDialog.index] = h;
-          else next.push(h);
-          form.setFieldValue('holders', next);
+          form.setFieldValue('holders', withRow(holders, h, holderDialog?.index));
           setHolderDialog(undefined);
         }}
       />
@@ -563,10 +511,7 @@ export function FilingForm() {
         initial={authorDialog?.index !== undefined ? authors[authorDialog.index] : undefined}
         onCancel={() => setAuthorDialog(undefined)}
         onOk={(a) => {
-          const next = [...authors];
-          if (authorDialog?.index !== undefined) next[authorDialog.index] = a;
-          else next.push(a);
-          form.setFieldValue('authors', next);
+          form.setFieldValue('authors', withRow(authors, a, authorDialog?.index));
           setAuthorDialog(undefined);
         }}
       />
@@ -583,6 +528,50 @@ export function FilingForm() {
         />
       ) : null}
     </>
+  );
+}
+
+/** ROWS with ROW put at INDEX, or added at the end. */
+function withRow<T>(rows: T[], row: T, index?: number): T[] {
+  const next = [...rows];
+  if (index !== undefined) next[index] = row;
+  else next.push(row);
+  return next;
+}
+
+/** The holders' or the authors' table: numbered, in signing order, each row with 修改 / 删除. */
+function PartyTable<T extends object>(props: {
+  rows: T[];
+  columns: TableColumnsType<T>;
+  onEdit: (index: number) => void;
+  onChange: (rows: T[]) => void;
+}) {
+  const { rows, onEdit, onChange } = props;
+  return (
+    <Table<T>
+      size="small"
+      rowKey={(_r, i) => String(i)}
+      pagination={false}
+      dataSource={rows}
+      locale={{ emptyText: '暂无数据' }}
+      columns={[
+        { title: '序号', render: (_v, _r, i) => i + 1, width: 60 },
+        ...props.columns,
+        {
+          title: '操作',
+          render: (_v, _r, i) => (
+            <Space>
+              <Button type="link" size="small" onClick={() => onEdit(i)}>
+                修改
+              </Button>
+              <Button type="link" size="small" onClick={() => onChange(rows.filter((_x, j) => j !== i))}>
+                删除
+              </Button>
+            </Space>
+          ),
+        },
+      ]}
+    />
   );
 }
 

@@ -13,8 +13,11 @@ const when = (iso?: string) => (iso ? new Date(iso).toLocaleString('zh-CN') : ''
 
 /** 缴费核对: offline payments to match against the bank or Alipay statement, then confirm or reject. */
 export function FinanceOffline() {
-  const [status, setStatus] = useState('pending');
-  const list = usePaged<OfflinePaymentItem>('/api/payment/finance/offline', { status });
+  const { list, tabBar, tableProps } = useStatusList<OfflinePaymentItem>('/api/payment/finance/offline', [
+    { key: 'pending', label: '待核对' },
+    { key: 'confirmed', label: '已通过' },
+    { key: 'rejected', label: '未通过' },
+  ]);
   const { message, modal } = App.useApp();
   const fail = useFailure();
 
@@ -35,30 +38,14 @@ export function FinanceOffline() {
     });
 
   const [rejecting, setRejecting] = useState<OfflinePaymentItem>();
-  const [reason, setReason] = useState('');
 
   return (
     <>
       <PageTitle>线下付款核对</PageTitle>
-      <Tabs
-        activeKey={status}
-        onChange={(k) => {
-          setStatus(k);
-          list.setPage(1);
-        }}
-        items={[
-          { key: 'pending', label: '待核对' },
-          { key: 'confirmed', label: '已通过' },
-          { key: 'rejected', label: '未通过' },
-        ]}
-      />
+      {tabBar}
       <Table<OfflinePaymentItem>
         rowKey="paymentId"
-        size="small"
-        loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
-        scroll={{ x: 'max-content' }}
+        {...tableProps}
         columns={[
           { title: '流水号', dataIndex: 'serialNo' },
           { title: '作品名', dataIndex: 'title', render: (t, p) => <Link to={`/filings/${p.filingId}`}>{t}</Link> },
@@ -95,63 +82,38 @@ export function FinanceOffline() {
           },
         ]}
       />
-      <Modal
+      <NoteDialog
         title="核对不通过"
-        open={!!rejecting}
-        onCancel={() => setRejecting(undefined)}
-        okButtonProps={{ disabled: !reason.trim() }}
-        onOk={async () => {
-          try {
-            await post(`/api/payment/finance/offline/${rejecting?.paymentId}/reject`, { reason });
+        placeholder="如：未查到该笔到账记录，请核对付款凭证号"
+        onClose={() => setRejecting(undefined)}
+        submit={
+          rejecting &&
+          (async (reason) => {
+            await post(`/api/payment/finance/offline/${rejecting.paymentId}/reject`, { reason });
             message.success('已退回，申请人可重新填写付款信息');
-            setRejecting(undefined);
-            setReason('');
             await list.reload();
-          } catch (err) {
-            fail(err);
-          }
-        }}
-      >
-        <Input.TextArea
-          rows={3}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          placeholder="如：未查到该笔到账记录，请核对付款凭证号"
-        />
-      </Modal>
+          })
+        }
+      />
     </>
   );
 }
 
 /** 退费: refunds of refused registrations; online ones go back through the gateway, offline ones are tasks. */
 export function FinanceRefunds() {
-  const [status, setStatus] = useState('pending');
-  const list = usePaged<RefundItem>('/api/payment/finance/refunds', { status });
+  const { list, tabBar, tableProps } = useStatusList<RefundItem>('/api/payment/finance/refunds', [
+    { key: 'pending', label: '待退费' },
+    { key: 'done', label: '已退费' },
+  ]);
   const { message } = App.useApp();
-  const fail = useFailure();
   const [doing, setDoing] = useState<RefundItem>();
-  const [note, setNote] = useState('');
   return (
     <>
       <PageTitle>退费</PageTitle>
-      <Tabs
-        activeKey={status}
-        onChange={(k) => {
-          setStatus(k);
-          list.setPage(1);
-        }}
-        items={[
-          { key: 'pending', label: '待退费' },
-          { key: 'done', label: '已退费' },
-        ]}
-      />
+      {tabBar}
       <Table<RefundItem>
         rowKey="refundId"
-        size="small"
-        loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
-        scroll={{ x: 'max-content' }}
+        {...tableProps}
         columns={[
           { title: '流水号', dataIndex: 'serialNo' },
           { title: '作品名', dataIndex: 'title', render: (t, r) => <Link to={`/filings/${r.filingId}`}>{t}</Link> },
@@ -177,30 +139,73 @@ export function FinanceRefunds() {
           },
         ]}
       />
-      <Modal
+      <NoteDialog
         title="登记退费"
-        open={!!doing}
-        onCancel={() => setDoing(undefined)}
-        okButtonProps={{ disabled: !note.trim() }}
-        onOk={async () => {
-          try {
-            await post(`/api/payment/finance/refunds/${doing?.refundId}/done`, { note });
+        placeholder="退款凭证号、退款日期等"
+        onClose={() => setDoing(undefined)}
+        submit={
+          doing &&
+          (async (note) => {
+            await post(`/api/payment/finance/refunds/${doing.refundId}/done`, { note });
             message.success('退费已登记');
-            setDoing(undefined);
-            setNote('');
             await list.reload();
-          } catch (err) {
-            fail(err);
-          }
-        }}
-      >
-        <Input.TextArea
-          rows={3}
-          value={note}
-          onChange={(e) => setNote(e.target.value)}
-          placeholder="退款凭证号、退款日期等"
-        />
-      </Modal>
+          })
+        }
+      />
     </>
+  );
+}
+
+/** Status tabs over a paged list (a new tab starts at page 1), and the table's common props. */
+function useStatusList<T>(endpoint: string, tabs: { key: string; label: string }[]) {
+  const [status, setStatus] = useState(tabs[0]?.key ?? '');
+  const list = usePaged<T>(endpoint, { status });
+  const tabBar = (
+    <Tabs
+      activeKey={status}
+      onChange={(k) => {
+        setStatus(k);
+        list.setPage(1);
+      }}
+      items={tabs}
+    />
+  );
+  const tableProps = {
+    size: 'small' as const,
+    loading: list.loading,
+    dataSource: list.items,
+    pagination: list.pagination,
+    scroll: { x: 'max-content' as const },
+  };
+  return { list, tabBar, tableProps };
+}
+
+/** A dialog asking for a required note or reason; open while SUBMIT is given. */
+function NoteDialog(props: {
+  title: string;
+  placeholder: string;
+  submit?: (text: string) => Promise<void>;
+  onClose: () => void;
+}) {
+  const [text, setText] = useState('');
+  const fail = useFailure();
+  return (
+    <Modal
+      title={props.title}
+      open={!!props.submit}
+      onCancel={props.onClose}
+      okButtonProps={{ disabled: !text.trim() }}
+      onOk={async () => {
+        try {
+          await props.submit?.(text);
+          setText('');
+          props.onClose();
+        } catch (err) {
+          fail(err);
+        }
+      }}
+    >
+      <Input.TextArea rows={3} value={text} onChange={(e) => setText(e.target.value)} placeholder={props.placeholder} />
+    </Modal>
   );
 }
