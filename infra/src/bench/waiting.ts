@@ -28,8 +28,7 @@ export async function runWaiting(ctx: ScenarioContext, maxCached: number): Promi
   const run = await onPrivateServer(ctx, { n, pragmas: true, maxCached, deadlineMs: 60 * 60_000 });
   return {
     figures: {
-      'registrations started': n,
-      'starts per second': run.startsPerSecond,
+      'registrations started': run.started,
       'waiting on a signer at the end': run.waiting,
       'seconds until all wait': run.secondsUntilAllWait,
       'reached their first signer per second': run.reachedPerSecond,
@@ -46,7 +45,7 @@ export async function runWaiting(ctx: ScenarioContext, maxCached: number): Promi
 /**
  * The Temporal dev server's SQLite pragmas (WAL, synchronous=OFF) on and off, each on a fresh
  * private server, measured by how fast `n` registrations start and reach their first signer
- * within two minutes: the server's write path is what the pragmas change.
+ * (within three minutes): the server's write path is what the pragmas change.
  */
 export async function runServerTuning(ctx: ScenarioContext, n: number): Promise<ScenarioResult> {
   const figures: Record<string, number> = {};
@@ -55,8 +54,8 @@ export async function runServerTuning(ctx: ScenarioContext, n: number): Promise<
   for (const pragmas of [true, false]) {
     const label = pragmas ? 'pragmas on' : 'pragmas off';
     console.log(`  private Temporal server, ${label}`);
-    const r = await onPrivateServer(ctx, { n, pragmas, maxCached: 1000, deadlineMs: 120_000 });
-    figures[`${label}: starts per second`] = r.startsPerSecond;
+    const r = await onPrivateServer(ctx, { n, pragmas, maxCached: 1000, deadlineMs: 180_000 });
+    figures[`${label}: start p50 ms`] = r.latencies['start workflow']?.p50 ?? 0;
     figures[`${label}: reached their first signer per second`] = r.reachedPerSecond;
     figures[`${label}: waiting after ${r.secondsUntilAllWait} s`] = r.waiting;
     figures[`${label}: Temporal CPU s`] = r.processes.temporal?.cpuSeconds ?? 0;
@@ -140,8 +139,8 @@ async function onPrivateServer(
 }
 
 export interface WaitingRun {
-  ids: string[];
-  startsPerSecond: number;
+  /** How many were started (fewer than asked if the deadline came first). */
+  started: number;
   waiting: number;
   /** Until all waited, or until the deadline if not all did. */
   secondsUntilAllWait: number;
@@ -149,65 +148,61 @@ export interface WaitingRun {
   reachedPerSecond: number;
 }
 
-/** Starts N registrations (16 at a time) and waits until each waits on its first signer (or the deadline). */
+/**
+ * Starts N registrations (16 at a time) and waits until each waits on its first signer (or the
+ * deadline). Starts are paced so that at most WINDOW are on their way at once: offices see
+ * registrations arrive, not ten thousand in a second, and a burst far beyond the worker's cache
+ * only measures cache eviction (every workflow task replaying its history from the start).
+ */
 export async function startWaiting(
   client: Client,
   n: number,
   latencies: Latencies,
-  deadlineMs = 15 * 60_000,
+  deadlineMs: number,
+  window = 250,
 ): Promise<WaitingRun> {
   const runId = randomUUID().slice(0, 8);
-  const bar = new SingleBar({ format: `  start [{bar}] {value}/{total} {eta}s` });
-  bar.start(n, 0);
-  const ids: string[] = [];
-  const start = performance.now();
-  await pool(n, 16, async (i) => {
-    const filingId = randomUUID();
-    const input: RegistrationInput = {
-      filingId,
-      versionNo: 1,
-      applicantId: randomUUID(),
-      region: '330106',
-      workType: 'photography',
-      signers: [
-        { signerId: randomUUID(), kind: 'holder' },
-        { signerId: randomUUID(), kind: 'holder' },
-      ],
-      documentsTaskQueue: TaskQueue.registration,
-    };
-    await latencies.time('start workflow', () =>
-      client.workflow.start('registrationWorkflow', {
-        taskQueue: TaskQueue.registration,
-        workflowId: registrationWorkflowId(filingId),
-        args: [input],
-        memo: { bench: runId, i },
-      }),
-    );
-    ids.push(filingId);
-    bar.increment();
-  });
-  bar.stop();
-  const started = (performance.now() - start) / 1000;
-  // Until every one waits on its first signer (the search attribute the workflow keeps), or the deadline.
+  // Waiting on its first signer: the search attribute the workflow keeps.
   const query = `WaitingOn = "signer:1" AND ExecutionStatus = "Running"`;
-  const waitBar = new SingleBar({ format: `  waiting on signer 1 [{bar}] {value}/{total}` });
-  waitBar.start(n, 0);
+  const bar = new SingleBar({ format: `  waiting on signer 1 [{bar}] {value}/{total} {eta}s` });
+  bar.start(n, 0);
+  let started = 0;
   let waiting = 0;
+  const begin = performance.now();
   const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
+  while (waiting < n && Date.now() < deadline) {
+    const batch = Math.min(window - (started - waiting), n - started);
+    if (batch >= Math.min(50, n - started) && batch > 0) {
+      await pool(batch, 16, async (i) => {
+        const filingId = randomUUID();
+        const input: RegistrationInput = {
+          filingId,
+          versionNo: 1,
+          applicantId: randomUUID(),
+          region: '330106',
+          workType: 'photography',
+          signers: [
+            { signerId: randomUUID(), kind: 'holder' },
+            { signerId: randomUUID(), kind: 'holder' },
+          ],
+          documentsTaskQueue: TaskQueue.registration,
+        };
+        await latencies.time('start workflow', () =>
+          client.workflow.start('registrationWorkflow', {
+            taskQueue: TaskQueue.registration,
+            workflowId: registrationWorkflowId(filingId),
+            args: [input],
+            memo: { bench: runId, i: started + i },
+          }),
+        );
+      });
+      started += batch;
+    } else await sleep(250);
     waiting = (await client.workflow.count(query)).count;
-    waitBar.update(waiting);
-    if (waiting >= n) break;
-    await sleep(1000);
+    bar.update(waiting);
   }
-  waitBar.stop();
-  const seconds = (performance.now() - start) / 1000;
+  bar.stop();
+  const seconds = (performance.now() - begin) / 1000;
   const r1 = (x: number) => Math.round(x * 10) / 10;
-  return {
-    ids,
-    startsPerSecond: r1(n / started),
-    waiting,
-    secondsUntilAllWait: r1(seconds),
-    reachedPerSecond: r1(waiting / seconds),
-  };
+  return { started, waiting, secondsUntilAllWait: r1(seconds), reachedPerSecond: r1(waiting / seconds) };
 }
