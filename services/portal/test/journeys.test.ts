@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Placement, SigningSession } from '@copyreg/proto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { redInk } from '../../signature/test/marks';
 import { launchBrowser, login, personContext, shot } from './browser';
 import { people, png } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
-import { choose, date, fill, modal, radio, toast, upload } from './ui';
+import { choose, date, dragMark, fill, modal, radio, toast, upload } from './ui';
 
 type Person = { accountId: string; name: string; idNumber: string };
 
@@ -138,21 +140,40 @@ describe('portal journeys', () => {
     return (await link.getAttribute('href')) as string;
   };
 
-  /** The signing page: 开始签署, drag the mark down the page, 确认. */
-  async function sign(page: Page, link: string, shotName?: string) {
+  /**
+   * The signing page: 开始签署, drag the mark on the page image into the signer's box of the form
+   * (the slot the signature service suggests), 确认. Returns where the signature was placed, which
+   * is where it was dropped, in PDF points.
+   */
+  async function sign(page: Page, link: string, shotName?: string): Promise<Placement> {
     await page.goto(link);
+    const sessionUrl = new URL(link, platform.url).pathname.replace(/^\/sign\//, '/api/signature/links/');
+    const session = () => page.evaluate((u) => fetch(u).then((r) => r.json()), sessionUrl) as Promise<SigningSession>;
+    const { suggested, ...pageInfo } = await session();
     await page.click('[data-testid="start-signing"]');
-    const mark = page.locator('[data-testid="signature-mark"]');
-    await mark.waitFor();
-    const box = (await mark.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + 150, box.y + 380, { steps: 8 });
-    await page.mouse.up();
-    await page.waitForTimeout(300); // the move is saved when the mouse is released
+    await page.locator('[data-testid="signature-mark"]').waitFor();
+    await dragMark(page, suggested, pageInfo);
+    // Stored as dropped: the image's pixels converted to PDF points (to the hundredth the page keeps).
+    const placed = (await session()).placement as Placement;
+    expect(placed).toMatchObject({ page: pageInfo.signaturePage, confirmed: false });
+    expect(Math.abs(placed.x - suggested.x)).toBeLessThan(0.5);
+    expect(Math.abs(placed.y - suggested.y)).toBeLessThan(0.5);
     if (shotName) await shot(page, shotName);
     await page.click('[data-testid="confirm-signing"]');
     await page.locator('[data-testid="signed"]').waitFor();
+    return placed;
+  }
+
+  /** The form as signed so far, as the applicant's 查看表单 gives it. */
+  async function signedForm(applicant: Page, list: Locator): Promise<Buffer> {
+    const url = (await list.locator('tbody tr a', { hasText: '查看表单' }).first().getAttribute('href')) as string;
+    const base64 = await applicant.evaluate(async (u) => {
+      const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
+      let text = '';
+      for (const b of bytes) text += String.fromCharCode(b);
+      return btoa(text);
+    }, url);
+    return Buffer.from(base64, 'base64');
   }
 
   /** Every signer signs in order, each in their own browser, while the applicant's list stays open. */
@@ -275,13 +296,26 @@ describe('portal journeys', () => {
 
     // 张三 signs in a second tab, the list still open in the first.
     const zhangTab = await applicant.context().newPage();
-    await sign(zhangTab, firstLink, '10-signing-page');
+    const placed = await sign(zhangTab, firstLink, '10-signing-page');
     await shot(zhangTab, '11-signed');
     await zhangTab.close();
     await expect.poll(() => stateOf(list, 1), { timeout: 60_000 }).toBe('待签章');
     expect(await stateOf(list, 0)).toBe('已签章');
+    // In the signed form the signature shows where 张三 dropped it: its red frame on page 2
+    // (inset 2 pt from the placed box) within a few points of the placement.
+    const ink = await redInk(await signedForm(applicant, list), placed.page + 1);
+    expect(ink).toBeDefined();
+    for (const [seen, want] of [
+      [ink!.x, placed.x],
+      [ink!.y, placed.y],
+      [ink!.x + ink!.width, placed.x + placed.width],
+      [ink!.y + ink!.height, placed.y + placed.height],
+    ] as const) {
+      expect(Math.abs(seen - want)).toBeLessThan(3);
+    }
     await shot(applicant, '12-signing-list-second-turn');
-    await sign(li, await linkOf(list, 1));
+    // 李四's page shows 张三's signature on the form as signed so far.
+    await sign(li, await linkOf(list, 1), '12-signing-page-second-signer');
     await list.locator('[data-testid="auto-submitted"]').waitFor({ timeout: 90_000 });
     await shot(applicant, '12-signing-list-auto-submitted');
 

@@ -57,3 +57,41 @@ export const modal = (page: Page, title: string) =>
     .locator('.ant-modal:visible')
     .filter({ has: page.locator('.ant-modal-title', { hasText: title }) })
     .first();
+
+/**
+ * On the signing page, drags the signature mark over the page image so that its bottom-left corner
+ * lands on PDF point `to` (from the page's bottom-left). The scale comes from the image itself, as
+ * pdftoppm drew it (dpi/72 pixels per point) and as the browser shows it, not from the page's code.
+ */
+export async function dragMark(
+  page: Page,
+  to: { x: number; y: number },
+  session: { pageImage: { dpi: number }; pageSize: { height: number }; markSize: { height: number } },
+) {
+  const image = page.locator('[data-testid="sign-page-image"]');
+  await image.waitFor();
+  type Img = { complete: boolean; naturalWidth: number };
+  await page.waitForFunction(
+    (el) => (el as unknown as Img).complete && (el as unknown as Img).naturalWidth > 0,
+    await image.elementHandle(),
+  );
+  const naturalWidth = await image.evaluate((el) => (el as unknown as Img).naturalWidth);
+  const img = (await image.boundingBox()) as { x: number; y: number; width: number };
+  const cssPerPoint = (img.width / naturalWidth) * (session.pageImage.dpi / 72);
+  const mark = (await page.locator('[data-testid="signature-mark"]').boundingBox()) as {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+  };
+  const left = img.x + to.x * cssPerPoint;
+  const top = img.y + (session.pageSize.height - to.y - session.markSize.height) * cssPerPoint;
+  const grab = { x: mark.width / 2, y: mark.height / 2 };
+  await page.mouse.move(mark.x + grab.x, mark.y + grab.y);
+  await page.mouse.down();
+  await page.mouse.move(left + grab.x, top + grab.y, { steps: 12 });
+  // The move is saved when the mouse is released.
+  const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes('/placements/'));
+  await page.mouse.up();
+  await saved;
+}

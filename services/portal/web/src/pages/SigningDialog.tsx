@@ -1,7 +1,6 @@
 import { App, Button, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiFailure, get, post } from '../api';
-import { loadFiling } from '../filings';
+import { get, post } from '../api';
 import { useFailure } from '../forms';
 import type { SigningList } from '../proto';
 
@@ -23,27 +22,20 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
     try {
       const next = await loadSigningList(filingId);
       setList(next);
-      const allSigned = next.complete;
-      // 电子签章列表页面打开状态时完成全部电子签章的作品，平台会自动进行提交。
-      if (allSigned && !submitting.current) {
+      // 电子签章列表页面打开状态时完成全部电子签章的作品，平台会自动进行提交。`complete` means the
+      // registration has taken every signature, so the submission is accepted.
+      if (next.complete && !submitting.current) {
         submitting.current = true;
-        await post(`/api/filing/filings/${filingId}/submit`, {});
+        try {
+          await post(`/api/filing/filings/${filingId}/submit`, {});
+        } catch (err) {
+          submitting.current = false;
+          throw err;
+        }
         setSubmitted(true);
         message.success('全部电子签章已完成，作品已自动提交，请缴费');
       }
     } catch (err) {
-      // Already submitted elsewhere (e.g. from the list): nothing to do.
-      submitting.current = false;
-      if (err instanceof ApiFailure && err.code === 'INVALID_STATE') {
-        // The last signature may still be on its way into the registration: try again on the next
-        // refresh, unless the work has already moved on (submitted from the list, or in review).
-        const filing = await loadFiling(filingId).catch(() => undefined);
-        if (filing && !['awaiting_signatures', 'awaiting_submission'].includes(filing.status)) {
-          submitting.current = true;
-          setSubmitted(true);
-        }
-        return;
-      }
       fail(err);
     }
   }, [filingId, message, fail]);

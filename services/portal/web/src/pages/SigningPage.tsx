@@ -5,13 +5,30 @@ import { ApiFailure, get, post, put } from '../api';
 import { useFailure } from '../forms';
 import type { Placement, SigningSession } from '../proto';
 
-const SCALE = 0.8;
+/** CSS pixels per PDF point on the page image. */
+const SCALE = 1;
 
 /**
- * The signing page (签章链接 /sign/<token>): read the form, 开始签署 puts the signature (or seal) at
- * the top left of the signature page (第二页), drag it to where it belongs, 确认. Only the
- * designated signer gets here; anyone else is told 您不是本份文件的签署者 with the manual's hints.
- * Placements are in PDF points from the page's bottom-left corner, as the signature service takes them.
+ * Where the mark is on the page: its top-left corner in CSS pixels from the image's top-left, and
+ * the same in PDF points from the page's bottom-left (as the signature service takes placements).
+ * The image shows one PDF point as SCALE CSS pixels exactly (see `imageWidth`), so this is exact.
+ */
+const toPdf = (left: number, top: number, markHeight: number, pageHeight: number) => ({
+  x: left / SCALE,
+  y: pageHeight - top / SCALE - markHeight,
+});
+const toCss = (x: number, y: number, markHeight: number, pageHeight: number) => ({
+  left: x * SCALE,
+  top: (pageHeight - y - markHeight) * SCALE,
+});
+/** Points are kept to 0.01 pt: finer than any screen, and a tidy number in the form. */
+const hundredths = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The signing page (签章链接 /sign/<token>): the signature page (第二页) of the form as the signature
+ * service renders it, 开始签署 puts the signature (or seal) at its top left, the signer drags it to
+ * where it belongs, 确认. Only the designated signer gets here; anyone else is told
+ * 您不是本份文件的签署者 with the manual's hints. 查看表单 opens the whole PDF.
  */
 export function SigningPage() {
   const { token } = useParams() as { token: string };
@@ -20,7 +37,9 @@ export function SigningPage() {
   const [placement, setPlacement] = useState<Placement>();
   const [done, setDone] = useState<{ complete: boolean }>();
   const [busy, setBusy] = useState(false);
-  const drag = useRef<{ x0: number; y0: number; px: number; py: number }>(undefined);
+  /** The page image's width in its own pixels, once loaded; false if it failed to load. */
+  const [imagePx, setImagePx] = useState<number | false>();
+  const drag = useRef<{ x0: number; y0: number; left: number; top: number }>(undefined);
   const { message } = App.useApp();
   const fail = useFailure();
   const base = `/api/signature/links/${token}`;
@@ -57,8 +76,8 @@ export function SigningPage() {
       setPlacement(
         await put<Placement>(`${base}/placements/${p.placementId}`, {
           page: p.page,
-          x: Math.round(p.x),
-          y: Math.round(p.y),
+          x: hundredths(p.x),
+          y: hundredths(p.y),
         }),
       );
     } catch (err) {
@@ -96,25 +115,30 @@ export function SigningPage() {
     );
   }
   const { width: W, height: H } = session.pageSize;
+  const { dpi } = session.pageImage;
   const mark = placement ?? undefined;
+  // The image at 72/dpi points per pixel: its last, partly covered pixel may overhang the page box.
+  const imageWidth = imagePx ? ((imagePx * 72) / dpi) * SCALE : W * SCALE;
 
   const onDown = (e: PointerEvent<HTMLDivElement>) => {
     if (!mark) return;
     e.currentTarget.setPointerCapture(e.pointerId);
-    drag.current = { x0: e.clientX, y0: e.clientY, px: mark.x, py: mark.y };
+    const at = toCss(mark.x, mark.y, mark.height, H);
+    drag.current = { x0: e.clientX, y0: e.clientY, ...at };
   };
   const onMove = (e: PointerEvent<HTMLDivElement>) => {
     if (!drag.current || !mark) return;
-    const x = Math.min(Math.max(drag.current.px + (e.clientX - drag.current.x0) / SCALE, 0), W - mark.width);
-    // Screen y grows downwards, PDF y upwards.
-    const y = Math.min(Math.max(drag.current.py - (e.clientY - drag.current.y0) / SCALE, 0), H - mark.height);
-    setPlacement({ ...mark, x, y });
+    // Kept wholly on the page.
+    const left = Math.min(Math.max(drag.current.left + e.clientX - drag.current.x0, 0), (W - mark.width) * SCALE);
+    const top = Math.min(Math.max(drag.current.top + e.clientY - drag.current.y0, 0), (H - mark.height) * SCALE);
+    setPlacement({ ...mark, ...toPdf(left, top, mark.height, H) });
   };
   const onUp = () => {
     if (!drag.current || !mark) return;
     drag.current = undefined;
     void move(mark);
   };
+  const suggested = toCss(session.suggested.x, session.suggested.y, session.markSize.height, H);
 
   return (
     <>
@@ -140,7 +164,7 @@ export function SigningPage() {
           title={`第${session.signaturePage + 1}页（签章页）`}
           extra={
             <Space>
-              <Button href={session.formUrl} target="_blank">
+              <Button href={session.formUrl} target="_blank" title="打开完整申请表（PDF）" data-testid="whole-form">
                 查看表单
               </Button>
               <Button onClick={start} disabled={!!placement} loading={busy && !placement} data-testid="start-signing">
@@ -158,33 +182,48 @@ export function SigningPage() {
             </Space>
           }
         >
+          {imagePx === false ? (
+            <Alert
+              type="error"
+              showIcon
+              style={{ marginBottom: 12, maxWidth: W * SCALE }}
+              message="签章页图像加载失败"
+              description="请刷新页面重试；也可点击“查看表单”查看完整申请表。"
+            />
+          ) : null}
           <div
             data-testid="sign-page"
             style={{
               position: 'relative',
               width: W * SCALE,
               height: H * SCALE,
+              overflow: 'hidden',
               boxShadow: '0 0 0 1px #ddd',
               background: '#fff',
             }}
           >
-            <iframe
-              title="申请表"
-              src={`${session.formUrl}#page=${session.signaturePage + 1}&toolbar=0&navpanes=0&view=Fit`}
-              style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', border: 0 }}
+            <img
+              data-testid="sign-page-image"
+              src={session.pageImage.url}
+              alt={`申请表第${session.signaturePage + 1}页`}
+              draggable={false}
+              onLoad={(e) => setImagePx(e.currentTarget.naturalWidth)}
+              onError={() => setImagePx(false)}
+              style={{ position: 'absolute', left: 0, top: 0, width: imageWidth, height: 'auto', userSelect: 'none' }}
             />
-            {/* The layer the mark is dragged on, above the form (an iframe would swallow the pointer). */}
+            {imagePx === undefined ? <Spin style={{ position: 'absolute', left: '50%', top: '40%' }} /> : null}
+            {/* The layer the mark is dragged on, above the page image. */}
             <div
               style={{ position: 'absolute', inset: 0, touchAction: 'none' }}
               onPointerMove={onMove}
               onPointerUp={onUp}
+              onPointerCancel={onUp}
             >
               {!mark ? (
                 <div
                   style={{
                     position: 'absolute',
-                    left: session.suggested.x * SCALE,
-                    top: (H - session.suggested.y - session.markSize.height) * SCALE,
+                    ...suggested,
                     width: session.markSize.width * SCALE,
                     height: session.markSize.height * SCALE,
                     border: '1px dashed #bbb',
@@ -203,8 +242,7 @@ export function SigningPage() {
                   onPointerDown={onDown}
                   style={{
                     position: 'absolute',
-                    left: mark.x * SCALE,
-                    top: (H - mark.y - mark.height) * SCALE,
+                    ...toCss(mark.x, mark.y, mark.height, H),
                     width: mark.width * SCALE,
                     height: mark.height * SCALE,
                     border: '2px solid #c00',
