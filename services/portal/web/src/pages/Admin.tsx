@@ -1,30 +1,22 @@
 import { App, Button, Card, Descriptions, Form, Input, Modal, Radio, Select, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import dayjs from 'dayjs';
+import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { get, post, put } from '../api';
 import { useFailure, zodRule } from '../forms';
-import { categoryLabel, regionLabel, regions, roleLabel, statusColor, statusLabel } from '../labels';
+import { categoryLabel, idTypeLabel, regionLabel, regions, roleLabel, statusColor, statusLabel } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
-import { type FilingListItem, Role, type UserCategory, z } from '../proto';
+import { type FilingListItem, Role, type UserListItem, type UserSummary, z } from '../proto';
+import { IdentityProofs } from './IdentityProofs';
 
-interface UserSummary {
-  userId: string;
-  name?: string;
-  roles: Role[];
-  region?: string;
-  category?: UserCategory;
-  categoryChanges: {
-    from: UserCategory | null;
-    to: UserCategory;
-    changedBy: string;
-    changedAt: string;
-    note: string;
-  }[];
-}
-
-/** 管理: an account's category (代理公司/代理律师 after the qualification check, recorded) and staff roles. */
+/**
+ * 管理: find an account by name, mobile, ID number or account; see its identity proofs; change its
+ * category (代理公司/代理律师 after the qualification check, recorded) and staff roles.
+ */
 export function AdminUsers() {
+  const [q, setQ] = useState<string>();
+  const found = usePaged<UserListItem>(q ? '/api/identity/admin/users' : undefined, { q });
   const [user, setUser] = useState<UserSummary>();
   const [busy, setBusy] = useState(false);
   const [categoryForm] = Form.useForm();
@@ -32,14 +24,38 @@ export function AdminUsers() {
   const { message } = App.useApp();
   const fail = useFailure();
 
-  const find = async (userId: string) => {
-    try {
-      setUser(await get<UserSummary>(`/api/identity/admin/users/${userId.trim()}`));
-    } catch (err) {
-      setUser(undefined);
-      fail(err);
+  const search = (text: string) => {
+    const v = text.trim();
+    if (!v) {
+      message.warning('请输入姓名、手机号、证件号或账号');
+      return;
     }
+    setUser(undefined);
+    found.setPage(1);
+    if (v === q) void found.reload();
+    else setQ(v);
   };
+
+  const open = useCallback(
+    async (userId: string) => {
+      try {
+        setUser(await get<UserSummary>(`/api/identity/admin/users/${userId}`));
+      } catch (err) {
+        setUser(undefined);
+        fail(err);
+      }
+    },
+    [fail],
+  );
+
+  // A single match (a user id, a full ID number): open it at once.
+  useEffect(() => {
+    if (found.total === 1 && found.items[0]) void open(found.items[0].userId);
+  }, [found.items, found.total, open]);
+
+  useEffect(() => {
+    if (user) rolesForm.setFieldsValue({ roles: user.roles, region: user.region });
+  }, [user, rolesForm]);
 
   const changeCategory = async () => {
     const v = await categoryForm.validateFields();
@@ -48,6 +64,7 @@ export function AdminUsers() {
       setUser(await post<UserSummary>(`/api/identity/admin/users/${user?.userId}/category`, v));
       message.success('用户类别已修改，核对情况已记录');
       categoryForm.resetFields();
+      if (q) void found.reload();
     } catch (err) {
       fail(err, categoryForm);
     } finally {
@@ -61,6 +78,7 @@ export function AdminUsers() {
     try {
       setUser(await put<UserSummary>(`/api/identity/admin/users/${user?.userId}/roles`, v));
       message.success('角色已保存');
+      if (q) void found.reload();
     } catch (err) {
       fail(err, rolesForm);
     } finally {
@@ -72,15 +90,65 @@ export function AdminUsers() {
     <>
       <PageTitle>用户类别与角色</PageTitle>
       <Input.Search
-        placeholder="用户编号（UUID）"
+        placeholder="姓名或名称、手机号、证件号或账号"
         enterButton="查找"
         style={{ maxWidth: 520, marginBottom: 16 }}
-        onSearch={find}
+        onSearch={search}
         data-testid="admin-user-search"
       />
+      {q ? (
+        <Table<UserListItem>
+          rowKey="userId"
+          size="small"
+          style={{ marginBottom: 16 }}
+          loading={found.loading}
+          dataSource={found.items}
+          pagination={found.pagination}
+          locale={{ emptyText: '没有找到符合条件的用户' }}
+          rowClassName={(u) => (u.userId === user?.userId ? 'ant-table-row-selected' : '')}
+          data-testid="admin-user-results"
+          columns={[
+            { title: '姓名或名称', dataIndex: 'name' },
+            { title: '账号', dataIndex: 'account', ellipsis: true, width: 140 },
+            { title: '用户类别', render: (_v, u) => (u.category ? categoryLabel[u.category] : '未完善资料') },
+            {
+              title: '证件',
+              width: 200,
+              render: (_v, u) => (
+                <>
+                  {u.idType ? <div>{idTypeLabel[u.idType]}</div> : null}
+                  <div style={{ whiteSpace: 'nowrap' }}>{u.idNumber}</div>
+                </>
+              ),
+            },
+            { title: '手机号', dataIndex: 'mobile', width: 120 },
+            {
+              title: '角色',
+              render: (_v, u) =>
+                u.roles.map((r) => (
+                  <Tag key={r} style={{ marginBottom: 2 }}>
+                    {roleLabel[r]}
+                  </Tag>
+                )),
+            },
+            {
+              title: '最近登录',
+              render: (_v, u) => (u.lastLoginAt ? dayjs(u.lastLoginAt).format('YYYY-MM-DD HH:mm') : ''),
+            },
+            {
+              title: '操作',
+              render: (_v, u) => (
+                <Button size="small" type="link" onClick={() => open(u.userId)} data-testid="admin-user-open">
+                  查看
+                </Button>
+              ),
+            },
+          ]}
+        />
+      ) : null}
       {user ? (
         <>
-          <Card size="small" style={{ marginBottom: 16 }}>
+          <Card size="small" style={{ marginBottom: 16 }} data-testid="admin-user">
             <Descriptions size="small" column={2}>
               <Descriptions.Item label="姓名或名称">{user.name}</Descriptions.Item>
               <Descriptions.Item label="用户类别">
@@ -92,8 +160,10 @@ export function AdminUsers() {
                 ))}
               </Descriptions.Item>
               <Descriptions.Item label="地区">{regionLabel(user.region)}</Descriptions.Item>
+              <Descriptions.Item label="用户编号">{user.userId}</Descriptions.Item>
             </Descriptions>
           </Card>
+          <IdentityProofs userId={user.userId} />
           <Card size="small" title="修改用户类别为代理公司或代理律师" style={{ marginBottom: 16 }}>
             <Typography.Paragraph type="secondary">
               代理公司或代理律师在完善资料后联系工作人员，经确认具备版权代理资质的，由工作人员修改用户类别。核对情况将被记录。
@@ -131,7 +201,7 @@ export function AdminUsers() {
             />
           </Card>
           <Card size="small" title="工作人员角色">
-            <Form form={rolesForm} layout="inline" initialValues={{ roles: user.roles, region: user.region }}>
+            <Form form={rolesForm} layout="inline">
               <Form.Item name="roles" rules={[{ required: true, message: '请选择角色' }]}>
                 <Select
                   mode="multiple"

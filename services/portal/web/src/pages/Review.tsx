@@ -29,6 +29,7 @@ import { usePaged } from '../paging';
 import type { AuditEntry, FilingListItem, ReviewStage, StaffFilingView } from '../proto';
 import { temporalLink, usePortalSettings } from '../settings';
 import { FilingContentView } from './FilingContentView';
+import { IdentityProofs } from './IdentityProofs';
 
 /** Reasons reviewers give most often, to pick from (退回修改 / 不予登记). */
 export const commonReasons = [
@@ -172,6 +173,7 @@ export function ReviewDetail() {
               </Image.PreviewGroup>
             </Card>
           ) : null}
+          <IdentityProofs userId={view.applicantId} />
           <FilingContentView content={view.content} />
         </Col>
         <Col span={8}>

@@ -1,0 +1,140 @@
+import { FilePdfOutlined } from '@ant-design/icons';
+import { Alert, Card, Descriptions, Empty, Image, Space, Spin, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useEffect, useState } from 'react';
+import { get } from '../api';
+import { categoryLabel, idTypeLabel } from '../labels';
+import type { ApplicantProofs, StaffProof } from '../proto';
+
+/**
+ * 申请人身份证明 for staff: the applicant's proofs (images inline, PDFs in the browser's viewer)
+ * beside what to check them against — the profile and the document the login verified.
+ */
+export function IdentityProofs({ userId }: { userId: string }) {
+  const [data, setData] = useState<ApplicantProofs>();
+  const [failure, setFailure] = useState<string>();
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let live = true;
+    // The links are short-lived: fetch fresh ones a minute before they expire.
+    const load = () =>
+      get<ApplicantProofs>(`/api/identity/staff/users/${userId}/proofs`).then(
+        (d) => {
+          if (!live) return;
+          setData(d);
+          timer = setTimeout(load, Math.max(d.expiresInSeconds - 60, 30) * 1000);
+        },
+        (err: Error) => live && setFailure(err.message),
+      );
+    void load();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [userId]);
+
+  return (
+    <Card size="small" title="申请人身份证明" style={{ marginBottom: 16 }} data-testid="identity-proofs">
+      {failure ? (
+        <Alert type="error" showIcon message={failure} />
+      ) : !data ? (
+        <Spin />
+      ) : (
+        <>
+          <CheckAgainst data={data} />
+          {data.proofs.length ? (
+            <Image.PreviewGroup>
+              <Space wrap align="start" size={16}>
+                {data.proofs.map((p) => (
+                  <Proof key={p.uploadId} proof={p} />
+                ))}
+              </Space>
+            </Image.PreviewGroup>
+          ) : (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="申请人尚未上传身份证明" />
+          )}
+        </>
+      )}
+    </Card>
+  );
+}
+
+/** The profile as filled in, and whether the login's verified document (实名认证) agrees with it. */
+function CheckAgainst({ data }: { data: ApplicantProofs }) {
+  const { profile, verified } = data;
+  if (!profile) return <Alert type="warning" showIcon message="该用户尚未完善资料" style={{ marginBottom: 12 }} />;
+  const agrees = verified.idNumber === undefined || verified.idNumber.toUpperCase() === profile.idNumber.toUpperCase();
+  return (
+    <Descriptions size="small" column={2} style={{ marginBottom: 12 }} data-testid="identity-profile">
+      <Descriptions.Item label="姓名或名称">{profile.name}</Descriptions.Item>
+      <Descriptions.Item label="用户类别">{categoryLabel[profile.category]}</Descriptions.Item>
+      <Descriptions.Item label="证件类型">{idTypeLabel[profile.idType]}</Descriptions.Item>
+      <Descriptions.Item label="证件号">{profile.idNumber}</Descriptions.Item>
+      <Descriptions.Item label="经办人">{profile.handler}</Descriptions.Item>
+      <Descriptions.Item label="实名认证">
+        {verified.idNumber ? (
+          <Space size={4} wrap>
+            <span>
+              {verified.name} {verified.idNumber}
+            </span>
+            <Tag color={agrees ? 'green' : 'orange'}>{agrees ? '与资料一致' : '与资料不一致'}</Tag>
+          </Space>
+        ) : (
+          <Typography.Text type="secondary">无</Typography.Text>
+        )}
+      </Descriptions.Item>
+    </Descriptions>
+  );
+}
+
+function Proof({ proof }: { proof: StaffProof }) {
+  const image = proof.mime.startsWith('image/');
+  return (
+    <div style={{ width: 168 }} data-testid="identity-proof">
+      {image ? (
+        <Image
+          width={168}
+          height={120}
+          style={{ objectFit: 'contain', background: '#fafafa' }}
+          src={proof.previewUrl}
+          alt={proof.name}
+        />
+      ) : (
+        <a
+          href={proof.previewUrl}
+          target="_blank"
+          rel="noopener noreferrer"
+          title="在新窗口中预览"
+          style={{
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'center',
+            width: 168,
+            height: 120,
+            background: '#fafafa',
+            fontSize: 48,
+          }}
+        >
+          <FilePdfOutlined />
+        </a>
+      )}
+      <Typography.Text ellipsis={{ tooltip: proof.name }} style={{ display: 'block', marginTop: 4 }}>
+        {proof.name}
+      </Typography.Text>
+      <Space size={8} style={{ fontSize: 12 }}>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {dayjs(proof.uploadedAt).format('YYYY-MM-DD HH:mm')}
+        </Typography.Text>
+        {image ? null : (
+          <a href={proof.previewUrl} target="_blank" rel="noopener noreferrer">
+            预览
+          </a>
+        )}
+        <a href={proof.downloadUrl} data-testid="identity-proof-download">
+          下载
+        </a>
+      </Space>
+    </div>
+  );
+}
