@@ -3,11 +3,14 @@ import { useCallback, useEffect, useState } from 'react';
 import { get, type Page } from './api';
 import { useFailure } from './forms';
 
-/** A paginated list from a service: 共 N 条, 20 条/页, 跳至. */
+/** A page whose total may be the database's estimate (a large list is not counted row by row). */
+type ListPage<T> = Page<T> & { totalIsEstimate?: boolean };
+
+/** A paginated list from a service: 共 N 条 (约 N 条 when estimated), 20 条/页, 跳至. */
 export function usePaged<T>(path: string | undefined, query: Record<string, string | number | undefined> = {}) {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
-  const [data, setData] = useState<Page<T>>();
+  const [data, setData] = useState<ListPage<T>>();
   const [loading, setLoading] = useState(false);
   const fail = useFailure();
   const key = JSON.stringify(query);
@@ -15,7 +18,7 @@ export function usePaged<T>(path: string | undefined, query: Record<string, stri
     if (!path) return;
     setLoading(true);
     try {
-      setData(await get<Page<T>>(path, { ...JSON.parse(key), page, pageSize }));
+      setData(await get<ListPage<T>>(path, { ...JSON.parse(key), page, pageSize }));
     } catch (err) {
       fail(err);
       setData({ items: [], total: 0, page, pageSize });
@@ -32,7 +35,7 @@ export function usePaged<T>(path: string | undefined, query: Record<string, stri
     total: data?.total ?? 0,
     showSizeChanger: true,
     showQuickJumper: true,
-    showTotal: (total) => `共 ${total} 条`,
+    showTotal: (total) => (data?.totalIsEstimate ? `约 ${total.toLocaleString('zh-CN')} 条` : `共 ${total} 条`),
     onChange: (p, s) => {
       setPage(p);
       setPageSize(s);

@@ -3,7 +3,9 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Col,
+  DatePicker,
   Form,
   Image,
   Input,
@@ -17,7 +19,7 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import dayjs from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { get, post } from '../api';
@@ -26,7 +28,7 @@ import { useFailure } from '../forms';
 import { decisionLabel, stageLabel, statusColor, statusLabel, workTypeLabel } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
-import type { AuditEntry, FilingListItem, ReviewStage, StaffFilingView } from '../proto';
+import type { AuditEntry, FilingListItem, ReviewStage, StaffFilingView, WorkType } from '../proto';
 import { temporalLink, usePortalSettings } from '../settings';
 import { FilingContentView } from './FilingContentView';
 import { IdentityProofs } from './IdentityProofs';
@@ -56,19 +58,56 @@ const deadlineTag = (iso?: string) => {
   );
 };
 
-/** 初审 / 终审 queue: filters, the deadline of each registration, oldest first. */
+/** The queue's filter form; sent as the filing API's ReviewQueueQuery. */
+interface QueueFilters {
+  title?: string;
+  workType?: WorkType;
+  applied?: [Dayjs | null, Dayjs | null] | null;
+  overdue?: boolean;
+}
+
+/** 初审 / 终审 queue: filters (title, work type, applied dates, overdue only), each deadline, oldest first. */
 export function ReviewQueue() {
   const { stage = 'initial' } = useParams() as { stage: ReviewStage };
-  const [filters, setFilters] = useState<{ title?: string }>({});
+  const [filters, setFilters] = useState<Record<string, string | undefined>>({});
   const list = usePaged<FilingListItem>(`/api/filing/queues/${stage}`, filters);
+  const search = (v: QueueFilters) => {
+    setFilters({
+      title: v.title?.trim() || undefined,
+      workType: v.workType,
+      appliedFrom: v.applied?.[0]?.format('YYYY-MM-DD'),
+      appliedTo: v.applied?.[1]?.format('YYYY-MM-DD'),
+      overdue: v.overdue ? 'true' : undefined,
+    });
+    list.setPage(1);
+  };
   return (
     <>
       <PageTitle>{stageLabel[stage]}</PageTitle>
-      <Form layout="inline" style={{ marginBottom: 16 }} onFinish={(v) => setFilters(v)}>
+      <Form<QueueFilters>
+        layout="inline"
+        style={{ marginBottom: 16, rowGap: 8 }}
+        onFinish={search}
+        data-testid="queue-filters"
+      >
         <Form.Item name="title" label="作品名称">
           <Input allowClear />
         </Form.Item>
-        <Button type="primary" htmlType="submit">
+        <Form.Item name="workType" label="作品类别">
+          <Select
+            allowClear
+            placeholder="全部"
+            style={{ width: 140 }}
+            options={Object.entries(workTypeLabel).map(([value, label]) => ({ value, label }))}
+          />
+        </Form.Item>
+        <Form.Item name="applied" label="申请日期">
+          <DatePicker.RangePicker allowEmpty={[true, true]} />
+        </Form.Item>
+        <Form.Item name="overdue" valuePropName="checked">
+          <Checkbox data-testid="overdue-only">仅看逾期</Checkbox>
+        </Form.Item>
+        <Button type="primary" htmlType="submit" data-testid="queue-search">
           查询
         </Button>
       </Form>

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Result, Space, Spin, Steps, Tag } from 'antd';
+import { Alert, Button, Card, Descriptions, Result, Space, Spin, Steps, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { get } from '../api';
@@ -22,6 +22,61 @@ const stepOf: Record<string, number> = {
   certified: 5,
   delivered: 5,
 };
+
+/**
+ * 纸质证书 as the admin records it: made (证书已制作), then mailed with its SF Express waybill
+ * (已邮寄，顺丰到付) or waiting to be picked up (待自领) and picked up (已领取).
+ */
+function PaperCertificate({ filing }: { filing: Filing }) {
+  const d = filing.delivery;
+  const done = filing.status === 'delivered';
+  const mailed = d ? d.kind === 'mailed' : filing.content.certificateDelivery !== 'pickup';
+  const on = d ? new Date(d.recordedAt).toLocaleDateString('zh-CN') : undefined;
+  const items = mailed
+    ? [
+        { title: '证书已制作' },
+        { title: done ? '已邮寄' : '待邮寄', description: on ? `顺丰到付 · ${on}` : '顺丰到付' },
+      ]
+    : [
+        { title: '证书已制作' },
+        { title: '待自领', description: '收到电子发票后于工作时间内领取' },
+        { title: '已领取', description: on },
+      ];
+  return (
+    <Card size="small" title="纸质证书" style={{ marginBottom: 16 }}>
+      <Steps
+        size="small"
+        current={done ? items.length - 1 : 1}
+        status={done ? 'finish' : 'process'}
+        items={items}
+        style={{ marginBottom: 8 }}
+      />
+      <span data-testid="delivery">
+        {mailed ? (
+          done ? (
+            <>
+              已邮寄（顺丰到付）
+              {d?.waybillNo ? (
+                <>
+                  ，运单号{' '}
+                  <Typography.Text strong copyable data-testid="waybill">
+                    {d.waybillNo}
+                  </Typography.Text>
+                </>
+              ) : null}
+            </>
+          ) : (
+            '证书已制作，待邮寄（顺丰到付）'
+          )
+        ) : done ? (
+          '已领取（自领）'
+        ) : (
+          '证书已制作，待自领（收到电子发票后于工作时间内领取）'
+        )}
+      </span>
+    </Card>
+  );
+}
 
 /** One registration: status, the filing, reviewers' reasons, payment, certificate and paper certificate. */
 export function WorkDetail() {
@@ -68,7 +123,13 @@ export function WorkDetail() {
         size="small"
         style={{ marginBottom: 16 }}
         current={stepOf[filing.status] ?? 0}
-        status={filing.status === 'refused' || filing.status === 'returned' ? 'error' : undefined}
+        status={
+          filing.status === 'refused' || filing.status === 'returned'
+            ? 'error'
+            : filing.status === 'delivered'
+              ? 'finish'
+              : undefined
+        }
         items={['填报', '电子签章', '缴费', '初审', '终审', '发证'].map((title) => ({ title }))}
       />
       {filing.status === 'returned' ? (
@@ -110,15 +171,6 @@ export function WorkDetail() {
               <b data-testid="registration-number">{filing.registrationNumber}</b>
             </Descriptions.Item>
           ) : null}
-          {filing.status === 'delivered' ? (
-            <Descriptions.Item label="纸质证书">{filing.remark ?? '纸质证书已寄出/已领取'}</Descriptions.Item>
-          ) : filing.status === 'certified' ? (
-            <Descriptions.Item label="纸质证书">
-              {filing.content.certificateDelivery === 'pickup'
-                ? '待领取（收到电子发票后于工作时间内领取）'
-                : '待邮寄（顺丰到付）'}
-            </Descriptions.Item>
-          ) : null}
         </Descriptions>
         {filing.status === 'certified' || filing.status === 'delivered' ? (
           <Space>
@@ -140,6 +192,7 @@ export function WorkDetail() {
           </Link>
         ) : null}
       </Card>
+      {filing.status === 'certified' || filing.status === 'delivered' ? <PaperCertificate filing={filing} /> : null}
       <FilingContentView content={filing.content} />
     </>
   );
