@@ -330,12 +330,17 @@ export const FilingListQuery = PageQuery.extend({
  * 审核队列 (待初审 / 待终审) filters: title, work type, overdue only (办结期限 passed) and the
  * applied-date range (申请日期, China time, both ends included).
  */
+/** 申请日期 in a filter; the years before the platform match nothing (and year 0 is no date to Postgres). */
+const AppliedDate = z.iso
+  .date({ error: '申请日期应为 YYYY-MM-DD' })
+  .refine((d) => d >= '2000-01-01', { error: '申请日期不能早于 2000-01-01' });
+
 export const ReviewQueueQuery = PageQuery.extend({
   title: z.string().trim().max(100).optional(),
   workType: z.enum(WorkType.options, { error: '作品类别不正确' }).optional(),
   overdue: z.enum(['true', 'false'], { error: '是否逾期应为 true 或 false' }).optional(),
-  appliedFrom: z.iso.date({ error: '申请日期应为 YYYY-MM-DD' }).optional(),
-  appliedTo: z.iso.date({ error: '申请日期应为 YYYY-MM-DD' }).optional(),
+  appliedFrom: AppliedDate.optional(),
+  appliedTo: AppliedDate.optional(),
 })
   .refine((q) => !q.appliedFrom || !q.appliedTo || q.appliedFrom <= q.appliedTo, {
     message: '申请日期的结束日期不能早于开始日期',

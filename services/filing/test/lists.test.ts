@@ -111,9 +111,12 @@ describe('review queue filters (待初审 / 待终审)', () => {
     const badOverdue = await queue('&overdue=yes');
     expect(badOverdue.status).toBe(400);
     expect(badOverdue.json.error.field).toBe('query.overdue');
-    const badDate = await queue('&appliedFrom=2026-13-01');
-    expect(badDate.status).toBe(400);
-    expect(badDate.json.error.field).toBe('query.appliedFrom');
+    for (const date of ['2026-13-01', '0000-01-01']) {
+      const badDate = await queue(`&appliedFrom=${date}`);
+      expect(badDate.status).toBe(400);
+      expect(badDate.json.error.field).toBe('query.appliedFrom');
+      expect(badDate.json.error.message).toMatch(/申请日期/);
+    }
     const reversed = await queue('&appliedFrom=2026-02-01&appliedTo=2026-01-01');
     expect(reversed.status).toBe(400);
     expect(reversed.json.error).toMatchObject({ field: 'query.appliedTo' });
