@@ -94,14 +94,14 @@ export function renderMarkdown(r: BenchResult): string {
   out.push('Figures are from one run on one machine: compare runs on the same machine only.');
   out.push('');
   out.push('```sh');
-  out.push('npm run bench                                   # defaults: a few minutes on 2 cores');
+  out.push('npm run bench                                   # every scenario (10,000 waiting: ~40 min on 2 cores)');
   out.push('npm run bench -- --n 100 --concurrency 16       # more registrations end to end');
-  out.push('npm run bench -- --only baselines,e2e --n 10    # some scenarios only');
-  out.push('npm run bench -- --waiting 2000 --rows 200000   # smaller waiting and list scenarios');
+  out.push('npm run bench -- --only baselines,e2e --n 10    # some scenarios only (--help lists them)');
+  out.push('npm run bench -- --waiting 1000 --rows 200000   # smaller waiting and list scenarios');
   out.push('```');
   out.push('');
   out.push(
-    'The run uses its own database (`copyreg_bench`), bucket (`copyreg-bench`), Temporal namespace (`copyreg-bench`) and ports (3401 and up) on the running stack, and starts its own service and worker processes; the JSON result is in `bench-results/` (gitignored). Faults (worker kill -9, Temporal restart, MinIO down 30 s, Postgres restart, ten copies of every payment notification) and OpenAPI fuzzing are tests, not figures: `infra/test/faults.test.ts` and `infra/test/fuzz.test.ts`, run by `npm test`.',
+    'The run uses its own database (`copyreg_bench`), bucket (`copyreg-bench`), Temporal namespace (`copyreg-bench`) and ports (3401 and up) on the running stack, and starts its own service and worker processes; the waiting and pragmas scenarios run on a private Temporal server (port 7293, a fresh SQLite file each, deleted afterwards); the JSON result is in `bench-results/` (gitignored). Faults (worker kill -9, Temporal restart, MinIO down 30 s, Postgres restart, ten copies of every payment notification) and OpenAPI fuzzing are tests, not figures: `infra/test/faults.test.ts` and `infra/test/fuzz.test.ts`, run by `npm test`.',
   );
   out.push('');
   out.push('| machine | |');
