@@ -63,7 +63,9 @@ type DocumentActivities = Pick<RegistrationActivities, 'renderApplicationForm' |
 class Serial {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn);
+    // Called with no argument: `then(fn)` would hand fn the previous effect's result (an update's
+    // state snapshot), which publish() took for its remark.
+    const next = this.tail.then(() => fn());
     this.tail = next.catch(() => undefined);
     return next;
   }

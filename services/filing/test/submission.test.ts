@@ -9,9 +9,11 @@ import {
   type RegistrationActivities,
   type RegistrationInput,
   registrationWorkflowId,
+  StatusRecord,
   signUpdate,
   stateQuery,
 } from '@copyreg/proto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../src/snapshots';
@@ -24,14 +26,15 @@ import { actor, applicantWithProfile, completeContent, type FilingTestApp, rid, 
 let app: FilingTestApp;
 let worker: Worker;
 let running: Promise<void>;
+/** Every recordStatus input that failed the proto schema (it would retry forever). */
+const malformedRecords: unknown[] = [];
 
 const ref = (key: string): ObjectRef => ({ bucket: 'copyreg-test', key, sha256: '0'.repeat(64) });
 const calendar = { holidays: [], makeupWorkdays: [], years: [] };
 
-beforeAll(async () => {
-  app = await startFiling();
-  installRuntime();
-  const real = createActivities({ db: app.db, store: app.deps.store, bucket: app.deps.bucket });
+/** The real read model (recordStatus) around the fakes, on the given app's task queue. */
+async function createWorker(on: FilingTestApp): Promise<Worker> {
+  const real = createActivities({ db: on.db, store: on.deps.store, bucket: on.deps.bucket });
   const fakes: Omit<RegistrationActivities, 'recordStatus'> = {
     renderApplicationForm: async (i) => ref(`forms/${i.filingId}/v${i.versionNo}.pdf`),
     loadWorkingCalendar: async () => calendar,
@@ -47,13 +50,23 @@ beforeAll(async () => {
     issueInvoice: async (i) => ref(`invoices/${i.filingId}.pdf`),
     sendNotice: async () => {},
   };
-  worker = await Worker.create({
+  const recordStatus: RegistrationActivities['recordStatus'] = async (input) => {
+    if (!StatusRecord.safeParse(input).success) malformedRecords.push(input);
+    return real.recordStatus(input);
+  };
+  return Worker.create({
     connection: await NativeConnection.connect(temporalConnectionOptions()),
     namespace: config().TEMPORAL_NAMESPACE,
-    taskQueue: app.deps.taskQueue,
+    taskQueue: on.deps.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...real, ...fakes },
+    activities: { ...real, ...fakes, recordStatus },
   });
+}
+
+beforeAll(async () => {
+  app = await startFiling();
+  installRuntime();
+  worker = await createWorker(app);
   running = worker.run();
 });
 afterAll(async () => {
@@ -289,6 +302,39 @@ describe('提交并电子签章 (submission)', () => {
     const edit = await app.call(a.cookie, 'put', `/filings/${id}`, { content: { title: '改' } });
     expect(edit.status).toBe(409);
     expect(edit.json.error.code).toBe('INVALID_STATE');
+  });
+
+  it('an update that reaches the workflow with its start (withdraw at once) leaves every status record well-formed', async () => {
+    // Its own task queue: the withdraw is waiting at the server before a worker takes the first task,
+    // so the start and the update arrive in the same activation.
+    const late = await startFiling({ updateTimeoutMs: 20_000 });
+    let handle: WorkflowHandle | undefined;
+    try {
+      const a = await applicantWithProfile(late);
+      const s = await sample(late, a);
+      const created = await late.call(a.cookie, 'post', '/filings', { content: completeContent(s) });
+      const id = created.json.filingId as string;
+      expect((await late.call(a.cookie, 'post', `/filings/${id}/submission`)).status).toBe(200);
+      const withdrawn = late.call(a.cookie, 'post', `/filings/${id}/withdraw`);
+      await new Promise((r) => setTimeout(r, 500));
+      const lateWorker = await createWorker(late);
+      handle = (await temporalClient()).workflow.getHandle(registrationWorkflowId(id));
+      const wf = handle;
+      await lateWorker.runUntil(async () => {
+        expect((await withdrawn).status).toBe(200);
+        // The registration ends: no status record is stuck retrying in front of the rest.
+        const ended = await Promise.race([
+          wf.result(),
+          new Promise((r) => setTimeout(() => r('still running'), 10_000)),
+        ]);
+        expect(ended).toMatchObject({ status: 'withdrawn' });
+      });
+      expect(malformedRecords).toEqual([]);
+      expect((await late.db('filing.filings').where({ id }).first()).status).toBe('withdrawn');
+    } finally {
+      await late.close();
+      await handle?.terminate('test cleanup').catch(() => undefined);
+    }
   });
 
   it('answers UPSTREAM_UNAVAILABLE when no worker takes the update within the deadline', async () => {
