@@ -27,6 +27,10 @@ export function createFilingActivities({ db }: ActivityDeps): Pick<RegistrationA
           review_deadline: r.reviewDeadline ?? null,
           overdue: r.overdue,
           registration_number: r.registrationNumber ?? null,
+          // 纸质证书发放, shown in the FilingView.
+          delivery_kind: r.delivery?.kind ?? null,
+          delivery_waybill_no: r.delivery?.waybillNo ?? null,
+          delivery_at: r.delivery?.at ?? null,
           updated_at: db.fn.now(),
         });
     },

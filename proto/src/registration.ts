@@ -168,6 +168,14 @@ export const ReviewRound = z.object({
   decidedAt: z.iso.datetime(),
 });
 
+/** The paper certificate's delivery as the admin recorded it: mailed with a waybill (顺丰到付) or picked up. */
+export const CertificateDelivery = z.object({
+  kind: z.enum(['mailed', 'picked_up']),
+  waybillNo: z.string().optional(),
+  at: z.iso.datetime(),
+});
+export type CertificateDelivery = z.infer<typeof CertificateDelivery>;
+
 export const RegistrationState = z.object({
   filingId: Id,
   status: RegistrationStatus,
@@ -194,9 +202,7 @@ export const RegistrationState = z.object({
   returnReplyDeadline: z.iso.datetime().optional(),
   registrationNumber: z.string().optional(),
   certificate: ObjectRef.optional(),
-  delivery: z
-    .object({ kind: z.enum(['mailed', 'picked_up']), waybillNo: z.string().optional(), at: z.iso.datetime() })
-    .optional(),
+  delivery: CertificateDelivery.optional(),
 });
 export type RegistrationState = z.infer<typeof RegistrationState>;
 
@@ -216,6 +222,8 @@ export const StatusRecord = z.object({
   registrationNumber: z.string().optional(),
   /** Reviewer's reasons shown in 待提交作品（含初审退回作品）. */
   remark: z.string().optional(),
+  /** 纸质证书: once recorded, every later record carries it (the FilingView shows the waybill). */
+  delivery: CertificateDelivery.optional(),
 });
 export type StatusRecord = z.infer<typeof StatusRecord>;
 

@@ -123,6 +123,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
       ...(s.reviewDeadline ? { reviewDeadline: s.reviewDeadline } : {}),
       ...(s.registrationNumber ? { registrationNumber: s.registrationNumber } : {}),
       ...(remark ? { remark } : {}),
+      ...(s.delivery ? { delivery: s.delivery } : {}),
     });
   }
 

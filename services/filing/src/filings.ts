@@ -38,6 +38,9 @@ export interface FilingRow {
   review_deadline: Date | null;
   overdue: boolean;
   applied_at: Date | null;
+  delivery_kind: 'mailed' | 'picked_up' | null;
+  delivery_waybill_no: string | null;
+  delivery_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -80,7 +83,7 @@ export function listColumns(content: DraftContent) {
 const isOverdue = (row: Pick<FilingRow, 'overdue' | 'review_deadline'>) =>
   row.overdue || (row.review_deadline !== null && new Date(row.review_deadline).getTime() < Date.now());
 
-export function toView(row: FilingRow, forApplicant: boolean, delivery?: FilingView['delivery']): FilingView {
+export function toView(row: FilingRow, forApplicant: boolean): FilingView {
   return {
     filingId: row.id,
     applicantId: row.applicant_id,
@@ -95,7 +98,15 @@ export function toView(row: FilingRow, forApplicant: boolean, delivery?: FilingV
     ...(row.applied_at ? { appliedAt: iso(row.applied_at) } : {}),
     ...(row.registration_number ? { registrationNumber: row.registration_number } : {}),
     ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline) } : {}),
-    ...(delivery ? { delivery } : {}),
+    ...(row.delivery_kind && row.delivery_at
+      ? {
+          delivery: {
+            kind: row.delivery_kind,
+            ...(row.delivery_waybill_no ? { waybillNo: row.delivery_waybill_no } : {}),
+            recordedAt: iso(row.delivery_at)!,
+          },
+        }
+      : {}),
     actions: forApplicant ? applicantActions(row.status) : ['view'],
     ...(row.content.workType ? { descriptionGuidance: workTypeGuidance[row.content.workType] } : {}),
   };
@@ -116,21 +127,6 @@ export function toListItem(row: FilingRow, forApplicant: boolean): z.input<typeo
     ...(row.registration_number ? { registrationNumber: row.registration_number } : {}),
     ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline), overdue: isOverdue(row) } : {}),
     actions: forApplicant ? applicantActions(row.status) : ['view'],
-  };
-}
-
-/**
- * 纸质证书发放 as the admin recorded it (邮寄 with the waybill, or 自领). The certificate service
- * keeps that record; the status the workflow publishes to this read model says only 'delivered'.
- */
-export async function deliveryOf(db: Knex, row: Pick<FilingRow, 'id' | 'status'>): Promise<FilingView['delivery']> {
-  if (row.status !== 'delivered') return undefined;
-  const d = await db('certificate.deliveries').where({ filing_id: row.id }).first();
-  if (!d) return undefined;
-  return {
-    kind: d.kind,
-    ...(d.waybill_no ? { waybillNo: d.waybill_no } : {}),
-    recordedAt: new Date(d.recorded_at).toISOString(),
   };
 }
 

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { audit, auditOf } from './audit';
 import type { FilingDeps } from './deps';
 import { FilingParams } from './drafts';
-import { deliveryOf, type FilingRow, loadVisible, toView } from './filings';
+import { type FilingRow, loadVisible, toView } from './filings';
 import { sendUpdate } from './workflow';
 
 /** Staff who may read a submitted filing in full: reviewers, finance, admin, regional staff (read only). */
@@ -37,7 +37,7 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
         ...(row.content.attachments ?? []).map((u) => ({ ...u, kind: 'attachment' as const })),
       ];
       return {
-        ...toView(row, false, await deliveryOf(db, row)),
+        ...toView(row, false),
         decisions: decisions.map((d) => ({
           stage: d.stage,
           decision: d.decision,

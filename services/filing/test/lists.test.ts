@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { FilingPage, FilingView, type WorkType } from '@copyreg/proto';
+import { createActivities } from '@copyreg/activities';
+import { FilingPage, FilingView, type StatusRecord, type WorkType } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXACT_TOTAL_UP_TO } from '../src/filings';
 import { actor, completeContent, type FilingTestApp, sample, startFiling } from './helpers';
@@ -178,24 +179,33 @@ describe('totals (共 N 条 / 约 N 条)', () => {
 });
 
 describe('纸质证书 in the applicant’s view', () => {
+  /** The workflow's record of the delivered status, as publish() sends it once the delivery is recorded. */
+  const delivered = (filingId: string, delivery: StatusRecord['delivery']) =>
+    createActivities({ db: app.db, store: app.deps.store, bucket: app.deps.bucket }).recordStatus({
+      filingId,
+      seq: 6,
+      status: 'delivered',
+      waitingOn: 'none',
+      at: new Date().toISOString(),
+      versionNo: 1,
+      overdue: false,
+      registrationNumber: '浙作登字-2026-F-00000001',
+      delivery,
+    });
+
   it('shows the waybill once the admin recorded the mailing; another applicant cannot see the filing', async () => {
     const { id, applicant } = await filing(`证书-${run}`, { status: 'certified' });
     const before = FilingView.parse((await app.call(applicant.cookie, 'get', `/filings/${id}`)).json);
     expect(before.delivery).toBeUndefined();
 
-    // What the certificate service does when the admin records 邮寄 (POST /admin/deliveries/:id):
-    // the workflow moves to delivered (published to the read model), the delivery is kept.
-    await app.db('filing.filings').where({ id }).update({ status: 'delivered', status_seq: 6 });
-    await app.db('certificate.deliveries').insert({
-      filing_id: id,
-      kind: 'mailed',
-      waybill_no: 'SF1234567890',
-      actor_id: randomUUID(),
-    });
+    // When the admin records 邮寄 (POST /admin/deliveries/:id), the workflow moves to delivered and
+    // publishes the delivery with that status to the read model.
+    const at = new Date().toISOString();
+    await delivered(id, { kind: 'mailed', waybillNo: 'SF1234567890', at });
     const after = FilingView.parse((await app.call(applicant.cookie, 'get', `/filings/${id}`)).json);
     expect(after.status).toBe('delivered');
     expect(after.delivery).toMatchObject({ kind: 'mailed', waybillNo: 'SF1234567890' });
-    expect(Date.parse(after.delivery?.recordedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    expect(after.delivery?.recordedAt).toBe(at);
 
     const staff = await actor(['admin']);
     expect((await app.call(staff.cookie, 'get', `/staff/filings/${id}`)).json.delivery).toMatchObject({
@@ -208,8 +218,8 @@ describe('纸质证书 in the applicant’s view', () => {
   });
 
   it('shows a picked-up certificate without a waybill', async () => {
-    const { id, applicant } = await filing(`自领-${run}`, { status: 'delivered' });
-    await app.db('certificate.deliveries').insert({ filing_id: id, kind: 'picked_up', actor_id: randomUUID() });
+    const { id, applicant } = await filing(`自领-${run}`, { status: 'certified' });
+    await delivered(id, { kind: 'picked_up', at: new Date().toISOString() });
     const view = FilingView.parse((await app.call(applicant.cookie, 'get', `/filings/${id}`)).json);
     expect(view.delivery?.kind).toBe('picked_up');
     expect(view.delivery?.waybillNo).toBeUndefined();

@@ -73,6 +73,30 @@ describe('recordStatus', () => {
     });
   });
 
+  it('keeps the paper certificate’s delivery with the delivered status', async () => {
+    const id = await filing();
+    const base = { filingId: id, waitingOn: 'none', at, versionNo: 1, overdue: false };
+    await recordStatus({
+      ...base,
+      seq: 7,
+      status: 'delivered',
+      delivery: { kind: 'mailed', waybillNo: 'SF1234567890', at },
+    });
+    await recordStatus({ ...base, seq: 6, status: 'certified', waitingOn: 'delivery' }); // late: ignored
+    const row = await db('filing.filings').where({ id }).first();
+    expect(row).toMatchObject({ status: 'delivered', delivery_kind: 'mailed', delivery_waybill_no: 'SF1234567890' });
+    expect(new Date(row.delivery_at).toISOString()).toBe(at);
+  });
+
+  it('refuses a malformed record (a remark that is not text, a delivery of an unknown kind)', async () => {
+    const id = await filing();
+    const base = { filingId: id, seq: 1, status: 'returned', waitingOn: 'applicant', at, versionNo: 1, overdue: false };
+    await expect(recordStatus({ ...base, remark: { status: 'returned' } } as never)).rejects.toThrow();
+    await expect(recordStatus({ ...base, remark: null } as never)).rejects.toThrow();
+    await expect(recordStatus({ ...base, delivery: { kind: 'courier', at } } as never)).rejects.toThrow();
+    expect(await db('filing.filings').where({ id }).first()).toMatchObject({ status_seq: -1 });
+  });
+
   it('refuses a malformed record', async () => {
     await expect(recordStatus({ filingId: 'nope' } as never)).rejects.toThrow();
   });
