@@ -208,7 +208,15 @@ export class Registration {
     }
   }
 
+  /** This very delivery is already recorded: sent again (the certificate service's retry), it changes nothing. */
+  hasDelivery(u: DeliveryUpdate): boolean {
+    const d = this.state.delivery;
+    const waybillNo = u.kind === 'mailed' ? u.waybillNo : undefined;
+    return this.state.status === 'delivered' && d?.kind === u.kind && d.waybillNo === waybillNo;
+  }
+
   checkDelivery(u: DeliveryUpdate): void {
+    if (this.hasDelivery(u)) return;
     if (this.state.status !== 'certified') throw refusal('INVALID_STATE', '证书尚未制作完成或已寄送/领取');
     if (u.kind === 'picked_up' && !this.state.payment.invoice) {
       throw refusal('INVALID_STATE', '电子发票开具后方可领取纸质证书');

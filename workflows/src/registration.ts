@@ -398,6 +398,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     (u: DeliveryUpdate) =>
       inTurn(async () => {
         reg.checkDelivery(u);
+        if (reg.hasDelivery(u)) return reg.snapshot(); // the same delivery again: a no-op success
         state().delivery = {
           kind: u.kind,
           ...(u.kind === 'mailed' ? { waybillNo: u.waybillNo } : {}),

@@ -7,7 +7,6 @@ import {
   FilingIdParams,
   RevokeInput,
   type Role,
-  recordDeliveryUpdate,
   type SessionUser,
   VerifyQuery,
   VerifyResult,
@@ -22,7 +21,7 @@ import {
   revokeCertificate,
   verifyCertificate,
 } from './certificates';
-import { updateRegistration } from './workflow-update';
+import { deliveryRefused, recordDelivery } from './workflow-update';
 
 /** Staff who may read any certificate (reviewers and office staff). */
 const staffRoles: readonly Role[] = ['admin', 'initial_reviewer', 'final_reviewer'];
@@ -135,26 +134,34 @@ export function createCertificateApp(deps: CertificateAppDeps = {}) {
     body: DeliveryInput,
     response: DeliveryResult,
     handler: async ({ params, body, user }) => {
+      const filingId = params.filingId;
       const actorId = (user as SessionUser).userId;
-      // The workflow refuses a delivery before the certificate is issued (or a second one).
-      await updateRegistration(
-        params.filingId,
-        recordDeliveryUpdate,
-        body.kind === 'mailed'
-          ? { kind: 'mailed', waybillNo: body.waybillNo, actorId }
-          : { kind: 'picked_up', actorId },
-        `delivery-${params.filingId}`,
-      );
-      await db('certificate.deliveries')
-        .insert({
-          filing_id: params.filingId,
-          kind: body.kind,
-          waybill_no: body.kind === 'mailed' ? body.waybillNo : null,
-          actor_id: actorId,
-        })
-        .onConflict('filing_id')
-        .ignore();
-      const row = await db('certificate.deliveries').where({ filing_id: params.filingId }).first();
+      const waybillNo = body.kind === 'mailed' ? body.waybillNo : null;
+      // Retry-safe: the row goes in first and is committed only once the workflow holds the same
+      // delivery. A crash after the update leaves no row; the retry finds the workflow already
+      // holding this delivery (a no-op) and stores it. Another delivery is refused either way.
+      const row = await db.transaction(async (tx) => {
+        await tx('certificate.deliveries')
+          .insert({ filing_id: filingId, kind: body.kind, waybill_no: waybillNo, actor_id: actorId })
+          .onConflict('filing_id')
+          .ignore();
+        const kept = await tx('certificate.deliveries').where({ filing_id: filingId }).forUpdate().first();
+        if (kept.kind !== body.kind || kept.waybill_no !== waybillNo) throw deliveryRefused();
+        const state = await recordDelivery(
+          filingId,
+          body.kind === 'mailed'
+            ? { kind: 'mailed', waybillNo: body.waybillNo, actorId }
+            : { kind: 'picked_up', actorId },
+        );
+        const d = state.delivery;
+        if (d?.kind !== body.kind || (d.waybillNo ?? null) !== waybillNo) throw deliveryRefused();
+        // The time the workflow recorded, which the read model shows too.
+        const [saved] = await tx('certificate.deliveries')
+          .where({ filing_id: filingId })
+          .update({ recorded_at: d.at })
+          .returning('*');
+        return saved;
+      });
       return {
         filingId: row.filing_id,
         kind: row.kind,

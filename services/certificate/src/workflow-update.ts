@@ -1,5 +1,11 @@
 import { ApiError, logger, temporalClient } from '@copyreg/kit';
-import { ErrorCode, registrationWorkflowId } from '@copyreg/proto';
+import {
+  type DeliveryUpdate,
+  ErrorCode,
+  type RegistrationState,
+  recordDeliveryUpdate,
+  registrationWorkflowId,
+} from '@copyreg/proto';
 import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -28,6 +34,29 @@ export async function updateRegistration<Ret, Arg>(
     );
   } catch (err) {
     throw refusalToApiError(err);
+  }
+}
+
+/** The workflow's own words for a delivery it will not take (before the certificate, or another one). */
+export const deliveryRefused = () => new ApiError('INVALID_STATE', '证书尚未制作完成或已寄送/领取');
+
+/**
+ * Records the paper certificate's delivery in the workflow and answers its state. The same delivery
+ * again is a no-op success in the workflow; but a delivered registration's workflow has ended, so a
+ * retry usually finds it closed: then its result (the final state) answers, and the caller compares
+ * the delivery there with its own.
+ */
+export async function recordDelivery(filingId: string, u: DeliveryUpdate): Promise<RegistrationState> {
+  try {
+    return await updateRegistration(filingId, recordDeliveryUpdate, u);
+  } catch (err) {
+    const handle = (await temporalClient()).workflow.getHandle(registrationWorkflowId(filingId));
+    const completed = await handle.describe().then(
+      (d) => d.status.name === 'COMPLETED',
+      () => false,
+    );
+    if (completed) return (await handle.result()) as RegistrationState;
+    throw err;
   }
 }
 
