@@ -69,7 +69,8 @@ export function mergeWithLatest(r: BenchResult): BenchResult {
     baselines: { ...old.baselines, ...r.baselines },
     scenarios: { ...old.scenarios, ...r.scenarios },
     tuning,
-    options: { ...r.options, earlier: { date: old.date, ...old.options } },
+    // Only the run the kept figures came from, not the runs before it.
+    options: { ...r.options, earlier: { date: old.date, ...old.options, earlier: undefined } },
   };
 }
 
