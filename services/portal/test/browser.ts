@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -63,4 +64,15 @@ export async function login(
   }
   await page.waitForURL((url) => url.origin === portal && !url.pathname.startsWith('/api/'));
   await page.waitForSelector('[data-testid="current-user"]');
+}
+
+/** After a failed test, a picture of every open page (outside the repository) to see why. */
+export async function screenshotFailure(contexts: BrowserContext[], prefix: string) {
+  const dir = path.join(tmpdir(), 'portal-test-failures');
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  for (const c of contexts)
+    for (const p of c.pages())
+      await p.screenshot({ path: path.join(dir, `${prefix}-${n++}.png`), fullPage: true }).catch(() => undefined);
+  console.log(`failure screenshots in ${dir}`);
 }

@@ -1,11 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Placement, SigningSession } from '@copyreg/proto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redInk } from '../../signature/test/marks';
-import { launchBrowser, login, personContext, shot } from './browser';
+import { launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
 import { people, png } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
 import { choose, date, dragMark, fill, modal, radio, toast, upload } from './ui';
@@ -32,18 +29,8 @@ describe('portal journeys', () => {
     platform = await ensurePlatform();
     browser = await launchBrowser();
   }, 300_000);
-  // A failed journey leaves a picture of every open page (outside the repository) to see why.
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    const dir = path.join(tmpdir(), 'portal-test-failures');
-    mkdirSync(dir, { recursive: true });
-    let n = 0;
-    for (const c of contexts)
-      for (const p of c.pages())
-        await p
-          .screenshot({ path: path.join(dir, `${ctx.task.name.slice(0, 9)}-${n++}.png`), fullPage: true })
-          .catch(() => undefined);
-    console.log(`failure screenshots in ${dir}`);
+    if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, ctx.task.name.slice(0, 9));
   });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Flow, type Party, party, residentId } from '@copyreg/infra/src/bench/flow';
-import { Latencies } from '@copyreg/infra/src/bench/stats';
+import { type Party, party, residentId } from '@copyreg/infra/src/bench/flow';
 import { createDb } from '@copyreg/kit';
 import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, login, personContext, shot } from './browser';
 import { people } from './fixtures';
-import { ensurePlatform, type TestPlatform } from './platform';
+import { apiFlow, ensurePlatform, type TestPlatform } from './platform';
 import { choose, fill } from './ui';
 
 /**
@@ -120,18 +119,7 @@ describe('portal lists', () => {
 
       // The registration through the services' APIs, as the portal drives them (the journeys do it page by page).
       const base = platform.url;
-      const flow = new Flow(
-        {
-          identity: base,
-          filing: base,
-          signature: base,
-          payment: base,
-          certificate: base,
-          gateway: `http://127.0.0.1:${platform.config.DEV_GATEWAY_PORT}`,
-        },
-        new Latencies(),
-        240_000,
-      );
+      const flow = apiFlow(platform, 240_000);
       await flow.completeProfile(applicant, n);
       const initial = await party(db, { name: '初审员', roles: ['initial_reviewer'] });
       const final = await party(db, { name: '终审员', roles: ['final_reviewer'] });

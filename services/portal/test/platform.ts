@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Flow } from '@copyreg/infra/src/bench/flow';
+import { Latencies } from '@copyreg/infra/src/bench/stats';
 import { repoRoot } from '@copyreg/infra/src/paths';
 import { platformProcesses, type RunningPlatform, startPlatform } from '@copyreg/infra/src/platform';
 import { httpOk } from '@copyreg/infra/src/proc';
@@ -47,4 +49,21 @@ export async function ensurePlatform(): Promise<TestPlatform> {
   }
   const running: RunningPlatform = await startPlatform(c, testPorts, false, 180_000);
   return { config: c, url, missing, stop: () => running.stop() };
+}
+
+/** The load generator's registration flow, through the portal's /api proxy: to bring a work to a state fast. */
+export function apiFlow(platform: TestPlatform, stepTimeoutMs: number): Flow {
+  const base = platform.url;
+  return new Flow(
+    {
+      identity: base,
+      filing: base,
+      signature: base,
+      payment: base,
+      certificate: base,
+      gateway: `http://127.0.0.1:${platform.config.DEV_GATEWAY_PORT}`,
+    },
+    new Latencies(),
+    stepTimeoutMs,
+  );
 }

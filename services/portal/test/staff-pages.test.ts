@@ -1,17 +1,13 @@
 import { randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Flow, type Party, party } from '@copyreg/infra/src/bench/flow';
-import { Latencies } from '@copyreg/infra/src/bench/stats';
+import { type Flow, type Party, party } from '@copyreg/infra/src/bench/flow';
 import { createDb } from '@copyreg/kit';
 import { residentIdCheckChar } from '@copyreg/proto';
 import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, personContext, shot } from './browser';
+import { launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
 import { people, png } from './fixtures';
-import { ensurePlatform, type TestPlatform } from './platform';
+import { apiFlow, ensurePlatform, type TestPlatform } from './platform';
 
 /**
  * Staff pages in a real browser against the whole platform: a reviewer checks the applicant's
@@ -38,29 +34,11 @@ describe('staff pages', () => {
     platform = await ensurePlatform();
     browser = await launchBrowser();
     db = createDb();
-    flow = new Flow(
-      {
-        identity: platform.url,
-        filing: platform.url,
-        signature: platform.url,
-        payment: platform.url,
-        certificate: platform.url,
-        gateway: `http://127.0.0.1:${platform.config.DEV_GATEWAY_PORT}`,
-      },
-      new Latencies(),
-      180_000,
-    );
+    flow = apiFlow(platform, 180_000);
     applicant = await applicantWithProofs();
   }, 300_000);
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    const dir = path.join(tmpdir(), 'portal-test-failures');
-    mkdirSync(dir, { recursive: true });
-    let n = 0;
-    for (const c of contexts)
-      for (const p of c.pages())
-        await p.screenshot({ path: path.join(dir, `staff-${n++}.png`), fullPage: true }).catch(() => undefined);
-    console.log(`failure screenshots in ${dir}`);
+    if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, 'staff');
   });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
