@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '@copyreg/activities';
+import { standInActivities } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { config, createDb, createObjectStore, temporalClient, temporalConnectionOptions } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
@@ -7,9 +8,7 @@ import {
   choosePaymentMethodUpdate,
   DeliveryResult,
   type ErrorBody,
-  type ObjectRef,
   paymentConfirmedSignal,
-  type RegistrationActivities,
   type RegistrationInput,
   type RegistrationState,
   recordDeliveryUpdate,
@@ -25,7 +24,7 @@ import { createCertificateApp } from '../src/app';
 
 /**
  * 纸质证书发放 (POST /admin/deliveries/:filingId) against the real registration workflow on the
- * Temporal dev server, with the filing read model's real recordStatus and fakes for the documents.
+ * Temporal dev server, with the filing read model's real recordStatus and stand-ins for the rest.
  */
 const db = createDb();
 const store = createObjectStore();
@@ -36,32 +35,15 @@ let admin: string;
 let worker: Worker;
 let running: Promise<void>;
 
-const ref = (key: string): ObjectRef => ({ bucket, key, sha256: '0'.repeat(64) });
-
 beforeAll(async () => {
   installRuntime();
-  const fakes: Omit<RegistrationActivities, 'recordStatus'> = {
-    renderApplicationForm: async (i) => ref(`forms/${i.filingId}/v${i.versionNo}.pdf`),
-    loadWorkingCalendar: async () => ({ holidays: [], makeupWorkdays: [], years: [] }),
-    allocateRegistrationNumber: async () => '浙作登字-2026-F-00000001',
-    issueCertificate: async (i) => ref(`certificates/${i.filingId}.pdf`),
-    openSigningRound: async () => {},
-    activateSigner: async () => {},
-    applySignature: async (i) => ref(`forms/${i.filingId}/r${i.round}-s${i.signerIndex}.pdf`),
-    voidSigningRound: async () => {},
-    openPaymentOrder: async (i) => ({ orderId: `order-${i.filingId}` }),
-    queryPayment: async () => null,
-    refundPayment: async (i) => ({ refundId: `refund-${i.paymentId}` }),
-    issueInvoice: async (i) => ref(`invoices/${i.filingId}.pdf`),
-    sendNotice: async () => {},
-  };
   const { recordStatus } = createActivities({ db, store, bucket });
   worker = await Worker.create({
     connection: await NativeConnection.connect(temporalConnectionOptions()),
     namespace: config().TEMPORAL_NAMESPACE,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...fakes, recordStatus },
+    activities: { ...standInActivities(bucket), recordStatus },
   });
   running = worker.run();
   api = await serve(createCertificateApp({ db, store, bucket }));

@@ -1,10 +1,10 @@
 import { createActivities } from '@copyreg/activities';
+import { standInActivities } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { config, temporalClient, temporalConnectionOptions } from '@copyreg/kit';
 import {
   choosePaymentMethodUpdate,
   FilingPage,
-  type ObjectRef,
   paymentConfirmedSignal,
   type RegistrationActivities,
   type RegistrationInput,
@@ -29,27 +29,9 @@ let running: Promise<void>;
 /** Every recordStatus input that failed the proto schema (it would retry forever). */
 const malformedRecords: unknown[] = [];
 
-const ref = (key: string): ObjectRef => ({ bucket: 'copyreg-test', key, sha256: '0'.repeat(64) });
-const calendar = { holidays: [], makeupWorkdays: [], years: [] };
-
 /** The real read model (recordStatus) around the fakes, on the given app's task queue. */
 async function createWorker(on: FilingTestApp): Promise<Worker> {
   const real = createActivities({ db: on.db, store: on.deps.store, bucket: on.deps.bucket });
-  const fakes: Omit<RegistrationActivities, 'recordStatus'> = {
-    renderApplicationForm: async (i) => ref(`forms/${i.filingId}/v${i.versionNo}.pdf`),
-    loadWorkingCalendar: async () => calendar,
-    allocateRegistrationNumber: async () => '浙作登字-2026-F-00000001',
-    issueCertificate: async (i) => ref(`certificates/${i.filingId}.pdf`),
-    openSigningRound: async () => {},
-    activateSigner: async () => {},
-    applySignature: async (i) => ref(`forms/${i.filingId}/r${i.round}-s${i.signerIndex}.pdf`),
-    voidSigningRound: async () => {},
-    openPaymentOrder: async (i) => ({ orderId: `order-${i.filingId}` }),
-    queryPayment: async () => null,
-    refundPayment: async (i) => ({ refundId: `refund-${i.paymentId}` }),
-    issueInvoice: async (i) => ref(`invoices/${i.filingId}.pdf`),
-    sendNotice: async () => {},
-  };
   const recordStatus: RegistrationActivities['recordStatus'] = async (input) => {
     if (!StatusRecord.safeParse(input).success) malformedRecords.push(input);
     return real.recordStatus(input);
@@ -59,7 +41,7 @@ async function createWorker(on: FilingTestApp): Promise<Worker> {
     namespace: config().TEMPORAL_NAMESPACE,
     taskQueue: on.deps.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...real, ...fakes, recordStatus },
+    activities: { ...real, ...standInActivities(on.deps.bucket), recordStatus },
   });
 }
 

@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { standInActivities } from '@copyreg/activities/stand-ins';
 import { config, temporalClient, temporalConnectionOptions } from '@copyreg/kit';
 import {
-  type ObjectRef,
   type RegistrationActivities,
   type RegistrationInput,
   type RegistrationState,
@@ -34,22 +34,8 @@ describe('the registration workflow with the real payment service', () => {
   beforeAll(async () => {
     h = await startHarness();
     h.deps.loadState = (filingId) => h.deps.registration.state(filingId);
-    const ref = (key: string): ObjectRef => ({
-      bucket: 'copyreg-test',
-      key,
-      sha256: createHash('sha256').update(key).digest('hex'),
-    });
-    let numbers = 0;
     const activities: RegistrationActivities = {
-      recordStatus: async () => {},
-      renderApplicationForm: async (i) => ref(`forms/${i.filingId}/v${i.versionNo}.pdf`),
-      loadWorkingCalendar: async () => ({ holidays: [], makeupWorkdays: [], years: [] }),
-      allocateRegistrationNumber: async (i) => `浙作登字-${i.year}-I-${String(++numbers).padStart(8, '0')}`,
-      issueCertificate: async (i) => ref(`certificates/${i.filingId}.pdf`),
-      openSigningRound: async () => {},
-      activateSigner: async () => {},
-      applySignature: async (i) => ref(`forms/${i.filingId}/r${i.round}-s${i.signerIndex}.pdf`),
-      voidSigningRound: async () => {},
+      ...standInActivities('copyreg-test'),
       // The payment service's own, on the test database, bucket, gateway and mail catcher.
       openPaymentOrder: async ({ filingId, method }) => ({
         orderId: (await ensureOrder(h.deps, filingId, method)).order_id,

@@ -1,0 +1,27 @@
+import type { ObjectRef, RegistrationActivities } from '@copyreg/proto';
+
+/**
+ * Every registration activity as an instant stand-in returning what the real one would (objects
+ * named by filing, no holidays, numbered registration numbers): for a service's tests that run the
+ * real workflow with that service's real activities spread over these.
+ */
+export function standInActivities(bucket: string): RegistrationActivities {
+  const ref = (key: string): ObjectRef => ({ bucket, key, sha256: '0'.repeat(64) });
+  let numbers = 0;
+  return {
+    recordStatus: async () => {},
+    renderApplicationForm: async (i) => ref(`forms/${i.filingId}/v${i.versionNo}.pdf`),
+    loadWorkingCalendar: async () => ({ holidays: [], makeupWorkdays: [], years: [] }),
+    allocateRegistrationNumber: async (i) => `浙作登字-${i.year}-I-${String(++numbers).padStart(8, '0')}`,
+    issueCertificate: async (i) => ref(`certificates/${i.filingId}.pdf`),
+    openSigningRound: async () => {},
+    activateSigner: async () => {},
+    applySignature: async (i) => ref(`forms/${i.filingId}/r${i.round}-s${i.signerIndex}.pdf`),
+    voidSigningRound: async () => {},
+    openPaymentOrder: async (i) => ({ orderId: `order-${i.filingId}` }),
+    queryPayment: async () => null,
+    refundPayment: async (i) => ({ refundId: `refund-${i.paymentId}` }),
+    issueInvoice: async (i) => ref(`invoices/${i.filingId}.pdf`),
+    sendNotice: async () => {},
+  };
+}
