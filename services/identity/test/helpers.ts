@@ -45,3 +45,12 @@ export class Browser {
     return this.jars.get(host)?.get(name);
   }
 }
+
+/** Login settings for tests that never log in through OpenID Connect (sessions are minted directly). */
+export const unreachableOidc = {
+  issuer: 'http://127.0.0.1:1',
+  clientId: 'x',
+  clientSecret: 'xxxxxxxx',
+  redirectUri: 'http://127.0.0.1:1/cb',
+  publicUrl: 'http://127.0.0.1:1',
+};

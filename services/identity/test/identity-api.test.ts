@@ -4,6 +4,7 @@ import { serve, sessionCookie } from '@copyreg/kit/testing';
 import { type ErrorBody, Me, Profile, type ProfileInput, residentIdCheckChar, UploadRef } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityApp, loadIdentity, profileCompleteness } from '../src/index';
+import { unreachableOidc } from './helpers';
 
 const db = createDb();
 const store = createObjectStore();
@@ -55,20 +56,7 @@ const upload = async (cookie: string, bytes: Buffer, name: string, type = 'image
 
 beforeAll(async () => {
   await ensureBucket(store, bucket);
-  api = await serve(
-    createIdentityApp({
-      db,
-      store,
-      bucket,
-      oidc: {
-        issuer: 'http://127.0.0.1:1',
-        clientId: 'x',
-        clientSecret: 'xxxxxxxx',
-        redirectUri: 'http://127.0.0.1:1/cb',
-        publicUrl: 'http://127.0.0.1:1',
-      },
-    }),
-  );
+  api = await serve(createIdentityApp({ db, store, bucket, oidc: unreachableOidc }));
 });
 afterAll(async () => {
   await api.close();

@@ -12,6 +12,7 @@ import {
 } from '@copyreg/proto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIdentityApp } from '../src/index';
+import { unreachableOidc } from './helpers';
 
 /** Staff views of accounts: an applicant's identity proofs for reviewers, the admin's user search. */
 
@@ -89,20 +90,7 @@ const upload = async (cookie: string, bytes: Buffer, name: string) => {
 
 beforeAll(async () => {
   await ensureBucket(store, bucket);
-  api = await serve(
-    createIdentityApp({
-      db,
-      store,
-      bucket,
-      oidc: {
-        issuer: 'http://127.0.0.1:1',
-        clientId: 'x',
-        clientSecret: 'xxxxxxxx',
-        redirectUri: 'http://127.0.0.1:1/cb',
-        publicUrl: 'http://127.0.0.1:1',
-      },
-    }),
-  );
+  api = await serve(createIdentityApp({ db, store, bucket, oidc: unreachableOidc }));
 });
 afterEach(() => {
   vi.restoreAllMocks();
