@@ -203,15 +203,13 @@ export async function listFilings(
   scope: ListScope,
   q: { list: ListName; page: number; pageSize: number } & ListFilters,
   order: 'newest' | 'oldest_applied' = 'newest',
-  /** Another table of the same shape (the list benchmark's copy). */
-  table = 'filing.filings',
 ) {
   const statuses = q.list === 'all' ? undefined : listStatuses[q.list];
   // Drafts are left out by condition only where the list's statuses do not already leave them out
   // (a redundant condition also halves the planner's estimate of the total).
   const excludeDrafts = (scope.excludeDrafts || scope.regionCode) && (!statuses || statuses.includes('draft'));
   const filtered = () => {
-    const b = db(table);
+    const b = db('filing.filings');
     if (scope.applicantId) b.where('applicant_id', scope.applicantId);
     if (scope.regionCode) {
       // 下级部门: the level of the code decides the column (province 33, city 3301, district 330106).
