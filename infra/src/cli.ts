@@ -70,17 +70,41 @@ async function start(c: Config) {
 
 const resultsDir = path.join(dataDir, 'test-results');
 
-/** One closing line over every package's vitest JSON results. */
+type VitestReport = {
+  testResults?: {
+    name: string;
+    message?: string;
+    assertionResults?: { status: string; fullName: string; failureMessages?: string[] }[];
+  }[];
+};
+
+/** Each failed test (or file that failed to load), with the head of its message. */
+function failuresOf(r: VitestReport) {
+  const head = (m: string) => m.split('\n').slice(0, 12).join('\n');
+  return (r.testResults ?? []).flatMap((f) => {
+    const file = path.relative(process.cwd(), f.name);
+    const tests = (f.assertionResults ?? [])
+      .filter((a) => a.status === 'failed')
+      .map((a) => ({ file, name: a.fullName, message: head((a.failureMessages ?? []).join('\n')) }));
+    return tests.length || !f.message ? tests : [{ file, name: '(file)', message: head(f.message) }];
+  });
+}
+
+/** One closing line over every package's vitest JSON results, after the failures themselves. */
 function printTally() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const failures: { file: string; name: string; message: string }[] = [];
   for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
     const r = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8'));
     passed += r.numPassedTests ?? 0;
     failed += r.numFailedTests ?? 0;
     skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    failures.push(...failuresOf(r));
   }
+  // Failures again at the very end, where a CI log's tail is all a reader may get.
+  for (const f of failures) console.log(`\nFAILED ${f.file} › ${f.name}\n${f.message}`);
   console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 }
 
