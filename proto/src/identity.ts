@@ -101,6 +101,8 @@ export const CategoryChange = z.object({
   from: UserCategory.nullable(),
   to: UserCategory,
   changedBy: Id,
+  /** The operator's verified real name; null when the provider gave none. */
+  changedByName: z.string().nullable(),
   changedAt: z.iso.datetime(),
   note: z.string(),
 });

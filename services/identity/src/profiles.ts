@@ -177,11 +177,17 @@ export async function changeCategory(
 }
 
 export async function categoryChanges(db: Knex, userId: string) {
-  const rows = await db('identity.category_changes').where({ user_id: userId }).orderBy('id');
+  // The operator's real name as their login verified it, so the history reads as people, not ids.
+  const rows = await db('identity.category_changes as c')
+    .leftJoin('identity.users as u', 'u.id', 'c.changed_by')
+    .where({ 'c.user_id': userId })
+    .orderBy('c.id')
+    .select('c.*', 'u.verified_name as changed_by_name');
   return rows.map((r) => ({
     from: r.from_category,
     to: r.to_category,
     changedBy: r.changed_by,
+    changedByName: r.changed_by_name ?? null,
     changedAt: iso(r.changed_at),
     note: r.note,
   }));

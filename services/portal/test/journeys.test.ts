@@ -478,7 +478,9 @@ describe('portal journeys', () => {
       await radio(category, '新类别', '代理律师');
       await fill(category, '资质核对情况', `已核验律师执业证及版权代理资质证明（${run}）`);
       await category.locator('button', { hasText: '修改类别' }).click();
-      await admin.locator('tbody tr', { hasText: run }).first().waitFor();
+      const change = admin.locator('tbody tr', { hasText: run }).first();
+      await change.waitFor();
+      expect(await change.innerText()).toContain('周管理'); // the operator by name, not by id
     }
     await shot(admin, '51-admin-users');
     const initial = await as(people.initialReviewer, '/staff/review/initial');

@@ -196,7 +196,7 @@ export function AdminUsers() {
                 { title: '原类别', render: (_v, c) => (c.from ? categoryLabel[c.from] : '') },
                 { title: '新类别', render: (_v, c) => categoryLabel[c.to] },
                 { title: '核对情况', dataIndex: 'note' },
-                { title: '操作人', dataIndex: 'changedBy' },
+                { title: '操作人', render: (_v, c) => c.changedByName ?? c.changedBy },
               ]}
             />
           </Card>
