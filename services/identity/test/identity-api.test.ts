@@ -174,7 +174,12 @@ describe('staff administration', () => {
     const applicant = await as();
     const admin = await as(['admin']);
     // The operator as their login verified them: the history shows this name.
-    await db('identity.users').insert({ id: admin.userId, issuer: 'test', subject: admin.userId, verified_name: '王管理' });
+    await db('identity.users').insert({
+      id: admin.userId,
+      issuer: 'test',
+      subject: admin.userId,
+      verified_name: '王管理',
+    });
     await db('identity.users').insert({ id: applicant.userId, issuer: 'test', subject: applicant.userId });
     expect((await call(applicant.cookie, 'put', '/profile', profile())).status).toBe(200);
 
@@ -197,7 +202,13 @@ describe('staff administration', () => {
     });
     expect(ok.status).toBe(200);
     expect(ok.json).toMatchObject({ category: 'agency_lawyer' });
-    const changes = ok.json.categoryChanges as { from: string; to: string; changedBy: string; changedByName: string; note: string }[];
+    const changes = ok.json.categoryChanges as {
+      from: string;
+      to: string;
+      changedBy: string;
+      changedByName: string;
+      note: string;
+    }[];
     expect(changes.at(-1)).toMatchObject({
       from: 'individual',
       to: 'agency_lawyer',

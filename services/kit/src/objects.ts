@@ -33,6 +33,30 @@ export async function ensureBucket(store: Client, bucket = config().S3_BUCKET): 
   }
 }
 
+/**
+ * Objects under `prefix` expire `days` after they were written: MinIO's lifecycle scanner deletes
+ * them. For caches rebuilt on a miss. The bucket's other rules are kept; the same rule again
+ * changes nothing.
+ */
+export async function expireObjectsUnder(
+  store: Client,
+  bucket: string,
+  rule: { id: string; prefix: string; days: number },
+): Promise<void> {
+  const current = await store.getBucketLifecycle(bucket).catch((err: { code?: string }) => {
+    if (err?.code === 'NoSuchLifecycleConfiguration') return null;
+    throw err;
+  });
+  // The client hands back a lone rule as an object, several as an array.
+  const others = [current?.Rule ?? []].flat().filter((r) => r.ID !== rule.id);
+  await store.setBucketLifecycle(bucket, {
+    Rule: [
+      ...others,
+      { ID: rule.id, Status: 'Enabled', Filter: { Prefix: rule.prefix }, Expiration: { Days: rule.days } },
+    ],
+  });
+}
+
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

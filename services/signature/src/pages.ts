@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { getObject, logger, type ObjectRef, putObject } from '@copyreg/kit';
+import { expireObjectsUnder, getObject, logger, type ObjectRef, putObject } from '@copyreg/kit';
 import type { Client as ObjectStore } from 'minio';
 import { PDFDocument } from 'pdf-lib';
 
@@ -7,8 +7,8 @@ import { PDFDocument } from 'pdf-lib';
  * The form's pages as the signing page shows them: a PNG per page rendered by pdftoppm at a
  * fixed DPI, so the browser's pixels map exactly onto PDF points (px × 72 / DPI), and each
  * page's size in points read with pdf-lib. Both are keyed by the form's content digest, which
- * never changes under a key: the PNG is kept in the object store beside the form, the sizes in
- * memory.
+ * never changes under a key: the PNG is kept in the object store beside the form for
+ * PAGE_IMAGE_RETENTION_DAYS, the sizes in memory.
  */
 export const PAGE_IMAGE_DPI = 110;
 
@@ -32,11 +32,23 @@ export async function pageSizes(store: ObjectStore, form: ObjectRef): Promise<Pa
   return sizes;
 }
 
+const PAGE_IMAGE_PREFIX = 'signatures/page-images/';
+/** Page images are a cache: deleted this long after rendering, and rendered again if asked for. */
+export const PAGE_IMAGE_RETENTION_DAYS = 30;
+
+/** The bucket's lifecycle rule that deletes old page images (set at start-up; idempotent). */
+export const expireCachedPageImages = (store: ObjectStore, bucket: string) =>
+  expireObjectsUnder(store, bucket, {
+    id: 'signature-page-images',
+    prefix: PAGE_IMAGE_PREFIX,
+    days: PAGE_IMAGE_RETENTION_DAYS,
+  });
+
 const rendering = new Map<string, Promise<Buffer>>();
 
 /** Page `pageNo` (from 1) of the form as a PNG: rendered once, then read from the object store. */
 export async function pageImage(store: ObjectStore, form: ObjectRef, pageNo: number): Promise<Buffer> {
-  const key = `signatures/page-images/${form.sha256}/page-${pageNo}-${PAGE_IMAGE_DPI}dpi.png`;
+  const key = `${PAGE_IMAGE_PREFIX}${form.sha256}/page-${pageNo}-${PAGE_IMAGE_DPI}dpi.png`;
   const stored = await getObject(store, { bucket: form.bucket, key }).catch((err: { code?: string }) => {
     if (err?.code === 'NoSuchKey' || err?.code === 'NotFound') return undefined;
     throw err;
