@@ -178,14 +178,15 @@ export const EXACT_TOTAL_UP_TO = 10_000;
 async function boundedTotal(
   db: Knex,
   matching: Knex.QueryBuilder,
+  exactUpTo = EXACT_TOTAL_UP_TO,
 ): Promise<{ total: number; totalIsEstimate: boolean }> {
   const capped = matching
     .clone()
     .select(db.raw('1'))
-    .limit(EXACT_TOTAL_UP_TO + 1);
+    .limit(exactUpTo + 1);
   const [row] = await db.from(capped.as('capped')).count<{ n: string }[]>({ n: '*' });
   const n = Number(row?.n ?? 0);
-  if (n <= EXACT_TOTAL_UP_TO) return { total: n, totalIsEstimate: false };
+  if (n <= exactUpTo) return { total: n, totalIsEstimate: false };
   const { sql, bindings } = matching.clone().select(db.raw('1')).toSQL();
   const { rows } = await db.raw(`explain (format json) ${sql}`, bindings as Knex.RawBinding[]);
   const estimate = Math.round(Number(rows[0]?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0));
@@ -275,7 +276,13 @@ export async function listFilings(
   } else {
     const matching = filtered();
     if (statuses) matching.whereIn('status', statuses);
-    counted = await boundedTotal(db, matching);
+    // An empty page past the end (an estimated total overshot, or rows left the list): the true
+    // total is below the offset, so count exactly, reading no further than the page query did.
+    counted = await boundedTotal(
+      db,
+      matching,
+      rows.length === 0 ? Math.max(offset, EXACT_TOTAL_UP_TO) : EXACT_TOTAL_UP_TO,
+    );
   }
   return { rows, ...counted, page: q.page, pageSize: q.pageSize };
 }

@@ -153,6 +153,13 @@ describe('totals (共 N 条 / 约 N 条)', () => {
     expect(big.total).toBeGreaterThan(EXACT_TOTAL_UP_TO);
     // Within 20% of the truth: the planner's estimate after ANALYZE.
     expect(Math.abs(big.total - many) / many).toBeLessThan(0.2);
+    // A page past the true end (where an overshooting estimate can send the user) is empty but
+    // brings the exact total, so the portal can go to the real last page.
+    const pastEnd = FilingPage.parse(
+      (await app.call(a.cookie, 'get', `/filings?list=all&page=${Math.ceil((many * 1.3) / 20)}`)).json,
+    );
+    expect(pastEnd).toMatchObject({ items: [], total: many });
+    expect(pastEnd.totalIsEstimate).toBeUndefined();
 
     const rare = FilingPage.parse(
       (

@@ -18,7 +18,11 @@ export function usePaged<T>(path: string | undefined, query: Record<string, stri
     if (!path) return;
     setLoading(true);
     try {
-      setData(await get<ListPage<T>>(path, { ...JSON.parse(key), page, pageSize }));
+      const got = await get<ListPage<T>>(path, { ...JSON.parse(key), page, pageSize });
+      // Past the end (an estimated total overshot, or the last rows left the list): go to the last page.
+      const last = Math.max(1, Math.ceil(got.total / pageSize));
+      if (got.items.length === 0 && page > last) setPage(last);
+      setData(got);
     } catch (err) {
       fail(err);
       setData({ items: [], total: 0, page, pageSize });
