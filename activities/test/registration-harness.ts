@@ -235,7 +235,18 @@ export async function setup(opts: { signers?: number; timing?: RegistrationInput
 }
 export type Setup = Awaited<ReturnType<typeof setup>>;
 
-/** Polls the `state` query until the predicate holds. */
+/** No activity in flight and no workflow task waiting to take an activity's result. */
+async function idle(handle: RegistrationHandle): Promise<boolean> {
+  const { raw } = await handle.describe();
+  return !raw.pendingActivities?.length && !raw.pendingWorkflowTask;
+}
+
+/**
+ * Polls the `state` query until the predicate holds and the workflow is idle.
+ * The query shows a transition as soon as the workflow task that made it completes, before the
+ * activities it scheduled (recordStatus, a notice) have run; a test that then counts the fakes'
+ * calls must wait for those too.
+ */
 export async function until(
   handle: RegistrationHandle,
   pred: (s: RegistrationState) => boolean,
@@ -244,7 +255,11 @@ export async function until(
   const started = Date.now();
   for (;;) {
     const s = await handle.query(stateQuery);
-    if (pred(s)) return s;
+    if (pred(s) && (await idle(handle))) {
+      // The activities that settled may have moved the state on; answer with the settled state.
+      const settled = await handle.query(stateQuery);
+      if (pred(settled)) return settled;
+    }
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting; state: ${JSON.stringify(s)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
