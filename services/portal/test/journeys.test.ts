@@ -5,7 +5,7 @@ import { redInk } from '../../signature/test/marks';
 import { launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
 import { people, png } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
-import { choose, date, dragMark, fill, modal, radio, toast, upload } from './ui';
+import { choose, confirmDialog, date, dragMark, fill, modal, radio, toast, upload } from './ui';
 
 type Person = { accountId: string; name: string; idNumber: string };
 
@@ -407,7 +407,7 @@ describe('portal journeys', () => {
     const pending = await findIn(finance, '/staff/finance/offline', title);
     await shot(finance, '32-finance-offline');
     await pending.locator('[data-testid="confirm-offline"]').click();
-    await finance.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await confirmDialog(finance);
     await toast(finance, '已核对通过');
 
     // The applicant's payment page updates by itself.

@@ -51,6 +51,20 @@ export async function upload(
 export const toast = (page: Page, text: string | RegExp) =>
   page.locator('.ant-message-notice', { hasText: text }).first().waitFor();
 
+/**
+ * Clicks OK in the open confirm dialog once it has finished opening, and waits for it to close.
+ * A click during the zoom-in can press on the moving button and release off it, and is lost.
+ */
+export async function confirmDialog(page: Page) {
+  const dialog = page.locator('.ant-modal-confirm');
+  await dialog.waitFor();
+  await dialog.evaluate(async (el) => {
+    await Promise.all(el.getAnimations({ subtree: true }).map((a: { finished: Promise<unknown> }) => a.finished));
+  });
+  await dialog.locator('.ant-btn-primary').click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
 /** The modal whose title is this text. */
 export const modal = (page: Page, title: string) =>
   page
