@@ -80,7 +80,11 @@ export async function runListPages(ctx: ScenarioContext): Promise<ScenarioResult
     ['reviewer: 待初审 page 500', initial, '/queues/initial?page=500'],
     ['staff: all page 1', admin, '/staff/filings?list=all'],
     ['staff: 已发证 page 1000', admin, '/staff/filings?list=certified&page=1000'],
-    ['staff: title search 西湖', admin, `/staff/filings?list=all&title=${encodeURIComponent('西湖晨雾')}`],
+    ['staff: title search 西湖晨雾', admin, `/staff/filings?list=all&title=${encodeURIComponent('西湖晨雾')}`],
+    // One or two characters: rare (1 row in 1,000) and in every row.
+    ['staff: title search 晨雾', admin, `/staff/filings?list=all&title=${encodeURIComponent('晨雾')}`],
+    ['staff: title search 雾', admin, `/staff/filings?list=all&title=${encodeURIComponent('雾')}`],
+    ['staff: title search 作品', admin, `/staff/filings?list=all&title=${encodeURIComponent('作品')}`],
     ['regional: 下级部门作品 page 1', regional, '/region/filings?list=all'],
   ];
   const errors: string[] = [];

@@ -197,7 +197,8 @@ async function boundedTotal(
  * One page of a list (共 N 条，20 条/页，跳至), newest first; staff queues oldest application first.
  * A list of several statuses reads each status in index order and merges them (UNION ALL), so
  * a page never sorts a whole status over a large read model. A title search uses the trigram
- * index (filings_title_trgm); the total is bounded (boundedTotal).
+ * index (filings_title_trgm), or for one or two characters the character index
+ * (filings_title_chars); the total is bounded (boundedTotal).
  */
 export async function listFilings(
   db: Knex,
@@ -222,10 +223,15 @@ export async function listFilings(
     if (excludeDrafts) b.whereNot('status', 'draft');
     if (q.title) {
       const pattern = `%${q.title.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      // The trigram index finds 3 characters or more; for 1–2 it would hand back every row, so those
-      // read the table instead (an expression the index does not match).
+      // The trigram index finds 3 characters or more. For 1–2 the character index
+      // (filings_title_chars) finds the rows holding them; the ILIKE, on an expression the trigram
+      // index does not match (it would hand back every row), checks their order.
       if ([...q.title].length >= 3) b.where('title', 'ilike', pattern);
-      else b.whereRaw("(title || '') ilike ?", [pattern]);
+      else
+        b.whereRaw('string_to_array(lower(title), null) @> string_to_array(lower(?), null)', [q.title]).whereRaw(
+          "(title || '') ilike ?",
+          [pattern],
+        );
     }
     if (q.workType) b.where('work_type', q.workType);
     if (q.overdue === true) b.where('review_deadline', '<', db.fn.now());

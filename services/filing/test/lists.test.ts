@@ -182,6 +182,11 @@ describe('totals (共 N 条 / 约 N 条)', () => {
       (await app.call(a.cookie, 'get', `/filings?title=${encodeURIComponent('稀有')}`)).json,
     );
     expect(short.total).toBe(10);
+    const search = async (title: string) =>
+      FilingPage.parse((await app.call(a.cookie, 'get', `/filings?title=${encodeURIComponent(title)}`)).json).total;
+    expect(await search('稀')).toBe(10);
+    // Both characters are in those titles, but not in this order.
+    expect(await search('有稀')).toBe(0);
   });
 });
 
