@@ -55,6 +55,8 @@ export interface Call {
   name: keyof RegistrationActivities;
   input: unknown;
   taskQueue: string;
+  /** Run as a local activity, in the worker that runs the workflow. */
+  isLocal: boolean;
 }
 
 export function loadCalendar(): WorkingCalendar {
@@ -81,7 +83,7 @@ export function fakeActivities(people: Person[]) {
   let numbers = 0;
   const queryResults: Array<Awaited<ReturnType<RegistrationActivities['queryPayment']>>> = [];
   const record = (name: keyof RegistrationActivities, input: unknown) =>
-    calls.push({ name, input, taskQueue: Context.current().info.taskQueue });
+    calls.push({ name, input, taskQueue: Context.current().info.taskQueue, isLocal: Context.current().info.isLocal });
   const activities: RegistrationActivities = {
     async recordStatus(input) {
       record('recordStatus', input);
