@@ -55,8 +55,6 @@ export interface Call {
   name: keyof RegistrationActivities;
   input: unknown;
   taskQueue: string;
-  /** Run as a local activity, in the worker that runs the workflow. */
-  isLocal: boolean;
 }
 
 export function loadCalendar(): WorkingCalendar {
@@ -83,7 +81,7 @@ export function fakeActivities(people: Person[]) {
   let numbers = 0;
   const queryResults: Array<Awaited<ReturnType<RegistrationActivities['queryPayment']>>> = [];
   const record = (name: keyof RegistrationActivities, input: unknown) =>
-    calls.push({ name, input, taskQueue: Context.current().info.taskQueue, isLocal: Context.current().info.isLocal });
+    calls.push({ name, input, taskQueue: Context.current().info.taskQueue });
   const activities: RegistrationActivities = {
     async recordStatus(input) {
       record('recordStatus', input);

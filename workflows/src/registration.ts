@@ -36,7 +36,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -60,29 +59,6 @@ const acts = proxyActivities<RegistrationActivities>({
 
 type DocumentActivities = Pick<RegistrationActivities, 'renderApplicationForm' | 'applySignature' | 'issueCertificate'>;
 
-/**
- * The light activities: a few rows in this platform's Postgres, or a notice mailed. They run as
- * local activities, in the worker that runs the workflow, without a round trip through the
- * server's task queue for each (a registration publishes about a dozen status records). Calls to
- * the payment gateway stay ordinary activities, retried by the server however long it is away.
- */
-type LightActivities = Pick<
-  RegistrationActivities,
-  | 'recordStatus'
-  | 'sendNotice'
-  | 'openSigningRound'
-  | 'activateSigner'
-  | 'voidSigningRound'
-  | 'loadWorkingCalendar'
-  | 'allocateRegistrationNumber'
->;
-const localActs = proxyLocalActivities<LightActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-/** Registrations started before local activities keep ordinary ones: their histories say so. */
-export const LOCAL_LIGHT_ACTIVITIES = '2026-11-local-light-activities';
-
 /** Runs handlers' and the main loop's effects one at a time, in arrival order. */
 class Serial {
   private tail: Promise<unknown> = Promise.resolve();
@@ -102,7 +78,6 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     startToCloseTimeout: '5 minutes',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
   });
-  const light: LightActivities = patched(LOCAL_LIGHT_ACTIVITIES) ? localActs : acts;
   const reg = new Registration(input, carried ?? Registration.start(input, nowIso()));
   const { filingId } = input;
   const state = () => reg.state;
@@ -137,7 +112,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     ]);
     setCurrentDetails(describeWaiting(s));
     reg.data.seq += 1;
-    await light.recordStatus({
+    await acts.recordStatus({
       filingId,
       seq: reg.data.seq,
       status: s.status,
@@ -152,13 +127,13 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     });
   }
 
-  const notice = (n: Omit<NoticeInput, 'filingId'>) => light.sendNotice({ ...n, filingId });
+  const notice = (n: Omit<NoticeInput, 'filingId'>) => acts.sendNotice({ ...n, filingId });
 
   async function openRound(): Promise<void> {
     if (state().status !== 'awaiting_signatures' || reg.roundOpened()) return;
     const round = reg.currentRound();
     const form = await docs.renderApplicationForm({ filingId, versionNo: round.versionNo });
-    await light.openSigningRound({
+    await acts.openSigningRound({
       filingId,
       versionNo: round.versionNo,
       round: round.round,
@@ -171,7 +146,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
 
   async function activate(signerIndex: number): Promise<void> {
     const round = reg.currentRound();
-    await light.activateSigner({ filingId, round: round.round, signerIndex });
+    await acts.activateSigner({ filingId, round: round.round, signerIndex });
     const signer = round.signers[signerIndex];
     if (signer) signer.state = 'current';
     await notice({
@@ -188,7 +163,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   async function voidRoundIfOpen(): Promise<void> {
     const round = reg.currentRound();
     if (!reg.roundOpened() || round.voidedAt) return;
-    await light.voidSigningRound({ filingId, round: round.round });
+    await acts.voidSigningRound({ filingId, round: round.round });
     round.voidedAt = nowIso();
   }
 
@@ -202,7 +177,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
       warningAt = timing.reviewWarningAfter ? new Date(now + msToNumber(timing.reviewWarningAfter)) : undefined;
     } else {
       const year = Number(chinaDate(now).slice(0, 4));
-      const cal = indexCalendar(await light.loadWorkingCalendar({ fromYear: year, toYear: year + 1 }));
+      const cal = indexCalendar(await acts.loadWorkingCalendar({ fromYear: year, toYear: year + 1 }));
       const missing = missingYears(year, year + 1, cal);
       if (missing.length) log.warn('working calendar lacks years; counting weekends only there', { missing });
       deadline = workingDayDeadline(now, timing.reviewWorkingDays, cal);
@@ -233,7 +208,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   async function certify(): Promise<void> {
     const s = state();
     const registeredOn = chinaDate(Date.now());
-    s.registrationNumber ??= await light.allocateRegistrationNumber({
+    s.registrationNumber ??= await acts.allocateRegistrationNumber({
       filingId,
       workType: input.workType,
       year: Number(registeredOn.slice(0, 4)),
