@@ -1,4 +1,12 @@
-import type { ObjectRef, RegistrationActivities } from '@copyreg/proto';
+import type { ObjectRef, RegistrationActivities, RegistrationInput } from '@copyreg/proto';
+
+/** Timings for tests: no reminder, payment query or reply deadline fires unless a test shortens it. */
+export const quietTiming: NonNullable<RegistrationInput['timing']> = {
+  signerReminderEvery: '1 hour',
+  paymentReminderEvery: '1 hour',
+  paymentQueryAfter: '1 hour',
+  returnReplyDeadline: '1 hour',
+};
 
 /**
  * Every registration activity as an instant stand-in returning what the real one would (objects

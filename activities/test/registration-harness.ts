@@ -24,6 +24,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
+import { quietTiming } from '../src/stand-ins';
 import { installRuntime, workflowBundle } from '../src/worker';
 
 /**
@@ -168,14 +169,6 @@ function connections() {
 
 export type RegistrationHandle = WorkflowHandle<typeof registrationWorkflow>;
 
-/** Short durations: no timer fires in a test unless the test shortens it further. */
-export const quiet: NonNullable<RegistrationInput['timing']> = {
-  signerReminderEvery: '1 hour',
-  paymentReminderEvery: '1 hour',
-  paymentQueryAfter: '1 hour',
-  returnReplyDeadline: '1 hour',
-};
-
 /** One registration on its own task queues, with its own fakes and workers. */
 export async function setup(opts: { signers?: number; timing?: RegistrationInput['timing'] } = {}) {
   const { client, connection } = await connections();
@@ -192,7 +185,7 @@ export async function setup(opts: { signers?: number; timing?: RegistrationInput
     signers: people.map(
       (p, i): SignerRef => ({ signerId: p.signerId, kind: i === people.length - 1 ? 'writer' : 'holder' }),
     ),
-    timing: { ...quiet, ...opts.timing },
+    timing: { ...quietTiming, ...opts.timing },
     documentsTaskQueue: `${taskQueue}-documents`,
   };
   const handle: RegistrationHandle = client.workflow.getHandle(registrationWorkflowId(filingId));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '@copyreg/activities';
-import { standInActivities } from '@copyreg/activities/stand-ins';
+import { quietTiming, standInActivities } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { config, createDb, createObjectStore, temporalClient, temporalConnectionOptions } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
@@ -92,7 +92,7 @@ async function certified(): Promise<string> {
     region: '330106',
     workType: 'fine_art',
     signers: [{ signerId, kind: 'writer' }],
-    timing: { signerReminderEvery: '1 hour', paymentReminderEvery: '1 hour', paymentQueryAfter: '1 hour' },
+    timing: quietTiming,
     documentsTaskQueue: taskQueue,
   };
   const client = await temporalClient();

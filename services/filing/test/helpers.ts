@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { quietTiming } from '@copyreg/activities/stand-ins';
 import { addProof, saveProfile } from '@copyreg/identity';
 import { config, createDb, createObjectStore, ensureBucket, temporalClient } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
@@ -29,12 +30,7 @@ export async function startFiling(over: Partial<FilingDeps> = {}) {
     updateTimeoutMs: 3000,
     workflowInputExtras: {
       documentsTaskQueue: taskQueue,
-      timing: {
-        signerReminderEvery: '1 hour',
-        paymentReminderEvery: '1 hour',
-        paymentQueryAfter: '1 hour',
-        returnReplyDeadline: '1 hour',
-      },
+      timing: quietTiming,
     },
     ...over,
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { standInActivities } from '@copyreg/activities/stand-ins';
+import { quietTiming, standInActivities } from '@copyreg/activities/stand-ins';
 import { config, temporalClient, temporalConnectionOptions } from '@copyreg/kit';
 import {
   type RegistrationActivities,
@@ -82,12 +82,7 @@ describe('the registration workflow with the real payment service', () => {
       region: '330100',
       workType: 'photography',
       signers: s.signers.map((x) => ({ signerId: x.signerId, kind: x.kind })),
-      timing: {
-        signerReminderEvery: '1 hour',
-        paymentReminderEvery: '1 hour',
-        paymentQueryAfter: '1 hour',
-        returnReplyDeadline: '1 hour',
-      },
+      timing: quietTiming,
       documentsTaskQueue: `${taskQueue}-documents`,
     };
     const client = await temporalClient();

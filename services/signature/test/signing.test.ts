@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '@copyreg/activities';
 import { createDocumentActivities } from '@copyreg/activities/documents-worker';
+import { quietTiming } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { saveSnapshot } from '@copyreg/filing';
 import { upsertLogin } from '@copyreg/identity';
@@ -116,7 +117,7 @@ describe('电子签章: ordered signing through links', () => {
       region: '330106',
       workType: 'fine_art',
       signers: snapshot.signers.map(({ signerId, kind }) => ({ signerId, kind })),
-      timing: { signerReminderEvery: '1 hour', paymentReminderEvery: '1 hour', paymentQueryAfter: '1 hour' },
+      timing: quietTiming,
       documentsTaskQueue: `${taskQueue}-documents`,
     };
     const client = await temporalClient();
