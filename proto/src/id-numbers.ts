@@ -27,7 +27,10 @@ export const organisationIdTypes: readonly IdTypeName[] = ['uscc', 'other_org'];
 const RESIDENT_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const RESIDENT_CHECK = '10X98765432';
 
-/** 居民身份证 (GB 11643): ISO 7064 MOD 11-2 check character and a real, past birth date. */
+/** The earliest birth year accepted: the standard's own example 440524188001010014 was born in 1880. */
+const EARLIEST_BIRTH_YEAR = 1800;
+
+/** 居民身份证 (GB 11643): ISO 7064 MOD 11-2 check character and a real birth date from 1800 to today. */
 export function residentIdProblem(id: string, today = new Date()): string | undefined {
   if (!/^\d{17}[\dXx]$/.test(id)) return '居民身份证号应为18位，前17位为数字，末位为数字或X';
   if (id.endsWith('x')) return '居民身份证号末位的X请使用大写字母';
@@ -37,10 +40,54 @@ export function residentIdProblem(id: string, today = new Date()): string | unde
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
   const birth = new Date(Date.UTC(y, m - 1, d));
-  if (y < 1900 || birth.getUTCFullYear() !== y || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d) {
+  if (birth.getUTCFullYear() !== y || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d) {
     return '居民身份证号中的出生日期不存在，请仔细核对';
   }
+  if (y < EARLIEST_BIRTH_YEAR) return `居民身份证号中的出生日期早于${EARLIEST_BIRTH_YEAR}年，请仔细核对`;
   if (birth.getTime() > today.getTime()) return '居民身份证号中的出生日期晚于今天，请仔细核对';
+  return undefined;
+}
+
+/** Characters people cannot see, named so the message says what to delete. */
+const INVISIBLE: Record<string, string> = {
+  '\t': '制表符',
+  '\n': '换行符',
+  '\r': '回车符',
+  '\u00a0': '不换行空格',
+  '\u00ad': '软连字符',
+  '\u200b': '零宽空格',
+  '\u200c': '零宽非连接符',
+  '\u200d': '零宽连接符',
+  '\u200e': '从左至右标记',
+  '\u200f': '从右至左标记',
+  '\u2060': '零宽不换行符',
+  '\u3000': '全角空格',
+  '\ufeff': '字节顺序标记',
+};
+
+const codePoint = (c: string) => `U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * The first character no ID number may hold (every type uses printable half-width ASCII), named
+ * with its position: a full-width digit or letter copied from a document, an invisible character
+ * pasted from a web page or a spreadsheet, or anything else.
+ */
+export function idCharacterProblem(id: string): string | undefined {
+  const chars = [...id];
+  for (const [i, c] of chars.entries()) {
+    const cp = c.codePointAt(0) as number;
+    if (cp >= 0x21 && cp <= 0x7e) continue;
+    const at = `第${i + 1}位`;
+    if (cp >= 0xff01 && cp <= 0xff5e) {
+      const half = String.fromCodePoint(cp - 0xfee0);
+      const kind = /\d/.test(half) ? '数字' : /[A-Za-z]/.test(half) ? '字母' : '字符';
+      return `证件号${at}是全角字符"${c}"，请改用半角${kind}（输入法切换到英文或半角后输入"${half}"）`;
+    }
+    const invisible = INVISIBLE[c];
+    if (invisible) return `证件号${at}是看不见的${invisible}（${codePoint(c)}），请删除`;
+    if (/[\p{Cc}\p{Cf}\p{Z}]/u.test(c)) return `证件号${at}是看不见的字符（${codePoint(c)}），请删除`;
+    return `证件号${at}是不允许的字符"${c}"（${codePoint(c)}），证件号只能使用半角数字和字母`;
+  }
   return undefined;
 }
 
@@ -73,9 +120,11 @@ export function usccCheckChar(first17: string): string {
 /** What is wrong with an ID number for its type, in Chinese, or undefined when it is acceptable. */
 export function idNumberProblem(idType: IdTypeName, idNumber: string, today = new Date()): string | undefined {
   if (idNumber.length === 0) return '请填写证件号';
-  // Spaces break matching at signing time: refuse them with a message that names them.
-  if (/^\s|\s$/.test(idNumber)) return '证件号前后不能有空格（多余的空格会导致无法电子签章）';
-  if (/\s/.test(idNumber)) return '证件号中间不能有空格（多余的空格会导致无法电子签章）';
+  // Spaces and other stray characters break matching at signing time: name them.
+  if (/^ | $/.test(idNumber)) return '证件号前后不能有空格（多余的空格会导致无法电子签章）';
+  if (/ /.test(idNumber)) return '证件号中间不能有空格（多余的空格会导致无法电子签章）';
+  const character = idCharacterProblem(idNumber);
+  if (character) return character;
   switch (idType) {
     case 'resident_id':
       return residentIdProblem(idNumber, today);

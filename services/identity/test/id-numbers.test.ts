@@ -20,6 +20,27 @@ describe('ID number rules (证件号)', () => {
     expect(idNumberProblem('resident_id', '11010519491231002X ')).toMatch(/前后不能有空格/);
     expect(idNumberProblem('uscc', '91330106MA27 XY01BX')).toMatch(/中间不能有空格/);
   });
+  it("accepts a birth date from 1800 on, as the standard's own example 440524188001010014 (1880-01-01)", () => {
+    expect(idNumberProblem('resident_id', '440524188001010014')).toBeUndefined();
+    expect(idNumberProblem('resident_id', rid('11010518000101002'))).toBeUndefined();
+    expect(idNumberProblem('resident_id', rid('11010517991231002'))).toMatch(/1800/);
+    const today = new Date('2026-11-30T00:00:00Z');
+    expect(idNumberProblem('resident_id', rid('11010520261130002'), today)).toBeUndefined();
+    expect(idNumberProblem('resident_id', rid('11010520261201002'), today)).toMatch(/晚于今天/);
+  });
+  it.each([
+    ['resident_id', '３３０１０６19900307123X', '第1位是全角字符"３"，请改用半角数字'],
+    ['resident_id', '11010519491231002Ｘ', '第18位是全角字符"Ｘ"，请改用半角字母'],
+    ['resident_id', '1101\u200b0519491231002X', '第5位是看不见的零宽空格（U+200B），请删除'],
+    ['resident_id', '11010519491231002X\u00a0', '第19位是看不见的不换行空格（U+00A0），请删除'],
+    ['resident_id', '110105一949123100２X', '第7位是不允许的字符"一"'],
+    ['uscc', '９1350100M000100Y43', '第1位是全角字符"９"，请改用半角数字'],
+    ['uscc', '91350100Ｍ000100Y43', '第9位是全角字符"Ｍ"，请改用半角字母'],
+    ['uscc', '\ufeff91350100M000100Y43', '第1位是看不见的字节顺序标记（U+FEFF），请删除'],
+    ['other_org', 'ABC－123', '第4位是全角字符"－"，请改用半角字符'],
+  ] as const)('names a full-width, invisible or unexpected character in a %s: %s', (type, id, message) => {
+    expect(idNumberProblem(type, id)).toContain(message);
+  });
   it('checks the unified social credit code (GB 32100)', () => {
     expect(idNumberProblem('uscc', '91350100M000100Y43')).toBeUndefined(); // a published code
     const code = `91330106MA27XY01B${usccCheckChar('91330106MA27XY01B')}`;
