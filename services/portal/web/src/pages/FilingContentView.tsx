@@ -1,4 +1,5 @@
 import { Descriptions, Table, Typography } from 'antd';
+import { formatFileSize } from '../file-size';
 import { StoredFile } from '../files';
 import {
   acquisitionModeLabel,
@@ -18,8 +19,7 @@ export function FilingContentView({ content }: { content: Partial<FilingContent>
     refs.length
       ? refs.map((u) => (
           <div key={u.uploadId}>
-            <StoredFile upload={u} />{' '}
-            <Typography.Text type="secondary">({Math.ceil(u.size / 1024)} KB)</Typography.Text>
+            <StoredFile upload={u} /> <Typography.Text type="secondary">({formatFileSize(u.size)})</Typography.Text>
           </div>
         ))
       : '无';
