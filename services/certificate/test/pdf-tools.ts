@@ -19,6 +19,59 @@ export async function pdftotext(file: string, layout = false): Promise<string> {
   return (await run('pdftotext', [...(layout ? ['-layout'] : []), file, '-'])).stdout;
 }
 
+/** A line of text as pdftotext -bbox-layout places it: points from the page's top-left. */
+export interface TextBox {
+  page: number;
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** Each page's size and its lines of text with their boxes. */
+export async function textBoxes(
+  file: string,
+): Promise<{ pages: { width: number; height: number }[]; lines: TextBox[] }> {
+  const html = (await run('pdftotext', ['-bbox-layout', file, '-'], { maxBuffer: 64 * 1024 * 1024 })).stdout;
+  const pages: { width: number; height: number }[] = [];
+  const lines: TextBox[] = [];
+  const num = (attrs: string, name: string) => Number(new RegExp(`${name}="([\\d.-]+)"`).exec(attrs)?.[1]);
+  for (const [, attrs = '', body = ''] of html.matchAll(/<page([^>]*)>([\s\S]*?)<\/page>/g)) {
+    pages.push({ width: num(attrs, 'width'), height: num(attrs, 'height') });
+    for (const [, box = '', words = ''] of body.matchAll(/<line([^>]*)>([\s\S]*?)<\/line>/g)) {
+      const text = [...words.matchAll(/<word[^>]*>([^<]*)<\/word>/g)].map((w) => w[1]).join(' ');
+      lines.push({
+        page: pages.length,
+        text,
+        xMin: num(box, 'xMin'),
+        yMin: num(box, 'yMin'),
+        xMax: num(box, 'xMax'),
+        yMax: num(box, 'yMax'),
+      });
+    }
+  }
+  return { pages, lines };
+}
+
+/**
+ * What every PDF the platform writes must pass: `qpdf --check` finds no error or warning in its
+ * structure and cross-reference tables, and poppler renders every page without a word on stderr
+ * (a broken xref shows there as "Syntax Error" lines even when pdfsig still validates).
+ * Throws with what the tools said.
+ */
+export async function assertSoundPdf(bytes: Uint8Array): Promise<void> {
+  const file = await tempPdf(bytes, 'checked.pdf');
+  const qpdf = await run('qpdf', ['--check', file]).catch((err: { stdout?: string; stderr?: string }) => err);
+  const said = `${qpdf.stdout ?? ''}${qpdf.stderr ?? ''}`;
+  if (!said.includes('No syntax or stream encoding errors found') || /WARNING|ERROR/i.test(qpdf.stderr ?? '')) {
+    throw new Error(`qpdf --check: ${said.slice(0, 2000)}`);
+  }
+  const out = path.join(path.dirname(file), 'render');
+  const { stderr } = await run('pdftoppm', ['-r', '20', '-png', file, out]);
+  if (stderr.trim()) throw new Error(`pdftoppm: ${stderr.slice(0, 2000)}`);
+}
+
 export async function pdffonts(file: string): Promise<string> {
   return (await run('pdffonts', [file])).stdout;
 }
