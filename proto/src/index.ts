@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { zodErrorMap } from './error-map';
 
-// Users read validation messages in Chinese.
-z.config(z.locales.zhCN());
+// Validation messages name the field by its label, in Chinese unless a request asks for English.
+z.config({ localeError: zodErrorMap('zh') });
 
 export * from './certificate';
 export * from './common';
+export * from './error-map';
 export * from './errors';
 export * from './filing';
 export * from './identity';

@@ -62,3 +62,105 @@ export const rightLabel: Record<Right, string> = {
 };
 
 export const signerKindLabel = { holder: '著作权人签章', writer: '执笔者签章' } as const;
+
+/**
+ * What a field is called on the forms, for messages that name it (作品名称不能超过200字). Keyed by
+ * the field's last key; `parent.key` overrides it where the same key means something else. A list
+ * has a measure word for one of its items (第1位著作权人) and an English name for one item.
+ */
+export interface FieldLabel {
+  zh: string;
+  en: string;
+  /** 量词 of one item of a list: 位, 条, 项, 个. */
+  unit?: string;
+  /** English name of one item of a list. */
+  enItem?: string;
+}
+
+export const fieldLabels: Record<string, FieldLabel> = {
+  // 作品填报
+  title: { zh: '作品名称', en: 'title' },
+  workType: { zh: '作品类别', en: 'work type' },
+  creationNature: { zh: '作品创作性质', en: 'nature of creation' },
+  completedOn: { zh: '创作完成日期', en: 'date of completion' },
+  published: { zh: '发表状态', en: 'publication status' },
+  firstPublishedOn: { zh: '首次发表日期', en: 'date of first publication' },
+  firstPublishedPlace: { zh: '首次发表地点', en: 'place of first publication' },
+  ownershipMode: { zh: '权利归属方式', en: 'ownership of the rights' },
+  acquisitionMode: { zh: '权利取得方式', en: 'way the rights were acquired' },
+  rightsScope: { zh: '权利拥有状况', en: 'rights held' },
+  rights: { zh: '权利', en: 'rights', unit: '项', enItem: 'right' },
+  description: { zh: '作品简介及创意', en: 'description of the work' },
+  creationProcess: { zh: '创作经过及意图', en: 'creation process and intent' },
+  samples: { zh: '作品样本', en: 'samples', unit: '个', enItem: 'sample' },
+  attachments: { zh: '附件', en: 'attachments', unit: '个', enItem: 'attachment' },
+  holders: { zh: '著作权人', en: 'copyright holders', unit: '位', enItem: 'copyright holder' },
+  authors: { zh: '作者', en: 'authors', unit: '位', enItem: 'author' },
+  writer: { zh: '执笔者', en: 'writer' },
+  invoiceEmail: { zh: '电子发票接收邮箱', en: 'e-invoice email' },
+  certificateDelivery: { zh: '纸质证书发放方式', en: 'paper certificate delivery' },
+  // An uploaded file (作品样本, 附件, 身份证明)
+  uploadId: { zh: '文件编号', en: 'file id' },
+  'samples.name': { zh: '文件名', en: 'file name' },
+  'attachments.name': { zh: '文件名', en: 'file name' },
+  sha256: { zh: '文件校验值', en: 'file checksum' },
+  size: { zh: '文件大小', en: 'file size' },
+  mime: { zh: '文件类型', en: 'file type' },
+  // 著作权人, 作者, 执笔者
+  holderType: { zh: '著作权人类别', en: 'holder type' },
+  name: { zh: '姓名或名称', en: 'name' },
+  'authors.name': { zh: '姓名', en: 'name' },
+  'writer.name': { zh: '姓名', en: 'name' },
+  signature: { zh: '署名', en: 'signed name' },
+  idType: { zh: '证件类型', en: 'ID type' },
+  idNumber: { zh: '证件号码', en: 'ID number' },
+  handler: { zh: '经办人', en: 'contact person' },
+  region: { zh: '所属地区', en: 'region' },
+  'holders.region': { zh: '所在区域', en: 'region' },
+  guardian: { zh: '监护人', en: 'guardian' },
+  relation: { zh: '与未成年人的关系', en: 'relation to the minor' },
+  // 资料完善, staff administration
+  category: { zh: '用户类别', en: 'user category' },
+  penName: { zh: '笔名', en: 'pen name' },
+  handlerMobile: { zh: '联系手机', en: 'contact mobile number' },
+  recipient: { zh: '收件人', en: 'recipient' },
+  recipientMobile: { zh: '收件手机', en: 'recipient mobile number' },
+  mailingAddress: { zh: '纸质证书收件地址', en: 'mailing address for the paper certificate' },
+  note: { zh: '备注', en: 'note' },
+  roles: { zh: '角色', en: 'roles', unit: '个', enItem: 'role' },
+  // Review, certificate, payment
+  decision: { zh: '审核结论', en: 'decision' },
+  reasons: { zh: '理由', en: 'reasons', unit: '条', enItem: 'reason' },
+  reason: { zh: '原因', en: 'reason' },
+  number: { zh: '登记号', en: 'registration number' },
+  c: { zh: '校验码', en: 'check code' },
+  holder: { zh: '著作权人姓名或名称', en: 'holder name' },
+  kind: { zh: '类别', en: 'kind' },
+  waybillNo: { zh: '运单号', en: 'waybill number' },
+  method: { zh: '缴费方式', en: 'payment method' },
+  channel: { zh: '付款渠道', en: 'payment channel' },
+  payerName: { zh: '付款人', en: 'payer' },
+  reference: { zh: '付款凭证号', en: 'payment reference' },
+  paidOn: { zh: '付款日期', en: 'date paid' },
+  page: { zh: '页码', en: 'page' },
+  x: { zh: '签章位置的横坐标', en: 'signature position (x)' },
+  y: { zh: '签章位置的纵坐标', en: 'signature position (y)' },
+  // Lists and searches
+  pageSize: { zh: '每页条数', en: 'page size' },
+  list: { zh: '列表', en: 'list' },
+  q: { zh: '查询内容', en: 'search text' },
+  status: { zh: '状态', en: 'status' },
+  overdue: { zh: '是否逾期', en: 'overdue' },
+  appliedFrom: { zh: '申请日期（起）', en: 'filed from' },
+  appliedTo: { zh: '申请日期（止）', en: 'filed until' },
+  // Addresses (path parameters)
+  filingId: { zh: '作品编号', en: 'filing id' },
+  userId: { zh: '用户编号', en: 'user id' },
+  proofId: { zh: '身份证明编号', en: 'identity proof id' },
+  paymentId: { zh: '缴费编号', en: 'payment id' },
+  refundId: { zh: '退费编号', en: 'refund id' },
+  token: { zh: '签章链接', en: 'signing link' },
+  placementId: { zh: '签章位置编号', en: 'signature placement id' },
+  pageNo: { zh: '页码', en: 'page number' },
+  stage: { zh: '审核阶段', en: 'review stage' },
+};

@@ -8,7 +8,8 @@ import { input, type JsonSchema } from './schema-arbitrary';
  * called with generated path parameters, query and body, under each session, one request at a
  * time. What must hold for every request:
  *  - no 5xx;
- *  - a 4xx carries the documented error body (ErrorBody) with the status its code maps to;
+ *  - a 4xx carries the documented error body (ErrorBody) with the status its code maps to, and
+ *    its messages read as sentences (no zod default such as 期望 string >=1, no raw path a.0.b);
  *  - a refused request (4xx) writes nothing: the row counts of the service's schema are unchanged.
  */
 export interface FuzzOptions {
@@ -124,6 +125,12 @@ export async function fuzzService(
           report(
             `${res.status} with code ${body.data.error.code} (which maps to ${httpStatusOf[body.data.error.code]})`,
           );
+        // Messages are sentences naming the field by its label: never zod's defaults nor a raw path (a.0.b).
+        const messages = body.success
+          ? [body.data.error.message, ...(body.data.error.issues ?? []).map((i) => i.message)]
+          : [];
+        const unreadable = messages.find((m) => /期望|[<>]=|[A-Za-z]\.\d/.test(m));
+        if (unreadable) report(`${res.status} message a person cannot read: ${unreadable.slice(0, 200)}`);
         const after = await counts();
         const changed = Object.keys({ ...before, ...after }).filter((t) => before[t] !== after[t]);
         if (changed.length)

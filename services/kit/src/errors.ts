@@ -1,4 +1,4 @@
-import { type ErrorBody, type ErrorCode, httpStatusOf } from '@copyreg/proto';
+import { type ErrorBody, type ErrorCode, httpStatusOf, type Lang, localizedIssueMessage } from '@copyreg/proto';
 import type { z } from 'zod';
 
 /** An error the caller can act on; the HTTP layer turns it into the standard error body. */
@@ -26,12 +26,26 @@ export class ApiError extends Error {
   }
 }
 
-/** Turns a zod failure into field-level messages (Chinese, from zod's zh-CN locale). */
-export function validationError(error: z.ZodError, prefix?: string): ApiError {
+/** The request's language for messages: English when it prefers English (Accept-Language), else Chinese. */
+export function languageOf(req?: { acceptsLanguages(...langs: string[]): string | false }): Lang {
+  return req?.acceptsLanguages('zh', 'en') === 'en' ? 'en' : 'zh';
+}
+
+/**
+ * Turns a zod failure into field-level messages: sentences naming each field by its label (from
+ * proto's error map), in the request's language; the raw path stays in `field` for the portal to
+ * highlight. `prefix` says where the input came from (query, params) for `field`.
+ */
+export function validationError(
+  error: z.ZodError,
+  prefix?: string,
+  req?: { acceptsLanguages(...langs: string[]): string | false },
+): ApiError {
+  const lang = languageOf(req);
   const issues = error.issues.map((issue) => ({
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: issue.message,
+    message: localizedIssueMessage(issue, lang),
   }));
-  const first = issues[0] ?? { field: '(body)', message: '输入有误' };
-  return new ApiError('VALIDATION_FAILED', `${first.field}：${first.message}`, first.field, issues);
+  const first = issues[0] ?? { field: '(body)', message: lang === 'en' ? 'The request is not valid.' : '输入有误' };
+  return new ApiError('VALIDATION_FAILED', first.message, first.field, issues);
 }

@@ -85,7 +85,7 @@ export class Api {
         const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown, where: string) => {
           if (!schema) return undefined;
           const result = schema.safeParse(value);
-          if (!result.success) throw validationError(result.error, where === 'body' ? undefined : where);
+          if (!result.success) throw validationError(result.error, where === 'body' ? undefined : where, req);
           return result.data;
         };
         const ctx = {

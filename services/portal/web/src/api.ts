@@ -30,7 +30,11 @@ export async function api<T>(
 ): Promise<T> {
   const res = await fetch(withQuery(path, opts.query), {
     method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
-    headers: opts.body === undefined ? {} : { 'content-type': 'application/json' },
+    // The services write their messages in the portal's language (English when switched to it).
+    headers: {
+      'accept-language': localStorage.getItem('lang') === 'en' ? 'en' : 'zh-CN',
+      ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     credentials: 'same-origin',
     signal: opts.signal,

@@ -2,10 +2,12 @@
  * The contracts the browser uses, from @copyreg/proto's browser-safe modules only: the package's
  * index also exports the Temporal workflow messages, which do not belong in a browser bundle.
  */
+import { zodErrorMap } from '@copyreg/proto/src/error-map';
 import * as filing from '@copyreg/proto/src/filing';
 import { z } from 'zod';
 
-z.config(z.locales.zhCN());
+// The services' error map: messages name the field by its label.
+z.config({ localeError: zodErrorMap('zh') });
 
 export * from '@copyreg/proto/src/certificate';
 export * from '@copyreg/proto/src/common';
