@@ -112,8 +112,26 @@ export class Api {
 
   openapi(): object {
     const paths: Record<string, Record<string, unknown>> = {};
-    const schema = (s: z.ZodType, io: 'input' | 'output') =>
-      z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+    type Js = { $ref?: string; $defs?: Record<string, Js>; properties?: Record<string, Js>; required?: string[] };
+    // A schema named with `.meta({ id })` comes out as a `$ref` into the schema's own `$defs`, which
+    // nothing in an OpenAPI document resolves (parameters were lost that way): every `$ref` is inlined.
+    // A schema that refers to itself keeps an empty schema where it would recur.
+    const inline = (node: unknown, defs: Record<string, Js>, open: string[]): unknown => {
+      if (Array.isArray(node)) return node.map((n) => inline(n, defs, open));
+      if (!node || typeof node !== 'object') return node;
+      const { $ref, $defs: _defs, ...rest } = node as Js & Record<string, unknown>;
+      const id = $ref?.startsWith('#/$defs/') ? $ref.slice('#/$defs/'.length) : undefined;
+      const own = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, inline(v, defs, open)]));
+      if (!id) return $ref ? { $ref, ...own } : own;
+      if (open.includes(id) || !defs[id]) return own;
+      return { ...(inline(defs[id], defs, [...open, id]) as object), ...own };
+    };
+    const schema = (s: z.ZodType, io: 'input' | 'output'): Js => {
+      const { $schema: _, ...js } = z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Js & {
+        $schema?: string;
+      };
+      return inline(js, js.$defs ?? {}, []) as Js;
+    };
     for (const r of this.routes) {
       const p = `${this.basePath}${r.path}`.replace(/:(\w+)/g, '{$1}');
       const parameters: object[] = [];
@@ -122,7 +140,7 @@ export class Api {
         ['query', r.query],
       ] as const) {
         if (!s) continue;
-        const js = schema(s, 'input') as { properties?: Record<string, object>; required?: string[] };
+        const js = schema(s, 'input');
         for (const [name, prop] of Object.entries(js.properties ?? {})) {
           parameters.push({ name, in: where, required: where === 'path' || js.required?.includes(name), schema: prop });
         }
