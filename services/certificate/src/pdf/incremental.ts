@@ -1,23 +1,20 @@
-import { PDFDict, type PDFDocument, PDFName, type PDFObject, PDFRef } from 'pdf-lib';
+import type { PDFDocument, PDFObject } from 'pdf-lib';
 
 /**
- * Appends the objects a change made to a loaded PDF as an incremental update (PDF 32000-1
- * §7.5.6), leaving the original bytes — and the byte ranges earlier signatures cover — intact.
- * pdf-lib itself only rewrites whole files, so: every object numbered above the original's
- * largest, plus the changed objects the caller names, then an xref section and a trailer with
- * /Prev. The original must have a classic xref table (saved with `useObjectStreams: false`).
+ * Appends what a change made to a loaded PDF as an incremental update (PDF 32000-1 §7.5.6),
+ * leaving the original bytes — and the byte ranges earlier signatures cover — intact. pdf-lib
+ * itself only rewrites whole files, so: take `loadedObjects(doc)` right after loading, change the
+ * document, then this writes every object that is new or whose bytes changed, an xref section
+ * for exactly those, and a trailer with /Prev. Comparing bytes rather than naming the changed
+ * objects means nothing a library touched behind the caller's back is left out. The original
+ * must have a classic xref table (saved with `useObjectStreams: false`).
  */
-export function appendIncrementalUpdate(
-  original: Uint8Array,
-  doc: PDFDocument,
-  previousLargestObjectNumber: number,
-  changed: PDFRef[],
-): Buffer {
-  const changedNumbers = new Set(changed.map((r) => r.objectNumber));
+export function appendIncrementalUpdate(original: Uint8Array, doc: PDFDocument, loaded: LoadedObjects): Buffer {
   const objects = doc.context
     .enumerateIndirectObjects()
-    .filter(([ref]) => ref.objectNumber > previousLargestObjectNumber || changedNumbers.has(ref.objectNumber))
-    .sort(([a], [b]) => a.objectNumber - b.objectNumber);
+    .map(([ref, object]) => ({ ref, bytes: serialize(object) }))
+    .filter(({ ref, bytes }) => !loaded.get(ref.tag)?.equals(bytes))
+    .sort((a, b) => a.ref.objectNumber - b.ref.objectNumber);
 
   const parts: Buffer[] = [];
   let offset = original.length;
@@ -26,26 +23,23 @@ export function appendIncrementalUpdate(
     offset += b.length;
   };
   if (original[original.length - 1] !== 0x0a) push(Buffer.from('\n'));
-  const offsets = new Map<number, number>();
-  for (const [ref, object] of objects) {
-    offsets.set(ref.objectNumber, offset);
+  const entries: { number: number; generation: number; offset: number }[] = [];
+  for (const { ref, bytes } of objects) {
+    entries.push({ number: ref.objectNumber, generation: ref.generationNumber, offset });
     push(Buffer.from(`${ref.objectNumber} ${ref.generationNumber} obj\n`, 'latin1'));
-    push(serialize(object));
+    push(bytes);
     push(Buffer.from('\nendobj\n', 'latin1'));
   }
 
   const xrefAt = offset;
   const lines = ['xref'];
-  // Subsections of consecutive object numbers.
-  const numbers = [...offsets.keys()].sort((a, b) => a - b);
-  for (let i = 0; i < numbers.length; ) {
+  // Subsections of consecutive object numbers; each entry exactly 20 bytes.
+  for (let i = 0; i < entries.length; ) {
     let j = i;
-    while (j + 1 < numbers.length && (numbers[j + 1] as number) === (numbers[j] as number) + 1) j++;
-    lines.push(`${numbers[i]} ${j - i + 1}`);
-    for (let k = i; k <= j; k++) {
-      const n = numbers[k] as number;
-      const gen = objects.find(([r]) => r.objectNumber === n)?.[0].generationNumber ?? 0;
-      lines.push(`${String(offsets.get(n)).padStart(10, '0')} ${String(gen).padStart(5, '0')} n\r`);
+    while (j + 1 < entries.length && entries[j + 1]?.number === (entries[j]?.number ?? 0) + 1) j++;
+    lines.push(`${entries[i]?.number} ${j - i + 1}`);
+    for (const e of entries.slice(i, j + 1)) {
+      lines.push(`${String(e.offset).padStart(10, '0')} ${String(e.generation).padStart(5, '0')} n\r`);
     }
     i = j + 1;
   }
@@ -63,17 +57,26 @@ export function appendIncrementalUpdate(
   return Buffer.concat([Buffer.from(original), ...parts]);
 }
 
-/** The objects a signature placeholder touches besides new ones: page, catalog, AcroForm, Annots. */
-export function placeholderTouched(doc: PDFDocument, pageRef: PDFRef): PDFRef[] {
-  const refs = [pageRef];
-  const root = doc.context.trailerInfo.Root;
-  if (root instanceof PDFRef) refs.push(root);
-  const acroForm = doc.catalog.get(PDFName.of('AcroForm'));
-  if (acroForm instanceof PDFRef) refs.push(acroForm);
-  const page = doc.context.lookup(pageRef);
-  const annots = page instanceof PDFDict ? page.get(PDFName.of('Annots')) : undefined;
-  if (annots instanceof PDFRef) refs.push(annots);
-  return refs;
+/** Each indirect object's bytes as loaded, by its reference ("12 0 R"). */
+export type LoadedObjects = Map<string, Buffer>;
+
+export function loadedObjects(doc: PDFDocument): LoadedObjects {
+  return new Map(doc.context.enumerateIndirectObjects().map(([ref, object]) => [ref.tag, serialize(object)]));
+}
+
+/**
+ * Text as the contents of a PDF literal string, for APIs that write their argument's character
+ * codes as bytes (pdf-lib's PDFString.of, which @signpdf's placeholder uses): UTF-16BE with a
+ * byte-order mark unless ASCII, and ( ) \ CR LF escaped. Written as is, a CJK name's low bytes can
+ * be an unbalanced parenthesis, or a backslash before the closing one (作 is U+4F5C), and every
+ * object after it parses wrongly.
+ */
+export function literalStringContents(text: string): string {
+  const bytes = /^[\x20-\x7e]*$/.test(text)
+    ? Buffer.from(text, 'latin1')
+    : Buffer.from(`\ufeff${text}`, 'utf16le').swap16();
+  const escapes: Record<number, string> = { 40: '\\(', 41: '\\)', 92: '\\\\', 13: '\\r', 10: '\\n' };
+  return Array.from(bytes, (b) => escapes[b] ?? String.fromCharCode(b)).join('');
 }
 
 function serialize(object: PDFObject): Buffer {

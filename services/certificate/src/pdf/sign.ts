@@ -3,7 +3,7 @@ import { P12Signer } from '@signpdf/signer-p12';
 import { SignPdf } from '@signpdf/signpdf';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
 import type { SigningIdentity } from '../pki/keys';
-import { appendIncrementalUpdate, placeholderTouched } from './incremental';
+import { appendIncrementalUpdate, literalStringContents, loadedObjects } from './incremental';
 import type { Rect } from './layout';
 
 /**
@@ -31,19 +31,21 @@ const SIGNATURE_LENGTH = 16384;
 
 export async function signPdf(pdf: Uint8Array, o: SignOptions): Promise<Buffer> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  const previousLargest = doc.context.largestObjectNumber;
+  const loaded = loadedObjects(doc);
   const page = doc.getPage(o.pageIndex);
   pdflibAddPlaceholder({
     pdfDoc: doc,
     pdfPage: page,
-    reason: o.reason,
+    // The library writes these as literal strings of its argument's character codes.
+    reason: literalStringContents(o.reason),
     contactInfo: '',
-    name: o.signerName,
-    location: o.location,
+    name: literalStringContents(o.signerName),
+    location: literalStringContents(o.location),
     signingTime: o.signingTime,
     signatureLength: SIGNATURE_LENGTH,
     widgetRect: [o.rect.x, o.rect.y, o.rect.x + o.rect.width, o.rect.y + o.rect.height],
-    appName: '作品自愿登记平台',
+    // A name object: its bytes are UTF-8 by convention (pdf-lib writes each code unit as #xx).
+    appName: Buffer.from('作品自愿登记平台').toString('latin1'),
   });
   // The library names every field Signature1 and leaves the appearance empty: give this one its
   // own name and draw the signature or seal.
@@ -55,7 +57,7 @@ export async function signPdf(pdf: Uint8Array, o: SignOptions): Promise<Buffer> 
     if (stamp) widget.set(PDFName.of('AP'), doc.context.obj({ N: stamp.ref }));
   }
   await doc.flush();
-  const withPlaceholder = appendIncrementalUpdate(pdf, doc, previousLargest, placeholderTouched(doc, page.ref));
+  const withPlaceholder = appendIncrementalUpdate(pdf, doc, loaded);
   // A P12Signer is single-use: one per signature.
   const signer = new P12Signer(o.identity.p12, { passphrase: o.identity.passphrase });
   return new SignPdf().sign(withPlaceholder, signer, o.signingTime);
