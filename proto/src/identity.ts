@@ -107,6 +107,23 @@ export const CategoryChange = z.object({
   note: z.string(),
 });
 
+/**
+ * Staff correct the ID document a profile is tied to (the user cannot change it themselves once
+ * saved, and must save the one their login verified), recording what they checked.
+ */
+export const IdentityCorrectionInput = z
+  .object({
+    idType: IdType,
+    idNumber: z.string().max(40),
+    note: z.string().trim().min(1, '请填写核对情况（如核对了哪份证件）').max(500),
+  })
+  .superRefine((c, ctx) => {
+    const problem = idNumberProblem(c.idType, c.idNumber);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+  })
+  .meta({ id: 'IdentityCorrectionInput' });
+export type IdentityCorrectionInput = z.infer<typeof IdentityCorrectionInput>;
+
 /** Staff roles are granted by an admin; regional staff are bound to a region. */
 export const RolesInput = z
   .object({ roles: z.array(Role).min(1), region: RegionCode.optional() })
@@ -185,8 +202,12 @@ export type ApplicantProofs = z.infer<typeof ApplicantProofs>;
 /** What other services learn about a user (e.g. the signature service matching a signer). */
 export const IdentityRecord = z.object({
   userId: Id,
-  /** Real name and document as verified by the login provider, else as in the profile. */
+  /** Real name as verified by the login provider, else as in the profile. */
   name: z.string().optional(),
+  /**
+   * The ID document the login provider verified (实名认证), and only that: never what the user
+   * typed into their profile, so nobody signs as someone else by typing their number.
+   */
   idType: IdType.optional(),
   idNumber: z.string().optional(),
   category: UserCategory.optional(),

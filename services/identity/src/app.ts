@@ -3,6 +3,7 @@ import {
   ApplicantProofs,
   CategoryChangeInput,
   Id,
+  IdentityCorrectionInput,
   Me,
   Profile,
   ProfileInput,
@@ -20,6 +21,7 @@ import {
   addProof,
   categoryChanges,
   changeCategory,
+  correctIdentity,
   deleteProof,
   findProof,
   loadProfile,
@@ -253,6 +255,22 @@ export function createIdentityApp(deps: IdentityDeps) {
     async handler({ params, body, user }) {
       await changeCategory(db, params.userId, body.category, user!.userId, body.note);
       return summary(params.userId);
+    },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/admin/users/:userId/identity',
+    summary:
+      '核对身份证明后更正用户资料的证件类型和证件号码（管理员；用户保存后不能自行修改；记录原证件、操作人与核对情况）',
+    tags: ['admin'],
+    access: ['admin'],
+    params: z.object({ userId: Id }),
+    body: IdentityCorrectionInput,
+    response: Profile,
+    async handler({ params, body, user }) {
+      await correctIdentity(db, params.userId, body, user!.userId);
+      return (await loadProfile(db, params.userId))!;
     },
   });
 

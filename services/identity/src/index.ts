@@ -4,6 +4,7 @@ export { type OidcSettings, oidcSettingsFromConfig } from './login';
 export {
   addProof,
   changeCategory,
+  correctIdentity,
   loadIdentity,
   loadProfile,
   profileCompleteness,

@@ -1,6 +1,9 @@
 import { ApiError } from '@copyreg/kit';
 import {
+  type IdentityCorrectionInput,
   type IdentityRecord,
+  idTypesOfCategory,
+  organisationIdTypes,
   type Profile,
   type ProfileInput,
   type Role,
@@ -103,7 +106,11 @@ export async function loadProfile(db: Knex, userId: string): Promise<Profile | n
  */
 export async function saveProfile(db: Knex, userId: string, input: ProfileInput): Promise<void> {
   await db.transaction(async (tx) => {
-    const current = await tx('identity.profiles').where({ user_id: userId }).forUpdate().first('category');
+    const current = await tx('identity.profiles')
+      .where({ user_id: userId })
+      .forUpdate()
+      .first('category', 'id_type', 'id_number');
+    const login = await tx('identity.users').where({ id: userId }).first('verified_id_type', 'verified_id_number');
     if (!current && (input.category === 'agency_company' || input.category === 'agency_lawyer')) {
       throw new ApiError(
         'VALIDATION_FAILED',
@@ -118,6 +125,16 @@ export async function saveProfile(db: Knex, userId: string, input: ProfileInput)
         'category',
       );
     }
+    const verified =
+      login?.verified_id_type && login?.verified_id_number
+        ? { idType: login.verified_id_type as string, idNumber: login.verified_id_number as string }
+        : undefined;
+    const refusal = identityRefusal(
+      input,
+      current ? { idType: current.id_type, idNumber: current.id_number } : undefined,
+      verified,
+    );
+    if (refusal) throw refusal;
     const row = {
       category: input.category,
       name: input.name,
@@ -144,6 +161,73 @@ export async function saveProfile(db: Knex, userId: string, input: ProfileInput)
         note: '用户完善资料时选择',
       });
     }
+  });
+}
+
+type IdDocument = { idType: string; idNumber: string };
+const same = (a: IdDocument, b: IdDocument) => a.idType === b.idType && a.idNumber === b.idNumber;
+
+/**
+ * Why the profile may not carry this ID document, or undefined. The profile's identity is tied to
+ * the login: a first save must carry the document the login provider verified (a person's resident
+ * ID, an organisation's USCC); once saved, only staff change it (correctIdentity). A user whose
+ * profile was saved before their login was verified may still move it to the verified document.
+ */
+function identityRefusal(input: ProfileInput, saved: IdDocument | undefined, verified: IdDocument | undefined) {
+  if (verified && !idTypesOfCategory(input.category).includes(verified.idType as ProfileInput['idType'])) {
+    const organisationLogin = organisationIdTypes.includes(verified.idType as ProfileInput['idType']);
+    return new ApiError(
+      'VALIDATION_FAILED',
+      organisationLogin
+        ? '您以单位账号登录，请选择“法人或非法人组织”，并填写登录时认证的统一社会信用代码'
+        : '您以个人身份登录，不能以法人或非法人组织完善资料；单位请使用单位账号登录',
+      'category',
+    );
+  }
+  const allowed = [saved, verified].filter((d): d is IdDocument => d !== undefined);
+  if (allowed.length === 0 || allowed.some((d) => same(d, input))) return undefined;
+  const field = allowed.some((d) => d.idType === input.idType) ? 'idNumber' : 'idType';
+  if (saved) {
+    return new ApiError('CONFLICT', '证件类型和证件号码保存后不可自行修改；如需更正，请联系工作人员核对后修改', field);
+  }
+  return new ApiError(
+    'VALIDATION_FAILED',
+    `证件类型和证件号码须与您登录时实名认证的证件一致（尾号${(verified as IdDocument).idNumber.slice(-4)}）；如认证信息有误，请联系工作人员更正`,
+    field,
+  );
+}
+
+/**
+ * Staff correct the ID document a profile is tied to, after checking the proofs; the old and new
+ * documents, who and why are recorded (identity.identity_corrections).
+ */
+export async function correctIdentity(
+  db: Knex,
+  userId: string,
+  input: IdentityCorrectionInput,
+  by: string,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const current = await tx('identity.profiles')
+      .where({ user_id: userId })
+      .forUpdate()
+      .first('category', 'id_type', 'id_number');
+    if (!current) throw new ApiError('INVALID_STATE', '该用户尚未完善资料，没有可更正的证件', 'userId');
+    if (!idTypesOfCategory(current.category).includes(input.idType)) {
+      throw new ApiError('VALIDATION_FAILED', '证件类型与该用户的用户类别不符', 'idType');
+    }
+    await tx('identity.profiles')
+      .where({ user_id: userId })
+      .update({ id_type: input.idType, id_number: input.idNumber, updated_at: tx.fn.now() });
+    await tx('identity.identity_corrections').insert({
+      user_id: userId,
+      from_id_type: current.id_type,
+      from_id_number: current.id_number,
+      to_id_type: input.idType,
+      to_id_number: input.idNumber,
+      corrected_by: by,
+      note: input.note,
+    });
   });
 }
 
@@ -207,8 +291,8 @@ export async function profileCompleteness(db: Knex, userId: string): Promise<{ c
 
 /**
  * A user's name and ID document, for other services (the signature service matches the
- * logged-in signer against a signer entry by ID type and number). The document the login
- * provider verified wins over the one typed into the profile.
+ * logged-in signer against a signer entry by ID type and number). The document is only ever the
+ * one the login provider verified: a number typed into a profile proves nothing about who typed it.
  */
 export async function loadIdentity(db: Knex, userId: string): Promise<IdentityRecord | undefined> {
   const user = await db('identity.users').where({ id: userId }).first();
@@ -216,8 +300,8 @@ export async function loadIdentity(db: Knex, userId: string): Promise<IdentityRe
   if (!user && !profile) return undefined;
   const verified = user?.verified_id_type && user?.verified_id_number;
   const name = (user?.verified_name as string | null) ?? profile?.name;
-  const idType = verified ? user.verified_id_type : profile?.idType;
-  const idNumber = verified ? user.verified_id_number : profile?.idNumber;
+  const idType = verified ? user.verified_id_type : undefined;
+  const idNumber = verified ? user.verified_id_number : undefined;
   return {
     userId,
     ...(name ? { name } : {}),

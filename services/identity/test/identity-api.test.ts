@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { config, createDb, createObjectStore, ensureBucket } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
-import { type ErrorBody, Me, Profile, type ProfileInput, residentIdCheckChar, UploadRef } from '@copyreg/proto';
+import {
+  type ErrorBody,
+  Me,
+  Profile,
+  type ProfileInput,
+  residentIdCheckChar,
+  UploadRef,
+  usccCheckChar,
+} from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityApp, loadIdentity, profileCompleteness } from '../src/index';
 import { unreachableOidc } from './helpers';
@@ -38,10 +46,14 @@ const as = async (roles: ('applicant' | 'admin' | 'initial_reviewer')[] = ['appl
   cookie: await sessionCookie({ userId, roles }),
 });
 
-const call = async (cookie: string, method: string, path: string, body?: unknown) => {
+const call = async (cookie: string, method: string, path: string, body?: unknown, language?: string) => {
   const res = await fetch(`${api.url}/api/identity${path}`, {
     method,
-    headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      cookie,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(language ? { 'accept-language': language } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> & ErrorBody };
@@ -84,11 +96,10 @@ describe('资料完善 (profile)', () => {
     expect(me).toMatchObject({ profileComplete: true, missing: [], name: '张三' });
     expect(me.profile?.proofs).toHaveLength(1);
 
+    // No login provider verified a document: the number typed into the profile is no identity claim.
     expect(await loadIdentity(db, userId)).toEqual({
       userId,
       name: '张三',
-      idType: 'resident_id',
-      idNumber: profile().idNumber,
       category: 'individual',
       profileComplete: true,
     });
@@ -132,6 +143,124 @@ describe('资料完善 (profile)', () => {
       profile({ category: 'organisation', name: '某某公司', idType: 'uscc', idNumber: '91350100M000100Y43' }),
     );
     expect(res.status).toBe(200);
+  });
+});
+
+/** A user as the login provider verified them (实名认证). */
+const verifiedLogin = async (idType: 'resident_id' | 'uscc', idNumber: string, name = '张三') => {
+  const who = await as();
+  await db('identity.users').insert({
+    id: who.userId,
+    issuer: 'test',
+    subject: who.userId,
+    verified_name: name,
+    verified_id_type: idType,
+    verified_id_number: idNumber,
+  });
+  return who;
+};
+
+describe('the profile is tied to the verified login', () => {
+  const orgCode = '91350100M000100Y43';
+
+  it('a person verified with one resident ID cannot save another, nor save as an organisation', async () => {
+    const { userId, cookie } = await verifiedLogin('resident_id', rid('33010619900307123'));
+    const other = await call(cookie, 'put', '/profile', profile({ idNumber: rid('33010219851112204') }));
+    expect(other.status).toBe(400);
+    expect(other.json.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'idNumber' });
+    expect(other.json.error.message).toMatch(/实名认证的证件一致/);
+    const org = await call(
+      cookie,
+      'put',
+      '/profile',
+      profile({ category: 'organisation', name: '某某公司', idType: 'uscc', idNumber: orgCode }),
+    );
+    expect(org.status).toBe(400);
+    expect(org.json.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'category' });
+    expect(await db('identity.profiles').where({ user_id: userId }).first()).toBeUndefined();
+
+    expect((await call(cookie, 'put', '/profile', profile())).status).toBe(200);
+    expect(await loadIdentity(db, userId)).toMatchObject({ idType: 'resident_id', idNumber: profile().idNumber });
+  });
+
+  it('an organisation account saves only the unified social credit code its login verified', async () => {
+    const mine = `91330106MA27XY01B${usccCheckChar('91330106MA27XY01B')}`;
+    const { cookie } = await verifiedLogin('uscc', mine, '杭州示例文化传媒有限公司');
+    const org = (idNumber: string) =>
+      profile({ category: 'organisation', name: '杭州示例文化传媒有限公司', idType: 'uscc', idNumber });
+    const person = await call(cookie, 'put', '/profile', profile());
+    expect(person.status).toBe(400);
+    expect(person.json.error).toMatchObject({ field: 'category' });
+    const another = await call(cookie, 'put', '/profile', org(orgCode));
+    expect(another.status).toBe(400);
+    expect(another.json.error).toMatchObject({ field: 'idNumber' });
+    expect((await call(cookie, 'put', '/profile', org(mine))).status).toBe(200);
+  });
+
+  it('once saved the ID number is fixed for the user; only an admin corrects it, and the correction is recorded', async () => {
+    const { userId, cookie } = await as();
+    const admin = await as(['admin']);
+    expect((await call(cookie, 'put', '/profile', profile())).status).toBe(200);
+    const changed = await call(cookie, 'put', '/profile', profile({ idNumber: rid('33010219851112204') }));
+    expect(changed.status).toBe(409);
+    expect(changed.json.error).toMatchObject({ code: 'CONFLICT', field: 'idNumber' });
+    expect(changed.json.error.message).toMatch(/联系工作人员/);
+
+    const correction = { idType: 'resident_id', idNumber: rid('33010219851112204'), note: '核对身份证正反面' };
+    expect((await call(cookie, 'put', `/admin/users/${userId}/identity`, correction)).status).toBe(403);
+    const fixed = await call(admin.cookie, 'put', `/admin/users/${userId}/identity`, correction);
+    expect(fixed.status).toBe(200);
+    expect(fixed.json).toMatchObject({ idType: 'resident_id', idNumber: correction.idNumber });
+    expect(await db('identity.identity_corrections').where({ user_id: userId })).toEqual([
+      expect.objectContaining({
+        from_id_number: profile().idNumber,
+        to_id_number: correction.idNumber,
+        corrected_by: admin.userId,
+        note: '核对身份证正反面',
+      }),
+    ]);
+    expect((await call(cookie, 'put', '/profile', profile({ idNumber: correction.idNumber }))).status).toBe(200);
+    // Still not an identity claim: signing needs a document the login provider verified.
+    expect(await loadIdentity(db, userId)).not.toHaveProperty('idNumber');
+  });
+});
+
+describe('messages a person can read', () => {
+  it('names the field by its label, in Chinese or in English as the request asks, with the path in field', async () => {
+    const { cookie } = await as();
+    const long = await call(cookie, 'put', '/profile', profile({ name: '张'.repeat(101) }));
+    expect(long.status).toBe(400);
+    expect(long.json.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'name',
+      message: '姓名或名称不能超过100字',
+    });
+    expect(long.json.error.issues).toEqual([{ field: 'name', message: '姓名或名称不能超过100字' }]);
+
+    const { idNumber: _, ...noNumber } = profile();
+    const missing = await call(cookie, 'put', '/profile', noNumber);
+    expect(missing.json.error).toMatchObject({ field: 'idNumber', message: '请填写证件号码' });
+
+    const english = await call(cookie, 'put', '/profile', profile({ name: '张'.repeat(101) }), 'en-US,en;q=0.9');
+    expect(english.json.error).toMatchObject({
+      field: 'name',
+      message: 'Name must not be longer than 100 characters.',
+    });
+    const chinese = await call(
+      cookie,
+      'put',
+      '/profile',
+      profile({ name: '张'.repeat(101) }),
+      'zh-CN,zh;q=0.9,en;q=0.8',
+    );
+    expect(chinese.json.error.message).toBe('姓名或名称不能超过100字');
+
+    const fullWidth = await call(cookie, 'put', '/profile', profile({ idNumber: '３３０１０６19900307123X' }));
+    expect(fullWidth.json.error).toMatchObject({ field: 'idNumber' });
+    expect(fullWidth.json.error.message).toMatch(/第1位是全角字符"３"，请改用半角数字/);
+    for (const res of [long, missing, english, fullWidth]) {
+      expect(res.json.error.message).not.toMatch(/期望|>=|<=|expected|\w+\.\d+\.\w+/i);
+    }
   });
 });
 
