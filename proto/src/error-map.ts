@@ -90,7 +90,9 @@ export function issueMessage(issue: Issue, lang: Lang, missing: boolean): string
         return zh ? `${label}不能少于${min}字` : `${L} must be at least ${min} characters long.`;
       }
       if (i.origin === 'array' || i.origin === 'set') {
-        return zh ? `请至少填写${min}${unit}${label}` : `Add at least ${min} of ${label}.`;
+        return zh
+          ? `请至少填写${min}${unit}${label}`
+          : `Add at least ${min} ${listLabel?.enItem ?? 'item'}${min === '1' ? '' : 's'}.`;
       }
       if (i.origin === 'date') return zh ? `${label}不能早于${min}` : `${L} must not be before ${min}.`;
       return zh

@@ -9,6 +9,7 @@ import {
   localizedIssueMessage,
   ProfileInput,
   ReviewInput,
+  RolesInput,
   residentIdCheckChar,
   UserSearchQuery,
 } from '../src/index';
@@ -167,6 +168,7 @@ const cases: [string, z.ZodType, unknown, string, string, string][] = [
     '理由最多20条',
     'Reasons: at most 20.',
   ],
+  ['no role', RolesInput, { roles: [] }, 'roles', '请至少填写1个角色', 'Add at least 1 role.'],
   [
     'a missing profile name',
     ProfileInput,
