@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { putObject, temporalClient } from '@copyreg/kit';
+import { putObject } from '@copyreg/kit';
 import {
   type FilingSnapshot,
   type NoticeKind,
   NoticeKind as NoticeKinds,
-  registrationWorkflowId,
+  reviewUpdate,
+  submitUpdate,
 } from '@copyreg/proto';
 import { activateSigner, openSigningRound, signerTurnOf } from '@copyreg/signature';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentConfig } from '../src/config';
 import { noticeMessageId, sendNotice } from '../src/notices';
-import { noticeSender } from './recorder-workflow';
-import { eventually, type Harness, makeFiling, startHarness, startRecorder, stateFor } from './support';
+import { eventually, type Harness, makeFiling, payOnline, startHarness, startRegistration, stateFor } from './support';
 
 describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
   let h: Harness;
@@ -112,56 +112,50 @@ describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
     // The signing link is the current signer's own (签章链接 per signer), from the signature service.
     const turn = h.mail.messages(s.content.invoiceEmail).find((m) => m.subject.includes('请李四进行电子签章'));
     expect(turn?.text).toContain(signerLink);
-    // A moment for stragglers, then count again: one mail per kind, nothing more.
-    await new Promise((r) => setTimeout(r, 300));
+    // Each send returned once the catcher had stored the mail: one mail per kind, nothing more.
     const all = h.mail.messages().filter((m) => m.text.includes(s.serialNo));
     expect(all.length).toBe(NoticeKinds.options.length - 1);
   });
 
   it("reads the reasons from the workflow's state query (the workflow passes only ids)", async () => {
     const s = await makeFiling(h);
-    const state = stateFor(s, {
-      status: 'returned',
-      reviewRounds: [
+    const wf = await startRegistration(h, s);
+    await payOnline(h, s, wf);
+    await wf.handle.executeUpdate(reviewUpdate, {
+      args: [
         {
-          stage: 'final',
-          reviewerId: s.applicantId,
+          stage: 'initial',
+          reviewerId: randomUUID(),
+          reviewerRole: 'initial_reviewer',
           decision: 'return',
           reasons: ['权利归属证明缺失'],
-          decidedAt: new Date().toISOString(),
         },
       ],
     });
-    const wf = await startRecorder(h, s, state);
-    h.deps.loadState = (filingId) => h.deps.registration.state(filingId);
-    await sendNotice(h.deps, { noticeKey: `${s.filingId}:returned:1`, kind: 'returned', filingId: s.filingId });
-    const mail = await eventually(async () => {
-      const m = h.mail.messages(s.content.invoiceEmail);
-      expect(m).toHaveLength(1);
-      return m[0];
-    });
-    expect(mail?.text).toContain('权利归属证明缺失');
-    await wf.finish();
+    await wf.until((st) => st.status === 'returned');
+    const returned = h.mail.messages(s.content.invoiceEmail).filter((m) => m.subject.includes('退回修改'));
+    expect(returned).toHaveLength(1);
+    expect(returned[0]?.text).toContain('权利归属证明缺失');
+    await wf.done();
     // No workflow at all (never submitted): the notice still goes, without workflow details.
     expect(await h.deps.registration.state(randomUUID())).toBeUndefined();
   });
 
   it('a retried activity (failed after the claim) sends exactly once', async () => {
     const s = await makeFiling(h);
-    h.deps.loadState = async () => undefined;
-    h.noticeFault.failNext = 2; // the first two attempts fail between claim and send
-    const noticeKey = `${s.filingId}:payment_due`;
-    const client = await temporalClient();
-    await client.workflow.execute(noticeSender, {
-      workflowId: `notice-test-${registrationWorkflowId(s.filingId)}`,
-      taskQueue: h.taskQueue,
-      args: [{ noticeKey, kind: 'payment_due', filingId: s.filingId }],
-    });
-    const row = await h.deps.db('payment.notices').where({ notice_key: noticeKey }).first();
+    const wf = await startRegistration(h, s, { submit: false });
+    h.noticeFault.failNext = 2; // the first two attempts of the next notice fail between claim and send
+    await wf.handle.executeUpdate(submitUpdate, { args: [{ actorId: s.applicantId }] });
+    await wf.until((st) => st.status === 'awaiting_payment');
+    expect(h.noticeFault.failNext).toBe(0);
+    const row = await h.deps
+      .db('payment.notices')
+      .where({ notice_key: `${s.filingId}:payment_due` })
+      .first();
     expect(row.attempts).toBe(3);
     expect(row.sent_at).not.toBeNull();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(h.mail.messages(s.content.invoiceEmail)).toHaveLength(1);
+    expect(h.mail.messages(s.content.invoiceEmail).filter((m) => m.subject.includes('待缴费'))).toHaveLength(1);
+    await wf.done();
   });
 
   it('a crash between the send and the mark re-sends with the same Message-ID, which the catcher flags', async () => {

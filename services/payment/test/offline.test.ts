@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, cookieFor, eventually, type Harness, makeFiling, startHarness, startRecorder } from './support';
+import { call, cookieFor, type Harness, makeFiling, startHarness, startRegistration } from './support';
 
 describe('offline payment (线下付款): the applicant enters the reference, finance confirms or rejects', () => {
   let h: Harness;
@@ -14,11 +14,12 @@ describe('offline payment (线下付款): the applicant enters the reference, fi
   async function offlineOrder() {
     const applicantId = randomUUID();
     const s = await makeFiling(h, { applicantId });
-    const wf = await startRecorder(h, s);
+    const wf = await startRegistration(h, s);
     const cookie = await cookieFor(applicantId);
     const chosen = await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'offline' } });
     expect(chosen.body).toMatchObject({ method: 'offline', status: 'unpaid' });
     expect(chosen.body.online).toBeUndefined();
+    expect(await wf.until()).toMatchObject({ status: 'payment_verifying', payment: { method: 'offline' } });
     return { s, wf, cookie };
   }
   const reference = (ref: string) => ({
@@ -60,23 +61,17 @@ describe('offline payment (线下付款): the applicant enters the reference, fi
     expect(confirmed.body.status).toBe('confirmed');
     // Confirming again (a double click) changes nothing.
     expect((await call(h, 'POST', `/finance/offline/${item.paymentId}/confirm`, { cookie: finance })).status).toBe(200);
-    const received = await eventually(async () => {
-      const r = await wf.received();
-      expect(r.confirmed).toHaveLength(1);
-      return r;
-    });
-    await new Promise((r) => setTimeout(r, 200));
-    expect((await wf.received()).confirmed).toEqual([
-      { paymentId: item.paymentId, method: 'offline', amountFen: 15000 },
-    ]);
-    expect(received.rejected).toHaveLength(0);
+    const inReview = await wf.until((st) => st.status === 'initial_review');
+    expect(inReview.payment).toMatchObject({ paymentId: item.paymentId, method: 'offline' });
+    expect(await wf.confirmedSignals()).toBe(1);
+    expect(await wf.rejectedSignals()).toBe(0);
     const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
     expect(view.body).toMatchObject({ status: 'paid', paymentId: item.paymentId });
     // Paid: no further reference.
     expect(
       (await call(h, 'POST', `/orders/${s.filingId}/offline`, { cookie, body: reference(`${ref}Y`) })).status,
     ).toBe(409);
-    await wf.finish();
+    await wf.done();
   });
 
   it('rejected with a reason: the workflow gets paymentRejected once, and the applicant may enter another', async () => {
@@ -95,9 +90,9 @@ describe('offline payment (线下付款): the applicant enters the reference, fi
     // Rejecting again changes nothing; confirming a rejected reference is refused.
     await call(h, 'POST', `/finance/offline/${paymentId}/reject`, { cookie: finance, body: { reason: '再次' } });
     expect((await call(h, 'POST', `/finance/offline/${paymentId}/confirm`, { cookie: finance })).status).toBe(409);
-    await eventually(async () =>
-      expect((await wf.received()).rejected).toEqual([{ paymentId, reason: '银行流水中未找到该笔款项' }]),
-    );
+    const back = await wf.until((st) => st.status === 'awaiting_payment');
+    expect(back.payment).toMatchObject({ method: 'offline', rejectedReason: '银行流水中未找到该笔款项' });
+    expect(await wf.rejectedSignals()).toBe(1);
     const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
     expect(view.body).toMatchObject({
       status: 'unpaid',
@@ -107,20 +102,22 @@ describe('offline payment (线下付款): the applicant enters the reference, fi
     const second = await call(h, 'POST', `/orders/${s.filingId}/offline`, { cookie, body: reference('RIGHT-REF-2') });
     expect(second.status).toBe(201);
     await call(h, 'POST', `/finance/offline/${second.body.offline.paymentId}/confirm`, { cookie: finance });
-    await eventually(async () => expect((await wf.received()).confirmed).toHaveLength(1));
-    expect((await wf.received()).rejected).toHaveLength(1);
-    await wf.finish();
+    const inReview = await wf.until((st) => st.status === 'initial_review');
+    expect(inReview.payment.paymentId).toBe(second.body.offline.paymentId);
+    expect(await wf.confirmedSignals()).toBe(1);
+    expect(await wf.rejectedSignals()).toBe(1);
+    await wf.done();
   });
 
   it('an online order takes no offline reference', async () => {
     const applicantId = randomUUID();
     const s = await makeFiling(h, { applicantId });
-    const wf = await startRecorder(h, s);
+    const wf = await startRegistration(h, s);
     const cookie = await cookieFor(applicantId);
     await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'online' } });
     const r = await call(h, 'POST', `/orders/${s.filingId}/offline`, { cookie, body: reference('REF-ONLINE') });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('PAYMENT_METHOD_LOCKED');
-    await wf.finish();
+    await wf.done();
   });
 });

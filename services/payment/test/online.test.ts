@@ -1,9 +1,18 @@
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { choosePaymentMethodUpdate } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signContent } from '../src/dev-gateway';
 import { ensureOrder, queryPayment } from '../src/orders';
-import { call, cookieFor, eventually, type Harness, makeFiling, startHarness, startRecorder } from './support';
+import {
+  call,
+  cookieFor,
+  eventually,
+  gatewayNotification,
+  type Harness,
+  makeFiling,
+  postNotification,
+  startHarness,
+  startRegistration,
+} from './support';
 
 describe('online payment (支付宝扫码): order, QR, verified notifications, exactly once', () => {
   let h: Harness;
@@ -14,11 +23,11 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
     await h?.close();
   });
 
-  /** An applicant with a submitted filing, its recorder workflow, and the online order with its QR code. */
+  /** An applicant with a submitted registration (the real workflow), and the online order with its QR code. */
   async function onlineOrder() {
     const applicantId = randomUUID();
     const s = await makeFiling(h, { applicantId });
-    const wf = await startRecorder(h, s);
+    const wf = await startRegistration(h, s);
     const cookie = await cookieFor(applicantId);
     const chosen = await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'online' } });
     expect(chosen.status).toBe(200);
@@ -32,7 +41,10 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
     expect(order).toMatchObject({ filingId: s.filingId, amountFen: 15000, status: 'unpaid', method: 'online' });
     expect(order.online.payUrl).toBe(`${h.gateway}/pay/${order.online.outTradeNo}`);
     expect(order.online.qrDataUrl).toMatch(/^data:image\/png;base64,/);
-    expect((await wf.received()).method).toBe('online');
+    expect(await wf.until((st) => st.payment.method === 'online')).toMatchObject({
+      status: 'awaiting_payment',
+      waitingOn: 'payment',
+    });
     const png = await fetch(`${h.api}/api/payment/orders/${s.filingId}/qr.png`, { headers: { cookie } });
     expect(png.headers.get('content-type')).toBe('image/png');
 
@@ -41,75 +53,44 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
     const paid = await fetch(order.online.payUrl, { method: 'POST', headers: { accept: 'application/json' } });
     expect(((await paid.json()) as { status: string }).status).toBe('TRADE_SUCCESS');
 
-    const received = await eventually(async () => {
-      const r = await wf.received();
-      expect(r.confirmed).toHaveLength(1);
-      return r;
-    });
-    const rows = await payments(s.filingId);
-    expect(rows).toHaveLength(1);
-    expect(received.confirmed[0]).toEqual({ paymentId: rows[0].payment_id, method: 'online', amountFen: 15000 });
     // The gateway sent two copies; both were answered `success`, only one was applied.
     await eventually(async () => {
       const outcomes = (await notifications(order.online.outTradeNo)).map((n) => n.outcome).sort();
       expect(outcomes).toEqual(['applied', 'duplicate']);
     });
+    const inReview = await wf.until((st) => st.status === 'initial_review');
+    const rows = await payments(s.filingId);
+    expect(rows).toHaveLength(1);
+    expect(inReview.payment).toMatchObject({ method: 'online', paymentId: rows[0].payment_id });
+    expect(await wf.confirmedSignals()).toBe(1);
     const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
     expect(view.body).toMatchObject({ status: 'paid', paymentId: rows[0].payment_id });
-    await wf.finish();
+    await wf.done();
   });
 
   it('the same notification delivered ten times: one payment event, one signal', async () => {
     const { s, wf, order } = await onlineOrder();
     await fetch(order.online.payUrl, { method: 'POST', headers: { accept: 'application/json' } });
-    await eventually(async () => expect((await wf.received()).confirmed).toHaveLength(1));
+    // The gateway's own two copies are in.
+    await eventually(async () => expect(await notifications(order.online.outTradeNo)).toHaveLength(2));
+    const inReview = await wf.until((st) => st.status === 'initial_review');
     const resent = await fetch(`${h.gateway}/dev/trades/${order.online.outTradeNo}/notify?copies=10`, {
       method: 'POST',
     });
     const { answers } = (await resent.json()) as { answers: string[] };
     expect(answers).toEqual(Array(10).fill('success'));
-    await new Promise((r) => setTimeout(r, 500));
     expect(await payments(s.filingId)).toHaveLength(1);
-    expect((await wf.received()).confirmed).toHaveLength(1);
+    expect(await wf.until()).toEqual(inReview);
+    expect(await wf.confirmedSignals()).toBe(1);
     const outcomes = (await notifications(order.online.outTradeNo)).map((n) => n.outcome);
     expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(11);
-    await wf.finish();
+    await wf.done();
   });
 
-  /** A notification as the gateway would post it for this order, signed with the given key. */
-  async function forged(outTradeNo: string, change: Record<string, string>, privatePem?: string) {
-    const trade = (await (await fetch(`${h.gateway}/dev/trades/${outTradeNo}`)).json()) as {
-      trade_no: string;
-      app_id: string;
-    };
-    const params: Record<string, string> = {
-      notify_type: 'trade_status_sync',
-      notify_id: randomUUID(),
-      notify_time: '2026-11-23 12:00:00',
-      charset: 'utf-8',
-      version: '1.0',
-      sign_type: 'RSA2',
-      app_id: trade.app_id,
-      trade_no: trade.trade_no,
-      out_trade_no: outTradeNo,
-      trade_status: 'TRADE_SUCCESS',
-      total_amount: '150.00',
-      ...change,
-    };
-    const key =
-      privatePem ?? (await h.deps.db('payment.gateway_keys').where({ name: 'dev-alipay' }).first()).private_pem;
-    params.sign = createSign('RSA-SHA256').update(signContent(params, true), 'utf8').sign(key, 'base64');
-    return params;
-  }
-  const post = async (params: Record<string, string>) =>
-    (
-      await fetch(`${h.api}/api/payment/gateway/alipay/notify`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(params).toString(),
-      })
-    ).text();
+  const forged = (outTradeNo: string, change: Record<string, string>, privatePem?: string) =>
+    gatewayNotification(h, outTradeNo, change, privatePem);
+  const post = (params: Record<string, string>) => postNotification(h, params);
 
   it('a forged, tampered, wrong-amount, wrong-app or unknown-order notification changes nothing and is logged', async () => {
     const { s, wf, cookie, order } = await onlineOrder();
@@ -129,14 +110,15 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
     expect(await post({})).toBe('failure');
 
     expect(await payments(s.filingId)).toHaveLength(0);
-    expect((await wf.received()).confirmed).toHaveLength(0);
+    expect(await wf.until()).toMatchObject({ status: 'awaiting_payment', payment: { method: 'online' } });
+    expect(await wf.confirmedSignals()).toBe(0);
     const logged = await h.deps.db('payment.notifications').whereIn('out_trade_no', [outTradeNo, unknown]);
     expect(logged.map((n) => n.outcome).sort()).toEqual(
       ['bad_signature', 'bad_signature', 'ignored_status', 'unknown_order', 'wrong_amount', 'wrong_app'].sort(),
     );
     const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
     expect(view.body.status).toBe('unpaid');
-    await wf.finish();
+    await wf.done();
   });
 
   it('ten copies arriving at the same moment: still one payment event, one signal', async () => {
@@ -148,10 +130,10 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
     const answers = await Promise.all(Array.from({ length: 10 }, () => post(notification)));
     expect(answers).toEqual(Array(10).fill('success'));
     expect(await payments(s.filingId)).toHaveLength(1);
-    await eventually(async () => expect((await wf.received()).confirmed).toHaveLength(1));
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await wf.received()).confirmed).toHaveLength(1);
-    await wf.finish();
+    const inReview = await wf.until((st) => st.status === 'initial_review');
+    expect(inReview.payment.paymentId).toBe((await payments(s.filingId))[0].payment_id);
+    expect(await wf.confirmedSignals()).toBe(1);
+    await wf.done();
   });
 
   it('the gateway re-sends until it is answered `success`; a payment whose workflow cannot be told is kept and told later', async () => {
@@ -165,16 +147,16 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
       expect(outcomes.filter((o) => o === 'signal_failed').length).toBeGreaterThanOrEqual(3); // 2 copies + re-sends
     });
     expect(await payments(s.filingId)).toHaveLength(1);
-    // The workflow appears; the gateway's next re-send tells it, once.
-    const wf = await startRecorder(h, s);
-    await eventually(async () => expect((await wf.received()).confirmed).toHaveLength(1), 15_000);
+    // The workflow appears (signed and submitted); the gateway's next re-send tells it, once.
+    const wf = await startRegistration(h, s);
     await eventually(async () => {
       const outcomes = (await notifications(order.out_trade_no)).map((n) => n.outcome);
       expect(outcomes).toContain('applied');
-    });
-    await new Promise((r) => setTimeout(r, 500));
-    expect((await wf.received()).confirmed).toHaveLength(1);
-    await wf.finish();
+    }, 60_000);
+    const inReview = await wf.until((st) => st.status === 'initial_review');
+    expect(inReview.payment.paymentId).toBe((await payments(s.filingId))[0].payment_id);
+    expect(await wf.confirmedSignals()).toBe(1);
+    await wf.done();
   });
 
   it('when no notification comes, the trade query finds the payment (and a late notification does not signal again)', async () => {
@@ -195,10 +177,12 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
       .db('payment.dev_gateway_trades')
       .where({ out_trade_no: order.online.outTradeNo })
       .update({ notify_url: `${h.api}/api/payment/gateway/alipay/notify` });
-    await fetch(`${h.gateway}/dev/trades/${order.online.outTradeNo}/notify?copies=2`, { method: 'POST' });
+    const late = await fetch(`${h.gateway}/dev/trades/${order.online.outTradeNo}/notify?copies=2`, { method: 'POST' });
+    expect(((await late.json()) as { answers: string[] }).answers).toEqual(['success', 'success']);
     expect(await payments(s.filingId)).toHaveLength(1);
-    expect((await wf.received()).confirmed).toHaveLength(0);
-    await wf.finish();
+    expect(await wf.until()).toMatchObject({ status: 'awaiting_payment' });
+    expect(await wf.confirmedSignals()).toBe(0);
+    await wf.done();
   });
 
   it('the method is chosen once; only the applicant who filed it sees the order', async () => {
@@ -217,30 +201,42 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
     expect(finance.status).toBe(200);
     const bad = await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'cash' } });
     expect(bad.status).toBe(400);
-    await wf.finish();
+    await wf.done();
   });
 
-  it('the workflow refusing the choice is the HTTP answer (the recorder is told the method first)', async () => {
+  it("the workflow's refusal of the choice is the HTTP answer, in its words; no order is made", async () => {
     const applicantId = randomUUID();
+    const cookie = await cookieFor(applicantId);
+    // Signed but not submitted: the workflow refuses any method.
     const s = await makeFiling(h, { applicantId });
-    const wf = await startRecorder(h, s);
-    // Another client chose offline straight through the workflow: the order does not exist yet.
-    await wf.handle.executeUpdate(choosePaymentMethodUpdate, { args: [{ method: 'offline' }] });
-    const r = await call(h, 'POST', `/orders/${s.filingId}/method`, {
-      cookie: await cookieFor(applicantId),
-      body: { method: 'online' },
-    });
-    expect(r.status).toBe(409);
-    expect(r.body.error).toMatchObject({ code: 'PAYMENT_METHOD_LOCKED', message: '付款方式选择后将无法变更' });
+    const wf = await startRegistration(h, s, { submit: false });
+    const early = await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'online' } });
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: 'INVALID_STATE', message: '当前不在缴费阶段' });
     expect(await h.deps.db('payment.orders').where({ filing_id: s.filingId })).toHaveLength(0);
+    expect(await wf.until()).toMatchObject({ status: 'awaiting_submission' });
+    await wf.done();
+
+    // Chosen once (online, through the API): the workflow itself refuses another method.
+    const paid = await makeFiling(h, { applicantId });
+    const chosen = await startRegistration(h, paid);
+    expect(
+      (await call(h, 'POST', `/orders/${paid.filingId}/method`, { cookie, body: { method: 'online' } })).status,
+    ).toBe(200);
+    const refused = await chosen.handle
+      .executeUpdate(choosePaymentMethodUpdate, { args: [{ method: 'offline' }] })
+      .then(
+        () => undefined,
+        (err: { cause?: { type?: string; message?: string } }) => err.cause,
+      );
+    expect(refused).toMatchObject({ type: 'PAYMENT_METHOD_LOCKED', message: '缴费方式一经选择不可更改' });
+    expect(await chosen.until()).toMatchObject({ status: 'awaiting_payment', payment: { method: 'online' } });
+    await chosen.done();
+
     // No workflow at all: the filing was never submitted.
     const lone = await makeFiling(h, { applicantId });
-    const none = await call(h, 'POST', `/orders/${lone.filingId}/method`, {
-      cookie: await cookieFor(applicantId),
-      body: { method: 'online' },
-    });
+    const none = await call(h, 'POST', `/orders/${lone.filingId}/method`, { cookie, body: { method: 'online' } });
     expect(none.status).toBe(409);
     expect(none.body.error.code).toBe('INVALID_STATE');
-    await wf.finish();
   });
 });

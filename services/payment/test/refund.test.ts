@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refundPayment } from '../src/refunds';
-import { call, cookieFor, eventually, type Harness, makeFiling, startHarness, startRecorder } from './support';
+import { call, cookieFor, type Harness, makeFiling, payOnline, startHarness, startRegistration } from './support';
 
 describe('refunds after refusal (不予登记并退费): recorded once', () => {
   let h: Harness;
@@ -15,15 +15,9 @@ describe('refunds after refusal (不予登记并退费): recorded once', () => {
   it('online: refunded through the gateway, once', async () => {
     const applicantId = randomUUID();
     const s = await makeFiling(h, { applicantId });
-    const wf = await startRecorder(h, s);
-    const cookie = await cookieFor(applicantId);
-    const order = (await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'online' } })).body;
-    await fetch(order.online.payUrl, { method: 'POST', headers: { accept: 'application/json' } });
-    const paymentId = await eventually(async () => {
-      const r = await wf.received();
-      expect(r.confirmed).toHaveLength(1);
-      return r.confirmed[0]?.paymentId as string;
-    });
+    const wf = await startRegistration(h, s);
+    const { order, state, cookie } = await payOnline(h, s, wf);
+    const paymentId = state.payment.paymentId as string;
 
     const first = await refundPayment(h.deps, { filingId: s.filingId, paymentId });
     expect(first.status).toBe('done');
@@ -38,13 +32,13 @@ describe('refunds after refusal (不予登记并退费): recorded once', () => {
     expect(trade).toMatchObject({ status: 'TRADE_CLOSED', refund_amount: '150.00' });
     const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
     expect(view.body).toMatchObject({ status: 'refunded', refund: { refundId: first.refundId, status: 'done' } });
-    await wf.finish();
+    await wf.done();
   });
 
   it('offline: a finance task that finance marks done', async () => {
     const applicantId = randomUUID();
     const s = await makeFiling(h, { applicantId });
-    const wf = await startRecorder(h, s);
+    const wf = await startRegistration(h, s);
     const cookie = await cookieFor(applicantId);
     await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'offline' } });
     const entered = await call(h, 'POST', `/orders/${s.filingId}/offline`, {
@@ -70,6 +64,6 @@ describe('refunds after refusal (不予登记并退费): recorded once', () => {
     });
     expect(done.body).toMatchObject({ status: 'done', note: '已原路转回，凭证 TR20261124' });
     expect((await call(h, 'GET', `/orders/${s.filingId}`, { cookie })).body.status).toBe('refunded');
-    await wf.finish();
+    await wf.done();
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { quietTiming, standInActivities } from '@copyreg/activities/stand-ins';
+import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { saveSnapshot } from '@copyreg/filing';
 import {
   config,
@@ -12,25 +13,37 @@ import {
 import { serve, sessionCookie } from '@copyreg/kit/testing';
 import {
   type FilingSnapshot,
-  type NoticeInput,
+  paymentConfirmedSignal,
+  paymentRejectedSignal,
+  type RegistrationActivities,
+  type RegistrationInput,
   type RegistrationState,
   type Role,
   registrationWorkflowId,
+  signUpdate,
+  stateQuery,
+  submitUpdate,
 } from '@copyreg/proto';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { registrationWorkflow } from '@copyreg/workflows';
+import type { WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
+import { expect } from 'vitest';
 import { alipayGateway } from '../src/alipay';
 import { createPaymentApp } from '../src/app';
 import { createPaymentDeps, type PaymentServiceDeps } from '../src/deps';
-import { createDevGatewayApp } from '../src/dev-gateway';
+import { createDevGatewayApp, rsa2Sign, signContent } from '../src/dev-gateway';
+import { issueInvoice } from '../src/invoices';
 import { type MailCatcher, startMailCatcher } from '../src/mail-catcher';
 import { sendNotice } from '../src/notices';
-import { finishSignal, paymentRecorder, receivedQuery } from './recorder-workflow';
+import { ensureOrder, queryPayment } from '../src/orders';
+import { refundPayment } from '../src/refunds';
 
 /**
  * The real stack for a payment test: Postgres and MinIO (test database and bucket), Temporal with
- * a worker running the test-only recorder workflow, the mail catcher, the development gateway and
- * the payment API, each on a free loopback port.
+ * a worker running the real registration workflow (@copyreg/workflows) with the payment service's
+ * real activities and instant stand-ins for the other services', the mail catcher, the
+ * development gateway and the payment API, each on a free loopback port.
  */
 export interface Harness {
   deps: PaymentServiceDeps;
@@ -38,7 +51,7 @@ export interface Harness {
   gateway: string;
   mail: MailCatcher;
   taskQueue: string;
-  /** Test hook for the sendNotice activity the worker runs. */
+  /** Test hook for the sendNotice activity (and direct calls): fail the next attempts after the claim. */
   noticeFault: { failNext: number };
   close(): Promise<void>;
 }
@@ -46,7 +59,8 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const db = createDb();
   const store = createObjectStore();
-  await ensureBucket(store, config().S3_BUCKET);
+  const bucket = config().S3_BUCKET;
+  await ensureBucket(store, bucket);
   const mail = await startMailCatcher({ smtpPort: 0, webPort: 0 });
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
@@ -77,21 +91,28 @@ export async function startHarness(): Promise<Harness> {
   const api = await serve(createPaymentApp(deps));
   urls.notifyUrl = `${api.url}/api/payment/gateway/alipay/notify`;
 
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // installed already in this process
-  }
+  // The worker's activities read the workflow's own state, whatever a test does to deps.loadState.
+  const live: PaymentServiceDeps = { ...deps, loadState: (filingId) => deps.registration.state(filingId) };
+  const activities: RegistrationActivities = {
+    ...standInActivities(bucket),
+    openPaymentOrder: async ({ filingId, method }) => ({
+      orderId: (await ensureOrder(live, filingId, method)).order_id,
+    }),
+    queryPayment: ({ filingId }) => queryPayment(live, filingId),
+    refundPayment: async (i) => ({ refundId: (await refundPayment(live, i)).refundId }),
+    issueInvoice: (i) => issueInvoice(live, i),
+    sendNotice: async (i) => {
+      await sendNotice(live, i);
+    },
+  };
+  installRuntime();
   const taskQueue = `payment-test-${randomUUID()}`;
   const worker = await Worker.create({
     connection: await NativeConnection.connect(temporalConnectionOptions()),
     namespace: config().TEMPORAL_NAMESPACE,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL('./recorder-workflow.ts', import.meta.url)),
-      logger: new DefaultLogger('WARN'),
-    }),
-    activities: { sendNotice: (input: NoticeInput) => sendNotice(deps, input).then(() => undefined) },
+    workflowBundle: await workflowBundle(),
+    activities,
   });
   const running = worker.run();
 
@@ -163,7 +184,7 @@ export async function makeFiling(
   return snapshot;
 }
 
-/** The registration's state as the `state` query would give it. */
+/** The registration's state, for tests that render notices without a workflow. */
 export function stateFor(s: FilingSnapshot, extra: Partial<RegistrationState> = {}): RegistrationState {
   return {
     filingId: s.filingId,
@@ -189,20 +210,102 @@ export function stateFor(s: FilingSnapshot, extra: Partial<RegistrationState> = 
   };
 }
 
-/** Starts the recorder under the registration workflow's id for this filing. */
-export async function startRecorder(h: Harness, s: FilingSnapshot, state = stateFor(s)) {
+export type RegistrationHandle = WorkflowHandle<typeof registrationWorkflow>;
+
+/** No activity in flight or backing off, and no workflow task waiting to run. */
+async function idle(handle: RegistrationHandle): Promise<boolean> {
+  const { raw } = await handle.describe();
+  return !raw.pendingActivities?.length && !raw.pendingWorkflowTask;
+}
+
+/**
+ * Polls the `state` query until the predicate holds and the workflow is idle (what the transition
+ * scheduled — the status record, a notice, an order — has run), and answers with that settled state.
+ */
+export async function until(
+  handle: RegistrationHandle,
+  pred: (s: RegistrationState) => boolean = () => true,
+  timeoutMs = 30_000,
+): Promise<RegistrationState> {
+  const started = Date.now();
+  for (;;) {
+    const s = await handle.query(stateQuery);
+    if (pred(s) && (await idle(handle))) {
+      const settled = await handle.query(stateQuery);
+      if (pred(settled)) return settled;
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting; state: ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** How many times the workflow received this signal, from its history. */
+export async function signalCount(handle: RegistrationHandle, name: string): Promise<number> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === name).length;
+}
+
+/**
+ * The real registration workflow for this filing, driven through its real updates: every signer
+ * signs, then (unless `submit: false`) the applicant submits, so it waits for the fee
+ * (awaiting_payment, no method chosen yet).
+ */
+export async function startRegistration(
+  h: Harness,
+  s: FilingSnapshot,
+  opts: { submit?: boolean; timing?: RegistrationInput['timing'] } = {},
+) {
+  const input: RegistrationInput = {
+    filingId: s.filingId,
+    versionNo: s.versionNo,
+    applicantId: s.applicantId,
+    region: s.region,
+    workType: s.content.workType,
+    signers: s.signers.map(({ signerId, kind }) => ({ signerId, kind })),
+    timing: { ...quietTiming, ...opts.timing },
+    documentsTaskQueue: h.taskQueue,
+  };
   const client = await temporalClient();
-  const handle = await client.workflow.start(paymentRecorder, {
+  const handle: RegistrationHandle = await client.workflow.start<typeof registrationWorkflow>('registrationWorkflow', {
     workflowId: registrationWorkflowId(s.filingId),
     taskQueue: h.taskQueue,
-    args: [state],
+    args: [input],
+    // A test that fails leaves nothing running for long on the shared server.
     workflowExecutionTimeout: '10 minutes',
   });
+  for (const [i, signer] of s.signers.entries()) {
+    await until(handle, (st) => st.waitingOn === `signer:${i + 1}`);
+    await handle.executeUpdate(signUpdate, {
+      args: [{ signerId: signer.signerId, placementId: `placement-${i}`, versionNo: s.versionNo }],
+    });
+  }
+  await until(handle, (st) => st.status === 'awaiting_submission');
+  if (opts.submit !== false) {
+    await handle.executeUpdate(submitUpdate, { args: [{ actorId: s.applicantId }] });
+    await until(handle);
+  }
   return {
     handle,
-    received: () => handle.query(receivedQuery),
-    finish: () => handle.signal(finishSignal),
+    state: () => handle.query(stateQuery),
+    /** The settled state once the predicate holds. */
+    until: (pred?: (st: RegistrationState) => boolean, timeoutMs?: number) => until(handle, pred, timeoutMs),
+    /** Signals received so far (count after `until`, when nothing is in flight). */
+    confirmedSignals: () => signalCount(handle, paymentConfirmedSignal.name),
+    rejectedSignals: () => signalCount(handle, paymentRejectedSignal.name),
+    done: () => handle.terminate('test done').catch(() => undefined),
   };
+}
+export type Registration = Awaited<ReturnType<typeof startRegistration>>;
+
+/** The applicant chooses online payment through the API and pays on the gateway's page; the registration enters review. */
+export async function payOnline(h: Harness, s: FilingSnapshot, wf: Registration) {
+  const cookie = await cookieFor(s.applicantId);
+  const chosen = await call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method: 'online' } });
+  expect(chosen.status).toBe(200);
+  const paid = await fetch(chosen.body.online.payUrl, { method: 'POST', headers: { accept: 'application/json' } });
+  expect(paid.status).toBe(200);
+  const state = await wf.until((st) => st.status === 'initial_review');
+  return { order: chosen.body, state, cookie };
 }
 
 export const cookieFor = (userId: string, roles: Role[] = ['applicant']) => sessionCookie({ userId, roles });
@@ -244,4 +347,47 @@ export async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promi
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * A notification as the gateway would post it for this order's trade, with changes, signed with
+ * the development gateway's key (or the given one).
+ */
+export async function gatewayNotification(
+  h: Harness,
+  outTradeNo: string,
+  change: Record<string, string> = {},
+  privatePem?: string,
+): Promise<Record<string, string>> {
+  const trade = (await (await fetch(`${h.gateway}/dev/trades/${outTradeNo}`)).json()) as {
+    trade_no: string;
+    app_id: string;
+  };
+  const params: Record<string, string> = {
+    notify_type: 'trade_status_sync',
+    notify_id: randomUUID(),
+    notify_time: '2026-11-23 12:00:00',
+    charset: 'utf-8',
+    version: '1.0',
+    sign_type: 'RSA2',
+    app_id: trade.app_id,
+    trade_no: trade.trade_no,
+    out_trade_no: outTradeNo,
+    trade_status: 'TRADE_SUCCESS',
+    total_amount: '150.00',
+    ...change,
+  };
+  const key = privatePem ?? (await h.deps.db('payment.gateway_keys').where({ name: 'dev-alipay' }).first()).private_pem;
+  params.sign = rsa2Sign(signContent(params, true), key);
+  return params;
+}
+
+/** Posts a notification to the payment API's notify endpoint, as the gateway does; the answer's text. */
+export async function postNotification(h: Harness, params: Record<string, string>): Promise<string> {
+  const res = await fetch(`${h.api}/api/payment/gateway/alipay/notify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params).toString(),
+  });
+  return res.text();
 }
