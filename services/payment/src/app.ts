@@ -17,7 +17,7 @@ import type { Client as ObjectStore } from 'minio';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { paymentConfig } from './config';
-import { noticeSentAt } from './notices';
+import { type NoticeDeps, noticeSentAt } from './notices';
 import { confirmOffline, rejectOffline, submitOfflineReference } from './offline';
 import {
   ensureOrder,
@@ -30,7 +30,7 @@ import {
 import { completeRefund, type RefundRow } from './refunds';
 
 /** The payment API under /api/payment: the applicant's order and choice, finance's lists and decisions. */
-export interface PaymentAppDeps extends PaymentDeps {
+export interface PaymentAppDeps extends PaymentDeps, NoticeDeps {
   store: ObjectStore;
 }
 
@@ -40,6 +40,8 @@ const PaymentParams = z.object({ paymentId: z.uuid() });
 const RefundParams = z.object({ refundId: z.uuid() });
 const STAFF = ['finance', 'admin'] as const;
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : undefined);
+/** An offline payment is pending, confirmed or rejected (surplus is an online payment's). */
+const offlineStatus = (p: PaymentRow) => p.status as Exclude<PaymentRow['status'], 'surplus'>;
 const isoDate = (d: Date | string | null) =>
   d instanceof Date ? d.toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' }) : String(d ?? '').slice(0, 10);
 
@@ -103,7 +105,7 @@ export function createPaymentApp(deps: PaymentAppDeps) {
               payerName: offline.payer_name ?? '',
               reference: offline.reference ?? '',
               paidOn: isoDate(offline.paid_on),
-              status: offline.status,
+              status: offlineStatus(offline),
               ...(offline.reject_reason ? { rejectReason: offline.reject_reason } : {}),
             },
           }
@@ -249,7 +251,7 @@ export function createPaymentApp(deps: PaymentAppDeps) {
     payerName: p.payer_name ?? '',
     reference: p.reference ?? '',
     paidOn: isoDate(p.paid_on),
-    status: p.status,
+    status: offlineStatus(p),
     ...(p.reject_reason ? { rejectReason: p.reject_reason } : {}),
     submittedAt: iso(p.created_at) as string,
     ...(p.decided_at ? { decidedAt: iso(p.decided_at) } : {}),
@@ -316,7 +318,8 @@ export function createPaymentApp(deps: PaymentAppDeps) {
       amountFen: r.amount_fen,
       status: r.status,
       ...(p.payer_name ? { payerName: p.payer_name } : {}),
-      ...(p.reference ? { reference: p.reference } : {}),
+      // Offline: the applicant's reference; online: the gateway's trade number to refund.
+      ...((p.reference ?? p.provider_trade_no) ? { reference: (p.reference ?? p.provider_trade_no) as string } : {}),
       ...(r.note ? { note: r.note } : {}),
       createdAt: iso(r.created_at) as string,
       ...(r.done_at ? { doneAt: iso(r.done_at) } : {}),

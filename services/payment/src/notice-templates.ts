@@ -1,4 +1,4 @@
-import type { NoticeKind } from '@copyreg/proto';
+import type { PaymentNoticeKind } from './notices';
 
 /**
  * The Chinese mail templates, one per notice kind. Each gets only what the notice needs; the
@@ -17,6 +17,8 @@ export interface NoticeContext {
   registrationNumber?: string;
   waybillNo?: string;
   invoiceNo?: string;
+  /** The provider's trade number of a payment (支付宝交易号). */
+  tradeNo?: string;
   rejectedReason?: string;
   /** For staff notices: the Temporal Web UI link to the registration. */
   opsLink?: string;
@@ -29,12 +31,12 @@ const work = (c: NoticeContext) => `作品《${c.title}》（流水号 ${c.seria
 const reasonList = (reasons: string[] | undefined) =>
   reasons?.length ? reasons.map((r, i) => `  ${i + 1}. ${r}`).join('\n') : '  （详见平台内备注）';
 
-export function renderNotice(kind: NoticeKind, c: NoticeContext): { subject: string; text: string } {
+export function renderNotice(kind: PaymentNoticeKind, c: NoticeContext): { subject: string; text: string } {
   const t = templates[kind](c);
   return { subject: `【作品自愿登记】${t.subject}`, text: `您好：\n\n${t.text}${FOOTER}` };
 }
 
-const templates: Record<NoticeKind, (c: NoticeContext) => { subject: string; text: string }> = {
+const templates: Record<PaymentNoticeKind, (c: NoticeContext) => { subject: string; text: string }> = {
   signer_turn: (c) => ({
     subject: `请${c.signerName ?? '签章人'}进行电子签章`,
     text: `${work(c)}现轮到${c.signerRole ?? ''}「${c.signerName ?? ''}」进行电子签章（待签章）。\n\n签章链接：${c.link}\n\n每条签章链接只对应该签章人，请将链接告知相应单位或个人，由其本人登录后签章，请勿群发。签章分两步：点击“开始签署”生成签章后，须点击“确认”完成签署。请使用电脑浏览器打开，勿在微信内置浏览器中打开。`,
@@ -86,6 +88,10 @@ const templates: Record<NoticeKind, (c: NoticeContext) => { subject: string; tex
   overdue: (c) => ({
     subject: `逾期未办结：${c.title}`,
     text: `${work(c)}已超过审核期限 ${c.deadline ?? ''}，请督办。\n\n审核页面：${c.link}${c.opsLink ? `\n流程详情（运维）：${c.opsLink}` : ''}`,
+  }),
+  surplus_refund: (c) => ({
+    subject: `重复缴费将退还：${c.title}`,
+    text: `${work(c)}的登记费已经缴纳，我们又收到了一笔重复付款（支付宝交易号 ${c.tradeNo ?? ''}，金额 ¥${c.amountYuan ?? '150.00'}）。这笔重复付款将由财务原路退还，您无需操作；作品的登记不受影响，也无需再次缴费。\n\n缴费信息：${c.link}`,
   }),
   mailed: (c) => ({
     subject: `纸质证书已寄出：${c.title}`,

@@ -19,7 +19,8 @@ import { type NoticeContext, renderNotice } from './notice-templates';
  * Mail notices, exactly once per noticeKey as far as SMTP allows:
  * 1. the notice is rendered and claimed (a row keyed by noticeKey) before anything is sent;
  * 2. a row already marked sent is never sent again (a retried activity sends nothing);
- * 3. after the relay accepts the message the row is marked sent.
+ * 3. after the relay accepts the message the row is marked sent (under the row's lock, so concurrent
+ *    senders of one notice send it once).
  * The one window left is a crash after the relay accepted the message and before the mark: the
  * retry sends the same rendered message again with the same Message-ID (derived from the
  * noticeKey), so the duplicate is detectable (the mail catcher flags it; mail clients and many
@@ -33,8 +34,16 @@ export interface NoticeDeps {
   loadState: (filingId: string) => Promise<RegistrationState | undefined>;
   transport?: Transporter;
   /** Tests only: fail an attempt after the claim, before the send. */
-  beforeSend?: (input: NoticeInput) => void | Promise<void>;
+  beforeSend?: (input: PaymentNoticeInput) => void | Promise<void>;
 }
+
+/** The workflow's notices, and the payment service's own: a surplus payment is being refunded. */
+export type PaymentNoticeKind = NoticeKind | 'surplus_refund';
+export type PaymentNoticeInput = Omit<NoticeInput, 'kind'> & {
+  kind: PaymentNoticeKind;
+  /** The payment the notice is about (surplus_refund). */
+  paymentId?: string;
+};
 
 let defaultTransport: Transporter | undefined;
 /** SMTP from configuration: the dev catcher by default, the office's relay in production. */
@@ -67,7 +76,10 @@ interface NoticeRow {
   sent_at: Date | null;
 }
 
-export async function sendNotice(deps: NoticeDeps, input: NoticeInput): Promise<{ sent: boolean; messageId: string }> {
+export async function sendNotice(
+  deps: NoticeDeps,
+  input: PaymentNoticeInput,
+): Promise<{ sent: boolean; messageId: string }> {
   const { db } = deps;
   let row: NoticeRow | undefined = await db('payment.notices').where({ notice_key: input.noticeKey }).first();
   if (!row) {
@@ -106,17 +118,24 @@ export async function sendNotice(deps: NoticeDeps, input: NoticeInput): Promise<
         },
       ]
     : [];
-  await (deps.transport ?? smtpTransport()).sendMail({
-    from: config().MAIL_FROM,
-    to: row.recipient,
-    subject: row.subject,
-    text: row.body,
-    messageId: row.message_id,
-    attachments,
+  const claimed = row;
+  // Concurrent senders of one notice (copies of a gateway notification) take turns on the row:
+  // the second finds it sent.
+  return db.transaction(async (trx) => {
+    const now = await trx('payment.notices').where({ notice_key: input.noticeKey }).forUpdate().first('sent_at');
+    if (now?.sent_at) return { sent: false, messageId: claimed.message_id };
+    await (deps.transport ?? smtpTransport()).sendMail({
+      from: config().MAIL_FROM,
+      to: claimed.recipient,
+      subject: claimed.subject,
+      text: claimed.body,
+      messageId: claimed.message_id,
+      attachments,
+    });
+    await trx('payment.notices').where({ notice_key: input.noticeKey }).update({ sent_at: trx.fn.now() });
+    logger.info({ noticeKey: input.noticeKey, kind: input.kind, filingId: input.filingId }, 'notice sent');
+    return { sent: true, messageId: claimed.message_id };
   });
-  await db('payment.notices').where({ notice_key: input.noticeKey }).update({ sent_at: db.fn.now() });
-  logger.info({ noticeKey: input.noticeKey, kind: input.kind, filingId: input.filingId }, 'notice sent');
-  return { sent: true, messageId: row.message_id };
 }
 
 /** Whether the notice of this kind for the filing reached the relay (e.g. the e-invoice, before pickup). */
@@ -137,7 +156,7 @@ const dateOf = (iso: string | undefined) =>
 /** Who gets the notice and what it says, from the snapshot and the workflow's state. */
 async function renderFor(
   deps: NoticeDeps,
-  input: NoticeInput,
+  input: PaymentNoticeInput,
 ): Promise<{ recipient: string; subject: string; text: string; attachment?: NoticeRow['attachment'] }> {
   const state = await deps.loadState(input.filingId);
   const snapshot =
@@ -227,6 +246,17 @@ async function renderFor(
     case 'mailed':
       ctx.waybillNo = state?.delivery?.waybillNo;
       break;
+    case 'surplus_refund': {
+      ctx.link = links.payment(input.filingId);
+      const payment = await deps
+        .db('payment.payments')
+        .where({ payment_id: input.paymentId ?? null, filing_id: input.filingId })
+        .first('provider_trade_no', 'amount_fen');
+      if (!payment) throw new Error(`notice ${input.noticeKey}: no payment ${input.paymentId}`);
+      ctx.tradeNo = payment.provider_trade_no ?? undefined;
+      ctx.amountYuan = yuan(payment.amount_fen);
+      break;
+    }
   }
   return { recipient, ...renderNotice(input.kind, ctx), ...(attachment ? { attachment } : {}) };
 }

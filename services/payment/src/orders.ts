@@ -4,12 +4,15 @@ import type { FilingSnapshot, PaymentConfirmedSignal, PaymentMethod } from '@cop
 import type { Knex } from 'knex';
 import { type PaymentGateway, yuanOf } from './alipay';
 import { paymentConfig } from './config';
+import type { NoticeDeps } from './notices';
+import { refundSurplus } from './refunds';
 import type { RegistrationPort } from './registration';
 
 /**
  * Fee orders (缴费订单) and payment events. One order per registration, 150 元 per work (FEE_FEN),
  * its method fixed when it is made (付款方式选择后将无法变更). Every payment event is stored once
- * and tells the workflow once.
+ * and tells the workflow once. A second payment of a paid order (the user paid twice, from two
+ * tabs) is stored as `surplus`: it never tells the workflow, and is refunded.
  */
 export interface PaymentDeps {
   db: Knex;
@@ -37,7 +40,8 @@ export interface PaymentRow {
   provider: string;
   provider_trade_no: string | null;
   amount_fen: number;
-  status: 'pending' | 'confirmed' | 'rejected';
+  /** surplus: an online payment received after the order was paid; refunded, never told to the workflow. */
+  status: 'pending' | 'confirmed' | 'rejected' | 'surplus';
   payer_name: string | null;
   reference: string | null;
   paid_on: string | Date | null;
@@ -94,23 +98,35 @@ export const signalOf = (p: PaymentRow): PaymentConfirmedSignal => ({
   amountFen: p.amount_fen,
 });
 
-/** The confirmed payment for the order, stored once per provider trade number. */
+/**
+ * The payment for this provider trade number, stored once: the first one of the order pays it
+ * (`confirmed`), a later one is `surplus`. The order's row lock makes payments of one order
+ * arrive one at a time, so two trades paying it at once cannot both be the confirmed one.
+ */
 async function recordOnlinePayment(db: Knex, order: OrderRow, tradeNo: string): Promise<PaymentRow> {
-  await db('payment.payments')
-    .insert({
-      payment_id: randomUUID(),
-      order_id: order.order_id,
-      filing_id: order.filing_id,
-      method: 'online',
-      provider: 'alipay',
-      provider_trade_no: tradeNo,
-      amount_fen: order.amount_fen,
-      status: 'confirmed',
-      confirmed_at: db.fn.now(),
-    })
-    .onConflict(['provider', 'provider_trade_no'])
-    .ignore();
-  return db('payment.payments').where({ provider: 'alipay', provider_trade_no: tradeNo }).first();
+  return db.transaction(async (trx) => {
+    await trx('payment.orders').where({ order_id: order.order_id }).forUpdate().first('order_id');
+    const known: PaymentRow | undefined = await trx('payment.payments')
+      .where({ provider: 'alipay', provider_trade_no: tradeNo })
+      .first();
+    if (known) return known;
+    const paid = await trx('payment.payments').where({ order_id: order.order_id, status: 'confirmed' }).first();
+    await trx('payment.payments')
+      .insert({
+        payment_id: randomUUID(),
+        order_id: order.order_id,
+        filing_id: order.filing_id,
+        method: 'online',
+        provider: 'alipay',
+        provider_trade_no: tradeNo,
+        amount_fen: order.amount_fen,
+        status: paid ? 'surplus' : 'confirmed',
+        confirmed_at: trx.fn.now(),
+      })
+      .onConflict(['provider', 'provider_trade_no'])
+      .ignore();
+    return trx('payment.payments').where({ provider: 'alipay', provider_trade_no: tradeNo }).first();
+  });
 }
 
 /**
@@ -135,6 +151,8 @@ export async function signalConfirmedOnce(deps: PaymentDeps, paymentId: string):
 export type NotificationOutcome =
   | 'applied'
   | 'duplicate'
+  | 'surplus'
+  | 'surplus_failed'
   | 'bad_signature'
   | 'wrong_app'
   | 'unknown_order'
@@ -146,11 +164,12 @@ export type NotificationOutcome =
 /**
  * The gateway's asynchronous notification (异步通知). Verified before anything happens; only a
  * verified TRADE_SUCCESS / TRADE_FINISHED for a known online order with the order's amount is
- * stored. Every notification is logged with its outcome. The answer is exactly `success` when
- * nothing is left for the gateway to re-send.
+ * stored. A second trade for an order already paid is a surplus payment: refunded (a finance
+ * task) and the applicant told, once; the workflow is not told. Every notification is logged
+ * with its outcome. The answer is exactly `success` when nothing is left for the gateway to re-send.
  */
 export async function handleAlipayNotification(
-  deps: PaymentDeps,
+  deps: PaymentDeps & NoticeDeps,
   params: Record<string, string>,
 ): Promise<{ answer: 'success' | 'failure'; outcome: NotificationOutcome }> {
   const { db } = deps;
@@ -169,6 +188,16 @@ export async function handleAlipayNotification(
     if (!tradeNo) return 'bad_signature';
     const before = await db('payment.payments').where({ provider: 'alipay', provider_trade_no: tradeNo }).first();
     const payment = await recordOnlinePayment(db, order, tradeNo);
+    if (payment.status === 'surplus') {
+      try {
+        const { noticeSent } = await refundSurplus(deps, payment);
+        return noticeSent ? 'surplus' : 'duplicate';
+      } catch (err) {
+        // Stored; the refund or the notice is not done yet: the gateway re-sends, and the next copy finishes it.
+        logger.error({ err, paymentId: payment.payment_id }, 'surplus payment stored but not yet refunded or told');
+        return 'surplus_failed';
+      }
+    }
     try {
       const signalled = await signalConfirmedOnce(deps, payment.payment_id);
       return before && !signalled ? 'duplicate' : 'applied';
@@ -187,7 +216,7 @@ export async function handleAlipayNotification(
     outcome,
     params: JSON.stringify(params),
   });
-  const accepted = outcome === 'applied' || outcome === 'duplicate' || outcome === 'ignored_status';
+  const accepted = ['applied', 'duplicate', 'surplus', 'ignored_status'].includes(outcome);
   const log = { outcome, outTradeNo: params.out_trade_no, notifyId: params.notify_id };
   if (accepted) logger.info(log, 'gateway notification');
   else logger.warn(log, 'gateway notification refused: nothing changed');
