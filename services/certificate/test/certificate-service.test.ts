@@ -8,7 +8,7 @@ import { createCertificateApp } from '../src/app';
 import { issueCertificate } from '../src/certificates';
 import { allocateRegistrationNumber } from '../src/numbers';
 import { devRootCertificatePem } from '../src/pki/keys';
-import { nssTrusting, pdfsig, tempPdf } from './pdf-tools';
+import { assertSoundPdf, nssTrusting, pdfsig, tempPdf } from './pdf-tools';
 import { sampleSnapshot } from './sample-snapshot';
 
 describe('the certificate service', () => {
@@ -54,6 +54,7 @@ describe('the certificate service', () => {
     expect(b).toEqual(a);
     expect(await issueCertificate({ db, store, bucket }, input)).toEqual(a);
     const pdf = await getObject(store, a);
+    await assertSoundPdf(pdf);
     const out = await pdfsig(await tempPdf(pdf), await nssTrusting(await devRootCertificatePem(db)));
     expect(out).toContain('Signer Certificate Common Name: 浙江省版权局');
     expect(out).toContain('Signature Validation: Signature is Valid.');

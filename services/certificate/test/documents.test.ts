@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderApplicationForm } from '../src/pdf/application-form';
 import { renderCertificate } from '../src/pdf/certificate-document';
-import { pdffonts, pdftoppm, pdftotext, tempPdf } from './pdf-tools';
+import { assertSoundPdf, pdffonts, pdftoppm, pdftotext, tempPdf } from './pdf-tools';
 import { sampleSnapshot } from './sample-snapshot';
 
 /** With UPDATE_SAMPLES=1 the rendered PDFs and PNGs are copied to docs/samples/ (look at them). */
@@ -21,6 +21,7 @@ describe('documents in Chinese', () => {
   it('the application form holds every field, the rights, holders, authors, writer and a signature page', async () => {
     const snapshot = sampleSnapshot();
     const pdf = await renderApplicationForm(snapshot);
+    await assertSoundPdf(pdf);
     const file = await tempPdf(pdf, 'form.pdf');
     const text = noSpace(await pdftotext(file));
     for (const expected of [
@@ -84,6 +85,7 @@ describe('documents in Chinese', () => {
       officeName: '浙江省版权局',
       verifyUrl: 'http://127.0.0.1:3000/verify/%E6%B5%99%E4%BD%9C%E7%99%BB%E5%AD%97-2026-F-00000001?c=7KQ2M9XA',
     });
+    await assertSoundPdf(pdf);
     const file = await tempPdf(pdf, 'certificate.pdf');
     const text = noSpace(await pdftotext(file));
     for (const expected of [
