@@ -23,7 +23,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { expect } from 'vitest';
+import { assert, expect } from 'vitest';
 import { quietTiming } from '../src/stand-ins';
 import { installRuntime, workflowBundle } from '../src/worker';
 
@@ -209,7 +209,7 @@ export async function setup(opts: { signers?: number; timing?: RegistrationInput
   /** Runs fn while a fresh pair of workers (registration + documents queue) polls. */
   const withWorkers = async <T>(fn: () => Promise<T>): Promise<T> => {
     const [w, d] = await makeWorkers();
-    if (!w || !d) throw new Error('workers');
+    assert(w && d, 'both workers were created');
     try {
       return await d.runUntil(w.runUntil(fn));
     } catch (err) {
@@ -258,6 +258,26 @@ export async function until(
   }
 }
 
+/**
+ * The timers the workflow has started and neither fired nor cancelled, by duration (ms), read from
+ * its history: what it may still wake up for. Asked once the workflow is idle (after until()), it
+ * proves a reminder or a warning can no longer come, without sleeping to see that none does.
+ */
+export async function openTimers(handle: RegistrationHandle): Promise<number[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const open = new Map<string, number>();
+  for (const e of events) {
+    const started = e.timerStartedEventAttributes;
+    if (started?.timerId) {
+      const d = started.startToFireTimeout;
+      open.set(started.timerId, Number(d?.seconds ?? 0) * 1000 + Math.round((d?.nanos ?? 0) / 1e6));
+    }
+    const closed = e.timerFiredEventAttributes?.timerId ?? e.timerCanceledEventAttributes?.timerId;
+    if (closed) open.delete(closed);
+  }
+  return [...open.values()];
+}
+
 /** Asserts that an update was refused by the workflow with this code (and message). */
 export async function expectRefused(p: Promise<unknown>, code: string, message?: string) {
   const err = await p.then(
@@ -265,8 +285,10 @@ export async function expectRefused(p: Promise<unknown>, code: string, message?:
     (e: unknown) => e,
   );
   expect(err, `expected a refusal ${code}`).toBeDefined();
-  expect((err as { cause?: { type?: string } }).cause?.type).toBe(code);
-  if (message) expect((err as { cause?: { message?: string } }).cause?.message).toBe(message);
+  expect((err as { cause?: unknown }).cause).toMatchObject({
+    type: code,
+    ...(message === undefined ? {} : { message }),
+  });
 }
 
 export const waitingOn = (w: string) => (s: RegistrationState) => s.waitingOn === w;
@@ -278,10 +300,10 @@ export async function signAll(t: Setup, from = 0): Promise<RegistrationState> {
   const { handle } = t;
   let s = await until(handle, waitingOn(`signer:${from + 1}`));
   const round = s.signingRounds.at(-1);
-  if (!round) throw new Error('no round');
+  assert(round, 'a signing round is open');
   for (let i = from; i < round.signers.length; i++) {
     const signer = round.signers[i];
-    if (!signer) throw new Error('no signer');
+    assert(signer, `signer ${i} is in the round`);
     s = await handle.executeUpdate(signUpdate, {
       args: [{ signerId: signer.signerId, placementId: `placement-${i}`, versionNo: s.versionNo }],
     });

@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import {
   approveBoth,
   expectRefused,
+  openTimers,
   payment,
   recordHistory,
   reviewer,
@@ -85,6 +86,7 @@ describe('registration workflow: payment (缴费)', () => {
       expect(t.fakes.named('queryPayment').length).toBeGreaterThanOrEqual(2);
       expect(s.payment.paymentId).toBeDefined();
       await t.handle.terminate('test done');
+      await recordHistory(t, 'payment-queried-gateway');
     });
   });
 
@@ -106,11 +108,11 @@ describe('registration workflow: payment (缴费)', () => {
       await t.handle.signal(paymentRejectedSignal, { paymentId: rejectedId, reason: '付款金额不符' });
       const back = await until(t.handle, status('awaiting_payment'));
       expect(back.payment.rejectedReason).toBe('付款金额不符');
-      await expect.poll(() => t.fakes.outbox.map((m) => m.kind)).toContain('payment_rejected');
-      // The duplicate rejection changes nothing.
+      await expect.poll(() => t.fakes.outbox.map((m) => m.kind), { timeout: 10_000 }).toContain('payment_rejected');
+      // The duplicate rejection changes nothing (asserted once the workflow has taken it and is idle).
       const n = seq(t);
       await t.handle.signal(paymentRejectedSignal, { paymentId: rejectedId, reason: '付款金额不符' });
-      await new Promise((r) => setTimeout(r, 300));
+      expect((await until(t.handle, () => true)).status).toBe('awaiting_payment');
       expect(seq(t)).toBe(n);
 
       // The applicant enters a new reference: back to finance.
@@ -137,9 +139,12 @@ describe('registration workflow: payment (缴费)', () => {
       await t.handle.signal(paymentConfirmedSignal, payment());
       await until(t.handle, status('initial_review'));
       const count = t.fakes.outbox.filter((m) => m.kind === 'payment_reminder').length;
-      await new Promise((r) => setTimeout(r, 2000));
+      // Idle in review, the workflow keeps no timer as short as the reminder interval (only the
+      // review deadline's and warning's, weeks away): no reminder can come any more.
+      expect((await openTimers(t.handle)).filter((ms) => ms <= 1000)).toEqual([]);
       expect(t.fakes.outbox.filter((m) => m.kind === 'payment_reminder').length).toBe(count);
       await t.handle.terminate('test done');
+      await recordHistory(t, 'payment-reminded');
     });
   });
 });
@@ -204,7 +209,7 @@ describe('registration workflow: review (初审/终审)', () => {
       });
       const record = t.fakes.named('recordStatus').at(-1)?.input as { status: string; remark?: string };
       expect(record).toMatchObject({ status: 'returned', remark: '作品样本不清晰；权利归属说明不完整' });
-      await expect.poll(() => t.fakes.outbox.map((m) => m.kind)).toContain('returned');
+      await expect.poll(() => t.fakes.outbox.map((m) => m.kind), { timeout: 10_000 }).toContain('returned');
 
       await expectRefused(submit(t), 'INVALID_STATE', '退回修改的作品须先修改并重新签章后再提交');
       await t.handle.executeUpdate(amendUpdate, { args: [{ versionNo: 2, signers: t.input.signers }] });
@@ -264,7 +269,7 @@ describe('registration workflow: review (初审/终审)', () => {
       expect(t.fakes.named('refundPayment').map((c) => c.input)).toEqual([
         { filingId: t.filingId, paymentId: paid.payment.paymentId },
       ]);
-      await expect.poll(() => t.fakes.outbox.map((m) => m.kind)).toContain('refused');
+      await expect.poll(() => t.fakes.outbox.map((m) => m.kind), { timeout: 10_000 }).toContain('refused');
       expect(t.fakes.named('allocateRegistrationNumber')).toHaveLength(0);
       await recordHistory(t, 'refused-refunded');
     });
@@ -279,7 +284,7 @@ describe('registration workflow: review (初审/终审)', () => {
       await expect.poll(() => t.fakes.outbox.map((m) => m.kind), { timeout: 10_000 }).toContain('review_deadline_near');
       const overdue = await until(t.handle, (s) => s.overdue);
       expect(overdue.status).toBe('initial_review');
-      await expect.poll(() => t.fakes.outbox.filter((m) => m.kind === 'overdue').length).toBe(1);
+      await expect.poll(() => t.fakes.outbox.filter((m) => m.kind === 'overdue').length, { timeout: 10_000 }).toBe(1);
       expect(t.fakes.named('loadWorkingCalendar')).toHaveLength(0); // the drill override skips the calendar
       expect(t.fakes.named('recordStatus').at(-1)?.input).toMatchObject({ overdue: true });
       await expect
@@ -289,6 +294,7 @@ describe('registration workflow: review (初审/终审)', () => {
       const certified = await approveBoth(t);
       expect(certified.overdue).toBe(true);
       await t.handle.terminate('test done');
+      await recordHistory(t, 'review-warned-overdue');
     });
   });
 
@@ -310,7 +316,9 @@ describe('registration workflow: review (初审/终审)', () => {
       expect(delivered.status).toBe('delivered');
       expect(delivered.delivery?.kind).toBe('picked_up');
       expect((await t.handle.result()).status).toBe('delivered');
+      // The workflow has completed: every notice it sent is in the outbox.
       expect(t.fakes.outbox.map((m) => m.kind)).not.toContain('mailed');
+      await recordHistory(t, 'certified-picked-up');
     });
   });
 });

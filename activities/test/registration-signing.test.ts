@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { amendUpdate, signUpdate, stateQuery, submitUpdate, withdrawUpdate } from '@copyreg/proto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { describe, expect, it } from 'vitest';
-import { expectRefused, recordHistory, setup, signAll, status, until, waitingOn } from './registration-harness';
+import { assert, describe, expect, it } from 'vitest';
+import {
+  expectRefused,
+  openTimers,
+  recordHistory,
+  setup,
+  signAll,
+  status,
+  until,
+  waitingOn,
+} from './registration-harness';
 
 describe('registration workflow: signing (签章)', () => {
   it('refuses a second start for the same filing (a double click starts one registration)', async () => {
@@ -23,7 +32,7 @@ describe('registration workflow: signing (签章)', () => {
       expect(s.status).toBe('awaiting_signatures');
       expect(s.signingRounds[0]?.signers.map((x) => x.state)).toEqual(['current', 'waiting', 'waiting']);
       const [first, second, third] = t.people;
-      if (!first || !second || !third) throw new Error('people');
+      assert(first && second && third, 'three people');
 
       // 准备签章: the second signer waits for the first.
       await expectRefused(
@@ -102,7 +111,7 @@ describe('registration workflow: signing (签章)', () => {
       await t.start();
       await until(t.handle, waitingOn('signer:1'));
       const first = t.people[0];
-      if (!first) throw new Error('people');
+      assert(first, 'a first signer');
       const sign = () =>
         t.handle.executeUpdate(signUpdate, { args: [{ signerId: first.signerId, placementId: 'p1', versionNo: 1 }] });
       const results = await Promise.allSettled([sign(), sign()]);
@@ -121,7 +130,7 @@ describe('registration workflow: signing (签章)', () => {
       await t.start();
       await until(t.handle, waitingOn('signer:1'));
       const [first, second] = t.people;
-      if (!first || !second) throw new Error('people');
+      assert(first && second, 'two people');
       await t.handle.executeUpdate(signUpdate, {
         args: [{ signerId: first.signerId, placementId: 'p1', versionNo: 1 }],
       });
@@ -177,6 +186,7 @@ describe('registration workflow: signing (签章)', () => {
       expect(t.fakes.named('voidSigningRound')).toHaveLength(1);
       // Closed: nothing more is accepted (the workflow has completed).
       await expect(t.handle.query(stateQuery)).resolves.toMatchObject({ status: 'withdrawn' });
+      await recordHistory(t, 'withdrawn-during-signing');
     });
   });
 
@@ -192,13 +202,15 @@ describe('registration workflow: signing (签章)', () => {
         .named('sendNotice')
         .filter((c) => (c.input as { kind: string }).kind === 'signer_reminder');
       expect(reminders[0]?.input).toMatchObject({ signerIndex: 0, round: 1 });
-      // The reminders stop once everyone signed.
+      // The reminders stop once everyone signed: with the workflow idle, no timer is left to
+      // send one (awaiting submission waits for the applicant alone).
       await signAll(t);
-      const count = t.fakes.outbox.filter((m) => m.kind === 'signer_reminder').length;
-      await new Promise((r) => setTimeout(r, 2500));
-      expect(t.fakes.outbox.filter((m) => m.kind === 'signer_reminder').length).toBe(count);
       await until(t.handle, status('awaiting_submission'));
+      const count = t.fakes.outbox.filter((m) => m.kind === 'signer_reminder').length;
+      expect(await openTimers(t.handle)).toEqual([]);
+      expect(t.fakes.outbox.filter((m) => m.kind === 'signer_reminder').length).toBe(count);
       await t.handle.terminate('test done');
+      await recordHistory(t, 'signer-reminded');
     });
   });
 });
