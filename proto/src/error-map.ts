@@ -143,13 +143,18 @@ export function zodErrorMap(lang: Lang) {
 
 /**
  * A reported issue's message in the language asked for. A message this map wrote (in Chinese,
- * the default) is written again in `lang`; a message a schema gave itself is kept, and when the
- * field lies in a list it is prefixed with the item (第1位著作权人：…).
+ * the default) is written again in `lang`; a message a schema gave itself is kept (or its English,
+ * when the issue carries one in `params.en`), and when the field lies in a list it is prefixed
+ * with the item (第1位著作权人：…; Copyright holder 1: …).
  */
 export function localizedIssueMessage(issue: z.core.$ZodIssue, lang: Lang): string {
   for (const missing of [false, true]) {
     if (issue.message === issueMessage(issue, 'zh', missing)) return issueMessage(issue, lang, missing);
   }
-  const item = itemLabel(issue.path, 'zh');
-  return item && !issue.message.startsWith(item) ? `${item}：${issue.message}` : issue.message;
+  // A schema's own message may bring its English along (a custom issue's params.en).
+  const en = (issue as { params?: { en?: unknown } }).params?.en;
+  const message = lang === 'en' && typeof en === 'string' ? en : issue.message;
+  const item = itemLabel(issue.path, lang);
+  if (!item || message.startsWith(item)) return message;
+  return lang === 'zh' ? `${item}：${message}` : `${capital(item)}: ${message}`;
 }

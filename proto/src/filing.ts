@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DeliveryResult } from './certificate';
 import { Id, PageQuery, pageOf, type Role } from './common';
-import { idNumberProblem, organisationIdTypes, personalIdTypes } from './id-numbers';
+import { addIdNumberIssue, organisationIdTypes, personalIdTypes } from './id-numbers';
 import { FilingStatus, ReviewDecision, ReviewStage, WorkType } from './registration';
 
 /**
@@ -88,8 +88,7 @@ export const Holder = z
       });
       return;
     }
-    const problem = idNumberProblem(h.idType, h.idNumber);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+    addIdNumberIssue(ctx, h.idType, h.idNumber);
     // A minor signs through a parent: the ID number given is the parent's resident ID (manual, 电子签章常见问题).
     if (h.guardian && (h.holderType !== 'individual' || h.idType !== 'resident_id')) {
       ctx.addIssue({
@@ -113,8 +112,7 @@ export const Writer = z
       ctx.addIssue({ code: 'custom', path: ['idType'], message: '执笔者为个人，请选择个人证件类型' });
       return;
     }
-    const problem = idNumberProblem(w.idType, w.idNumber);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+    addIdNumberIssue(ctx, w.idType, w.idNumber);
   }); // 执笔者
 
 /** Everything the form holds. Drafts use `.partial()`; a submission must pass the complete schema. */

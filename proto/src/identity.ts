@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, PageQuery, pageOf, Role } from './common';
 import { IdType, UploadRef } from './filing';
-import { idNumberProblem, organisationIdTypes, personalIdTypes } from './id-numbers';
+import { addIdNumberIssue, organisationIdTypes, personalIdTypes } from './id-numbers';
 
 // Contracts of the identity service: the profile (资料完善), the caller, admin changes.
 export * from './id-numbers';
@@ -49,8 +49,7 @@ export const ProfileInput = z
       });
       return;
     }
-    const problem = idNumberProblem(p.idType, p.idNumber);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+    addIdNumberIssue(ctx, p.idType, p.idNumber);
   })
   .meta({ id: 'ProfileInput' });
 export type ProfileInput = z.infer<typeof ProfileInput>;
@@ -118,8 +117,7 @@ export const IdentityCorrectionInput = z
     note: z.string().trim().min(1, '请填写核对情况（如核对了哪份证件）').max(500),
   })
   .superRefine((c, ctx) => {
-    const problem = idNumberProblem(c.idType, c.idNumber);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['idNumber'], message: problem });
+    addIdNumberIssue(ctx, c.idType, c.idNumber);
   })
   .meta({ id: 'IdentityCorrectionInput' });
 export type IdentityCorrectionInput = z.infer<typeof IdentityCorrectionInput>;

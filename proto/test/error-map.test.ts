@@ -118,7 +118,7 @@ const cases: [string, z.ZodType, unknown, string, string, string][] = [
     { ...content, holders: [{ ...holder, idNumber: '330106199003071230' }] },
     'holders.0.idNumber',
     '第1位著作权人：居民身份证号校验位不正确，请仔细核对',
-    '第1位著作权人：居民身份证号校验位不正确，请仔细核对',
+    'Copyright holder 1: The check character of the resident ID number is wrong: please check it.',
   ],
   [
     "a holder's full-width ID number",
@@ -126,7 +126,7 @@ const cases: [string, z.ZodType, unknown, string, string, string][] = [
     { ...content, holders: [{ ...holder, idNumber: '３３０１０６19900307123X' }] },
     'holders.0.idNumber',
     '第1位著作权人：证件号第1位是全角字符"３"，请改用半角数字（输入法切换到英文或半角后输入"3"）',
-    '第1位著作权人：证件号第1位是全角字符"３"，请改用半角数字（输入法切换到英文或半角后输入"3"）',
+    'Copyright holder 1: The 1st character of the ID number, "３", is full-width: type the half-width digit "3" instead.',
   ],
   [
     "an author's long name",

@@ -1,4 +1,4 @@
-import { idNumberProblem, residentIdCheckChar, usccCheckChar } from '@copyreg/proto';
+import { idNumberIssue, idNumberProblem, residentIdCheckChar, usccCheckChar } from '@copyreg/proto';
 import { describe, expect, it } from 'vitest';
 
 const rid = (first17: string) => first17 + residentIdCheckChar(first17);
@@ -40,6 +40,14 @@ describe('ID number rules (证件号)', () => {
     ['other_org', 'ABC－123', '第4位是全角字符"－"，请改用半角字符'],
   ] as const)('names a full-width, invisible or unexpected character in a %s: %s', (type, id, message) => {
     expect(idNumberProblem(type, id)).toContain(message);
+  });
+  it('says each problem in English too', () => {
+    expect(idNumberIssue('resident_id', '1101\u200b0519491231002X')).toEqual({
+      zh: '证件号第5位是看不见的零宽空格（U+200B），请删除',
+      en: 'The 5th character of the ID number is an invisible zero-width space (U+200B): delete it.',
+    });
+    expect(idNumberIssue('uscc', '91350100M000100Y44')?.en).toMatch(/check character/);
+    expect(idNumberIssue('resident_id', '440524188001010014')).toBeUndefined();
   });
   it('checks the unified social credit code (GB 32100)', () => {
     expect(idNumberProblem('uscc', '91350100M000100Y43')).toBeUndefined(); // a published code

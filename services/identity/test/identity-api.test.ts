@@ -258,7 +258,11 @@ describe('messages a person can read', () => {
     const fullWidth = await call(cookie, 'put', '/profile', profile({ idNumber: '３３０１０６19900307123X' }));
     expect(fullWidth.json.error).toMatchObject({ field: 'idNumber' });
     expect(fullWidth.json.error.message).toMatch(/第1位是全角字符"３"，请改用半角数字/);
-    for (const res of [long, missing, english, fullWidth]) {
+    const fullWidthEn = await call(cookie, 'put', '/profile', profile({ idNumber: '３３０１０６19900307123X' }), 'en');
+    expect(fullWidthEn.json.error.message).toBe(
+      'The 1st character of the ID number, "３", is full-width: type the half-width digit "3" instead.',
+    );
+    for (const res of [long, missing, english, fullWidth, fullWidthEn]) {
       expect(res.json.error.message).not.toMatch(/期望|>=|<=|expected|\w+\.\d+\.\w+/i);
     }
   });
