@@ -45,7 +45,16 @@ export async function stopRecorded(name: string, signal: NodeJS.Signals = 'SIGTE
     process.kill(pid, signal);
   }
   for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
-  if (isAlive(pid)) process.kill(-pid, 'SIGKILL');
+  if (isAlive(pid)) {
+    // Still shutting down after 10 s: kill it, and return only once it is gone (its port free).
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
+    if (isAlive(pid)) throw new Error(`${name} (pid ${pid}) survived SIGKILL`);
+  }
   return true;
 }
 

@@ -4,11 +4,77 @@ import type { Client as Minio } from 'minio';
 import { Flow, type Party, party, residentId } from '../../src/bench/flow';
 import { Latencies } from '../../src/bench/stats';
 
+/** The steps a registration is held before, in the order it reaches them. */
+export const heldSteps = ['sign', 'submit-and-pay', 'initial-review', 'final-review'] as const;
+export type HeldStep = (typeof heldSteps)[number];
+
 /**
- * Registrations driven end to end through the HTTP APIs while the faults happen, and what
- * must hold afterwards, each read from Postgres, MinIO and the mail catcher.
+ * Doors the registrations wait at before each held step: a test lets them reach a step
+ * (`arrived`), puts a fault in place, then opens the door, so the step's work runs into the fault
+ * and nothing can finish before it. A registration that fails makes every wait fail at once.
  */
-export async function registrationDriver(db: Knex, c: Config) {
+export class Gates {
+  private readonly doors = new Map<HeldStep, Deferred<void>>();
+  private readonly arrivals = new Map<HeldStep, string[]>();
+  private readonly listeners = new Set<() => void>();
+  private failure: Error | undefined;
+
+  private door(step: HeldStep) {
+    const d = this.doors.get(step) ?? deferred<void>();
+    this.doors.set(step, d);
+    return d;
+  }
+
+  /** Called by a registration before STEP: waits until the door is opened. */
+  async pass(step: HeldStep, filingId: string): Promise<void> {
+    this.arrivals.set(step, [...(this.arrivals.get(step) ?? []), filingId]);
+    for (const l of this.listeners) l();
+    await this.door(step).promise;
+  }
+
+  fail(err: Error) {
+    this.failure ??= err;
+    for (const l of this.listeners) l();
+  }
+
+  /** Resolves with the filing ids once N registrations wait before STEP. */
+  arrived(step: HeldStep, n: number): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.failure) reject(this.failure);
+        else if ((this.arrivals.get(step)?.length ?? 0) >= n) resolve(this.arrivals.get(step) ?? []);
+        else return;
+        this.listeners.delete(check);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  open(step: HeldStep) {
+    this.door(step).resolve();
+  }
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+}
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/**
+ * Registrations driven end to end through the HTTP APIs while the faults happen (filing, two
+ * signers, online payment, two reviews, certificate), each held before the steps in `heldSteps`
+ * until the test opens that door; and the personal data they gave the platform, which the
+ * workflow histories must not contain.
+ */
+export async function registrationDriver(db: Knex, c: Config, gates: Gates) {
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const flow = new Flow(
     {
@@ -30,12 +96,58 @@ export async function registrationDriver(db: Knex, c: Config) {
   const signers = await Promise.all(holders.map((h) => party(db, h)));
   const initial = await party(db, { name: '初审员', roles: ['initial_reviewer'] });
   const final = await party(db, { name: '终审员', roles: ['final_reviewer'] });
+  /** What the test gave the platform about people (completeProfile adds its own fixed values). */
+  const personalData = new Set<string>([
+    ...holders.flatMap((h) => [h.name, h.idNumber]),
+    '初审员',
+    '终审员',
+    '13800000000',
+    '浙江省杭州市西湖区文三路1号',
+  ]);
+  const filings: string[] = [];
+
+  async function stepwise(applicant: Party, i: number): Promise<string> {
+    const filingId = await flow.file(applicant, holders, i);
+    filings.push(filingId);
+    await gates.pass('sign', filingId); // no signer has signed yet
+    await flow.sign(applicant, signers, filingId);
+    await flow.waitStatus(applicant, filingId, ['awaiting_submission', 'awaiting_payment'], 'wait: all signed');
+    await gates.pass('submit-and-pay', filingId);
+    await flow.call(
+      'POST /api/filing/filings/:id/submit',
+      applicant,
+      'POST',
+      `${flow.urls.filing}/api/filing/filings/${filingId}/submit`,
+      undefined,
+      [200, 409],
+    );
+    await flow.waitStatus(applicant, filingId, ['awaiting_payment'], 'wait: awaiting payment');
+    await flow.pay(applicant, filingId);
+    await flow.waitStatus(applicant, filingId, ['initial_review'], 'wait: payment confirmed → initial review');
+    await gates.pass('initial-review', filingId); // not yet decided
+    await flow.review(initial, applicant, filingId, 'initial', ['final_review']);
+    await gates.pass('final-review', filingId);
+    await flow.review(final, applicant, filingId, 'final', ['certified', 'delivered']);
+    await flow.certificate(applicant, filingId);
+    return filingId;
+  }
+
   return {
     flow,
+    filings,
+    personalData,
     async register(i: number): Promise<string> {
-      const applicant: Party = await party(db, { name: `申请人${i}`, idNumber: residentId(700 + i) });
-      await flow.completeProfile(applicant, 700 + i);
-      return flow.register({ applicant, signers, holders, initial, final }, i);
+      try {
+        const name = `申请人${i}`;
+        const idNumber = residentId(700 + i);
+        for (const v of [name, idNumber, `applicant${i}@example.com`]) personalData.add(v);
+        const applicant: Party = await party(db, { name, idNumber });
+        await flow.completeProfile(applicant, 700 + i);
+        return await stepwise(applicant, i);
+      } catch (err) {
+        gates.fail(err as Error);
+        throw err;
+      }
     },
   };
 }
