@@ -45,11 +45,15 @@ export const PageImageParams = TokenParams.extend({
   pageNo: z.coerce.number().int().min(0).max(9999).describe('页码（从1起）'),
 });
 
-/** A placed signature (开始签署): page index from 0, PDF points from the page's bottom-left. */
+/**
+ * A placed signature (开始签署): page index from 0, PDF points from the page's bottom-left of the
+ * mark's bottom-left corner. Without a position it goes to the signer's own 签章 box; it must lie
+ * within the signature area of the signature page.
+ */
 export const PlacementInput = z.object({
-  page: z.number().int().min(0).optional().describe('页序号（从0起）；缺省为签章页（第二页）'),
-  x: z.number().min(0).optional().describe('缺省为页面左上角'),
-  y: z.number().min(0).optional(),
+  page: z.number().int().min(0).optional().describe('页序号（从0起）；缺省为签章页（第二页），签章只能在签章页'),
+  x: z.number().min(0).optional().describe('缺省为本人的签章处；须在签章区域内'),
+  y: z.number().min(0).optional().describe('缺省为本人的签章处；须在签章区域内'),
 });
 export type PlacementInput = z.infer<typeof PlacementInput>;
 
@@ -89,7 +93,7 @@ export const SigningSession = z
      * PDF point (px × 72 / dpi, height − py × 72 / dpi) from the bottom-left.
      */
     pageImage: z.object({ url: z.string(), dpi: z.number().int().positive() }),
-    /** Where the form's slot for this signer is: a suggestion, the signer may place it anywhere. */
+    /** Where the mark goes in this signer's own box (the default); it may move within the signature area. */
     suggested: z.object({ page: z.number().int(), x: z.number(), y: z.number() }),
     markSize: z.object({ width: z.number(), height: z.number() }),
     placement: Placement.optional(),

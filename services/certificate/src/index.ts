@@ -16,7 +16,7 @@ export { type CertificateFacts, renderCertificate } from './pdf/certificate-docu
 export { embedCjkFont, missingGlyphs } from './pdf/fonts';
 export type { Rect } from './pdf/layout';
 export { type SignOptions, signPdf } from './pdf/sign';
-export { SIGNATURE_PAGE_INDEX, signatureSlots } from './pdf/signature-slots';
+export { markPlace, SIGNATURE_PAGE_INDEX, signatureArea, signatureSlots, within } from './pdf/signature-slots';
 export { organisationSealStamp, personSignatureStamp, STAMP_SIZE } from './pdf/stamps';
 export { devRootCertificatePem, officeIdentity, personSubject, type SigningIdentity, signerIdentity } from './pki/keys';
 export { migrationSource } from './schema';

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
+  markPlace,
   personSubject,
   SIGNATURE_PAGE_INDEX,
-  signatureSlots,
+  signatureArea,
   signerKindLabel,
   updateRegistration,
+  within,
 } from '@copyreg/certificate';
 import {
   Api,
@@ -210,10 +212,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     response: SigningSession,
     handler: async ({ params, user }) => {
       const { slot, round } = await slotOfLink(params.token, user as SessionUser);
-      const count = await db('signature.slots')
-        .where({ filing_id: slot.filing_id, round: slot.round })
-        .count<{ n: string }[]>({ n: '*' });
-      const suggestedSlot = signatureSlots(Number(count[0]?.n ?? 1))[slot.signer_index];
+      const own = markPlace(await signerCount(slot), slot.signer_index, markSize(slot.organisation));
       const sizes = await pageSizes(store, currentForm(round));
       const placement = await db('signature.placements')
         .where({ filing_id: slot.filing_id, round: slot.round, signer_index: slot.signer_index })
@@ -233,7 +232,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
         pageSize: sizeOf(sizes, SIGNATURE_PAGE_INDEX),
         signaturePage: SIGNATURE_PAGE_INDEX,
         pageImage: { url: `${base}/links/${params.token}/pages/${SIGNATURE_PAGE_INDEX + 1}.png`, dpi: PAGE_IMAGE_DPI },
-        suggested: { page: SIGNATURE_PAGE_INDEX, x: suggestedSlot?.x ?? 60, y: suggestedSlot?.y ?? 500 },
+        suggested: { page: SIGNATURE_PAGE_INDEX, x: own.x, y: own.y },
         markSize: markSize(slot.organisation),
         ...(placement ? { placement: placementOf(placement) } : {}),
       };
@@ -275,28 +274,51 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     },
   });
 
-  /** Where a mark may go: on a page of the form, wholly inside it. */
+  const signerCount = async (slot: { filing_id: string; round: number }) =>
+    Number(
+      (
+        await db('signature.slots')
+          .where({ filing_id: slot.filing_id, round: slot.round })
+          .count<{ n: string }[]>({ n: '*' })
+      )[0]?.n ?? 1,
+    );
+
+  /**
+   * Refuses a mark outside the signature area of the signature page (over the declaration, say),
+   * naming the coordinate that is off.
+   */
+  async function assertInArea(
+    slot: { filing_id: string; round: number; organisation: boolean },
+    mark: { page: number; x: number; y: number; width: number; height: number },
+  ) {
+    const message = '签章位置不在签章区域内，请将签章拖到您的签章处';
+    if (mark.page !== SIGNATURE_PAGE_INDEX) throw new ApiError('VALIDATION_FAILED', message, 'page');
+    const area = signatureArea(await signerCount(slot), markSize(slot.organisation));
+    if (within(mark, area)) return;
+    const xInside = within({ ...mark, y: area.y, height: 0 }, area);
+    throw new ApiError('VALIDATION_FAILED', message, xInside ? 'y' : 'x');
+  }
+
+  /** Where a mark goes: the signer's own box unless placed elsewhere, inside the signature area. */
   async function place(
     input: PlacementInput,
     round: Parameters<typeof currentForm>[0],
-    size: PageSize,
+    slot: { filing_id: string; round: number; signer_index: number; organisation: boolean },
   ): Promise<{ page: number; x: number; y: number }> {
+    const size = markSize(slot.organisation);
     const page = input.page ?? SIGNATURE_PAGE_INDEX;
     const sizes = await pageSizes(store, currentForm(round));
     if (page >= sizes.length) throw new ApiError('VALIDATION_FAILED', `申请表共 ${sizes.length} 页`, 'page');
-    const pageSize = sizeOf(sizes, page);
-    // 开始签署: the mark appears at the page's top-left corner; the signer drags it into place.
-    const x = input.x ?? 36;
-    const y = input.y ?? pageSize.height - 36 - size.height;
-    if (x + size.width > pageSize.width) throw new ApiError('VALIDATION_FAILED', '签章超出页面右边界', 'x');
-    if (y + size.height > pageSize.height) throw new ApiError('VALIDATION_FAILED', '签章超出页面上边界', 'y');
-    return { page, x, y };
+    const own = markPlace(await signerCount(slot), slot.signer_index, size);
+    const at = { page, x: input.x ?? own.x, y: input.y ?? own.y };
+    await assertInArea(slot, { ...at, ...size });
+    return at;
   }
 
   api.route({
     method: 'post',
     path: '/links/:token/placements',
-    summary: '开始签署：放置签名或印章（缺省在当前页左上角，可再移动）；重新开始会替换未确认的签章',
+    summary: '开始签署：放置签名或印章（缺省在本人的签章处，可在签章区域内移动）；重新开始会替换未确认的签章',
     tags: ['signer'],
     access: 'user',
     params: TokenParams,
@@ -306,7 +328,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     handler: async ({ params, body, user }) => {
       const { slot, round } = await slotOfLink(params.token, user as SessionUser);
       const size = markSize(slot.organisation);
-      const at = await place(body, round, size);
+      const at = await place(body, round, slot);
       const where = { filing_id: slot.filing_id, round: slot.round, signer_index: slot.signer_index };
       const row = await db.transaction(async (trx) => {
         await trx('signature.placements').where(where).whereNull('confirmed_at').delete();
@@ -330,8 +352,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     response: Placement,
     handler: async ({ params, body, user }) => {
       const { slot, round } = await slotOfLink(params.token, user as SessionUser);
-      const size = markSize(slot.organisation);
-      const at = await place(body, round, size);
+      const at = await place(body, round, slot);
       const [row] = await db('signature.placements')
         .where({
           placement_id: params.placementId,
@@ -363,6 +384,9 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
         round: slot.round,
         signer_index: slot.signer_index,
       };
+      // A placement kept from before the signature area was enforced is checked again.
+      const placed = await db('signature.placements').where(where).whereNull('confirmed_at').first();
+      if (placed) await assertInArea(slot, placed);
       // Confirmed before the update: the workflow's applySignature signs only a confirmed placement.
       const confirmed = await db('signature.placements')
         .where(where)

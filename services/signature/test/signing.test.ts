@@ -3,6 +3,7 @@ import { createActivities } from '@copyreg/activities';
 import { createDocumentActivities } from '@copyreg/activities/documents-worker';
 import { quietTiming } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
+import { signatureSlots } from '@copyreg/certificate';
 import { saveSnapshot } from '@copyreg/filing';
 import { upsertLogin } from '@copyreg/identity';
 import { config, createDb, createObjectStore, ensureBucket, getObject, temporalClient } from '@copyreg/kit';
@@ -21,7 +22,7 @@ import {
 } from '@copyreg/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pdfsig, tempPdf } from '../../certificate/test/pdf-tools';
+import { assertSoundPdf, pdfsig, tempPdf } from '../../certificate/test/pdf-tools';
 import { sampleSnapshot } from '../../certificate/test/sample-snapshot';
 import { createSignatureApp } from '../src/app';
 import { signerTurnOf } from '../src/links';
@@ -249,6 +250,51 @@ describe('电子签章: ordered signing through links', () => {
     expect((await call('GET', `/links/${token}/pages/two.png`, cookies.person)).status).toBe(400);
   });
 
+  it('places a mark sent without a position in the signer’s own box, and refuses one outside the signature area', async () => {
+    const token = await tokenOf(0);
+    const session = SigningSession.parse(await (await call('GET', `/links/${token}`, cookies.person)).json());
+    const placed = Placement.parse(
+      await (await call('POST', `/links/${token}/placements`, cookies.person, { page: 1 })).json(),
+    );
+    expect(placed).toMatchObject({ page: 1, x: session.suggested.x, y: session.suggested.y, confirmed: false });
+    // Wholly inside the first signer's box (签章处) as the form draws it.
+    const box = signatureSlots(2)[0]?.box as { x: number; y: number; width: number; height: number };
+    expect(placed.x).toBeGreaterThanOrEqual(box.x);
+    expect(placed.y).toBeGreaterThanOrEqual(box.y);
+    expect(placed.x + placed.width).toBeLessThanOrEqual(box.x + box.width);
+    expect(placed.y + placed.height).toBeLessThanOrEqual(box.y + box.height);
+
+    const outside = { code: 'VALIDATION_FAILED', message: '签章位置不在签章区域内，请将签章拖到您的签章处' };
+    // Where 开始签署 used to put it: the page's top-left corner, over the declaration.
+    const topLeft = { x: 36, y: session.pageSize.height - 36 - session.markSize.height };
+    const refused = [
+      [await call('POST', `/links/${token}/placements`, cookies.person, topLeft), 'x'],
+      [
+        await call('PUT', `/links/${token}/placements/${placed.placementId}`, cookies.person, { x: placed.x, y: 700 }),
+        'y',
+      ],
+      [await call('POST', `/links/${token}/placements`, cookies.person, { ...session.suggested, page: 0 }), 'page'],
+      [await call('POST', `/links/${token}/placements`, cookies.person, { page: 2 }), 'page'],
+    ] as const;
+    for (const [res, field] of refused) {
+      expect(res.status).toBe(400);
+      expect(await errorOf(res)).toMatchObject({ ...outside, field });
+    }
+    // Nothing was replaced or moved.
+    const rows = await db('signature.placements').where({ filing_id: filingId });
+    expect(rows.map((r) => [r.placement_id, r.x, r.y])).toEqual([[placed.placementId, placed.x, placed.y]]);
+
+    // A placement kept from before the area was enforced cannot be confirmed either.
+    await db('signature.placements').where({ placement_id: placed.placementId }).update(topLeft);
+    const confirm = await call('POST', `/links/${token}/placements/${placed.placementId}/confirm`, cookies.person);
+    expect(confirm.status).toBe(400);
+    expect(await errorOf(confirm)).toMatchObject({ ...outside, field: 'x' });
+    expect(await db('signature.placements').where({ placement_id: placed.placementId }).first()).toMatchObject({
+      confirmed_at: null,
+    });
+    expect((await list()).items[0]?.stateLabel).toBe('待签章');
+  });
+
   it('signs in two steps: 开始签署 places (and moves) the signature, 确认 signs; unconfirmed does not count', async () => {
     const token = await tokenOf(0);
     const session = SigningSession.parse(await (await call('GET', `/links/${token}`, cookies.person)).json());
@@ -268,18 +314,19 @@ describe('电子签章: ordered signing through links', () => {
     expect((await errorOf(unplaced)).code).toBe('SIGNATURE_NOT_PLACED');
 
     const placed = Placement.parse(await (await call('POST', `/links/${token}/placements`, cookies.person, {})).json());
-    expect(placed).toMatchObject({ page: 1, x: 36, confirmed: false }); // top-left of page 2
+    expect(placed).toMatchObject({ ...session.suggested, confirmed: false }); // the signer's box
     const tooFar = await call('PUT', `/links/${token}/placements/${placed.placementId}`, cookies.person, {
       x: 590,
       y: 10,
     });
     expect(tooFar.status).toBe(400);
+    // Moved within the box (to whole points, which the stored coordinates keep exactly): the mark
+    // is signed where it was dropped.
+    const to = { x: Math.round(session.suggested.x) - 30, y: Math.round(session.suggested.y) + 20 };
     const moved = Placement.parse(
-      await (
-        await call('PUT', `/links/${token}/placements/${placed.placementId}`, cookies.person, session.suggested)
-      ).json(),
+      await (await call('PUT', `/links/${token}/placements/${placed.placementId}`, cookies.person, to)).json(),
     );
-    expect(moved).toMatchObject({ x: session.suggested.x, y: session.suggested.y });
+    expect(moved).toMatchObject(to);
 
     // Closing without 确认: still 待签章, the workflow has not moved.
     expect((await list()).items[0]?.stateLabel).toBe('待签章');
@@ -297,6 +344,7 @@ describe('电子签章: ordered signing through links', () => {
     // The signature shows where it was placed: its red frame (inset 2 pt, 1.5 pt wide) on page 2.
     const round = await db('signature.rounds').where({ filing_id: filingId, round: 1 }).first();
     const signed = await getObject(store, { bucket: round.current_bucket, key: round.current_key });
+    await assertSoundPdf(signed);
     const ink = await redInk(signed, 2);
     expect(ink).toBeDefined();
     const near = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(2.5);
@@ -311,9 +359,9 @@ describe('电子签章: ordered signing through links', () => {
     const session = SigningSession.parse(await (await call('GET', `/links/${token}`, cookies.company)).json());
     expect(session.mark).toBe('seal');
     const first = Placement.parse(await (await call('POST', `/links/${token}/placements`, cookies.company, {})).json());
-    const again = Placement.parse(
-      await (await call('POST', `/links/${token}/placements`, cookies.company, session.suggested)).json(),
-    );
+    // Not moved: confirmed where 开始签署 put it, the company's own box.
+    const again = Placement.parse(await (await call('POST', `/links/${token}/placements`, cookies.company, {})).json());
+    expect(again).toMatchObject(session.suggested);
     // Starting over replaced the unconfirmed placement.
     expect(
       (await call('POST', `/links/${token}/placements/${first.placementId}/confirm`, cookies.company)).status,
@@ -347,6 +395,7 @@ describe('电子签章: ordered signing through links', () => {
     expect(state.status).toBe('awaiting_submission');
     const round = await db('signature.rounds').where({ filing_id: filingId, round: 1 }).first();
     const bytes = await getObject(store, { bucket: round.current_bucket, key: round.current_key });
+    await assertSoundPdf(bytes);
     const out = await pdfsig(await tempPdf(bytes));
     expect(out.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
     expect(out).toContain(`Signer Certificate Common Name: ${person.name}`);
