@@ -163,4 +163,5 @@ export const fieldLabels: Record<string, FieldLabel> = {
   placementId: { zh: '签章位置编号', en: 'signature placement id' },
   pageNo: { zh: '页码', en: 'page number' },
   stage: { zh: '审核阶段', en: 'review stage' },
+  returnTo: { zh: '登录后返回的页面', en: 'page to return to after login' },
 };
