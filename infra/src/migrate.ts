@@ -2,12 +2,20 @@ import { migrationSource as ops } from '@copyreg/activities/schema';
 import { migrationSource as certificate } from '@copyreg/certificate/schema';
 import { migrationSource as filing } from '@copyreg/filing/schema';
 import { migrationSource as identity } from '@copyreg/identity/schema';
-import { createDb, type MigrationSource, migrate } from '@copyreg/kit';
+import { createDb, idempotencyMigrations, type MigrationSource, migrate } from '@copyreg/kit';
 import { migrationSource as payment } from '@copyreg/payment/schema';
 import { migrationSource as signature } from '@copyreg/signature/schema';
 
 /** Every schema's migrations. One schema per service; no migration reaches into another's. */
-export const migrationSources: MigrationSource[] = [ops, identity, filing, signature, payment, certificate];
+export const migrationSources: MigrationSource[] = [
+  idempotencyMigrations,
+  ops,
+  identity,
+  filing,
+  signature,
+  payment,
+  certificate,
+];
 
 export async function migrateAll(databaseUrl: string): Promise<void> {
   const db = createDb(databaseUrl, { min: 0, max: 2 });

@@ -1,3 +1,4 @@
 import { vitestConfig } from './src/vitest';
 
-export default vitestConfig({ stack: false });
+/** The idempotency store's tests need Postgres: the stack comes up (or is reused) first. */
+export default vitestConfig();

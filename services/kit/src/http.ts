@@ -7,6 +7,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { z } from 'zod';
 import { optionalUser, requireUser } from './auth';
 import { ApiError, validationError } from './errors';
+import { fingerprintOf, IDEMPOTENCY_HEADER, type IdempotencyStore, idempotencyKeyOf, operationId } from './idempotency';
 import { logger } from './log';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -37,6 +38,11 @@ export interface RouteSpec<
     query: Q extends z.ZodType ? z.infer<Q> : undefined;
     params: P extends z.ZodType ? z.infer<P> : undefined;
     user: SessionUser | undefined;
+    /**
+     * The id this command acts under: derived from the request's Idempotency-Key (the same key
+     * again is the same command), or fresh when it has none. Pass it as the workflow Update id.
+     */
+    operationId: string;
     req: Request;
     res: Response;
   }) => Promise<z.input<R>>;
@@ -66,6 +72,8 @@ export class Api {
   constructor(
     readonly title: string,
     readonly basePath: string,
+    /** Where the first answers to state-changing requests are kept, by their Idempotency-Key. */
+    private readonly idempotency?: IdempotencyStore,
   ) {}
 
   route<
@@ -88,22 +96,38 @@ export class Api {
           if (!result.success) throw validationError(result.error, where === 'body' ? undefined : where, req);
           return result.data;
         };
+        const command = spec.method !== 'get' && user !== undefined;
+        const key = command ? idempotencyKeyOf(req.get(IDEMPOTENCY_HEADER)) : undefined;
+        const scope = `${user?.userId ?? '-'} ${spec.method.toUpperCase()} ${req.baseUrl}${req.path}`;
         const ctx = {
           body: parse(spec.body, req.body ?? {}, 'body'),
           query: parse(spec.query, req.query, 'query'),
           params: parse(spec.params, req.params, 'params'),
           user,
+          operationId: operationId(scope, key),
           req,
           res,
         } as Parameters<typeof spec.handler>[0];
-        const result = await spec.handler(ctx);
-        if (res.headersSent) return;
-        const out = spec.response.safeParse(result);
-        if (!out.success) {
-          logger.error({ issues: out.error.issues, path: spec.path }, 'response does not match its schema');
-          throw new ApiError('INTERNAL', '服务器内部错误');
+        const respond = async () => {
+          const result = await spec.handler(ctx);
+          if (res.headersSent) return { status: res.statusCode, body: null };
+          const out = spec.response.safeParse(result);
+          if (!out.success) {
+            logger.error({ issues: out.error.issues, path: spec.path }, 'response does not match its schema');
+            throw new ApiError('INTERNAL', '服务器内部错误');
+          }
+          return { status, body: out.data as unknown };
+        };
+        if (key === undefined || !this.idempotency) {
+          const answer = await respond();
+          if (!res.headersSent) res.status(answer.status).json(answer.body);
+          return;
         }
-        res.status(status).json(out.data);
+        const fingerprint = req.is('multipart/form-data') ? 'multipart' : fingerprintOf(req.body, req.query);
+        const answer = await this.idempotency.once(scope, key, fingerprint, respond);
+        if (res.headersSent) return;
+        if (answer.replayed) res.set('Idempotent-Replayed', 'true');
+        res.status(answer.status).json(answer.body);
       } catch (err) {
         next(err);
       }
@@ -200,6 +224,9 @@ export function createApp(api: Api, extra?: (app: Express) => void): Express {
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ApiError) {
+      // A 503 or 429 says when to come back; a retry with the same Idempotency-Key is then safe.
+      const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
+      if (retryAfter !== undefined || err.status === 503) res.set('Retry-After', String(retryAfter ?? 2));
       res.status(err.status).json(err.toBody());
       return;
     }

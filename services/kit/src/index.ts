@@ -3,6 +3,8 @@ export * from './config';
 export * from './db';
 export * from './errors';
 export * from './http';
+export * from './idempotency';
 export * from './log';
 export * from './objects';
+export * from './registration-client';
 export * from './temporal';
