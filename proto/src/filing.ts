@@ -294,6 +294,8 @@ export function ownershipChangeProblem(before: DraftContent, after: DraftContent
 // --- HTTP bodies ---------------------------------------------------------------------------
 
 export const DraftInput = z.object({ content: DraftContent }).meta({ id: 'DraftInput' });
+/** 提交并电子签章: optionally with the edited content (修改 while signing saves and freezes it at once). */
+export const SubmissionInput = z.object({ content: DraftContent.optional() }).meta({ id: 'SubmissionInput' });
 
 /** The lists of the manual (用户 / 我的作品), each a set of statuses. */
 export const ListName = z.enum([

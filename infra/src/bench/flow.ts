@@ -75,7 +75,8 @@ export class Flow {
 
   /**
    * When set (the fault tests), a call that fails for want of a server — no answer, or a 5xx
-   * while a server restarts — is tried again until the patience runs out, as a user would.
+   * while a server restarts — is tried again until the patience runs out, as the portal does:
+   * with the same Idempotency-Key, so a command whose answer was lost gets its first outcome.
    */
   retryTransient = false;
 
@@ -88,6 +89,8 @@ export class Flow {
     expect: number[] = [200, 201],
   ): Promise<T> {
     const deadline = Date.now() + this.patienceMs;
+    // One key per command, as the portal makes one per user action; every retry sends it again.
+    const idempotencyKey = method === 'GET' ? undefined : randomUUID();
     for (;;) {
       let res: Response | undefined;
       let failure: string;
@@ -98,6 +101,7 @@ export class Flow {
             headers: {
               accept: 'application/json',
               ...(who ? { cookie: who.cookie } : {}),
+              ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
               ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
             },
             ...(body !== undefined ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}),
@@ -245,8 +249,6 @@ export class Flow {
           return true;
         } catch (err) {
           if (err instanceof FlowError && /^.*: 409 .*INVALID_STATE/.test(err.message)) return undefined;
-          // An earlier confirmation landed though its answer was lost (a fault mid-call): signed.
-          if (err instanceof FlowError && /: 409 .*您已完成签章/.test(err.message)) return true;
           throw err;
         }
       });
@@ -326,8 +328,6 @@ export class Flow {
       applicant,
       'POST',
       `${this.urls.filing}/api/filing/filings/${filingId}/submit`,
-      undefined,
-      [200, 409],
     );
     await this.waitStatus(applicant, filingId, ['awaiting_payment'], 'wait: awaiting payment');
     await this.pay(applicant, filingId);

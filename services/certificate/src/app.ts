@@ -1,4 +1,13 @@
-import { Api, ApiError, config, createApp, createDb, createObjectStore, getObject } from '@copyreg/kit';
+import {
+  Api,
+  ApiError,
+  config,
+  createApp,
+  createDb,
+  createObjectStore,
+  getObject,
+  IdempotencyStore,
+} from '@copyreg/kit';
 import {
   CertificateList,
   CertificateSummary,
@@ -38,7 +47,7 @@ export function createCertificateApp(deps: CertificateAppDeps = {}) {
   const db = deps.db ?? createDb();
   const store = deps.store ?? createObjectStore();
   const bucket = deps.bucket ?? config().S3_BUCKET;
-  const api = new Api('certificate — 证书', '/api/certificate');
+  const api = new Api('certificate — 证书', '/api/certificate', new IdempotencyStore(db));
 
   const ownerOrStaff = async (user: SessionUser | undefined, filingId: string) => {
     const { applicantId, items } = await certificatesOf(db, filingId);
@@ -133,7 +142,7 @@ export function createCertificateApp(deps: CertificateAppDeps = {}) {
     params: FilingIdParams,
     body: DeliveryInput,
     response: DeliveryResult,
-    handler: async ({ params, body, user }) => {
+    handler: async ({ params, body, user, operationId }) => {
       const filingId = params.filingId;
       const actorId = (user as SessionUser).userId;
       const waybillNo = body.kind === 'mailed' ? body.waybillNo : null;
@@ -152,6 +161,7 @@ export function createCertificateApp(deps: CertificateAppDeps = {}) {
           body.kind === 'mailed'
             ? { kind: 'mailed', waybillNo: body.waybillNo, actorId }
             : { kind: 'picked_up', actorId },
+          operationId,
         );
         const d = state.delivery;
         if (d?.kind !== body.kind || (d.waybillNo ?? null) !== waybillNo) throw deliveryRefused();

@@ -21,4 +21,3 @@ export { organisationSealStamp, personSignatureStamp, STAMP_SIZE } from './pdf/s
 export { devRootCertificatePem, officeIdentity, personSubject, type SigningIdentity, signerIdentity } from './pki/keys';
 export { migrationSource } from './schema';
 export { documentSettings } from './settings';
-export { refusalToApiError, UPDATE_DEADLINE_MS, updateRegistration } from './workflow-update';

@@ -1,4 +1,4 @@
-import { Api, createApp } from '@copyreg/kit';
+import { Api, createApp, IdempotencyStore } from '@copyreg/kit';
 import { defaultFilingDeps, type FilingDeps } from './deps';
 import { registerDraftRoutes } from './drafts';
 import { registerListRoutes } from './lists';
@@ -9,7 +9,7 @@ import { registerUploadRoutes } from './uploads';
 
 /** The filing service: drafts, submissions, lists and review queues (作品填报). */
 export function createFilingApp(deps: FilingDeps = defaultFilingDeps()) {
-  const api = new Api('filing — 作品填报', '/api/filing');
+  const api = new Api('filing — 作品填报', '/api/filing', new IdempotencyStore(deps.db));
   registerListRoutes(api, deps);
   registerDraftRoutes(api, deps);
   registerSubmissionRoutes(api, deps);

@@ -19,16 +19,22 @@ export async function audit(
     detail?: object;
     req?: Request;
     role?: string;
+    /** The command that made it: a retried command appends its entry once. */
+    operationId?: string;
   },
 ): Promise<void> {
-  await db('filing.audit_log').insert({
-    filing_id: entry.filingId,
-    actor_id: entry.user?.userId ?? null,
-    actor_role: entry.role ?? actingRole(entry.user),
-    action: entry.action,
-    detail: entry.detail ? JSON.stringify(entry.detail) : null,
-    ip: entry.req?.ip ?? null,
-  });
+  await db('filing.audit_log')
+    .insert({
+      filing_id: entry.filingId,
+      actor_id: entry.user?.userId ?? null,
+      actor_role: entry.role ?? actingRole(entry.user),
+      action: entry.action,
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+      ip: entry.req?.ip ?? null,
+      operation_id: entry.operationId ?? null,
+    })
+    .onConflict(['operation_id', 'action'])
+    .ignore();
 }
 
 export async function auditOf(db: Knex, filingId: string) {

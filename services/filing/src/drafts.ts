@@ -10,6 +10,7 @@ import {
   type SessionUser,
   type UploadRef,
 } from '@copyreg/proto';
+import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { audit } from './audit';
@@ -20,6 +21,12 @@ export const FilingParams = z.object({ filingId: Id });
 const Ok = z.object({ ok: z.literal(true) });
 /** A submitted filing can still be changed (修改) until it is paid for. */
 export const EDITABLE = ['draft', 'returned', 'awaiting_signatures', 'awaiting_submission'];
+/**
+ * While a signing round is open, what the signers sign is the frozen version: a change is made only
+ * by 修改 (提交并电子签章 with the new content), which voids the round. A plain save would leave the
+ * signers signing, and staff reviewing, something other than what the applicant sees.
+ */
+export const SIGNING = ['awaiting_signatures', 'awaiting_submission'];
 
 /** Refuses with field-level messages; fields are paths in the request body (`content.…`). */
 export function refuse(problems: FieldProblem[]): never {
@@ -51,6 +58,34 @@ async function resolveUploads(db: Knex, user: SessionUser, content: DraftContent
     });
   }
   return out;
+}
+
+/**
+ * Saves the applicant's content on their locked filing row (暂存, or the content of a 修改): the
+ * ownership mode cannot change after submission, the partial rules hold, and uploads are theirs.
+ */
+export async function saveContent(
+  tx: Knex,
+  user: SessionUser,
+  current: FilingRow,
+  edited: DraftContent,
+  req?: Request,
+  operationId?: string,
+): Promise<FilingRow> {
+  if (!EDITABLE.includes(current.status)) {
+    throw new ApiError('INVALID_STATE', '作品已进入缴费或审核阶段，不能修改', 'filingId');
+  }
+  const change = ownershipChangeProblem(current.content, edited);
+  if (change) refuse([change]);
+  const problems = filingProblems(edited, { complete: false });
+  if (problems.length) refuse(problems);
+  const content = await resolveUploads(tx, user, edited);
+  const [updated] = await tx('filing.filings')
+    .where({ id: current.id })
+    .update({ content: JSON.stringify(content), ...listColumns(content), updated_at: tx.fn.now() })
+    .returning('*');
+  await audit(tx, { filingId: current.id, user, action: 'draft.saved', req, ...(operationId ? { operationId } : {}) });
+  return updated as FilingRow;
 }
 
 export function registerDraftRoutes(api: Api, deps: FilingDeps) {
@@ -112,23 +147,17 @@ export function registerDraftRoutes(api: Api, deps: FilingDeps) {
     params: FilingParams,
     body: DraftInput,
     response: FilingView,
-    async handler({ user, params, body, req }) {
+    async handler({ user, params, body, req, operationId }) {
       const row = await db.transaction(async (tx) => {
         const current = await loadOwnForUpdate(tx, user!, params.filingId);
-        if (!EDITABLE.includes(current.status)) {
-          throw new ApiError('INVALID_STATE', '作品已进入缴费或审核阶段，不能修改', 'filingId');
+        if (SIGNING.includes(current.status)) {
+          throw new ApiError(
+            'INVALID_STATE',
+            '该作品正在签章，不能暂存修改：修改后请点击“提交并电子签章”，原有签章将作废并重新签章',
+            'filingId',
+          );
         }
-        const change = ownershipChangeProblem(current.content, body.content);
-        if (change) refuse([change]);
-        const problems = filingProblems(body.content, { complete: false });
-        if (problems.length) refuse(problems);
-        const content = await resolveUploads(tx, user!, body.content);
-        const [updated] = await tx('filing.filings')
-          .where({ id: current.id })
-          .update({ content: JSON.stringify(content), ...listColumns(content), updated_at: tx.fn.now() })
-          .returning('*');
-        await audit(tx, { filingId: current.id, user, action: 'draft.saved', req });
-        return updated as FilingRow;
+        return saveContent(tx, user!, current, body.content, req, operationId);
       });
       return toView(row, true);
     },

@@ -13,6 +13,7 @@ import { audit, auditOf } from './audit';
 import type { FilingDeps } from './deps';
 import { FilingParams } from './drafts';
 import { type FilingRow, loadVisible, toView } from './filings';
+import { loadSnapshot } from './snapshots';
 import { sendUpdate } from './workflow';
 
 /** Staff who may read a submitted filing in full: reviewers, finance, admin, regional staff (read only). */
@@ -31,13 +32,17 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
     response: StaffFilingView,
     async handler({ user, params }) {
       const row = await loadVisible(db, user!, params.filingId);
+      // Staff review what was signed: the frozen version (its number is in the view), never a later edit.
+      const frozen = row.version_no ? await loadSnapshot(db, row.id, row.version_no) : undefined;
+      const content = frozen?.content ?? row.content;
       const decisions = await db('filing.review_decisions').where({ filing_id: row.id }).orderBy('id');
       const uploads = [
-        ...(row.content.samples ?? []).map((u) => ({ ...u, kind: 'sample' as const })),
-        ...(row.content.attachments ?? []).map((u) => ({ ...u, kind: 'attachment' as const })),
+        ...(content.samples ?? []).map((u) => ({ ...u, kind: 'sample' as const })),
+        ...(content.attachments ?? []).map((u) => ({ ...u, kind: 'attachment' as const })),
       ];
       return {
         ...toView(row, false),
+        content,
         decisions: decisions.map((d) => ({
           stage: d.stage,
           decision: d.decision,
@@ -73,7 +78,7 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
     params: ReviewPath,
     body: ReviewInput,
     response: SubmissionResult,
-    async handler({ user, params, body, req }) {
+    async handler({ user, params, body, req, operationId }) {
       const role = params.stage === 'initial' ? 'initial_reviewer' : 'final_reviewer';
       if (!user!.roles.includes(role)) {
         throw new ApiError(
@@ -90,22 +95,33 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
           'reasons',
         );
       }
-      const state = await sendUpdate(deps, row.id, reviewUpdate, {
-        stage: params.stage,
-        reviewerId: user!.userId,
-        reviewerRole: role,
-        decision: body.decision,
-        reasons: body.reasons,
-      });
-      await db.transaction(async (tx) => {
-        await tx('filing.review_decisions').insert({
-          filing_id: row.id,
+      const state = await sendUpdate(
+        deps,
+        row.id,
+        reviewUpdate,
+        {
           stage: params.stage,
+          reviewerId: user!.userId,
+          reviewerRole: role,
           decision: body.decision,
-          reasons: JSON.stringify(body.reasons),
-          reviewer_id: user!.userId,
-        });
+          reasons: body.reasons,
+        },
+        operationId,
+      );
+      await db.transaction(async (tx) => {
+        await tx('filing.review_decisions')
+          .insert({
+            filing_id: row.id,
+            stage: params.stage,
+            decision: body.decision,
+            reasons: JSON.stringify(body.reasons),
+            reviewer_id: user!.userId,
+            operation_id: operationId,
+          })
+          .onConflict('operation_id')
+          .ignore();
         await audit(tx, {
+          operationId,
           filingId: row.id,
           user,
           role,

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
  * Frozen filing versions. Other services read a filing only through these functions, so the
  * filing schema stays the filing service's own.
  */
-export async function saveSnapshot(db: Knex, snapshot: FilingSnapshot): Promise<void> {
+export async function saveSnapshot(db: Knex, snapshot: FilingSnapshot, operationId?: string): Promise<void> {
   const valid = FilingSnapshot.parse(snapshot);
   await db('filing.filing_versions')
     .insert({
@@ -14,6 +14,7 @@ export async function saveSnapshot(db: Knex, snapshot: FilingSnapshot): Promise<
       applicant_id: valid.applicantId,
       snapshot: JSON.stringify(valid),
       frozen_at: valid.frozenAt,
+      operation_id: operationId ?? null,
     })
     .onConflict(['filing_id', 'version_no'])
     .ignore(); // a version is frozen once; saving it again changes nothing

@@ -4,18 +4,19 @@ import { type Api, ApiError } from '@copyreg/kit';
 import {
   amendUpdate,
   FilingContent,
-  type FilingSnapshot,
+  FilingSnapshot,
   type FilingStatus,
   filingProblems,
   type RegistrationInput,
   registrationWorkflowId,
+  SubmissionInput,
   SubmissionResult,
   submitUpdate,
   withdrawUpdate,
 } from '@copyreg/proto';
 import { audit } from './audit';
 import type { FilingDeps } from './deps';
-import { EDITABLE, FilingParams, refuse } from './drafts';
+import { EDITABLE, FilingParams, refuse, SIGNING, saveContent } from './drafts';
 import { type FilingRow, loadOwnForUpdate } from './filings';
 import { deriveSigners } from './signers';
 import { saveSnapshot } from './snapshots';
@@ -31,19 +32,35 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
     method: 'post',
     path: '/filings/:filingId/submission',
     summary:
-      '提交并电子签章：校验完整内容，冻结一个版本，首次提交启动登记流程；已提交（待签章/退回修改）的作品修改后再次提交则作废原签章（修改）',
+      '提交并电子签章：校验完整内容（可随请求带上修改后的内容），冻结一个版本，首次提交启动登记流程；已提交（待签章/退回修改）的作品修改后再次提交则作废原签章（修改）',
     tags: ['submission'],
     access: 'user',
     params: FilingParams,
+    body: SubmissionInput,
     response: SubmissionResult,
-    async handler({ user, params, req }) {
+    async handler({ user, params, body, req, operationId }) {
       const u = user!;
       // 1. Validate and freeze the version (committed first: the workflow's activities read it).
+      // The row's lock serialises submissions of one filing; a version frozen by this very command
+      // (a retry whose first answer was lost) is taken up again instead of freezing another.
       const frozen = await db.transaction(async (tx) => {
-        const row = await loadOwnForUpdate(tx, u, params.filingId);
+        let row = await loadOwnForUpdate(tx, u, params.filingId);
+        const own = await tx('filing.filing_versions')
+          .where({ filing_id: row.id, operation_id: operationId })
+          .first('snapshot');
+        if (own) return { row, snapshot: FilingSnapshot.parse(own.snapshot) };
         if (!EDITABLE.includes(row.status)) {
           throw new ApiError('INVALID_STATE', '作品已进入缴费或审核阶段，不能重新提交', 'filingId');
         }
+        const latest = await tx('filing.filing_versions')
+          .where({ filing_id: row.id })
+          .orderBy('version_no', 'desc')
+          .first('version_no', 'snapshot');
+        // A version newer than the read model's: another submission froze it a moment ago.
+        if (latest && latest.version_no !== row.version_no) {
+          throw new ApiError('CONFLICT', '该作品刚刚已提交，请勿重复提交', 'filingId');
+        }
+        if (body.content) row = await saveContent(tx, u, row, body.content, req, operationId);
         const parsed = FilingContent.safeParse(row.content);
         const problems = filingProblems(row.content, { complete: true });
         if (problems.length) refuse(problems);
@@ -58,18 +75,13 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
             'profile',
           );
         }
-        const latest = await tx('filing.filing_versions')
-          .where({ filing_id: row.id })
-          .max<{ max: number | null }[]>({ max: 'version_no' });
-        if (row.status === 'awaiting_signatures' || row.status === 'awaiting_submission') {
-          const current = await tx('filing.filing_versions')
-            .where({ filing_id: row.id, version_no: row.version_no })
-            .first('snapshot');
-          if (current && same(current.snapshot.content, parsed.data)) {
-            throw new ApiError('CONFLICT', '作品内容未修改，无需重新提交签章', 'filingId');
-          }
+        if (row.status === 'draft' && latest) {
+          throw new ApiError('CONFLICT', '该作品已提交，请勿重复提交', 'filingId');
         }
-        const versionNo = (latest[0]?.max ?? 0) + 1;
+        if (SIGNING.includes(row.status) && latest && same(latest.snapshot.content, parsed.data)) {
+          throw new ApiError('CONFLICT', '作品内容未修改，无需重新提交签章', 'filingId');
+        }
+        const versionNo = (latest?.version_no ?? 0) + 1;
         const snapshot: FilingSnapshot = {
           filingId: row.id,
           versionNo,
@@ -80,7 +92,7 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
           signers: deriveSigners(row.id, versionNo, parsed.data),
           frozenAt: new Date().toISOString(),
         };
-        await saveSnapshot(tx, snapshot);
+        await saveSnapshot(tx, snapshot, operationId);
         return { row, snapshot };
       });
       const { row, snapshot } = frozen;
@@ -90,8 +102,9 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
 
       // 2. Start the registration, or amend it (修改: a new version voids every signature).
       let status: FilingStatus = row.status;
+      const first = snapshot.versionNo === 1;
       try {
-        if (row.status === 'draft') {
+        if (first) {
           const input: RegistrationInput = {
             filingId: row.id,
             versionNo: snapshot.versionNo,
@@ -101,16 +114,23 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
             signers,
             ...deps.workflowInputExtras,
           };
-          if ((await startRegistration(deps, input)) === 'exists') {
-            throw new ApiError('CONFLICT', '该作品已提交，请勿重复提交', 'filingId');
-          }
+          // 'exists' after this command froze version 1: an earlier attempt of it started the workflow.
+          await startRegistration(deps, input);
           status = 'awaiting_signatures';
         } else {
-          const state = await sendUpdate(deps, row.id, amendUpdate, { versionNo: snapshot.versionNo, signers });
+          const state = await sendUpdate(
+            deps,
+            row.id,
+            amendUpdate,
+            { versionNo: snapshot.versionNo, signers },
+            operationId,
+          );
           status = state.status;
         }
       } catch (err) {
-        await discard(); // never signed, never referenced
+        // Refused: never signed, never referenced. Not answered in time: the workflow may hold it,
+        // and the retry (same command) takes it up again.
+        if (!(err instanceof ApiError && err.code === 'UPSTREAM_UNAVAILABLE')) await discard();
         throw err;
       }
 
@@ -122,14 +142,15 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
             version_no: snapshot.versionNo,
             applied_at: tx.raw('coalesce(applied_at, now())'),
             updated_at: tx.fn.now(),
-            ...(row.status === 'draft' ? { status: 'awaiting_signatures', status_at: tx.fn.now() } : {}),
+            ...(first ? { status: 'awaiting_signatures', status_at: tx.fn.now() } : {}),
           });
         await audit(tx, {
           filingId: row.id,
           user: u,
-          action: row.status === 'draft' ? 'submission.started' : 'submission.amended',
+          action: first ? 'submission.started' : 'submission.amended',
           detail: { versionNo: snapshot.versionNo },
           req,
+          operationId,
         });
       });
       return { filingId: row.id, versionNo: snapshot.versionNo, status, workflowId: registrationWorkflowId(row.id) };
@@ -140,7 +161,7 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
     path: string,
     summary: string,
     action: string,
-    send: (filing: FilingRow, actorId: string) => ReturnType<typeof sendUpdate>,
+    send: (filing: FilingRow, actorId: string, operationId: string) => ReturnType<typeof sendUpdate>,
   ) =>
     api.route({
       method: 'post',
@@ -150,12 +171,12 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
       access: 'user',
       params: FilingParams,
       response: SubmissionResult,
-      async handler({ user, params, req }) {
+      async handler({ user, params, req, operationId }) {
         const row = (await db('filing.filings').where({ id: params.filingId }).first()) as FilingRow | undefined;
         if (!row || row.applicant_id !== user!.userId) throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
         if (row.status === 'draft') throw new ApiError('INVALID_STATE', '作品尚未提交', 'filingId');
-        const state = await send(row, user!.userId);
-        await audit(db, { filingId: row.id, user, action, req });
+        const state = await send(row, user!.userId, operationId);
+        await audit(db, { filingId: row.id, user, action, req, operationId });
         return {
           filingId: row.id,
           versionNo: state.versionNo,
@@ -165,10 +186,13 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
       },
     });
 
-  applicantUpdate('/filings/:filingId/submit', '提交：全部签章完成后提交，进入缴费', 'submitted', (row, actorId) =>
-    sendUpdate(deps, row.id, submitUpdate, { actorId }),
+  applicantUpdate(
+    '/filings/:filingId/submit',
+    '提交：全部签章完成后提交，进入缴费',
+    'submitted',
+    (row, actorId, operationId) => sendUpdate(deps, row.id, submitUpdate, { actorId }, operationId),
   );
-  applicantUpdate('/filings/:filingId/withdraw', '撤回：缴费前撤回申请', 'withdrawn', (row, actorId) =>
-    sendUpdate(deps, row.id, withdrawUpdate, { actorId }),
+  applicantUpdate('/filings/:filingId/withdraw', '撤回：缴费前撤回申请', 'withdrawn', (row, actorId, operationId) =>
+    sendUpdate(deps, row.id, withdrawUpdate, { actorId }, operationId),
   );
 }

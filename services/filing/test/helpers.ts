@@ -35,15 +35,21 @@ export async function startFiling(over: Partial<FilingDeps> = {}) {
     ...over,
   };
   const api = await serve(createFilingApp(deps));
-  const call = async (cookie: string, method: string, path: string, body?: unknown) => {
+  const call = async (cookie: string, method: string, path: string, body?: unknown, idempotencyKey?: string) => {
     const res = await fetch(`${api.url}/api/filing${path}`, {
       method,
-      headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        cookie,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
     return {
-      status: res.status, // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed JSON bodies
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed JSON bodies
       json: (text ? JSON.parse(text) : {}) as Record<string, any> & ErrorBody,
     };
   };

@@ -1,4 +1,4 @@
-import { Api, ApiError, createApp, logger, requireUser } from '@copyreg/kit';
+import { Api, ApiError, createApp, IdempotencyStore, logger, requireUser } from '@copyreg/kit';
 import {
   ApplicantProofs,
   CategoryChangeInput,
@@ -50,7 +50,7 @@ const proofReaders = ['initial_reviewer', 'final_reviewer', 'admin'] as const;
 export function createIdentityApp(deps: IdentityDeps) {
   const { db, store, bucket } = deps;
   const login = new OidcLogin(db, deps.oidc);
-  const api = new Api('identity — 用户信息', '/api/identity');
+  const api = new Api('identity — 用户信息', '/api/identity', new IdempotencyStore(db));
 
   api.route({
     method: 'get',

@@ -1,4 +1,4 @@
-import { Api, ApiError, createApp, getObject, logger } from '@copyreg/kit';
+import { Api, ApiError, createApp, getObject, IdempotencyStore, logger } from '@copyreg/kit';
 import {
   ChooseMethodBody,
   CompleteRefundBody,
@@ -47,7 +47,7 @@ const isoDate = (d: Date | string | null) =>
 
 export function createPaymentApp(deps: PaymentAppDeps) {
   const { db } = deps;
-  const api = new Api('payment API (缴费)', BASE);
+  const api = new Api('payment API (缴费)', BASE, new IdempotencyStore(db));
 
   /** The applicant who filed it (or finance/admin staff); anyone else gets 404, not a hint it exists. */
   async function authorise(user: SessionUser | undefined, filingId: string): Promise<OrderRow | undefined> {
@@ -156,13 +156,13 @@ export function createPaymentApp(deps: PaymentAppDeps) {
     params: FilingParams,
     body: ChooseMethodBody,
     response: PaymentOrderView,
-    handler: async ({ params, body, user }) => {
+    handler: async ({ params, body, user, operationId }) => {
       const order = await authorise(user, params.filingId);
       if (order && order.method !== body.method)
         throw new ApiError('PAYMENT_METHOD_LOCKED', '付款方式选择后将无法变更', 'method');
       if (!order) {
         // The workflow decides whether a method may be chosen now; its refusal is the answer.
-        await deps.registration.choosePaymentMethod(params.filingId, body.method);
+        await deps.registration.choosePaymentMethod(params.filingId, body.method, operationId);
       }
       await ensureOrder(deps, params.filingId, body.method);
       return view(params.filingId);

@@ -155,8 +155,10 @@ export function FilingForm() {
     }
     setBusy('submit');
     try {
-      const id = await saveDraft();
-      await post(`/api/filing/filings/${id}/submission`, {});
+      // The content goes with the submission: saved and frozen at once, so a signing round never
+      // runs on content other than what the applicant sees (修改 voids the round's signatures).
+      const id = filingId ?? (await saveDraft());
+      await post(`/api/filing/filings/${id}/submission`, { content });
       message.success('已提交，请按签章列表的顺序进行电子签章');
       setSigning(id);
     } catch (err) {
@@ -167,6 +169,8 @@ export function FilingForm() {
   };
 
   const returned = filing?.status === 'returned';
+  /** A signing round is open: only 修改 (提交并电子签章 with the new content) changes it. */
+  const roundOpen = filing?.status === 'awaiting_signatures' || filing?.status === 'awaiting_submission';
 
   return (
     <>
@@ -474,19 +478,25 @@ export function FilingForm() {
         </Card>
 
         <Alert
-          type="info"
+          type={roundOpen ? 'warning' : 'info'}
           style={{ marginBottom: 16 }}
           message={
-            <>
-              未填写完成的作品，可点击“暂存”进行保存以便后续继续填报，该作品会显示在“待提交作品（含初审退回作品）”内。
-              已按要求根据实际情况填写完成的作品，点击“提交并电子签章”进行电子签章，该作品会显示在“待签章作品”内。
-            </>
+            roundOpen ? (
+              <>该作品正在签章。修改内容后请点击“提交并电子签章”：已有的签章将全部作废，所有签章人须按顺序重新签章。</>
+            ) : (
+              <>
+                未填写完成的作品，可点击“暂存”进行保存以便后续继续填报，该作品会显示在“待提交作品（含初审退回作品）”内。
+                已按要求根据实际情况填写完成的作品，点击“提交并电子签章”进行电子签章，该作品会显示在“待签章作品”内。
+              </>
+            )
           }
         />
         <Space>
-          <Button onClick={onSave} loading={busy === 'save'} data-testid="save-draft">
-            暂存
-          </Button>
+          {!roundOpen && (
+            <Button onClick={onSave} loading={busy === 'save'} data-testid="save-draft">
+              暂存
+            </Button>
+          )}
           <Button type="primary" onClick={onSubmit} loading={busy === 'submit'} data-testid="submit-and-sign">
             提交并电子签章
           </Button>
