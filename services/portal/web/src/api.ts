@@ -23,32 +23,62 @@ function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-/** Calls a service through the portal (same origin: the session cookie goes along). */
+/** How often a command is sent again after a transient failure (no answer, 503), with the same key. */
+const COMMAND_RETRIES = 3;
+
+/**
+ * Calls a service through the portal (same origin: the session cookie goes along). A command (any
+ * method but GET) carries an Idempotency-Key made once per call, that is once per user action: when
+ * the answer is lost (the network, or 503 while the workflow is busy) it is sent again with the same
+ * key, and the service answers with the first outcome instead of acting twice.
+ */
 export async function api<T>(
   path: string,
-  opts: { method?: string; body?: unknown; query?: Query; signal?: AbortSignal } = {},
+  opts: { method?: string; body?: unknown; query?: Query; signal?: AbortSignal; idempotencyKey?: string } = {},
 ): Promise<T> {
-  const res = await fetch(withQuery(path, opts.query), {
-    method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
-    // The services write their messages in the portal's language (English when switched to it).
-    headers: {
-      'accept-language': localStorage.getItem('lang') === 'en' ? 'en' : 'zh-CN',
-      ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    credentials: 'same-origin',
-    signal: opts.signal,
-  });
-  const text = await res.text();
-  const data = text ? safeJson(text) : undefined;
-  if (!res.ok) {
-    const error = (data as ErrorBody | undefined)?.error ?? {
-      code: res.status === 404 ? 'NOT_FOUND' : 'INTERNAL',
-      message: res.status === 404 ? '请求的地址不存在' : `服务暂时无法访问（${res.status}）`,
-    };
-    throw new ApiFailure(res.status, error as ErrorBody['error']);
+  const method = opts.method ?? (opts.body === undefined ? 'GET' : 'POST');
+  const headers: Record<string, string> = opts.body === undefined ? {} : { 'content-type': 'application/json' };
+  if (method !== 'GET') headers['idempotency-key'] = opts.idempotencyKey ?? crypto.randomUUID();
+  // The services write their messages in the portal's language (English when switched to it).
+  headers['accept-language'] = localStorage.getItem('lang') === 'en' ? 'en' : 'zh-CN';
+  for (let attempt = 0; ; attempt++) {
+    const last = method === 'GET' || attempt >= COMMAND_RETRIES;
+    let res: Response;
+    try {
+      res = await fetch(withQuery(path, opts.query), {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        credentials: 'same-origin',
+        signal: opts.signal,
+      });
+    } catch (err) {
+      if (last || opts.signal?.aborted) throw err;
+      await pause(attempt, undefined);
+      continue;
+    }
+    if (res.status === 503 && !last) {
+      await pause(attempt, res.headers.get('retry-after'));
+      continue;
+    }
+    const text = await res.text();
+    const data = text ? safeJson(text) : undefined;
+    if (!res.ok) {
+      const error = (data as ErrorBody | undefined)?.error ?? {
+        code: res.status === 404 ? 'NOT_FOUND' : 'INTERNAL',
+        message: res.status === 404 ? '请求的地址不存在' : `服务暂时无法访问（${res.status}）`,
+      };
+      throw new ApiFailure(res.status, error as ErrorBody['error']);
+    }
+    return data as T;
   }
-  return data as T;
+}
+
+/** Waits before sending a command again: the server's Retry-After (at most 5 s), else 0.5, 1, 2 s. */
+function pause(attempt: number, retryAfter: string | null | undefined): Promise<void> {
+  const asked = Number(retryAfter);
+  const ms = Number.isFinite(asked) && asked > 0 ? Math.min(asked, 5) * 1000 : 500 * 2 ** attempt;
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function safeJson(text: string): unknown {
