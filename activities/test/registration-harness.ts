@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { config } from '@copyreg/kit';
 import {
   choosePaymentMethodUpdate,
@@ -351,12 +351,16 @@ export async function fullLifecycle(t: Setup): Promise<RegistrationState> {
 /**
  * With RECORD_HISTORIES=1, saves the workflow's history to workflows/histories/<name>.json, which
  * registration-replay.test.ts replays on every run: a change that would break running
- * registrations then fails the tests. Re-record only when adding a history, never to "fix" one.
+ * registrations then fails the tests. Only a new history is written: one already recorded is
+ * what earlier code did and is never replaced (a failing replay is the point), so recording a
+ * whole test file adds its new histories and leaves the others alone.
  */
 export async function recordHistory(t: Setup, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const history = await t.handle.fetchHistory();
   const dir = new URL('../../workflows/histories/', import.meta.url);
+  const file = new URL(`${name}.json`, dir);
+  if (existsSync(file)) return;
+  const history = await t.handle.fetchHistory();
   mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL(`${name}.json`, dir), `${historyToJSON(history)}\n`);
+  writeFileSync(file, `${historyToJSON(history)}\n`);
 }
