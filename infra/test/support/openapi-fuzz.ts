@@ -1,28 +1,52 @@
-import { ErrorBody, httpStatusOf } from '@copyreg/proto';
+import { ErrorBody, httpStatusOf, type Role } from '@copyreg/proto';
 import fc from 'fast-check';
 import type { Knex } from 'knex';
-import { input, type JsonSchema } from './schema-arbitrary';
+import type { Client as Minio } from 'minio';
+import { PNG } from '../../src/bench/flow';
+import { input, invalid, type JsonSchema, nearExample, realIds, type SchemaContext, valid } from './schema-arbitrary';
+import { changes, type Snapshot, writeProbe } from './write-probe';
 
 /**
  * A property-based fuzzer over a service's generated OpenAPI document: every operation is
  * called with generated path parameters, query and body, under each session, one request at a
- * time. What must hold for every request:
+ * time. Path ids are real ones (objects seeded for the purpose) half the time, bodies are valid
+ * most of the time (near a known-valid example where one is given), upload operations get real
+ * files. What must hold for every request:
  *  - no 5xx;
  *  - a 4xx carries the documented error body (ErrorBody) with the status its code maps to, and
  *    its messages read as sentences (no zod default such as 期望 string >=1, no raw path a.0.b);
- *  - a refused request (4xx) writes nothing: the row counts of the service's schema are unchanged.
+ *  - a refused request (any 4xx) writes nothing: no table of any schema in the database and not
+ *    the bucket changes (a change is confirmed by sending the request again once all is quiet);
+ *  - a 2xx goes only to a caller the route admits: a role in its `x-roles`, or anyone logged in
+ *    unless it is public (`security: []`).
+ * And the document itself: it is served, and has at least the operations expected.
  */
+export interface FuzzSession {
+  /** The session cookie; none for an anonymous caller. */
+  cookie?: string;
+  roles: Role[];
+}
+
 export interface FuzzOptions {
   baseUrl: string;
-  /** The service's name: its API is at /api/<name>, its Postgres schema is <name>. */
+  /** The service's name: its API is at /api/<name>. */
   name: string;
   db: Knex;
-  /** Session cookies by label ('anonymous' has none). */
-  sessions: Record<string, string | undefined>;
+  /** The database schemas a refused request must not write to (default: every schema of the database). */
+  schemas?: string[];
+  /** The bucket a refused request must not write to. */
+  store?: { client: Minio; bucket: string };
+  sessions: Record<string, FuzzSession>;
+  /** Real ids and values by parameter or field name (`filingId`, `token`, `idNumber`…); `*` for any other uuid. */
+  ids?: Record<string, string[]>;
+  /** Known-valid JSON bodies by operation (`PUT /api/identity/profile`). */
+  examples?: Record<string, unknown[]>;
   runsPerOperation: number;
   seed: number;
   /** Operations to leave out, as `METHOD /path` (e.g. a redirect to an outside login page). */
   skip?: string[];
+  /** Fewer operations than this (routes lost from the document) is a finding. */
+  expectedOperations?: number;
 }
 
 export interface FuzzFinding {
@@ -32,143 +56,307 @@ export interface FuzzFinding {
   problem: string;
 }
 
+export interface FuzzResult {
+  requests: number;
+  operations: number;
+  /** Operations that answered 2xx at least once: how far past login, validation and "not found" the fuzzer got. */
+  reached: string[];
+  findings: FuzzFinding[];
+}
+
+interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required?: boolean;
+  schema: JsonSchema;
+}
+
 interface Operation {
   method: string;
   path: string;
-  parameters?: { name: string; in: 'path' | 'query'; required?: boolean; schema: JsonSchema }[];
+  summary?: string;
+  security?: unknown[];
+  'x-roles'?: Role[];
+  parameters?: (Parameter | { $ref: string })[];
   requestBody?: { content?: Record<string, { schema: JsonSchema }> };
 }
 
-export async function fuzzService(
-  o: FuzzOptions,
-): Promise<{ requests: number; operations: number; findings: FuzzFinding[] }> {
-  const spec = (await (await fetch(`${o.baseUrl}/api/${o.name}/openapi.json`)).json()) as {
-    paths: Record<string, Record<string, Omit<Operation, 'method' | 'path'>>>;
-  };
-  const operations: Operation[] = Object.entries(spec.paths).flatMap(([path, methods]) =>
+/** A request as sent: the body is JSON text, a multipart form, or nothing. */
+interface Case {
+  session: string;
+  path: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: { json: string } | { form: FormPart[] } | undefined;
+}
+
+type FormPart = { field: string; name: string; type: string; bytes: Uint8Array };
+const formOf = (...parts: FormPart[]): Case['body'] => ({ form: parts });
+
+export async function fuzzService(o: FuzzOptions): Promise<FuzzResult> {
+  const findings: FuzzFinding[] = [];
+  const result: FuzzResult = { requests: 0, operations: 0, reached: [], findings };
+  const docUrl = `${o.baseUrl}/api/${o.name}/openapi.json`;
+  let spec: { paths?: Record<string, Record<string, Omit<Operation, 'method' | 'path'>>> };
+  try {
+    const res = await fetch(docUrl, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`${res.status}`);
+    spec = (await res.json()) as typeof spec;
+  } catch (err) {
+    findings.push({
+      operation: `GET ${docUrl}`,
+      session: '-',
+      request: docUrl,
+      problem: `no OpenAPI document: ${(err as Error).message}`,
+    });
+    return result;
+  }
+  const operations: Operation[] = Object.entries(spec.paths ?? {}).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ ...op, method, path })),
   );
-  const counts = rowCounter(o.db, o.name);
-  const findings: FuzzFinding[] = [];
-  let requests = 0;
-  let operationsRun = 0;
+  if (o.expectedOperations !== undefined && operations.length < o.expectedOperations)
+    findings.push({
+      operation: docUrl,
+      session: '-',
+      request: docUrl,
+      problem: `${operations.length} operations, fewer than the ${o.expectedOperations} expected`,
+    });
+
+  const probe = await writeProbe(o.db, o.store, o.schemas);
+  let state = await probe.snapshot();
+  const ctx: SchemaContext = { document: spec, ids: o.ids };
   for (const op of operations) {
-    const label = `${op.method.toUpperCase()} ${op.path}`;
-    if (o.skip?.includes(label)) continue;
-    operationsRun++;
-    const params = op.parameters ?? [];
-    const pathArb = fc.record(
-      Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, input(p.schema)])),
-    );
-    const queryArb = fc.record(
-      Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, input(p.schema)])),
-      { requiredKeys: [] },
-    );
-    const bodySchema = op.requestBody?.content?.['application/json']?.schema;
-    const bodyArb = bodySchema
-      ? fc.oneof(
-          { arbitrary: input(bodySchema).map((v) => JSON.stringify(v)), weight: 9 },
-          { arbitrary: fc.constantFrom('{', 'null', '[]', '"x"', '{"__proto__":{"x":1}}'), weight: 1 },
-        )
-      : fc.constant(undefined);
-    const cases = fc.sample(
-      fc.record({
-        session: fc.constantFrom(...Object.keys(o.sessions)),
-        path: pathArb,
-        query: queryArb,
-        body: bodyArb,
-      }),
-      { numRuns: o.runsPerOperation, seed: o.seed },
-    );
+    const name = label(op);
+    if (o.skip?.includes(name)) continue;
+    result.operations++;
+    const cases = fc.sample(caseArbitrary(op, o, ctx), { numRuns: o.runsPerOperation, seed: o.seed });
+    let reached = false;
+    let wroteOnRefusal = false;
     for (const c of cases) {
-      const url = new URL(
-        o.baseUrl + op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(text(c.path[name]) || 'x')),
-      );
-      for (const [k, v] of Object.entries(c.query)) if (v !== undefined) url.searchParams.set(k, text(v));
-      const cookie = o.sessions[c.session];
-      const before = await counts();
-      const request = `${op.method.toUpperCase()} ${url.pathname}${url.search}${c.body ? ` ${c.body.slice(0, 300)}` : ''}`;
-      const report = (problem: string) => findings.push({ operation: label, session: c.session, request, problem });
-      requests++;
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method: op.method.toUpperCase(),
-          headers: {
-            ...(cookie ? { cookie } : {}),
-            ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(c.body !== undefined && op.method !== 'get' ? { body: c.body } : {}),
-          redirect: 'manual',
-          signal: AbortSignal.timeout(20_000),
-        });
-      } catch (err) {
-        report(`no answer: ${(err as Error).message}`);
+      const sent = await send(o, op, c);
+      result.requests++;
+      const report = (problem: string) =>
+        findings.push({ operation: name, session: c.session, request: sent.request, problem });
+      const before = state;
+      state = await probe.snapshot();
+      if (sent.status === undefined) {
+        report(`no answer: ${sent.text}`);
         continue;
       }
-      const bodyText = await res.text();
-      if (res.status >= 500) {
-        report(`${res.status} ${bodyText.slice(0, 300)}`);
-        continue;
-      }
-      if (res.status >= 400) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(bodyText);
-        } catch {
-          report(`${res.status} without a JSON error body: ${bodyText.slice(0, 200)}`);
-          continue;
+      if (sent.status >= 500) report(`${sent.status} ${sent.text.slice(0, 300)}`);
+      else if (sent.status >= 400) {
+        const bodyProblem = errorBodyProblem(sent.status, sent.text);
+        if (bodyProblem) report(bodyProblem);
+        const wrote = changes(before, state);
+        if (wrote.length && !wroteOnRefusal) {
+          // Work an earlier request started may still be writing: the same request again, on a quiet
+          // platform, must write again to count.
+          state = await probe.settle(2000, 30_000);
+          const again = await send(o, op, c);
+          const after: Snapshot = await probe.snapshot();
+          const wroteAgain = changes(state, after);
+          state = after;
+          if (again.status !== undefined && again.status >= 400 && again.status < 500 && wroteAgain.length) {
+            report(`refused (${again.status}) but wrote: ${wroteAgain.join(', ')}`);
+            wroteOnRefusal = true; // once is enough: no more waiting for quiet on this operation
+          }
         }
-        const body = ErrorBody.safeParse(parsed);
-        if (!body.success) report(`${res.status} body is not ErrorBody: ${bodyText.slice(0, 200)}`);
-        else if (httpStatusOf[body.data.error.code] !== res.status)
-          report(
-            `${res.status} with code ${body.data.error.code} (which maps to ${httpStatusOf[body.data.error.code]})`,
-          );
-        // Messages are sentences naming the field by its label: never zod's defaults nor a raw path (a.0.b).
-        const messages = body.success
-          ? [body.data.error.message, ...(body.data.error.issues ?? []).map((i) => i.message)]
-          : [];
-        const unreadable = messages.find((m) => /期望|[<>]=|[A-Za-z]\.\d/.test(m));
-        if (unreadable) report(`${res.status} message a person cannot read: ${unreadable.slice(0, 200)}`);
-        const after = await counts();
-        const changed = Object.keys({ ...before, ...after }).filter((t) => before[t] !== after[t]);
-        if (changed.length)
-          report(
-            `refused (${res.status}) but wrote: ${changed.map((t) => `${t} ${before[t] ?? 0}→${after[t] ?? 0}`).join(', ')}`,
-          );
+      } else if (sent.status < 300) {
+        reached = true;
+        const denied = admits(op, o.sessions[c.session] as FuzzSession);
+        if (denied) report(`${sent.status} to ${c.session}, ${denied}`);
+        // What a command started (a workflow's activities) finishes before the next request is judged.
+        if (op.method !== 'get' && changes(before, state).length) state = await probe.settle(500);
       }
     }
+    if (reached) result.reached.push(name);
   }
-  return { requests, operations: operationsRun, findings };
+  return result;
 }
+
+const label = (op: { method: string; path: string }) => `${op.method.toUpperCase()} ${op.path}`;
+
+/** Why the session should not have had a 2xx here, or undefined if it may. */
+function admits(op: Operation, session: FuzzSession): string | undefined {
+  const isPublic = Array.isArray(op.security) && op.security.length === 0;
+  if (isPublic) return undefined;
+  if (!session.cookie) return 'which has no session, on a route that is not public';
+  const roles = op['x-roles'];
+  if (roles && !session.roles.some((r) => roles.includes(r)))
+    return `whose roles (${session.roles.join(', ') || 'none'}) are not among the route's x-roles (${roles.join(', ')})`;
+  return undefined;
+}
+
+function errorBodyProblem(status: number, text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return `${status} without a JSON error body: ${text.slice(0, 200)}`;
+  }
+  const body = ErrorBody.safeParse(parsed);
+  if (!body.success) return `${status} body is not ErrorBody: ${text.slice(0, 200)}`;
+  if (httpStatusOf[body.data.error.code] !== status)
+    return `${status} with code ${body.data.error.code} (which maps to ${httpStatusOf[body.data.error.code]})`;
+  // Messages are sentences naming the field by its label: never zod's defaults nor a raw path (a.0.b).
+  const messages = [body.data.error.message, ...(body.data.error.issues ?? []).map((i) => i.message)];
+  const unreadable = messages.find((m) => /期望|[<>]=|[A-Za-z]\.\d/.test(m));
+  if (unreadable) return `${status} message a person cannot read: ${unreadable.slice(0, 200)}`;
+  return undefined;
+}
+
+/** Cases for one operation: a session, path and query parameters, and a body of the kind it takes. */
+function caseArbitrary(op: Operation, o: FuzzOptions, ctx: SchemaContext): fc.Arbitrary<Case> {
+  const params = (op.parameters ?? []).map((p) => ('$ref' in p ? resolveParameter(p.$ref, ctx) : p));
+  const pathParams = params.filter((p): p is Parameter => p?.in === 'path');
+  const queryParams = params.filter((p): p is Parameter => p?.in === 'query');
+  const pathArb = fc.record(
+    Object.fromEntries(
+      pathParams.map((p) => {
+        const ids = realIds(p.name, p.schema, ctx);
+        // Half the time one of the real objects, so the call gets past "not found".
+        return [
+          p.name,
+          ids.length
+            ? fc.oneof(fc.constantFrom(...ids), input(p.schema, { ...ctx, root: p.schema }, p.name))
+            : input(p.schema, { ...ctx, root: p.schema }, p.name),
+        ];
+      }),
+    ),
+  );
+  const queryValues = Object.fromEntries(
+    queryParams.map((p) => [p.name, input(p.schema, { ...ctx, root: p.schema }, p.name)]),
+  );
+  const required = queryParams.filter((p) => p.required).map((p) => p.name);
+  const queryArb = fc.oneof(
+    { arbitrary: fc.record(queryValues, { requiredKeys: required }), weight: 9 },
+    { arbitrary: fc.record(queryValues, { requiredKeys: [] }), weight: 1 },
+  );
+  return fc.record({
+    session: fc.constantFrom(...Object.keys(o.sessions)),
+    path: pathArb,
+    query: queryArb,
+    body: bodyArbitrary(op, o, ctx),
+  });
+}
+
+function resolveParameter(ref: string, ctx: SchemaContext): Parameter | undefined {
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce<unknown>((n, k) => (n as Record<string, unknown> | undefined)?.[k], ctx.document) as Parameter | undefined;
+}
+
+/** Whether an operation takes a file: a multipart request body, or a summary that says so. */
+export function isUpload(op: Pick<Operation, 'requestBody' | 'summary'>): boolean {
+  return Boolean(op.requestBody?.content?.['multipart/form-data']) || /multipart\/form-data/i.test(op.summary ?? '');
+}
+
+/** Bodies for the operation: mostly valid JSON (near a given example, or generated), or files for an upload. */
+export function bodyArbitrary(
+  op: Pick<Operation, 'method' | 'path' | 'requestBody' | 'summary'>,
+  o: Pick<FuzzOptions, 'examples'>,
+  ctx: SchemaContext,
+): fc.Arbitrary<Case['body']> {
+  if (isUpload(op)) return uploadArbitrary;
+  const schema = op.requestBody?.content?.['application/json']?.schema;
+  if (!schema) return fc.constant(undefined);
+  ctx = { ...ctx, root: schema };
+  const examples = o.examples?.[label(op)] ?? [];
+  const malformed = fc.constantFrom('{', 'null', '[]', '"x"', '{"__proto__":{"x":1}}');
+  const json = fc.oneof(
+    ...examples.map((e) => ({ arbitrary: nearExample(e, schema, ctx), weight: Math.ceil(12 / examples.length) })),
+    { arbitrary: valid(schema, ctx), weight: examples.length ? 1 : 12 },
+    { arbitrary: invalid(schema, ctx), weight: examples.length ? 1 : 2 },
+  );
+  return fc
+    .oneof({ arbitrary: json.map((v) => JSON.stringify(v)), weight: 9 }, { arbitrary: malformed, weight: 1 })
+    .map((text) => ({ json: text }));
+}
+
+/** The smallest well-formed PDF: one empty page, with a correct cross-reference table. */
+export function tinyPdf(): Uint8Array {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new TextEncoder().encode(out);
+}
+
+const part = (field: string, name: string, type: string, bytes: Uint8Array): FormPart => ({ field, name, type, bytes });
+/** Real files most of the time (a PNG, a PDF), sometimes a wrong field, an empty file, a text file, or nothing. */
+const uploadArbitrary: fc.Arbitrary<Case['body']> = fc.oneof(
+  { arbitrary: fc.constant(formOf(part('file', '作品样本.png', 'image/png', PNG))), weight: 4 },
+  { arbitrary: fc.constant(formOf(part('file', '身份证明.pdf', 'application/pdf', tinyPdf()))), weight: 3 },
+  { arbitrary: fc.constant(formOf(part('upload', 'a.png', 'image/png', PNG))), weight: 1 },
+  { arbitrary: fc.constant(formOf(part('file', 'empty.png', 'image/png', new Uint8Array()))), weight: 1 },
+  {
+    arbitrary: fc.constant(formOf(part('file', '说明.png', 'image/png', new TextEncoder().encode('not an image')))),
+    weight: 1,
+  },
+  { arbitrary: fc.constant(undefined), weight: 1 },
+);
 
 const text = (v: unknown) => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
 
-/** Exact row counts of every table in the schema, in one query. */
-function rowCounter(db: Knex, schema: string): () => Promise<Record<string, number>> {
-  let sql: string | undefined;
-  return async () => {
-    if (!sql) {
-      const tables: { table_name: string }[] = await db('information_schema.tables')
-        .select('table_name')
-        .where({ table_schema: schema, table_type: 'BASE TABLE' })
-        .whereNot('table_name', 'like', 'knex_migrations%');
-      if (!tables.length) return {};
-      sql = `select ${tables
-        .map((t) => `(select count(*)::int from "${schema}"."${t.table_name}") as "${t.table_name}"`)
-        .join(', ')}`;
-    }
-    const r = await db.raw(sql);
-    return r.rows[0] as Record<string, number>;
-  };
+async function send(
+  o: FuzzOptions,
+  op: Operation,
+  c: Case,
+): Promise<{ status?: number; text: string; request: string }> {
+  const url = new URL(
+    o.baseUrl + op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(text(c.path[name]) || 'x')),
+  );
+  for (const [k, v] of Object.entries(c.query)) if (v !== undefined) url.searchParams.set(k, text(v));
+  const cookie = o.sessions[c.session]?.cookie;
+  const method = op.method.toUpperCase();
+  let body: string | FormData | undefined;
+  let shown = '';
+  if (c.body && 'json' in c.body && method !== 'GET') {
+    body = c.body.json;
+    shown = ` ${body.slice(0, 300)}`;
+  } else if (c.body && 'form' in c.body) {
+    const form = new FormData();
+    for (const p of c.body.form) form.append(p.field, new Blob([Buffer.from(p.bytes)], { type: p.type }), p.name);
+    body = form;
+    shown = ` [multipart ${c.body.form.map((p) => `${p.field}=${p.name} (${p.bytes.length} bytes)`).join(', ')}]`;
+  }
+  const request = `${method} ${url.pathname}${url.search}${shown}`;
+  try {
+    const res = await fetch(url, {
+      method,
+      headers: {
+        ...(cookie ? { cookie } : {}),
+        ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body } : {}),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30_000),
+    });
+    return { status: res.status, text: await res.text(), request };
+  } catch (err) {
+    return { text: (err as Error).message, request };
+  }
 }
 
 /** One line per operation and kind of problem, with the first request that showed it. */
 export function summarise(findings: FuzzFinding[]): string[] {
   const seen = new Map<string, FuzzFinding & { times: number }>();
   for (const f of findings) {
-    const kind = f.problem.replace(/\d+→\d+/g, 'n→m').slice(0, 120);
+    const kind = f.problem
+      .replace(/\d+ rows #-?\d+/g, 'rows')
+      .replace(/\d+ objects, \d+ bytes/g, 'objects')
+      .slice(0, 120);
     const key = `${f.operation} — ${kind}`;
     const first = seen.get(key);
     if (first) first.times++;

@@ -1,0 +1,206 @@
+import type { Config } from '@copyreg/kit';
+import type { Knex } from 'knex';
+import { Flow, type Party, PNG, party, residentId } from '../../src/bench/flow';
+import { Latencies } from '../../src/bench/stats';
+import type { FuzzSession } from './openapi-fuzz';
+
+/**
+ * Real objects for the fuzzer to aim at, made through the real APIs as the portal makes them:
+ * an applicant with a complete profile and an identity proof, a draft, a filing awaiting
+ * signatures (with a placed, unconfirmed signature), one awaiting an offline payment's check,
+ * and one certified; another applicant with a draft of their own; a session for each staff role.
+ * The ids are read back from every table that holds one (users, proofs, uploads, filings,
+ * signing links, placements, payments, refunds), so a path parameter can name a real object.
+ */
+export interface FuzzSeed {
+  sessions: Record<string, FuzzSession>;
+  ids: Record<string, string[]>;
+  examples: Record<string, unknown[]>;
+  /** The seeded filings' statuses, for the log. */
+  statuses: Record<string, string>;
+}
+
+const url = (port: number) => `http://127.0.0.1:${port}`;
+
+export function filingContent(
+  sample: Record<string, unknown>,
+  holders: { name: string; idNumber: string }[],
+  i: number,
+): Record<string, unknown> {
+  return {
+    title: `西湖晨雾 第${i}号`,
+    workType: 'photography',
+    creationNature: 'original',
+    completedOn: '2026-03-05',
+    published: false,
+    ownershipMode: 'joint',
+    acquisitionMode: 'original',
+    rightsScope: 'all',
+    rights: [],
+    description: '摄影作品，拍摄对象为清晨西湖断桥与薄雾。',
+    creationProcess: '作者于 2026 年 3 月清晨在西湖边合作拍摄完成。',
+    samples: [sample],
+    attachments: [],
+    holders: holders.map((h) => ({
+      holderType: 'individual',
+      name: h.name,
+      idType: 'resident_id',
+      idNumber: h.idNumber,
+      region: '330106',
+    })),
+    authors: holders.map((h) => ({ name: h.name })),
+    invoiceEmail: `applicant${i}@example.com`,
+    certificateDelivery: 'mail',
+  };
+}
+
+export function profileBody(n: number, name: string): Record<string, unknown> {
+  return {
+    category: 'individual',
+    name,
+    idType: 'resident_id',
+    idNumber: residentId(n),
+    handler: name,
+    handlerMobile: '13800000000',
+    region: '330106',
+    invoiceEmail: `applicant${n}@example.com`,
+    recipient: name,
+    recipientMobile: '13800000000',
+    mailingAddress: '浙江省杭州市西湖区文三路1号',
+  };
+}
+
+export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
+  const flow = new Flow(
+    {
+      identity: url(c.IDENTITY_PORT),
+      filing: url(c.FILING_PORT),
+      signature: url(c.SIGNATURE_PORT),
+      payment: url(c.PAYMENT_PORT),
+      certificate: url(c.CERTIFICATE_PORT),
+      gateway: url(c.DEV_GATEWAY_PORT),
+    },
+    new Latencies(),
+    120_000,
+  );
+  const holders = [
+    { name: '张三', idNumber: residentId(901) },
+    { name: '李四', idNumber: residentId(902) },
+  ];
+  const signers = await Promise.all(holders.map((h) => party(db, h)));
+  const staff = async (role: 'initial_reviewer' | 'final_reviewer' | 'finance' | 'admin' | 'regional_staff') =>
+    party(db, { name: role, roles: [role], ...(role === 'regional_staff' ? { region: '330100' } : {}) });
+  const [initial, final, finance, admin, regional] = await Promise.all([
+    staff('initial_reviewer'),
+    staff('final_reviewer'),
+    staff('finance'),
+    staff('admin'),
+    staff('regional_staff'),
+  ]);
+  const applicant = await party(db, { name: '王申请', idNumber: residentId(903) });
+  const other = await party(db, { name: '赵申请', idNumber: residentId(904) });
+  await flow.completeProfile(applicant, 903);
+  await flow.completeProfile(other, 904);
+
+  const f = `${url(c.FILING_PORT)}/api/filing`;
+  const draft = async (who: Party, i: number) => {
+    const form = new FormData();
+    form.append('file', new Blob([PNG], { type: 'image/png' }), '样本.png');
+    const sample = await flow.call('POST /uploads/sample', who, 'POST', `${f}/uploads/sample`, form);
+    const body = { content: filingContent(sample, holders, i) };
+    const made = await flow.call<{ filingId: string }>('POST /filings', who, 'POST', `${f}/filings`, body);
+    return { filingId: made.filingId, body };
+  };
+  const mine = await draft(applicant, 1);
+  await draft(other, 2);
+
+  // Awaiting signatures, the first signer's signature placed but not confirmed.
+  const awaitingSignatures = async () => {
+    const signing = await flow.file(applicant, holders, 3);
+    const link = await flow.until('signing link', async () => {
+      const l = await flow.call<{ items: { seq: number; state: string; signingLink?: string }[] }>(
+        'signing list',
+        applicant,
+        'GET',
+        `${url(c.SIGNATURE_PORT)}/api/signature/filings/${signing}/signing-list`,
+      );
+      return l.items.find((it) => it.seq === 1 && it.state === 'current')?.signingLink;
+    });
+    const token = /([A-Za-z0-9_-]{32,64})\/?(?:[?#].*)?$/.exec(link)?.[1] as string;
+    const s = `${url(c.SIGNATURE_PORT)}/api/signature/links/${token}`;
+    await flow.call('open link', signers[0], 'GET', s);
+    await flow.until('placement', async () => {
+      try {
+        return await flow.call('place', signers[0], 'POST', `${s}/placements`, {});
+      } catch (err) {
+        if (/409 .*INVALID_STATE/.test((err as Error).message)) return undefined; // the form is still being made
+        throw err;
+      }
+    });
+  };
+  // Awaiting the check of an offline payment.
+  const offlineBody = {
+    channel: 'bank_transfer',
+    payerName: '王申请',
+    reference: 'ZJ20260305001',
+    paidOn: '2026-03-05',
+  };
+  const awaitingOfflineCheck = async () => {
+    const offline = await flow.file(applicant, holders, 4);
+    await flow.sign(applicant, signers, offline);
+    await flow.waitStatus(applicant, offline, ['awaiting_submission', 'awaiting_payment'], 'all signed');
+    await flow.call('submit', applicant, 'POST', `${f}/filings/${offline}/submit`, undefined, [200, 409]);
+    await flow.waitStatus(applicant, offline, ['awaiting_payment'], 'awaiting payment');
+    const order = `${url(c.PAYMENT_PORT)}/api/payment/orders/${offline}`;
+    await flow.call('method', applicant, 'POST', `${order}/method`, { method: 'offline' });
+    await flow.call('offline', applicant, 'POST', `${order}/offline`, offlineBody);
+  };
+  await Promise.all([
+    awaitingSignatures(),
+    awaitingOfflineCheck(),
+    // Certified: paid online, approved twice, its certificate issued.
+    flow.register({ applicant, signers, holders, initial, final }, 5),
+  ]);
+
+  const column = async (table: string, col: string): Promise<string[]> =>
+    (await db(table).select(`${col} as v`)).map((r: { v: string }) => r.v);
+  const ids: Record<string, string[]> = {
+    filingId: await column('filing.filings', 'id'),
+    uploadId: await column('filing.uploads', 'id'),
+    userId: await column('identity.users', 'id'),
+    proofId: await column('identity.proofs', 'id'),
+    token: await column('signature.slots', 'token'),
+    placementId: await column('signature.placements', 'placement_id'),
+    paymentId: await column('payment.payments', 'payment_id'),
+    refundId: await column('payment.refunds', 'refund_id'),
+  };
+  ids['*'] = [...new Set(Object.entries(ids).flatMap(([k, v]) => (k === 'token' ? [] : v)))];
+  // Not ids, but values a body must get right to pass (a check character): the seeded people's.
+  ids.idNumber = [903, 904, 901, 902].map(residentId);
+  const statuses = Object.fromEntries(
+    (await db('filing.filings').select('id', 'status')).map((r: { id: string; status: string }) => [r.id, r.status]),
+  );
+
+  const session = (p: Party, roles: FuzzSession['roles']): FuzzSession => ({ cookie: p.cookie, roles });
+  return {
+    sessions: {
+      anonymous: { roles: [] },
+      applicant: session(applicant, ['applicant']),
+      'another applicant': session(other, ['applicant']),
+      signer: session(signers[0] as Party, ['applicant']),
+      initial_reviewer: session(initial, ['initial_reviewer']),
+      final_reviewer: session(final, ['final_reviewer']),
+      finance: session(finance, ['finance']),
+      admin: session(admin, ['admin']),
+      regional_staff: session(regional, ['regional_staff']),
+    },
+    ids,
+    examples: {
+      'PUT /api/identity/profile': [profileBody(903, '王申请')],
+      'POST /api/filing/filings': [mine.body],
+      'PUT /api/filing/filings/{filingId}': [mine.body],
+      'POST /api/payment/orders/{filingId}/offline': [offlineBody],
+    },
+    statuses,
+  };
+}
