@@ -5,7 +5,6 @@ import {
   SIGNATURE_PAGE_INDEX,
   signatureArea,
   signerKindLabel,
-  updateRegistration,
   within,
 } from '@copyreg/certificate';
 import {
@@ -15,9 +14,10 @@ import {
   createDb,
   createObjectStore,
   getObject,
+  IdempotencyStore,
   logger,
   type ObjectRef,
-  temporalClient,
+  RegistrationClient,
 } from '@copyreg/kit';
 import {
   ConfirmResult,
@@ -27,7 +27,6 @@ import {
   PlacementInput,
   PlacementParams,
   type Role,
-  registrationWorkflowId,
   type SessionUser,
   SigningList,
   SigningSession,
@@ -64,6 +63,10 @@ const currentForm = (round: { current_bucket: string; current_key: string; curre
   sha256: round.current_sha256,
 });
 
+const registration = new RegistrationClient();
+/** The signing list asks the workflow in passing: it does not wait long for an answer. */
+const registrationState = new RegistrationClient({ deadlineMs: 5_000 });
+
 /**
  * Whether the registration has taken every signature of this version and waits for 提交, asked of
  * the workflow itself (the one that accepts or refuses the submission). The signer's slot turns
@@ -72,11 +75,8 @@ const currentForm = (round: { current_bucket: string; current_key: string; curre
  */
 async function awaitsSubmission(filingId: string, versionNo: number): Promise<boolean> {
   try {
-    const client = await temporalClient();
-    const state = await client.withDeadline(Date.now() + 5_000, () =>
-      client.workflow.getHandle(registrationWorkflowId(filingId)).query(stateQuery),
-    );
-    return state.status === 'awaiting_submission' && state.versionNo === versionNo;
+    const state = await registrationState.query(filingId, stateQuery);
+    return state?.status === 'awaiting_submission' && state.versionNo === versionNo;
   } catch (err) {
     logger.warn({ err, filingId }, 'registration state unavailable for the signing list');
     return false;
@@ -92,7 +92,7 @@ export interface SignatureAppDeps {
 export function createSignatureApp(deps: SignatureAppDeps = {}) {
   const db = deps.db ?? createDb();
   const store = deps.store ?? createObjectStore();
-  const api = new Api('signature — 电子签章', '/api/signature');
+  const api = new Api('signature — 电子签章', '/api/signature', new IdempotencyStore(db));
   const base = '/api/signature';
   const linkUrl = signingLinkUrl;
 
@@ -109,7 +109,11 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
    * A link's slot, checked: the link exists and has not expired, its round is not voided, it is
    * this signer's turn, and the caller is the signer (ID type and number match the signer entry).
    */
-  async function slotOfLink(token: string, user: SessionUser) {
+  /**
+   * The link's slot for its signer, while it is their turn. `confirming` a placement this signer
+   * already confirmed is a retry whose answer was lost: the signed slot is handed back for it.
+   */
+  async function slotOfLink(token: string, user: SessionUser, confirming?: string) {
     const slot = await db('signature.slots').where({ token }).first();
     if (!slot) throw new ApiError('NOT_FOUND', '签章链接无效，请核实链接是否复制完整');
     const round = await db('signature.rounds').where({ filing_id: slot.filing_id, round: slot.round }).first();
@@ -122,7 +126,21 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     if (!document || personSubject(document) !== slot.id_digest) {
       throw new ApiError('NOT_CURRENT_SIGNER', '您不是本份文件的签署者', undefined, notSignerHints);
     }
-    if (slot.state === 'signed') throw new ApiError('CONFLICT', '您已完成签章，无需重复签署');
+    if (slot.state === 'signed') {
+      const retried =
+        confirming &&
+        (await db('signature.placements')
+          .where({
+            placement_id: confirming,
+            filing_id: slot.filing_id,
+            round: slot.round,
+            signer_index: slot.signer_index,
+          })
+          .whereNotNull('confirmed_at')
+          .first());
+      if (retried) return { slot, round };
+      throw new ApiError('CONFLICT', '您已完成签章，无需重复签署');
+    }
     if (slot.state !== 'current') {
       throw new ApiError('INVALID_STATE', '尚未轮到您签章：请待前一位签章人完成签章后再打开链接');
     }
@@ -377,28 +395,29 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     params: PlacementParams,
     response: ConfirmResult,
     handler: async ({ params, user }) => {
-      const { slot, round } = await slotOfLink(params.token, user as SessionUser);
+      const { slot, round } = await slotOfLink(params.token, user as SessionUser, params.placementId);
       const where = {
         placement_id: params.placementId,
         filing_id: slot.filing_id,
         round: slot.round,
         signer_index: slot.signer_index,
       };
-      // A placement kept from before the signature area was enforced is checked again.
-      const placed = await db('signature.placements').where(where).whereNull('confirmed_at').first();
-      if (placed) await assertInArea(slot, placed);
       // Confirmed before the update: the workflow's applySignature signs only a confirmed placement.
-      const confirmed = await db('signature.placements')
-        .where(where)
-        .whereNull('confirmed_at')
-        .update({ confirmed_at: new Date() });
-      if (!confirmed) throw new ApiError('SIGNATURE_NOT_PLACED', '请先点击“开始签署”放置签章，再确认');
+      // A placement already confirmed is a retry whose answer was lost: the update goes again under
+      // the same id, and Temporal answers with its first outcome.
+      const placement = await db('signature.placements').where(where).first();
+      if (!placement) throw new ApiError('SIGNATURE_NOT_PLACED', '请先点击“开始签署”放置签章，再确认');
+      if (!placement.confirmed_at) {
+        // A placement kept from before the signature area was enforced is checked again.
+        await assertInArea(slot, placement);
+        await db('signature.placements').where(where).whereNull('confirmed_at').update({ confirmed_at: new Date() });
+      }
       try {
-        const state = await updateRegistration(
+        const state = await registration.update(
           slot.filing_id,
           signUpdate,
           { signerId: slot.signer_id, placementId: params.placementId, versionNo: round.version_no },
-          `sign-${params.placementId}`,
+          { updateId: `sign-${params.placementId}` },
         );
         const current = state.signingRounds[state.signingRounds.length - 1];
         return {

@@ -334,6 +334,13 @@ describe('电子签章: ordered signing through links', () => {
     const confirmed = await call('POST', `/links/${token}/placements/${placed.placementId}/confirm`, cookies.person);
     expect(confirmed.status).toBe(200);
     expect(await confirmed.json()).toEqual({ signed: true, seq: 1, complete: false });
+    // Its answer lost, the confirmation is sent again: the first outcome again, signed once.
+    const again = await call('POST', `/links/${token}/placements/${placed.placementId}/confirm`, cookies.person);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ signed: true, seq: 1, complete: false });
+    expect(await db('signature.placements').where({ filing_id: filingId }).whereNotNull('confirmed_at')).toHaveLength(
+      1,
+    );
     const l = await list();
     expect(l.items.map((i) => i.stateLabel)).toEqual(['已签章', '待签章']);
     expect(l.items[0]?.signingLink).toBeUndefined();
