@@ -1,19 +1,24 @@
+import { createHash } from 'node:crypto';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
-import { P12Signer } from '@signpdf/signer-p12';
 import { SignPdf } from '@signpdf/signpdf';
+import { Signer } from '@signpdf/utils';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
+import { cmsSignedData } from '../pki/cms';
+import { credentialOf, type SigningCredential } from '../pki/credential';
 import type { SigningIdentity } from '../pki/keys';
 import { appendIncrementalUpdate, literalStringContents, loadedObjects } from './incremental';
 import type { Rect } from './layout';
 
 /**
- * Applies a CMS detached PDF signature (adbe.pkcs7.detached; not PAdES baseline, which needs the
- * ESS signing-certificate-v2 attribute) as an incremental update, so every earlier signature
- * stays valid. A visible appearance (a signature or seal, drawn as a one-page PDF of the
+ * Applies a CMS detached PDF signature (SubFilter adbe.pkcs7.detached, with the ESS
+ * signing-certificate-v2 attribute; not labelled PAdES, which asks for ETSI.CAdES.detached) as an
+ * incremental update, so every earlier signature stays valid. The CMS is built here over
+ * Node's crypto (src/pki/cms.ts); the key only signs a hash. A visible appearance (a signature or seal, drawn as a one-page PDF of the
  * rectangle's size) is shown where the signer placed it.
  */
 export interface SignOptions {
-  identity: SigningIdentity;
+  /** A PKCS#12 (opened once per process), or a credential that signs a hash (a remote signer's). */
+  identity: SigningIdentity | SigningCredential;
   /** Unique per document: the signature field's name. */
   fieldName: string;
   signerName: string;
@@ -58,7 +63,18 @@ export async function signPdf(pdf: Uint8Array, o: SignOptions): Promise<Buffer> 
   }
   await doc.flush();
   const withPlaceholder = appendIncrementalUpdate(pdf, doc, loaded);
-  // A P12Signer is single-use: one per signature.
-  const signer = new P12Signer(o.identity.p12, { passphrase: o.identity.passphrase });
-  return new SignPdf().sign(withPlaceholder, signer, o.signingTime);
+  const credential = 'signHash' in o.identity ? o.identity : credentialOf(o.identity);
+  return new SignPdf().sign(withPlaceholder, new CredentialSigner(credential), o.signingTime);
+}
+
+/** @signpdf's Signer over a credential: SHA-256 of the signed byte ranges, then the CMS. */
+class CredentialSigner extends Signer {
+  constructor(private readonly credential: SigningCredential) {
+    super();
+  }
+
+  override async sign(pdf: Buffer, signingTime?: Date): Promise<Buffer> {
+    const digest = createHash('sha256').update(pdf).digest();
+    return cmsSignedData(this.credential, digest, signingTime ?? new Date());
+  }
 }

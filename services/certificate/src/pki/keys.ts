@@ -7,7 +7,7 @@ import forge from 'node-forge';
 import { documentSettings } from '../settings';
 
 /**
- * Signing keys as PKCS#12 (key + certificate chain), what a `P12Signer` takes.
+ * Signing keys as PKCS#12 (key + certificate chain), opened once per process by `credentialOf`.
  *
  * `dev` (the default): a development CA that the stack creates on first use and keeps in the
  * certificate schema, stable across restarts. It stands in for personal e-signatures and the
@@ -146,7 +146,7 @@ function toP12(made: Issued, chain: string[]): Buffer {
   const key = forge.pki.privateKeyFromPem(made.keyPem);
   const certs = [made.certPem, ...chain].map((pem) => forge.pki.certificateFromPem(pem));
   // One KDF iteration: the development passphrase is public anyway, and the default 2,048
-  // SHA-1 rounds cost tens of milliseconds in every P12Signer that opens it.
+  // SHA-1 rounds cost tens of milliseconds when a process first opens it.
   const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, DEV_PASSPHRASE, { algorithm: '3des', count: 1 });
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
