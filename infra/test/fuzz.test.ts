@@ -67,6 +67,12 @@ describe(`OpenAPI fuzzing (seed ${seed}, ${runs} requests per operation)`, () =>
       console.log(
         `${name}: ${result.operations} operations, ${result.requests} requests, ${result.reached.length} answered 2xx at least once, ${result.findings.length} findings`,
       );
+      for (const [op, tally] of Object.entries(result.statuses))
+        console.log(
+          `  ${op}: ${Object.entries(tally)
+            .map(([status, n]) => `${status}×${n}`)
+            .join(' ')}`,
+        );
       expect(summarise(result.findings)).toEqual([]);
       expect(result.operations).toBeGreaterThanOrEqual(expectedOperations - 1);
     }, 300_000);

@@ -175,19 +175,26 @@ export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
     refundId: await column('payment.refunds', 'refund_id'),
   };
   ids['*'] = [...new Set(Object.entries(ids).flatMap(([k, v]) => (k === 'token' ? [] : v)))];
+  // The public verification's query: the certificate's number and check code.
+  ids.number = await column('certificate.certificates', 'registration_number');
+  ids.c = await column('certificate.certificates', 'check_code');
   // Not ids, but values a body must get right to pass (a check character): the seeded people's.
   ids.idNumber = [903, 904, 901, 902].map(residentId);
   const statuses = Object.fromEntries(
     (await db('filing.filings').select('id', 'status')).map((r: { id: string; status: string }) => [r.id, r.status]),
   );
 
-  const session = (p: Party, roles: FuzzSession['roles']): FuzzSession => ({ cookie: p.cookie, roles });
+  const session = (p: Party, roles: FuzzSession['roles'], weight = 1): FuzzSession => ({
+    cookie: p.cookie,
+    roles,
+    weight,
+  });
   return {
     sessions: {
       anonymous: { roles: [] },
-      applicant: session(applicant, ['applicant']),
+      applicant: session(applicant, ['applicant'], 3),
       'another applicant': session(other, ['applicant']),
-      signer: session(signers[0] as Party, ['applicant']),
+      signer: session(signers[0] as Party, ['applicant'], 2),
       initial_reviewer: session(initial, ['initial_reviewer']),
       final_reviewer: session(final, ['final_reviewer']),
       finance: session(finance, ['finance']),
