@@ -1,3 +1,4 @@
+import { refuseInProduction } from '@copyreg/kit';
 import { WorkType } from '@copyreg/proto';
 import { z } from 'zod';
 
@@ -50,6 +51,13 @@ const schema = z.object({
   VERIFY_PATH: z.string().default('/verify'),
 });
 export type DocumentSettings = z.infer<typeof schema>;
+
+// The development CA keeps its keys in the database: never in production mode.
+refuseInProduction({
+  variable: 'SIGNING_CA',
+  fix: 'p12 with the office key files (dev makes a development CA in the database)',
+  isDefault: (_c, env) => (env.SIGNING_CA ?? 'dev') === 'dev',
+});
 
 let cached: DocumentSettings | undefined;
 export function documentSettings(): DocumentSettings {

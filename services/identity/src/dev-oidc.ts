@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { config, listen, logger } from '@copyreg/kit';
+import { config, developmentOnly, listen, logger } from '@copyreg/kit';
 import { idNumberProblem } from '@copyreg/proto';
 import express from 'express';
 import Provider from 'oidc-provider';
@@ -154,6 +154,7 @@ export function devOidcOptionsFromConfig(): DevOidcOptions {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  developmentOnly('the development identity provider');
   const server: Server = await listen(createDevOidcApp(devOidcOptionsFromConfig()), config().DEV_OIDC_PORT);
   logger.info({ port: config().DEV_OIDC_PORT }, 'development identity provider listening');
   process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logger } from './log';
 
 /**
  * Every setting the platform reads, with the embedded defaults that let one machine run
@@ -81,6 +82,95 @@ export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {}
 
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Production mode is decided by the deployment, not by a variable one can forget: a portal
+ * reached at anything but a loopback address, or NODE_ENV=production.
+ */
+export function isProductionMode(c: Pick<Config, 'NODE_ENV' | 'PUBLIC_URL'>): boolean {
+  return c.NODE_ENV === 'production' || !LOOPBACK_HOSTS.test(new URL(c.PUBLIC_URL).hostname);
+}
+
+/** A development default that production mode refuses: the variable to set and how to recognise its default. */
+export interface DevelopmentDefault {
+  variable: string;
+  /** What to do instead, in a few words. */
+  fix: string;
+  isDefault: (c: Config, env: NodeJS.ProcessEnv) => boolean;
+}
+
+const DEV_DB_PASSWORD = 'copyreg';
+
+/**
+ * Every development default a production process refuses to start on. The platform-wide ones
+ * are here; a service adds its own with `refuseInProduction` when its settings module loads.
+ */
+export const developmentDefaults: DevelopmentDefault[] = [
+  {
+    variable: 'SESSION_SECRET',
+    fix: 'a random secret of 32+ characters',
+    isDefault: (c) => c.SESSION_SECRET.startsWith('development-only'),
+  },
+  {
+    variable: 'DATABASE_URL',
+    fix: 'a Postgres password other than the development one',
+    isDefault: (c) => {
+      const password = decodeURIComponent(new URL(c.DATABASE_URL).password);
+      return password === '' || password === DEV_DB_PASSWORD;
+    },
+  },
+  { variable: 'S3_ACCESS_KEY', fix: 'the object store access key', isDefault: (c) => c.S3_ACCESS_KEY === 'copyreg' },
+  {
+    variable: 'S3_SECRET_KEY',
+    fix: 'the object store secret key',
+    isDefault: (c) => c.S3_SECRET_KEY === 'copyreg-dev-secret',
+  },
+  {
+    variable: 'OIDC_ISSUER',
+    fix: 'the real login provider (unset means the development provider and its seeded accounts)',
+    isDefault: (c) => !c.OIDC_ISSUER,
+  },
+  {
+    variable: 'OIDC_CLIENT_SECRET',
+    fix: 'the client secret the login provider issued',
+    isDefault: (c) => c.OIDC_CLIENT_SECRET.startsWith('development-only'),
+  },
+  {
+    variable: 'TEMPORAL_TLS',
+    fix: 'true (mTLS with TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY) or TEMPORAL_API_KEY',
+    isDefault: (c) => !c.TEMPORAL_TLS && !c.TEMPORAL_API_KEY,
+  },
+];
+
+/** Adds a service's own development defaults to the production check (e.g. SIGNING_CA=dev). */
+export function refuseInProduction(...defaults: DevelopmentDefault[]): void {
+  developmentDefaults.push(...defaults.filter((d) => !developmentDefaults.some((x) => x.variable === d.variable)));
+  // Registered after the configuration was read: check again, so the order of imports cannot skip it.
+  if (cached) checkProduction(cached, process.env);
+}
+
+/** In production mode, every development default still in use, named in one error. */
+export function checkProduction(c: Config, env: NodeJS.ProcessEnv = process.env): void {
+  if (!isProductionMode(c)) return;
+  const offending = developmentDefaults.filter((d) => d.isDefault(c, env));
+  if (offending.length === 0) return;
+  throw new ConfigError(
+    `Refusing to start in production mode (PUBLIC_URL=${c.PUBLIC_URL}, NODE_ENV=${c.NODE_ENV}) on development defaults ` +
+      `(生产环境不能使用开发默认配置), set:\n${offending.map((d) => `  ${d.variable}: ${d.fix}`).join('\n')}`,
+  );
+}
+
+/** A development stand-in (login provider, payment gateway, mail catcher) does not start in production mode. */
+export function developmentOnly(what: string): void {
+  const c = config();
+  if (isProductionMode(c)) {
+    throw new ConfigError(
+      `Refusing to start ${what} in production mode (PUBLIC_URL=${c.PUBLIC_URL}): it is a development stand-in (开发替身，生产环境不可启动)`,
+    );
+  }
+}
+
 /** Parses the environment once; a bad value names the variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
@@ -90,17 +180,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
     throw new ConfigError(`Invalid configuration (配置有误):\n${lines.join('\n')}`);
   }
-  if (parsed.data.NODE_ENV === 'production' && parsed.data.SESSION_SECRET.startsWith('development-only')) {
-    throw new ConfigError(
-      'Invalid configuration (配置有误):\n  SESSION_SECRET: set a secret of 32+ characters in production',
-    );
-  }
+  checkProduction(parsed.data, env);
   return parsed.data;
 }
 
 let cached: Config | undefined;
-/** The process-wide configuration (parsed on first use). */
+/** The process-wide configuration (parsed and checked on first use). */
 export function config(): Config {
-  cached ??= loadConfig();
+  if (!cached) {
+    cached = loadConfig();
+    logger.info({ productionMode: isProductionMode(cached) }, 'configuration checked');
+  }
   return cached;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, developmentDefaults, isProductionMode, loadConfig, refuseInProduction } from '../src/config';
 
 describe('configuration from the environment', () => {
   it('runs on embedded defaults', () => {
@@ -32,6 +32,65 @@ describe('configuration from the environment', () => {
 
   it('refuses the development session secret in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }).NODE_ENV).toBe('production');
+  });
+
+  const production = {
+    SESSION_SECRET: 'a-real-secret-of-more-than-thirty-two-characters',
+    DATABASE_URL: 'postgres://copyreg:s3cret-pw@db.internal:5432/copyreg',
+    S3_ACCESS_KEY: 'office-access',
+    S3_SECRET_KEY: 'office-secret-key',
+    OIDC_ISSUER: 'https://login.zjzwfw.example/oidc',
+    OIDC_CLIENT_SECRET: 'issued-client-secret',
+    TEMPORAL_TLS: 'true',
+  };
+  const kitDefaults = Object.keys(production);
+
+  it.each([
+    ['a public PUBLIC_URL', { PUBLIC_URL: 'https://copyright.zj.example' }],
+    ['NODE_ENV=production on loopback', { NODE_ENV: 'production' }],
+  ])('production mode (%s) names every development default in one message', (_what, env) => {
+    let message = '';
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    for (const variable of kitDefaults) expect(message).toContain(`  ${variable}:`);
+  });
+
+  it('production mode names only what is still a development default', () => {
+    const { S3_SECRET_KEY: _, ...rest } = production;
+    const env = { ...rest, PUBLIC_URL: 'https://copyright.zj.example', S3_SECRET_KEY: 'copyreg-dev-secret' };
+    expect(() => loadConfig(env)).toThrow(/\n {2}S3_SECRET_KEY:[^\n]*$/);
+    expect(() => loadConfig({ ...env, DATABASE_URL: 'postgres://copyreg:copyreg@db:5432/x' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('starts in production mode on proper settings, and a Temporal API key stands for TLS', () => {
+    const c = loadConfig({ ...production, PUBLIC_URL: 'https://copyright.zj.example' });
+    expect(isProductionMode(c)).toBe(true);
+    const cloud = { ...production, TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'key', NODE_ENV: 'production' };
+    expect(loadConfig(cloud).NODE_ENV).toBe('production');
+  });
+
+  it('loopback stays development on the embedded defaults', () => {
+    for (const url of ['http://127.0.0.1:3000', 'http://localhost:3100', 'http://[::1]:3000']) {
+      expect(isProductionMode(loadConfig({ PUBLIC_URL: url }))).toBe(false);
+    }
+  });
+
+  it('a service adds its own development defaults to the one check', () => {
+    const env = { ...production, PUBLIC_URL: 'https://copyright.zj.example' };
+    refuseInProduction({
+      variable: 'TEST_ONLY_KEY',
+      fix: 'a key',
+      isDefault: (_c, e) => !e.TEST_ONLY_KEY,
+    });
+    expect(() => loadConfig(env)).toThrow(/TEST_ONLY_KEY/);
+    expect(loadConfig({ ...env, TEST_ONLY_KEY: 'k' }).PUBLIC_URL).toBe('https://copyright.zj.example');
+    developmentDefaults.splice(
+      developmentDefaults.findIndex((d) => d.variable === 'TEST_ONLY_KEY'),
+      1,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { config } from '@copyreg/kit';
+import { config, refuseInProduction } from '@copyreg/kit';
 import { z } from 'zod';
 
 /**
@@ -23,6 +23,22 @@ const schema = z.object({
   /** Development gateway: seconds between re-sends while the notification is not answered `success`. */
   DEV_GATEWAY_RESEND_SECONDS: z.coerce.number().min(0).default(5),
 });
+// Unset, these fall back to the development gateway and keys kept in the payment schema, whose
+// private half would let anyone forge a TRADE_SUCCESS notification: never in production mode.
+refuseInProduction(
+  {
+    variable: 'ALIPAY_PUBLIC_KEY',
+    fix: "Alipay's public key (unset: a development key whose private half is in the database)",
+    isDefault: (_c, env) => !env.ALIPAY_PUBLIC_KEY,
+  },
+  {
+    variable: 'ALIPAY_PRIVATE_KEY',
+    fix: "the office's Alipay application key",
+    isDefault: (_c, env) => !env.ALIPAY_PRIVATE_KEY,
+  },
+  { variable: 'ALIPAY_GATEWAY', fix: "Alipay's gateway address", isDefault: (_c, env) => !env.ALIPAY_GATEWAY },
+);
+
 export type PaymentConfig = z.infer<typeof schema> & { ALIPAY_GATEWAY: string; PAYMENT_NOTIFY_URL: string };
 
 let cached: PaymentConfig | undefined;

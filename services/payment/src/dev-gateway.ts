@@ -1,5 +1,5 @@
 import { createHash, createSign, createVerify, randomInt } from 'node:crypto';
-import { config, createDb, listen, logger } from '@copyreg/kit';
+import { config, createDb, developmentOnly, listen, logger } from '@copyreg/kit';
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import { paymentConfig } from './config';
@@ -287,6 +287,7 @@ function esc(s: string): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  developmentOnly('the development payment gateway');
   const c = config();
   const db = createDb();
   const app = createDevGatewayApp(db, { publicBase: `http://127.0.0.1:${c.DEV_GATEWAY_PORT}` });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { config, logger } from '@copyreg/kit';
+import { config, developmentOnly, logger } from '@copyreg/kit';
 import express from 'express';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -158,6 +158,7 @@ function esc(s: string): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  developmentOnly('the mail catcher');
   const c = config();
   startMailCatcher({ smtpPort: c.SMTP_PORT, webPort: c.MAIL_WEB_PORT })
     .then((m) => logger.info({ smtpPort: m.smtpPort, web: m.webUrl }, 'mail catcher started'))
