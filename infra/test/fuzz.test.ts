@@ -30,6 +30,12 @@ describe(`OpenAPI fuzzing (seed ${seed}, ${runs} requests per operation)`, () =>
     migrationProblem = await prepareBenchStack(c);
     await ensureNamespace(c);
     db = createDb(c.DATABASE_URL, { min: 0, max: 2 });
+    // The database starts empty: so does the bucket (whose objects it no longer names).
+    const store = createObjectStore();
+    const old: string[] = [];
+    for await (const o of store.listObjectsV2(c.S3_BUCKET, '', true) as AsyncIterable<{ name: string }>)
+      old.push(o.name);
+    if (old.length) await store.removeObjects(c.S3_BUCKET, old);
     platform = await spawnPlatform([...Object.keys(services), ...peers], env, 'fuzz');
     const down = [...platform.missing, ...Object.keys(platform.failed)];
     if (down.length)
