@@ -41,13 +41,14 @@ function printAddresses(c: Config) {
   log('\nCtrl-C stops everything this command started.');
 }
 
-async function start(c: Config) {
+/** `npm start`; `npm run dev` is the same with the portal serving the app from its sources with hot reload. */
+async function start(c: Config, dev = false) {
   head('Starting the stack');
   const started = await up(c, log);
   head('Migrating the database');
   await migrateAll(c.DATABASE_URL);
   head('Starting the platform');
-  const platform = await startPlatform(c, {}, true, 180_000).catch(async (err) => {
+  const platform = await startPlatform(c, dev ? { PORTAL_DEV: '1' } : {}, true, 180_000).catch(async (err) => {
     console.error(err instanceof Error ? err.message : err);
     await down(started, log);
     process.exit(1);
@@ -170,12 +171,14 @@ async function main() {
       return reset(c, log);
     case 'start':
       return start(c);
+    case 'dev':
+      return start(c, true);
     case 'test':
       return test();
     case 'bench':
       return exec('tsx', ['infra/src/bench/main.ts', ...process.argv.slice(3)]).then((code) => process.exit(code));
     default:
-      console.error('usage: cli.ts up|down|status|reset|start|test|bench');
+      console.error('usage: cli.ts up|down|status|reset|start|dev|test|bench');
       process.exit(2);
   }
 }

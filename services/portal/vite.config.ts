@@ -2,7 +2,11 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-/** The browser app: sources in web/, built into dist/ (served by src/main.ts). */
+/**
+ * The browser app: sources in web/, built into dist/ and served by src/main.ts (`npm start`), or
+ * served from its sources with hot reload by the same server (`npm run dev`). Each page is a chunk
+ * of its own (React.lazy in web/src/routes.tsx).
+ */
 export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
   plugins: [react()],
@@ -10,8 +14,5 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
-  },
-  server: {
-    proxy: { '/api': 'http://127.0.0.1:3000', '/portal-settings.json': 'http://127.0.0.1:3000' },
   },
 });

@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Config, config } from '@copyreg/kit';
+import compression from 'compression';
 import express, { type Express } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { distDir } from './build';
+import type { ViteDevServer } from 'vite';
+import { distDir, portalRoot } from './build';
 
 /** The services the browser reaches through the portal, so it talks to one origin and the session cookie works. */
 export const proxiedServices = {
@@ -19,8 +21,11 @@ export function clientSettings(c: Config = config()) {
   return { temporalUiUrl: c.TEMPORAL_UI_URL, temporalNamespace: c.TEMPORAL_NAMESPACE };
 }
 
-/** The portal server: /healthz, /api/<service> proxied to each service, the built app with SPA fallback. */
-export function createPortalApp(c: Config = config()): Express {
+/**
+ * The portal server: /healthz, /api/<service> proxied to each service, the built app with SPA fallback.
+ * With `vite` (`npm run dev`), the app is served from its sources with hot reload instead.
+ */
+export function createPortalApp(c: Config = config(), options: { vite?: ViteDevServer } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -55,11 +60,37 @@ export function createPortalApp(c: Config = config()): Express {
       }),
     );
   }
-  app.use(express.static(distDir, { index: false, maxAge: '1h' }));
-  // SPA fallback: every other GET is a page of the app.
-  app.get(/^\/(?!api\/).*/, (_req, res) => {
-    res.set('cache-control', 'no-cache').sendFile(path.join(distDir, 'index.html'));
-  });
+  const pages = /^\/(?!api\/).*/;
+  const { vite } = options;
+  if (vite) {
+    app.use(vite.middlewares);
+    app.get(pages, async (req, res, next) => {
+      try {
+        const html = readFileSync(path.join(portalRoot, 'web/index.html'), 'utf8');
+        res
+          .set('cache-control', 'no-cache')
+          .type('html')
+          .send(await vite.transformIndexHtml(req.originalUrl, html));
+      } catch (err) {
+        next(err);
+      }
+    });
+  } else {
+    // The built app, gzip- or brotli-compressed. Hashed files under /assets never change under
+    // their name: cached for a year as immutable; a missing one is a 404, not the app's page.
+    // index.html (and the rest) is revalidated on every load, so a new build is seen at once.
+    const compress = compression();
+    app.use(
+      '/assets',
+      compress,
+      express.static(path.join(distDir, 'assets'), { index: false, immutable: true, maxAge: '1y', fallthrough: false }),
+    );
+    app.use(compress, express.static(distDir, { index: false, cacheControl: true, maxAge: 0 }));
+    // SPA fallback: every other GET is a page of the app.
+    app.get(pages, compress, (_req, res) => {
+      res.set('cache-control', 'no-cache').sendFile(path.join(distDir, 'index.html'));
+    });
+  }
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: '请求的地址不存在' } });
   });

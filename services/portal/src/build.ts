@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const portalRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const distDir = path.join(portalRoot, 'dist');
 const builtIndex = path.join(distDir, 'index.html');
+/** Written last by a production build: a dist/ without it is a development build or a broken one. */
+const productionMark = path.join(distDir, '.production');
 
 /** Newest modification time under the given paths (files or folders). */
 function newest(paths: string[]): number {
@@ -24,7 +26,7 @@ function newest(paths: string[]): number {
 
 /** The build is stale when any source (the app, its config, the contracts it imports) is newer than it. */
 export function buildIsStale(): boolean {
-  if (!existsSync(builtIndex)) return true;
+  if (!existsSync(builtIndex) || !existsSync(productionMark)) return true;
   const sources = [
     path.join(portalRoot, 'web'),
     path.join(portalRoot, 'vite.config.ts'),
@@ -33,12 +35,24 @@ export function buildIsStale(): boolean {
   return newest(sources) > statSync(builtIndex).mtimeMs;
 }
 
-/** Builds the browser app with vite into dist/ when it is missing or stale; a fresh build is left alone. */
+/**
+ * Builds the browser app with vite into dist/ when it is missing or stale; a fresh build is left alone.
+ * Always a production build (React's production runtime, minified), whatever NODE_ENV the caller has:
+ * vite makes a development build when NODE_ENV is `development` or `test`, as under `npm test`.
+ */
 export async function buildIfStale(log: (s: string) => void = () => {}): Promise<boolean> {
   if (!buildIsStale()) return false;
   const started = Date.now();
   const { build } = await import('vite');
-  await build({ configFile: path.join(portalRoot, 'vite.config.ts'), logLevel: 'warn' });
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(portalRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+  writeFileSync(productionMark, new Date().toISOString());
   log(`portal app built in ${Date.now() - started} ms`);
   return true;
 }

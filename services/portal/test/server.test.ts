@@ -1,7 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { serve } from '@copyreg/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortalApp } from '../src/app';
-import { buildIfStale, buildIsStale } from '../src/build';
+import { buildIfStale, buildIsStale, distDir } from '../src/build';
 
 describe('the portal server', () => {
   let portal: Awaited<ReturnType<typeof serve>>;
@@ -29,6 +31,32 @@ describe('the portal server', () => {
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('<div id="root"></div>');
     }
+  });
+
+  it('serves a production build, split by page, compressed, hashed assets cached as immutable', async () => {
+    const index = await fetch(`${portal.url}/`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const entry = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1] as string;
+    expect(entry).toBeTruthy();
+    const asset = await fetch(`${portal.url}${entry}`, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-encoding')).toBe('br');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const code = await asset.text();
+    // React's production runtime, not the development one (with its checks, like this one of ReactDOM.preinit).
+    const all = readdirSync(path.join(distDir, 'assets')).map((f) =>
+      readFileSync(path.join(distDir, 'assets', f), 'utf8'),
+    );
+    expect(all.some((js) => js.includes('ReactDOM.preinit(): Expected'))).toBe(false);
+    // Route-level splitting: the entry imports page chunks lazily.
+    const chunks = readdirSync(path.join(distDir, 'assets')).filter((f) => f.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(/FilingForm-[\w-]+\.js/.test(code)).toBe(true);
+    expect(chunks.some((f) => f.startsWith('FilingForm-'))).toBe(true);
+    // A gone asset (an old build's) is a 404, not the app's page.
+    const gone = await fetch(`${portal.url}/assets/index-gone.js`);
+    expect(gone.status).toBe(404);
   });
 
   it('answers 503 with the standard error body when a service is down', async () => {

@@ -68,6 +68,12 @@ const en: Record<string, string> = {
   退费: 'Refunds',
   用户类别: 'Account categories',
   纸质证书发放: 'Paper certificates',
+  跳到主要内容: 'Skip to main content',
+  菜单: 'Menu',
+  导航: 'Navigation',
+  放到签章处: 'Put it in my box',
+  返回我的作品: 'Back to my works',
+  下载已签署的申请表: 'Download the signed form',
   English: 'English',
   中文: '中文',
 };

@@ -1,20 +1,30 @@
 import { Button, Result, Spin } from 'antd';
-import type { ReactNode } from 'react';
+import { type ComponentType, lazy, type ReactNode } from 'react';
 import { Route, Routes as RouterRoutes } from 'react-router-dom';
 import { AppLayout } from './layout/AppLayout';
-import { AdminDelivery, AdminUsers } from './pages/Admin';
-import { FilingForm } from './pages/FilingForm';
-import { FinanceOffline, FinanceRefunds } from './pages/Finance';
-import { Home } from './pages/Home';
-import { Payment } from './pages/Payment';
-import { Profile } from './pages/Profile';
-import { ReviewDetail, ReviewQueue } from './pages/Review';
-import { SigningPage } from './pages/SigningPage';
-import { Verify } from './pages/Verify';
-import { WorkDetail } from './pages/WorkDetail';
-import { WorkList } from './pages/WorkList';
 import type { Role } from './proto';
 import { loginUrl, useSession } from './session';
+
+/**
+ * Each page is its own chunk, loaded when first visited (the layout's Suspense shows a spinner
+ * meanwhile), so the first load carries the layout and one page, not the whole portal.
+ */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType<never>>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] as ComponentType<Record<string, unknown>> })));
+const Home = page(() => import('./pages/Home'), 'Home');
+const Verify = page(() => import('./pages/Verify'), 'Verify');
+const Profile = page(() => import('./pages/Profile'), 'Profile');
+const FilingForm = page(() => import('./pages/FilingForm'), 'FilingForm');
+const WorkList = page(() => import('./pages/WorkList'), 'WorkList');
+const WorkDetail = page(() => import('./pages/WorkDetail'), 'WorkDetail');
+const Payment = page(() => import('./pages/Payment'), 'Payment');
+const SigningPage = page(() => import('./pages/SigningPage'), 'SigningPage');
+const ReviewQueue = page(() => import('./pages/Review'), 'ReviewQueue');
+const ReviewDetail = page(() => import('./pages/Review'), 'ReviewDetail');
+const FinanceOffline = page(() => import('./pages/Finance'), 'FinanceOffline');
+const FinanceRefunds = page(() => import('./pages/Finance'), 'FinanceRefunds');
+const AdminUsers = page(() => import('./pages/Admin'), 'AdminUsers');
+const AdminDelivery = page(() => import('./pages/Admin'), 'AdminDelivery');
 
 /** A page for logged-in users (with one of the roles, when given). */
 function Private({ roles, children }: { roles?: Role[]; children: ReactNode }) {

@@ -3,13 +3,14 @@ import {
   BankOutlined,
   FileAddOutlined,
   HomeOutlined,
+  MenuOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { Badge, Button, Dropdown, Layout, Menu, type MenuProps, Space, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { Badge, Button, Drawer, Dropdown, Layout, Menu, type MenuProps, Space, Spin, Typography } from 'antd';
+import { type ReactNode, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { post } from '../api';
 import { useCounts } from '../counts';
@@ -18,6 +19,49 @@ import { roleLabel } from '../labels';
 import { loginUrl, useSession } from '../session';
 
 const { Header, Sider, Content, Footer } = Layout;
+
+/** Wide enough for the sidebar beside the page (antd's lg breakpoint); narrower, it is a drawer. */
+const wideQuery = '(min-width: 992px)';
+function useWide(): boolean {
+  return useSyncExternalStore(
+    (changed) => {
+      const q = window.matchMedia(wideQuery);
+      q.addEventListener('change', changed);
+      return () => q.removeEventListener('change', changed);
+    },
+    () => window.matchMedia(wideQuery).matches,
+  );
+}
+
+/**
+ * After a page change, focus goes to the new page's heading (its h1), so a screen reader reads
+ * where the user is and Tab starts from the page, not from the top of the sidebar. The first
+ * load leaves focus alone (the skip link comes first). Pages load their data, so the heading is
+ * looked for a few times.
+ */
+function useFocusHeadingOnNavigation(path: string) {
+  const first = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every page change
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    let tries = 0;
+    const timer = setInterval(() => {
+      const main = document.getElementById('main');
+      const heading = main?.querySelector<HTMLElement>('h1');
+      if (heading || ++tries > 40) {
+        clearInterval(timer);
+        const target = heading ?? main;
+        if (!target) return;
+        if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+        target.focus({ preventScroll: false });
+      }
+    }, 50);
+    return () => clearInterval(timer);
+  }, [path]);
+}
 
 /** The sidebar of the manual (用户信息, 作品自愿登记, 已提交作品, 下级部门作品) and the staff sections by role. */
 export function AppLayout() {
@@ -28,6 +72,12 @@ export function AppLayout() {
   const navigate = useNavigate();
   const applicant = has('applicant');
   const [counts] = useCounts(applicant, location.pathname);
+  const wide = useWide();
+  const [drawer, setDrawer] = useState(false);
+  useFocusHeadingOnNavigation(location.pathname);
+  // A link followed in the drawer closes it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every page change
+  useEffect(() => setDrawer(false), [location.pathname]);
 
   type Item = NonNullable<MenuProps['items']>[number];
   const item = (path: string, zh: string, count?: keyof typeof counts) => ({
@@ -37,7 +87,7 @@ export function AppLayout() {
         <Space size={6}>
           {t(zh)}
           {count !== undefined && counts[count] !== undefined ? (
-            <Badge count={counts[count]} showZero size="small" color={counts[count] ? '#1677ff' : '#bbb'} />
+            <Badge count={counts[count]} showZero size="small" color={counts[count] ? '#0958d9' : '#666'} />
           ) : null}
         </Space>
       </Link>
@@ -122,37 +172,94 @@ export function AppLayout() {
     window.location.href = '/';
   };
 
+  const menu = (
+    <Menu
+      mode="inline"
+      selectedKeys={selected}
+      defaultOpenKeys={['user', 'works', 'submitted', 'regional', 'review', 'finance', 'admin']}
+      items={items}
+      style={{ borderInlineEnd: 0 }}
+    />
+  );
+  const userName = me ? (me.name ?? me.profile?.name ?? '用户') : '';
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Header style={{ display: 'flex', alignItems: 'center', background: '#0b4ea2', paddingInline: 24 }}>
-        <Link to="/" style={{ color: '#fff', fontSize: 18, fontWeight: 600, whiteSpace: 'nowrap' }}>
+      <a href="#main" className="skip-link">
+        {t('跳到主要内容')}
+      </a>
+      <Header
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          gap: 8,
+          background: '#0b4ea2',
+          paddingInline: wide ? 24 : 8,
+        }}
+      >
+        {me && !wide ? (
+          <Button
+            type="text"
+            icon={<MenuOutlined />}
+            aria-label={t('菜单')}
+            aria-expanded={drawer}
+            onClick={() => setDrawer(true)}
+            style={{ color: '#fff' }}
+            data-testid="menu-button"
+          />
+        ) : null}
+        <Link
+          to="/"
+          style={{
+            color: '#fff',
+            fontSize: wide ? 18 : 16,
+            fontWeight: 600,
+            whiteSpace: 'nowrap',
+            overflow: 'hidden',
+            textOverflow: 'ellipsis',
+            minWidth: 0,
+          }}
+        >
           <SafetyCertificateOutlined /> {t('作品自愿登记平台')}
         </Link>
-        <Typography.Text style={{ color: '#cfe0ff', marginLeft: 16 }}>{t('浙江省版权局')}</Typography.Text>
+        {wide ? (
+          <Typography.Text style={{ color: '#cfe0ff', marginLeft: 8 }}>{t('浙江省版权局')}</Typography.Text>
+        ) : null}
         <div style={{ flex: 1 }} />
-        <Space size="middle">
+        <Space size={wide ? 'middle' : 4}>
           <Button
             type="text"
             size="small"
             style={{ color: '#fff' }}
             onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+            lang={lang === 'zh' ? 'en' : 'zh-CN'}
             data-testid="lang-switch"
           >
-            {lang === 'zh' ? 'English' : '中文'}
+            {lang === 'zh' ? (wide ? 'English' : 'EN') : '中文'}
           </Button>
           {me ? (
             <Dropdown
+              trigger={['click', 'hover']}
               menu={{
                 items: [
                   { key: 'profile', label: t('资料完善'), onClick: () => navigate('/profile') },
-                  { key: 'logout', label: t('退出'), onClick: logout },
+                  { key: 'logout', label: <span data-testid="logout">{t('退出')}</span>, onClick: logout },
                 ],
               }}
             >
-              <span style={{ color: '#fff', cursor: 'pointer' }} data-testid="current-user">
-                <UserOutlined /> {me.name ?? me.profile?.name ?? '用户'}{' '}
-                <span style={{ opacity: 0.75 }}>({me.roles.map((r) => roleLabel[r]).join('、')})</span>
-              </span>
+              <Button
+                type="text"
+                style={{ color: '#fff', maxWidth: wide ? 420 : 120, paddingInline: 6 }}
+                data-testid="current-user"
+                aria-label={`${userName}：${t('资料完善')}、${t('退出')}`}
+              >
+                <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                  <UserOutlined /> {userName}
+                  {wide ? (
+                    <span style={{ opacity: 0.85 }}> ({me.roles.map((r) => roleLabel[r]).join('、')})</span>
+                  ) : null}
+                </span>
+              </Button>
             </Dropdown>
           ) : me === null ? (
             <Button href={loginUrl()} type="primary" ghost style={{ color: '#fff', borderColor: '#fff' }}>
@@ -162,22 +269,35 @@ export function AppLayout() {
         </Space>
       </Header>
       <Layout>
-        {me ? (
+        {me && wide ? (
           <Sider width={310} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
-            <Menu
-              mode="inline"
-              selectedKeys={selected}
-              defaultOpenKeys={['user', 'works', 'submitted', 'regional', 'review', 'finance', 'admin']}
-              items={items}
-              style={{ borderInlineEnd: 0 }}
-            />
+            <nav aria-label={t('导航')}>{menu}</nav>
           </Sider>
         ) : null}
-        <Layout style={{ padding: 24 }}>
-          <Content style={{ background: '#fff', padding: 24, borderRadius: 4, minHeight: 480 }}>
-            <Outlet />
+        {me && !wide ? (
+          <Drawer
+            placement="left"
+            open={drawer}
+            onClose={() => setDrawer(false)}
+            size={Math.min(310, window.innerWidth - 40)}
+            title={t('作品自愿登记平台')}
+            styles={{ body: { padding: 0 } }}
+            data-testid="menu-drawer"
+          >
+            <nav aria-label={t('导航')}>{menu}</nav>
+          </Drawer>
+        ) : null}
+        <Layout style={{ padding: wide ? 24 : 8 }}>
+          <Content
+            id="main"
+            tabIndex={-1}
+            style={{ background: '#fff', padding: wide ? 24 : 12, borderRadius: 4, minHeight: 480, minWidth: 0 }}
+          >
+            <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+              <Outlet />
+            </Suspense>
           </Content>
-          <Footer style={{ textAlign: 'center', color: '#888', fontSize: 12 }}>
+          <Footer style={{ textAlign: 'center', color: '#595959', fontSize: 12, paddingInline: wide ? 50 : 8 }}>
             浙江版权服务中心（浙江省版权协会） · 服务咨询热线 0571-85062879 · 工作时间：工作日 8:30-11:30 14:00-17:00
           </Footer>
         </Layout>
@@ -189,8 +309,8 @@ export function AppLayout() {
 /** A page's title bar. */
 export function PageTitle({ children, extra }: { children: ReactNode; extra?: ReactNode }) {
   return (
-    <div style={{ display: 'flex', alignItems: 'center', marginBottom: 16 }}>
-      <Typography.Title level={4} style={{ margin: 0, flex: 1 }}>
+    <div style={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 8, marginBottom: 16 }}>
+      <Typography.Title level={1} style={{ margin: 0, flex: 1, fontSize: 20, lineHeight: 1.4 }}>
         {children}
       </Typography.Title>
       {extra}

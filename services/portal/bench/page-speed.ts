@@ -1,0 +1,75 @@
+import { testEnvironment } from '@copyreg/kit/vitest';
+import type { CDPSession, Page } from 'playwright-core';
+import { launchBrowser, login } from '../test/browser';
+import { ensurePlatform } from '../test/platform';
+
+/**
+ * The portal's first load and page change on a slow phone: Chromium's CPU throttled 4× and
+ * DevTools' "Fast 3G" network (562.5 ms latency, 1.44 Mbps down, 675 kbps up), cold cache.
+ * Runs against the test platform (ports 3100 and up, started when not running).
+ *
+ *   cd services/portal && npx tsx bench/page-speed.ts [runs]
+ */
+Object.assign(process.env, testEnvironment());
+const runs = Number(process.argv[2] ?? 5);
+
+async function throttle(page: Page): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 562.5,
+    downloadThroughput: (1.44 * 1024 * 1024) / 8,
+    uploadThroughput: (675 * 1024) / 8,
+  });
+  return cdp;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+const platform = await ensurePlatform();
+const browser = await launchBrowser();
+const firstLoad: number[] = [];
+const pageChange: number[] = [];
+const transferred: number[] = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ baseURL: platform.url, locale: 'zh-CN' });
+    const page = await context.newPage();
+    // Logged in first (unthrottled), then the cache is emptied: a returning user's cold visit.
+    await page.goto('/');
+    await login(page, { accountId: 'applicant-zhang' });
+    const cdp = await throttle(page);
+    await cdp.send('Network.clearBrowserCache');
+    let bytes = 0;
+    cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => {
+      bytes += e.encodedDataLength;
+    });
+    // First load: from navigation until the home page's title and the sidebar are on screen.
+    let t0 = Date.now();
+    await page.goto('/', { waitUntil: 'commit' });
+    await page.getByText('作品自愿登记须知').first().waitFor();
+    await page.locator('a[data-menu="作品列表"]').waitFor();
+    firstLoad.push(Date.now() - t0);
+    transferred.push(bytes);
+    await page.waitForLoadState('networkidle');
+    // Page change: a sidebar click until the work list's table is there.
+    t0 = Date.now();
+    await page.click('a[data-menu="作品列表"]');
+    await page.locator('.ant-table').first().waitFor();
+    pageChange.push(Date.now() - t0);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await platform.stop();
+}
+console.log(
+  JSON.stringify({
+    runs,
+    firstLoadMs: { median: median(firstLoad), all: firstLoad },
+    pageChangeMs: { median: median(pageChange), all: pageChange },
+    firstLoadKB: Math.round(median(transferred) / 1024),
+  }),
+);
