@@ -144,7 +144,7 @@ export function createCertificateApp(deps: CertificateAppDeps = {}) {
     response: DeliveryResult,
     handler: async ({ params, body, user, operationId }) => {
       const filingId = params.filingId;
-      const actorId = (user as SessionUser).userId;
+      const actorId = user.userId;
       const waybillNo = body.kind === 'mailed' ? body.waybillNo : null;
       // Retry-safe: the row goes in first and is committed only once the workflow holds the same
       // delivery. A crash after the update leaves no row; the retry finds the workflow already

@@ -103,7 +103,7 @@ export function registerDraftRoutes(api: Api, deps: FilingDeps) {
     async handler({ user, body, req }) {
       const problems = filingProblems(body.content, { complete: false });
       if (problems.length) refuse(problems);
-      const content = await resolveUploads(db, user!, body.content);
+      const content = await resolveUploads(db, user, body.content);
       const row = await db.transaction(async (tx) => {
         const { rows } = await tx.raw(
           "select to_char(now() at time zone 'Asia/Shanghai', 'YYYYMMDD') || lpad(nextval('filing.serial_seq')::text, 8, '0') as serial",
@@ -111,7 +111,7 @@ export function registerDraftRoutes(api: Api, deps: FilingDeps) {
         const [inserted] = await tx('filing.filings')
           .insert({
             id: crypto.randomUUID(),
-            applicant_id: user!.userId,
+            applicant_id: user.userId,
             serial_no: `ZJ${rows[0].serial}`,
             content: JSON.stringify(content),
             ...listColumns(content),
@@ -133,8 +133,8 @@ export function registerDraftRoutes(api: Api, deps: FilingDeps) {
     params: FilingParams,
     response: FilingView,
     async handler({ user, params }) {
-      const row = await loadVisible(db, user!, params.filingId);
-      return toView(row, row.applicant_id === user!.userId);
+      const row = await loadVisible(db, user, params.filingId);
+      return toView(row, row.applicant_id === user.userId);
     },
   });
 
@@ -149,7 +149,7 @@ export function registerDraftRoutes(api: Api, deps: FilingDeps) {
     response: FilingView,
     async handler({ user, params, body, req, operationId }) {
       const row = await db.transaction(async (tx) => {
-        const current = await loadOwnForUpdate(tx, user!, params.filingId);
+        const current = await loadOwnForUpdate(tx, user, params.filingId);
         if (SIGNING.includes(current.status)) {
           throw new ApiError(
             'INVALID_STATE',
@@ -157,7 +157,7 @@ export function registerDraftRoutes(api: Api, deps: FilingDeps) {
             'filingId',
           );
         }
-        return saveContent(tx, user!, current, body.content, req, operationId);
+        return saveContent(tx, user, current, body.content, req, operationId);
       });
       return toView(row, true);
     },
@@ -173,7 +173,7 @@ export function registerDraftRoutes(api: Api, deps: FilingDeps) {
     response: Ok,
     async handler({ user, params, req }) {
       await db.transaction(async (tx) => {
-        const current = await loadOwnForUpdate(tx, user!, params.filingId);
+        const current = await loadOwnForUpdate(tx, user, params.filingId);
         if (current.status !== 'draft') throw new ApiError('INVALID_STATE', '已提交的作品不能删除，可撤回', 'filingId');
         await tx('filing.filings').where({ id: current.id }).delete();
         await audit(tx, { filingId: current.id, user, action: 'draft.deleted', req });

@@ -17,7 +17,7 @@ export function registerListRoutes(api: Api, deps: FilingDeps) {
     query: FilingListQuery,
     response: FilingPage,
     async handler({ user, query }) {
-      const page = await listFilings(db, { applicantId: user!.userId }, query);
+      const page = await listFilings(db, { applicantId: user.userId }, query);
       return pageOf(page, true);
     },
   });
@@ -34,7 +34,7 @@ export function registerListRoutes(api: Api, deps: FilingDeps) {
     response: FilingPage,
     async handler({ user, params, query }) {
       const role = params.stage === 'initial' ? 'initial_reviewer' : 'final_reviewer';
-      if (!user!.roles.includes(role)) throw new ApiError('FORBIDDEN', '您没有查看该审核队列的权限');
+      if (!user.roles.includes(role)) throw new ApiError('FORBIDDEN', '您没有查看该审核队列的权限');
       const page = await listFilings(
         db,
         { excludeDrafts: true },
@@ -72,8 +72,8 @@ export function registerListRoutes(api: Api, deps: FilingDeps) {
     query: FilingListQuery,
     response: FilingPage,
     async handler({ user, query }) {
-      if (!user!.region) throw new ApiError('FORBIDDEN', '您的账号未绑定地区，请联系管理员');
-      const page = await listFilings(db, { regionCode: user!.region }, query);
+      if (!user.region) throw new ApiError('FORBIDDEN', '您的账号未绑定地区，请联系管理员');
+      const page = await listFilings(db, { regionCode: user.region }, query);
       return pageOf(page, false);
     },
   });

@@ -31,7 +31,7 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
     params: FilingParams,
     response: StaffFilingView,
     async handler({ user, params }) {
-      const row = await loadVisible(db, user!, params.filingId);
+      const row = await loadVisible(db, user, params.filingId);
       // Staff review what was signed: the frozen version (its number is in the view), never a later edit.
       const frozen = row.version_no ? await loadSnapshot(db, row.id, row.version_no) : undefined;
       const content = frozen?.content ?? row.content;
@@ -64,7 +64,7 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
     params: FilingParams,
     response: z.array(AuditEntry),
     async handler({ user, params }) {
-      const row = await loadVisible(db, user!, params.filingId);
+      const row = await loadVisible(db, user, params.filingId);
       return auditOf(db, row.id);
     },
   });
@@ -80,7 +80,7 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
     response: SubmissionResult,
     async handler({ user, params, body, req, operationId }) {
       const role = params.stage === 'initial' ? 'initial_reviewer' : 'final_reviewer';
-      if (!user!.roles.includes(role)) {
+      if (!user.roles.includes(role)) {
         throw new ApiError(
           'FORBIDDEN',
           params.stage === 'initial' ? '只有初审员可以进行初审' : '只有终审员可以进行终审',
@@ -101,7 +101,7 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
         reviewUpdate,
         {
           stage: params.stage,
-          reviewerId: user!.userId,
+          reviewerId: user.userId,
           reviewerRole: role,
           decision: body.decision,
           reasons: body.reasons,
@@ -115,7 +115,7 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
             stage: params.stage,
             decision: body.decision,
             reasons: JSON.stringify(body.reasons),
-            reviewer_id: user!.userId,
+            reviewer_id: user.userId,
             operation_id: operationId,
           })
           .onConflict('operation_id')

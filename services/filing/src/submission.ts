@@ -38,8 +38,7 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
     params: FilingParams,
     body: SubmissionInput,
     response: SubmissionResult,
-    async handler({ user, params, body, req, operationId }) {
-      const u = user!;
+    async handler({ user: u, params, body, req, operationId }) {
       // 1. Validate and freeze the version (committed first: the workflow's activities read it).
       // The row's lock serialises submissions of one filing; a version frozen by this very command
       // (a retry whose first answer was lost) is taken up again instead of freezing another.
@@ -173,9 +172,9 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
       response: SubmissionResult,
       async handler({ user, params, req, operationId }) {
         const row = (await db('filing.filings').where({ id: params.filingId }).first()) as FilingRow | undefined;
-        if (!row || row.applicant_id !== user!.userId) throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
+        if (!row || row.applicant_id !== user.userId) throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
         if (row.status === 'draft') throw new ApiError('INVALID_STATE', '作品尚未提交', 'filingId');
-        const state = await send(row, user!.userId, operationId);
+        const state = await send(row, user.userId, operationId);
         await audit(db, { filingId: row.id, user, action, req, operationId });
         return {
           filingId: row.id,

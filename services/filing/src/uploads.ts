@@ -21,10 +21,10 @@ export function registerUploadRoutes(api: Api, deps: FilingDeps) {
     response: UploadRef,
     status: 201,
     async handler({ user, params, req }) {
-      const stored = await receiveUpload(req, params.kind, store, bucket, user!.userId);
+      const stored = await receiveUpload(req, params.kind, store, bucket, user.userId);
       await db('filing.uploads').insert({
         id: stored.id,
-        owner_id: user!.userId,
+        owner_id: user.userId,
         kind: params.kind,
         bucket: stored.bucket,
         object_key: stored.key,
@@ -47,7 +47,7 @@ export function registerUploadRoutes(api: Api, deps: FilingDeps) {
     response: DownloadLink,
     async handler({ user, params }) {
       const upload = await db('filing.uploads').where({ id: params.uploadId }).first();
-      let allowed = upload?.owner_id === user!.userId;
+      let allowed = upload?.owner_id === user.userId;
       if (upload && !allowed) {
         // Staff see an upload through a submitted filing that refers to it.
         const ref = JSON.stringify([{ uploadId: upload.id }]);
@@ -57,7 +57,7 @@ export function registerUploadRoutes(api: Api, deps: FilingDeps) {
             q.whereRaw("content->'samples' @> ?::jsonb", [ref]).orWhereRaw("content->'attachments' @> ?::jsonb", [ref]),
           )
           .select('applicant_id', 'status', 'region')) as FilingRow[];
-        allowed = filings.some((f) => canSee(user!, f));
+        allowed = filings.some((f) => canSee(user, f));
       }
       if (!upload || !allowed) throw new ApiError('NOT_FOUND', '没有找到该文件');
       return {

@@ -102,16 +102,15 @@ export function createIdentityApp(deps: IdentityDeps) {
     access: 'user',
     response: Me,
     async handler({ user }) {
-      const u = user!;
-      const current = await sessionUserOf(db, u.userId);
-      const row = await db('identity.users').where({ id: u.userId }).first('verified_name');
-      const profile = await loadProfile(db, u.userId);
+      const current = await sessionUserOf(db, user.userId);
+      const row = await db('identity.users').where({ id: user.userId }).first('verified_name');
+      const profile = await loadProfile(db, user.userId);
       const missing = missingOf(profile);
       return {
-        userId: u.userId,
+        userId: user.userId,
         ...(row?.verified_name ? { name: row.verified_name } : profile ? { name: profile.name } : {}),
-        roles: u.roles,
-        ...((current.region ?? u.region) ? { region: current.region ?? u.region } : {}),
+        roles: user.roles,
+        ...((current.region ?? user.region) ? { region: current.region ?? user.region } : {}),
         profile,
         profileComplete: missing.length === 0,
         missing,
@@ -128,8 +127,8 @@ export function createIdentityApp(deps: IdentityDeps) {
     body: ProfileInput,
     response: Profile,
     async handler({ user, body }) {
-      await saveProfile(db, user!.userId, body);
-      return (await loadProfile(db, user!.userId))!;
+      await saveProfile(db, user.userId, body);
+      return (await loadProfile(db, user.userId))!;
     },
   });
 
@@ -142,8 +141,8 @@ export function createIdentityApp(deps: IdentityDeps) {
     response: UploadRef,
     status: 201,
     async handler({ user, req }) {
-      const stored = await receiveUpload(req, 'identity_proof', store, bucket, user!.userId);
-      await addProof(db, user!.userId, stored);
+      const stored = await receiveUpload(req, 'identity_proof', store, bucket, user.userId);
+      await addProof(db, user.userId, stored);
       return { uploadId: stored.id, name: stored.name, sha256: stored.sha256, size: stored.size, mime: stored.mime };
     },
   });
@@ -157,7 +156,7 @@ export function createIdentityApp(deps: IdentityDeps) {
     params: z.object({ proofId: Id }),
     response: Ok,
     async handler({ user, params }) {
-      if (!(await deleteProof(db, user!.userId, params.proofId)))
+      if (!(await deleteProof(db, user.userId, params.proofId)))
         throw new ApiError('NOT_FOUND', '没有找到这份身份证明');
       return { ok: true as const };
     },
@@ -172,8 +171,8 @@ export function createIdentityApp(deps: IdentityDeps) {
     params: z.object({ proofId: Id }),
     response: DownloadLink,
     async handler({ user, params }) {
-      const staff = proofReaders.some((r) => user!.roles.includes(r));
-      const proof = await findProof(db, staff ? undefined : user!.userId, params.proofId);
+      const staff = proofReaders.some((r) => user.roles.includes(r));
+      const proof = await findProof(db, staff ? undefined : user.userId, params.proofId);
       if (!proof) throw new ApiError('NOT_FOUND', '没有找到这份身份证明');
       return { url: await downloadUrl(store, proof), expiresInSeconds: 300 };
     },
@@ -193,8 +192,8 @@ export function createIdentityApp(deps: IdentityDeps) {
       // Identity keeps no audit table: who looked at whose documents goes to the service log.
       logger.info(
         {
-          staffId: user!.userId,
-          roles: user!.roles,
+          staffId: user.userId,
+          roles: user.roles,
           userId: params.userId,
           proofIds: found.proofs.map((p) => p.uploadId),
           ip: req.ip,
@@ -253,7 +252,7 @@ export function createIdentityApp(deps: IdentityDeps) {
     body: CategoryChangeInput,
     response: UserSummary,
     async handler({ params, body, user }) {
-      await changeCategory(db, params.userId, body.category, user!.userId, body.note);
+      await changeCategory(db, params.userId, body.category, user.userId, body.note);
       return summary(params.userId);
     },
   });
@@ -269,7 +268,7 @@ export function createIdentityApp(deps: IdentityDeps) {
     body: IdentityCorrectionInput,
     response: Profile,
     async handler({ params, body, user }) {
-      await correctIdentity(db, params.userId, body, user!.userId);
+      await correctIdentity(db, params.userId, body, user.userId);
       return (await loadProfile(db, params.userId))!;
     },
   });
@@ -286,7 +285,7 @@ export function createIdentityApp(deps: IdentityDeps) {
     async handler({ params, body, user }) {
       const exists = await db('identity.users').where({ id: params.userId }).first('id');
       if (!exists) throw new ApiError('NOT_FOUND', '没有找到该用户（须先登录过一次）', 'userId');
-      await setRoles(db, params.userId, body.roles, body.region, user!.userId);
+      await setRoles(db, params.userId, body.roles, body.region, user.userId);
       return summary(params.userId);
     },
   });

@@ -9,24 +9,29 @@ import { optionalUser, requireUser } from './auth';
 import { ApiError, validationError } from './errors';
 import { fingerprintOf, IDEMPOTENCY_HEADER, type IdempotencyStore, idempotencyKeyOf, operationId } from './idempotency';
 import { logger } from './log';
+import { noStore, refuseCrossOrigin, securityHeaders } from './security';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Who may call a route: anyone, any logged-in user, or holders of one of the roles. */
 export type Access = 'public' | 'user' | readonly Role[];
 
+/** The caller a handler sees: a public route may have none; any other route has one (or answered 401/403). */
+export type CallerOf<A extends Access> = A extends 'public' ? SessionUser | undefined : SessionUser;
+
 export interface RouteSpec<
   B extends z.ZodType | undefined,
   Q extends z.ZodType | undefined,
   P extends z.ZodType | undefined,
   R extends z.ZodType,
+  A extends Access = Access,
 > {
   method: Method;
   /** Express path, e.g. `/filings/:filingId`. */
   path: string;
   summary: string;
   tags?: string[];
-  access: Access;
+  access: A;
   body?: B;
   query?: Q;
   params?: P;
@@ -37,7 +42,7 @@ export interface RouteSpec<
     body: B extends z.ZodType ? z.infer<B> : undefined;
     query: Q extends z.ZodType ? z.infer<Q> : undefined;
     params: P extends z.ZodType ? z.infer<P> : undefined;
-    user: SessionUser | undefined;
+    user: CallerOf<A>;
     /**
      * The id this command acts under: derived from the request's Idempotency-Key (the same key
      * again is the same command), or fresh when it has none. Pass it as the workflow Update id.
@@ -81,7 +86,8 @@ export class Api {
     Q extends z.ZodType | undefined = undefined,
     P extends z.ZodType | undefined = undefined,
     R extends z.ZodType = z.ZodType,
-  >(spec: RouteSpec<B, Q, P, R>): void {
+    const A extends Access = Access,
+  >(spec: RouteSpec<B, Q, P, R, A>): void {
     const status = spec.status ?? 200;
     this.routes.push({ ...spec, tags: spec.tags ?? [], status } as RegisteredRoute);
     this.router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
@@ -202,6 +208,7 @@ export function createApp(api: Api, extra?: (app: Express) => void): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(), refuseCrossOrigin());
   app.use(express.json({ limit: '1mb' }));
   app.use(cookieParser());
   app.get('/healthz', (_req, res) => {
@@ -215,8 +222,13 @@ export function createApp(api: Api, extra?: (app: Express) => void): Express {
     res.type('html').send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${api.title}</title>
 <link rel="stylesheet" href="${api.basePath}/docs/assets/swagger-ui.css"></head><body><div id="ui"></div>
 <script src="${api.basePath}/docs/assets/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({ url: '${api.basePath}/openapi.json', dom_id: '#ui' });</script></body></html>`);
+<script src="${api.basePath}/docs/init.js"></script></body></html>`);
   });
+  // Not inline: the CSP allows only the service's own scripts.
+  app.get(`${api.basePath}/docs/init.js`, (_req, res) => {
+    res.type('js').send(`SwaggerUIBundle({ url: '${api.basePath}/openapi.json', dom_id: '#ui' });`);
+  });
+  app.use(api.basePath, noStore);
   extra?.(app);
   app.use(api.basePath, api.router);
   app.use((_req: Request, _res: Response, next: NextFunction) => {

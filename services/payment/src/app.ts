@@ -290,8 +290,7 @@ export function createPaymentApp(deps: PaymentAppDeps) {
     access: ['finance'],
     params: PaymentParams,
     response: OfflinePaymentItem,
-    handler: async ({ params, user }) =>
-      offlineItem(await confirmOffline(deps, params.paymentId, (user as SessionUser).userId)),
+    handler: async ({ params, user }) => offlineItem(await confirmOffline(deps, params.paymentId, user.userId)),
   });
 
   api.route({
@@ -304,7 +303,7 @@ export function createPaymentApp(deps: PaymentAppDeps) {
     body: RejectOfflineBody,
     response: OfflinePaymentItem,
     handler: async ({ params, body, user }) =>
-      offlineItem(await rejectOffline(deps, params.paymentId, (user as SessionUser).userId, body.reason)),
+      offlineItem(await rejectOffline(deps, params.paymentId, user.userId, body.reason)),
   });
 
   const refundItem = async (r: RefundRow): Promise<RefundItem> => {
@@ -361,7 +360,7 @@ export function createPaymentApp(deps: PaymentAppDeps) {
     body: CompleteRefundBody,
     response: RefundItem,
     handler: async ({ params, body, user }) =>
-      refundItem(await completeRefund(db, params.refundId, (user as SessionUser).userId, body.note)),
+      refundItem(await completeRefund(db, params.refundId, user.userId, body.note)),
   });
 
   return createApp(api, (app) => {

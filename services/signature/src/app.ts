@@ -229,7 +229,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     params: TokenParams,
     response: SigningSession,
     handler: async ({ params, user }) => {
-      const { slot, round } = await slotOfLink(params.token, user as SessionUser);
+      const { slot, round } = await slotOfLink(params.token, user);
       const own = markPlace(await signerCount(slot), slot.signer_index, markSize(slot.organisation));
       const sizes = await pageSizes(store, currentForm(round));
       const placement = await db('signature.placements')
@@ -266,7 +266,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     params: TokenParams,
     response: z.unknown().describe('application/pdf'),
     handler: async ({ params, user, res }) => {
-      const { round } = await slotOfLink(params.token, user as SessionUser);
+      const { round } = await slotOfLink(params.token, user);
       return sendPdf(res, currentForm(round), `作品登记申请表-第${round.version_no}版.pdf`);
     },
   });
@@ -280,7 +280,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     params: PageImageParams,
     response: z.unknown().describe('image/png'),
     handler: async ({ params, user, res }) => {
-      const { round } = await slotOfLink(params.token, user as SessionUser);
+      const { round } = await slotOfLink(params.token, user);
       if (params.pageNo < 1 || params.pageNo > round.page_count) {
         throw new ApiError('NOT_FOUND', `申请表没有第${params.pageNo}页（共${round.page_count}页）`, 'pageNo');
       }
@@ -344,14 +344,14 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     response: Placement,
     status: 201,
     handler: async ({ params, body, user }) => {
-      const { slot, round } = await slotOfLink(params.token, user as SessionUser);
+      const { slot, round } = await slotOfLink(params.token, user);
       const size = markSize(slot.organisation);
       const at = await place(body, round, slot);
       const where = { filing_id: slot.filing_id, round: slot.round, signer_index: slot.signer_index };
       const row = await db.transaction(async (trx) => {
         await trx('signature.placements').where(where).whereNull('confirmed_at').delete();
         const [inserted] = await trx('signature.placements')
-          .insert({ placement_id: randomUUID(), ...where, user_id: (user as SessionUser).userId, ...at, ...size })
+          .insert({ placement_id: randomUUID(), ...where, user_id: user.userId, ...at, ...size })
           .returning('*');
         return inserted;
       });
@@ -369,7 +369,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     body: PlacementInput,
     response: Placement,
     handler: async ({ params, body, user }) => {
-      const { slot, round } = await slotOfLink(params.token, user as SessionUser);
+      const { slot, round } = await slotOfLink(params.token, user);
       const at = await place(body, round, slot);
       const [row] = await db('signature.placements')
         .where({
@@ -395,7 +395,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
     params: PlacementParams,
     response: ConfirmResult,
     handler: async ({ params, user }) => {
-      const { slot, round } = await slotOfLink(params.token, user as SessionUser, params.placementId);
+      const { slot, round } = await slotOfLink(params.token, user, params.placementId);
       const where = {
         placement_id: params.placementId,
         filing_id: slot.filing_id,
