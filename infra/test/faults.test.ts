@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allText, personalDataIn } from '../../activities/test/personal-data-scan';
 import { spawnPlatform } from '../src/bench/isolated';
 import { platformProcesses } from '../src/platform';
-import { sleep } from '../src/proc';
+import { sleep, waitFor } from '../src/proc';
 import {
   assertPortsFree,
   cli,
@@ -114,6 +114,26 @@ describe('faults on a private stack while work is in flight', () => {
     );
     if (!workerProcess) throw new Error('no worker in the platform list');
     worker = new Supervised(workerProcess, env, 'faults-worker');
+    // Both workers poll before any work starts (the state query at the first fault needs one).
+    // (Task queue types: 1 workflow tasks, 2 activity tasks.)
+    for (const [name, taskQueueType] of [
+      [TaskQueue.registration, 1],
+      [TaskQueue.documents, 2],
+    ] as const)
+      await waitFor(
+        `a worker polling ${name}`,
+        async () =>
+          Boolean(
+            (
+              await connection.workflowService.describeTaskQueue({
+                namespace: c.TEMPORAL_NAMESPACE,
+                taskQueue: { name },
+                taskQueueType,
+              })
+            ).pollers?.length,
+          ),
+        120_000,
+      );
     const down = Object.keys(platform.failed);
     if (down.length) throw new Error(`not started on the private stack: ${JSON.stringify(platform.failed)}`);
     driver = await registrationDriver(db, c, gates);
