@@ -7,4 +7,5 @@ export * from './idempotency';
 export * from './log';
 export * from './objects';
 export * from './registration-client';
+export * from './security';
 export * from './temporal';

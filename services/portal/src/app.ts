@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Config, config } from '@copyreg/kit';
+import { type Config, config, refuseCrossOrigin, securityHeaders } from '@copyreg/kit';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
@@ -29,6 +29,8 @@ export function createPortalApp(c: Config = config(), options: { vite?: ViteDevS
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // No cross-origin state change reaches a service through the proxy; security headers on every answer.
+  app.use(refuseCrossOrigin(c), securityHeaders(c));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, service: 'portal', built: existsSync(path.join(distDir, 'index.html')) });
   });
