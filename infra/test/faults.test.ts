@@ -196,12 +196,32 @@ describe('faults on a private stack while work is in flight', () => {
 
     // 4. MinIO away for 30 s while final review is undecided; the final approval's certificate
     //    and invoice (objects in MinIO) fail and are retried until it is back.
+    //    MinIO stays away until each registration's certificate has failed against the outage
+    //    (and at least FAULT_MINIO_SECONDS).
     await holdFor('MinIO outage', 'final-review');
     await killServer('minio', c, 'SIGTERM');
+    const minioDown = Date.now();
     gates.open('final-review');
     await startProbes(5);
-    await sleep(minioOutageMs);
+    const certificateFailures = new Map<string, string>();
+    await waitFor(
+      "every registration's certificate failing while MinIO is away",
+      async () => {
+        for (const filingId of gates.filings) {
+          const { raw } = await temporal.workflow.getHandle(registrationWorkflowId(filingId)).describe();
+          const a = raw.pendingActivities?.find((p) => p.activityType?.name === 'issueCertificate');
+          if (a?.lastFailure?.message)
+            certificateFailures.set(filingId, `attempt ${a.attempt}: ${a.lastFailure.message}`);
+        }
+        return certificateFailures.size === registrations;
+      },
+      300_000,
+    );
+    await sleep(Math.max(0, minioOutageMs - (Date.now() - minioDown)));
     await startServer('minio', env);
+    console.log(
+      `MinIO away ${Math.round((Date.now() - minioDown) / 1000)} s; certificates failed meanwhile:\n${[...certificateFailures.values()].join('\n')}`,
+    );
 
     // Work was in flight at every fault: each registration was running, held at the step.
     console.table(atFaults);

@@ -18,6 +18,10 @@ export class Gates {
   private readonly arrivals = new Map<HeldStep, string[]>();
   private readonly listeners = new Set<() => void>();
   private failure: Error | undefined;
+  /** Every filing that reached the first held step. */
+  get filings(): string[] {
+    return this.arrivals.get(heldSteps[0]) ?? [];
+  }
 
   private door(step: HeldStep) {
     const d = this.doors.get(step) ?? deferred<void>();
