@@ -438,4 +438,3 @@ export const SubmissionResult = z
   .meta({ id: 'SubmissionResult' });
 
 export const UploadKindParam = z.object({ kind: z.enum(['sample', 'attachment']) });
-export const StaffRoles: Role[] = ['initial_reviewer', 'final_reviewer', 'finance', 'admin'];

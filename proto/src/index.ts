@@ -13,6 +13,7 @@ export * from './identity';
 export * from './labels';
 export * from './messages';
 export * from './payment';
+export * from './permissions';
 export * from './probe';
 export * from './registration';
 export * from './search-attributes';

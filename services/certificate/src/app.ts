@@ -14,6 +14,7 @@ import {
   DeliveryInput,
   DeliveryResult,
   FilingIdParams,
+  holds,
   RevokeInput,
   type Role,
   type SessionUser,
@@ -33,8 +34,7 @@ import {
 import { deliveryRefused, recordDelivery } from './workflow-update';
 
 /** Staff who may read any certificate (reviewers and office staff). */
-const staffRoles: readonly Role[] = ['admin', 'initial_reviewer', 'final_reviewer'];
-const isStaff = (user: SessionUser | undefined) => !!user?.roles.some((r) => staffRoles.includes(r));
+const isStaff = (user: SessionUser | undefined) => !!user && holds(user.roles, 'readSigningAndCertificates');
 
 export interface CertificateAppDeps {
   db?: Knex;
@@ -99,6 +99,7 @@ export function createCertificateApp(deps: CertificateAppDeps = {}) {
   api.route({
     method: 'get',
     path: '/verify',
+    rateLimit: 'verify',
     summary: '证书查验：登记号加校验码（二维码链接中的 c）或著作权人姓名/名称',
     tags: ['public'],
     access: 'public',

@@ -5,6 +5,7 @@ import {
   type FilingListItem,
   type FilingStatus,
   type FilingView,
+  holds,
   type ListName,
   listStatuses,
   type SessionUser,
@@ -16,8 +17,7 @@ import type { z } from 'zod';
 import { coversRegion, regionPrefix } from './regions';
 
 /** Staff who read every submitted filing (reviewers, finance, admin). */
-export const STAFF = ['initial_reviewer', 'final_reviewer', 'finance', 'admin'] as const;
-export const isStaff = (u: SessionUser) => STAFF.some((r) => u.roles.includes(r));
+export const isStaff = (u: SessionUser) => holds(u.roles, 'readAllFilings');
 
 export interface FilingRow {
   id: string;

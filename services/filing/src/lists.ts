@@ -1,8 +1,8 @@
 import { type Api, ApiError } from '@copyreg/kit';
-import { FilingListQuery, FilingPage, ReviewQueueQuery, ReviewStage } from '@copyreg/proto';
+import { FilingListQuery, FilingPage, permissions, ReviewQueueQuery, ReviewStage } from '@copyreg/proto';
 import { z } from 'zod';
 import type { FilingDeps } from './deps';
-import { listFilings, pageOf, STAFF } from './filings';
+import { listFilings, pageOf } from './filings';
 
 export function registerListRoutes(api: Api, deps: FilingDeps) {
   const { db } = deps;
@@ -28,7 +28,7 @@ export function registerListRoutes(api: Api, deps: FilingDeps) {
     summary:
       '审核队列：initial 待初审（初审员）/ final 待终审（终审员），按申请时间先后；可按作品名称、作品类别、是否逾期、申请日期筛选',
     tags: ['lists'],
-    access: ['initial_reviewer', 'final_reviewer'],
+    access: permissions.review,
     params: z.object({ stage: ReviewStage }),
     query: ReviewQueueQuery,
     response: FilingPage,
@@ -54,7 +54,7 @@ export function registerListRoutes(api: Api, deps: FilingDeps) {
     path: '/staff/filings',
     summary: '全部已提交作品（工作人员：审核、财务、管理员），按状态分列',
     tags: ['lists'],
-    access: STAFF,
+    access: permissions.readAllFilings,
     query: FilingListQuery,
     response: FilingPage,
     async handler({ query }) {

@@ -1,6 +1,7 @@
 import { type Api, ApiError } from '@copyreg/kit';
 import {
   AuditEntry,
+  permissions,
   ReviewInput,
   ReviewPath,
   registrationWorkflowId,
@@ -16,9 +17,6 @@ import { type FilingRow, loadVisible, toView } from './filings';
 import { loadSnapshot } from './snapshots';
 import { sendUpdate } from './workflow';
 
-/** Staff who may read a submitted filing in full: reviewers, finance, admin, regional staff (read only). */
-const READERS = ['initial_reviewer', 'final_reviewer', 'finance', 'admin', 'regional_staff'] as const;
-
 export function registerReviewRoutes(api: Api, deps: FilingDeps) {
   const { db } = deps;
 
@@ -27,7 +25,7 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
     path: '/staff/filings/:filingId',
     summary: '审核视图：完整的作品内容、样本与附件、历次审核意见（工作人员；下级部门仅本地区）',
     tags: ['review'],
-    access: READERS,
+    access: permissions.readFiling,
     params: FilingParams,
     response: StaffFilingView,
     async handler({ user, params }) {
@@ -60,7 +58,7 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
     path: '/staff/filings/:filingId/audit',
     summary: '操作日志：谁、以何角色、何时、做了什么、来自哪个地址（工作人员）',
     tags: ['review'],
-    access: READERS,
+    access: permissions.readFiling,
     params: FilingParams,
     response: z.array(AuditEntry),
     async handler({ user, params }) {
@@ -74,7 +72,7 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
     path: '/filings/:filingId/reviews/:stage',
     summary: '审核决定：通过 / 退回修改（须填写原因）/ 不予登记（须填写理由）。初审由初审员，终审由终审员',
     tags: ['review'],
-    access: ['initial_reviewer', 'final_reviewer'],
+    access: permissions.review,
     params: ReviewPath,
     body: ReviewInput,
     response: SubmissionResult,

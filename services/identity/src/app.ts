@@ -2,11 +2,13 @@ import { Api, ApiError, createApp, IdempotencyStore, logger, requireUser } from 
 import {
   ApplicantProofs,
   CategoryChangeInput,
+  holds,
   Id,
   IdentityCorrectionInput,
   Me,
   Profile,
   ProfileInput,
+  permissions,
   RolesInput,
   UploadRef,
   UserPage,
@@ -44,7 +46,6 @@ const Ok = z.object({ ok: z.literal(true) });
 const Redirect = z.object({}).describe('302 redirect');
 const DownloadLink = z.object({ url: z.url(), expiresInSeconds: z.number().int() }).meta({ id: 'DownloadLink' });
 /** Staff who may see an applicant's identity proofs when reviewing. */
-const proofReaders = ['initial_reviewer', 'final_reviewer', 'admin'] as const;
 
 /** The identity service: login, the caller, 资料完善, identity proofs, staff administration. */
 export function createIdentityApp(deps: IdentityDeps) {
@@ -55,6 +56,7 @@ export function createIdentityApp(deps: IdentityDeps) {
   api.route({
     method: 'get',
     path: '/login',
+    rateLimit: 'login',
     summary: '登录：跳转到统一身份认证（浙江政务服务网），登录后回到 returnTo（门户内路径）',
     tags: ['login'],
     access: 'public',
@@ -135,6 +137,7 @@ export function createIdentityApp(deps: IdentityDeps) {
   api.route({
     method: 'post',
     path: '/proofs',
+    rateLimit: 'upload',
     summary: '上传身份证明（multipart/form-data，字段 file；PDF、JPEG、PNG，10MB 以内）',
     tags: ['profile'],
     access: 'user',
@@ -171,7 +174,7 @@ export function createIdentityApp(deps: IdentityDeps) {
     params: z.object({ proofId: Id }),
     response: DownloadLink,
     async handler({ user, params }) {
-      const staff = proofReaders.some((r) => user.roles.includes(r));
+      const staff = holds(user.roles, 'readIdentityProofs');
       const proof = await findProof(db, staff ? undefined : user.userId, params.proofId);
       if (!proof) throw new ApiError('NOT_FOUND', '没有找到这份身份证明');
       return { url: await downloadUrl(store, proof), expiresInSeconds: 300 };
@@ -183,7 +186,7 @@ export function createIdentityApp(deps: IdentityDeps) {
     path: '/staff/users/:userId/proofs',
     summary: '审核时查看申请人的身份证明（预览与下载链接，10 分钟内有效）及用于核对的资料（初审、终审、管理员）',
     tags: ['staff'],
-    access: proofReaders,
+    access: permissions.readIdentityProofs,
     params: z.object({ userId: Id }),
     response: ApplicantProofs,
     async handler({ user, params, req }) {

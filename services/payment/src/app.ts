@@ -1,12 +1,14 @@
-import { Api, ApiError, createApp, getObject, IdempotencyStore, logger } from '@copyreg/kit';
+import { Api, ApiError, createApp, getObject, IdempotencyStore, logger, rateLimit } from '@copyreg/kit';
 import {
   ChooseMethodBody,
   CompleteRefundBody,
+  holds,
   OfflineListQuery,
   OfflinePaymentItem,
   OfflineReferenceBody,
   PaymentOrderView,
   pageOf,
+  permissions,
   RefundItem,
   RefundListQuery,
   RejectOfflineBody,
@@ -38,7 +40,6 @@ const BASE = '/api/payment';
 const FilingParams = z.object({ filingId: z.uuid() });
 const PaymentParams = z.object({ paymentId: z.uuid() });
 const RefundParams = z.object({ refundId: z.uuid() });
-const STAFF = ['finance', 'admin'] as const;
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : undefined);
 /** An offline payment is pending, confirmed or rejected (surplus is an online payment's). */
 const offlineStatus = (p: PaymentRow) => p.status as Exclude<PaymentRow['status'], 'surplus'>;
@@ -55,7 +56,7 @@ export function createPaymentApp(deps: PaymentAppDeps) {
     const order = await orderOf(db, filingId);
     const owner = order?.applicant_id ?? (await deps.loadSnapshot(filingId))?.applicantId;
     if (!owner) throw new ApiError('NOT_FOUND', '作品不存在');
-    const staff = user.roles.some((r) => (STAFF as readonly string[]).includes(r));
+    const staff = holds(user.roles, 'financeDesk');
     if (owner !== user.userId && !staff) throw new ApiError('NOT_FOUND', '作品不存在');
     return order;
   }
@@ -262,7 +263,7 @@ export function createPaymentApp(deps: PaymentAppDeps) {
     path: '/finance/offline',
     summary: '线下付款核对列表（按状态）',
     tags: ['finance'],
-    access: STAFF,
+    access: permissions.financeDesk,
     query: OfflineListQuery,
     response: pageOf(OfflinePaymentItem),
     handler: async ({ query }) => {
@@ -330,7 +331,7 @@ export function createPaymentApp(deps: PaymentAppDeps) {
     path: '/finance/refunds',
     summary: '退费列表（线下退费为待办任务）',
     tags: ['finance'],
-    access: STAFF,
+    access: permissions.financeDesk,
     query: RefundListQuery,
     response: pageOf(RefundItem),
     handler: async ({ query }) => {
@@ -368,6 +369,7 @@ export function createPaymentApp(deps: PaymentAppDeps) {
     // `success` (anything else makes the gateway re-send). Public: the signature is the authority.
     app.post(
       `${BASE}/gateway/alipay/notify`,
+      rateLimit('notify'),
       express.urlencoded({ extended: false, limit: '64kb' }),
       async (req, res) => {
         try {

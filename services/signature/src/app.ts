@@ -22,6 +22,7 @@ import {
 import {
   ConfirmResult,
   FilingIdParams,
+  holds,
   PageImageParams,
   Placement,
   PlacementInput,
@@ -43,7 +44,6 @@ import { PAGE_IMAGE_DPI, type PageSize, pageImage, pageSizes } from './pages';
 import { markSize } from './rounds';
 import { idDocumentOf } from './signer-identity';
 
-const staffRoles: readonly Role[] = ['admin', 'initial_reviewer', 'final_reviewer'];
 const stateLabel = { waiting: '准备签章', current: '待签章', signed: '已签章' } as const;
 
 /** The manual's hints for 您不是本份文件的签署者 (电子签章常见问题). */
@@ -99,7 +99,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
   /** The filing's latest round, for its applicant (or staff). */
   async function latestRound(user: SessionUser | undefined, filingId: string) {
     const round = await db('signature.rounds').where({ filing_id: filingId }).orderBy('round', 'desc').first();
-    const staff = user?.roles.some((r) => staffRoles.includes(r));
+    const staff = !!user && holds(user.roles, 'readSigningAndCertificates');
     if (!round || !(staff || round.applicant_id === user?.userId))
       throw new ApiError('NOT_FOUND', '未找到该作品的签章列表');
     return round;
@@ -389,6 +389,7 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
   api.route({
     method: 'post',
     path: '/links/:token/placements/:placementId/confirm',
+    rateLimit: 'sign',
     summary: '确认签署：对申请表施加数字签名；未确认的签章无效',
     tags: ['signer'],
     access: 'user',
