@@ -13,6 +13,7 @@ export function registerUploadRoutes(api: Api, deps: FilingDeps) {
   api.route({
     method: 'post',
     path: '/uploads/:kind',
+    rateLimit: 'upload',
     summary:
       '上传作品样本（sample：PDF、图片、音频、视频、压缩包，50MB 以内）或附件（attachment：PDF、图片、压缩包，20MB 以内）；multipart/form-data，字段 file；类型按文件内容识别',
     tags: ['uploads'],

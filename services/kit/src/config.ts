@@ -76,6 +76,18 @@ export const configSchema = z.object({
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).default('copyreg-portal'),
   OIDC_CLIENT_SECRET: z.string().min(8).default('development-only-oidc-client-secret'),
+
+  /**
+   * Rate limits (requests per window): per IP on login, public verification and gateway
+   * notifications (per minute), per user on uploads (per hour) and signing confirmations (per
+   * minute). Loopback is not counted in development unless RATE_LIMIT_LOOPBACK is set.
+   */
+  RATE_LIMIT_LOGIN: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_VERIFY: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_NOTIFY: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_UPLOAD: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_SIGN: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_LOOPBACK: bool,
 });
 
 export type Config = z.infer<typeof configSchema>;

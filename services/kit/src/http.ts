@@ -9,6 +9,7 @@ import { optionalUser, requireUser } from './auth';
 import { ApiError, validationError } from './errors';
 import { fingerprintOf, IDEMPOTENCY_HEADER, type IdempotencyStore, idempotencyKeyOf, operationId } from './idempotency';
 import { logger } from './log';
+import { consumeRateLimit, type RateLimitName } from './rate-limit';
 import { noStore, refuseCrossOrigin, securityHeaders } from './security';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -38,6 +39,8 @@ export interface RouteSpec<
   response: R;
   /** HTTP status of a success (default 200). */
   status?: number;
+  /** A rate limit this route counts against (per IP or per user: see rate-limit.ts). */
+  rateLimit?: RateLimitName;
   handler: (ctx: {
     body: B extends z.ZodType ? z.infer<B> : undefined;
     query: Q extends z.ZodType ? z.infer<Q> : undefined;
@@ -96,6 +99,7 @@ export class Api {
           spec.access === 'public'
             ? await optionalUser(req)
             : await requireUser(req, spec.access === 'user' ? undefined : spec.access);
+        if (spec.rateLimit) await consumeRateLimit(spec.rateLimit, req, user);
         const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown, where: string) => {
           if (!schema) return undefined;
           const result = schema.safeParse(value);

@@ -6,6 +6,7 @@ export * from './http';
 export * from './idempotency';
 export * from './log';
 export * from './objects';
+export * from './rate-limit';
 export * from './registration-client';
 export * from './security';
 export * from './temporal';
