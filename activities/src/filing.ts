@@ -1,38 +1,10 @@
-import { type RegistrationActivities, type StatusRecord, StatusRecord as StatusRecordSchema } from '@copyreg/proto';
+import { recordStatus } from '@copyreg/filing';
+import type { RegistrationActivities } from '@copyreg/proto';
 import type { ActivityDeps } from './index';
 
-/**
- * Activities over the filing schema: the registration read model the lists are made from.
- * The workflow is the single writer of a registration's status; this mirrors it.
- */
+/** Activities of the filing service: the registration read model the lists are made from. */
 export function createFilingActivities({ db }: ActivityDeps): Pick<RegistrationActivities, 'recordStatus'> {
   return {
-    /**
-     * Idempotent and monotonic: the row changes only when `seq` is newer than the one it holds,
-     * so a retried or late (stale) write never overwrites a newer status.
-     */
-    async recordStatus(input: StatusRecord): Promise<void> {
-      const r = StatusRecordSchema.parse(input);
-      await db('filing.filings')
-        .where({ id: r.filingId })
-        .andWhere('status_seq', '<', r.seq)
-        .update({
-          status: r.status,
-          status_seq: r.seq,
-          status_at: r.at,
-          waiting_on: r.waitingOn,
-          version_no: r.versionNo,
-          // 备注: the reviewer's reasons while returned; cleared by the next status.
-          remark: r.remark ?? null,
-          review_deadline: r.reviewDeadline ?? null,
-          overdue: r.overdue,
-          registration_number: r.registrationNumber ?? null,
-          // 纸质证书发放, shown in the FilingView.
-          delivery_kind: r.delivery?.kind ?? null,
-          delivery_waybill_no: r.delivery?.waybillNo ?? null,
-          delivery_at: r.delivery?.at ?? null,
-          updated_at: db.fn.now(),
-        });
-    },
+    recordStatus: (input) => recordStatus(db, input),
   };
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createActivities } from '@copyreg/activities';
-import { config, createDb, createObjectStore } from '@copyreg/kit';
+import { createDb } from '@copyreg/kit';
+import type { StatusRecord } from '@copyreg/proto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordStatus as record } from '../src/read-model';
 
 /** recordStatus: the registration read model, idempotent and monotonic by seq. */
 describe('recordStatus', () => {
   const db = createDb();
-  const { recordStatus } = createActivities({ db, store: createObjectStore(), bucket: config().S3_BUCKET });
+  const recordStatus = (input: StatusRecord) => record(db, input);
   afterAll(() => db.destroy());
 
   const filing = async () => {

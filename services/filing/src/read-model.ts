@@ -1,0 +1,32 @@
+import { type StatusRecord, StatusRecord as StatusRecordSchema } from '@copyreg/proto';
+import type { Knex } from 'knex';
+
+/**
+ * The registration read model the lists are made from: the workflow is the single writer of a
+ * registration's status, and this mirrors it onto filing.filings (as the recordStatus activity).
+ * Idempotent and monotonic: the row changes only when `seq` is newer than the one it holds, so a
+ * retried or late (stale) write never overwrites a newer status.
+ */
+export async function recordStatus(db: Knex, input: StatusRecord): Promise<void> {
+  const r = StatusRecordSchema.parse(input);
+  await db('filing.filings')
+    .where({ id: r.filingId })
+    .andWhere('status_seq', '<', r.seq)
+    .update({
+      status: r.status,
+      status_seq: r.seq,
+      status_at: r.at,
+      waiting_on: r.waitingOn,
+      version_no: r.versionNo,
+      // 备注: the reviewer's reasons while returned; cleared by the next status.
+      remark: r.remark ?? null,
+      review_deadline: r.reviewDeadline ?? null,
+      overdue: r.overdue,
+      registration_number: r.registrationNumber ?? null,
+      // 纸质证书发放, shown in the FilingView.
+      delivery_kind: r.delivery?.kind ?? null,
+      delivery_waybill_no: r.delivery?.waybillNo ?? null,
+      delivery_at: r.delivery?.at ?? null,
+      updated_at: db.fn.now(),
+    });
+}
