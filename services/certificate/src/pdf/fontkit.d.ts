@@ -9,7 +9,7 @@ declare module 'fontkit' {
   export interface Glyph {
     id: number;
     advanceWidth: number;
-    path: { toSVG(): string };
+    path: { toSVG(): string; commands: { command: string; args: number[] }[] };
   }
   export interface FontCollection {
     fonts: Font[];

@@ -114,29 +114,48 @@ export function missingGlyphs(text: string): string[] {
 }
 
 /**
- * Text as vector outlines (an SVG path in the font's units, y up), for marks drawn without
- * embedding the font: a signature's appearance then costs a few KB, not a font subset.
+ * Text as vector outlines, for marks drawn without embedding the font: a signature's appearance
+ * then costs a few KB, not a font subset. Each glyph's outline is PDF path operators in the
+ * font's units (y up), made once per glyph per process, with its x offset along the line.
  */
-export function textOutline(text: string): { path: string; advance: number; unitsPerEm: number } {
+export function textOutline(text: string): {
+  glyphs: { path: string; x: number }[];
+  advance: number;
+  unitsPerEm: number;
+} {
   const { font } = parsedFont();
   let x = 0;
-  const parts: string[] = [];
+  const glyphs: { path: string; x: number }[] = [];
   for (const glyph of glyphsOf(font, text)) {
-    const svg = glyph.path.toSVG();
-    if (svg) parts.push(shiftPath(svg, x));
+    const path = glyphPath(glyph);
+    if (path) glyphs.push({ path, x });
     x += glyph.advanceWidth;
   }
-  return { path: parts.join(' '), advance: x, unitsPerEm: font.unitsPerEm };
+  return { glyphs, advance: x, unitsPerEm: font.unitsPerEm };
 }
 
-/** Moves an absolute SVG path right by dx (fontkit emits only M, L, Q, C and Z). */
-function shiftPath(svg: string, dx: number): string {
-  return svg.replace(/([MLQC])([^MLQCZ]*)/g, (_m, cmd: string, args: string) => {
-    const nums = args
-      .trim()
-      .split(/[\s,]+/)
-      .filter(Boolean)
-      .map(Number);
-    return cmd + nums.map((n, i) => (i % 2 === 0 ? n + dx : n)).join(' ');
-  });
+const glyphPaths = new Map<number, string>();
+
+function glyphPath(glyph: fontkit.Glyph): string {
+  let ops = glyphPaths.get(glyph.id);
+  if (ops === undefined) {
+    const parts: string[] = [];
+    let [x, y] = [0, 0];
+    for (const { command, args } of glyph.path.commands) {
+      const a = args.map((n) => String(Math.round(n * 100) / 100));
+      if (command === 'moveTo') parts.push(`${a[0]} ${a[1]} m`);
+      else if (command === 'lineTo') parts.push(`${a[0]} ${a[1]} l`);
+      else if (command === 'bezierCurveTo') parts.push(`${a.join(' ')} c`);
+      else if (command === 'quadraticCurveTo') {
+        // TrueType outlines: the quadratic as the cubic through the same points.
+        const [cx = 0, cy = 0, ex = 0, ey = 0] = args;
+        const c = [x + (2 / 3) * (cx - x), y + (2 / 3) * (cy - y), ex + (2 / 3) * (cx - ex), ey + (2 / 3) * (cy - ey)];
+        parts.push(`${[...c, ex, ey].map((n) => String(Math.round(n * 100) / 100)).join(' ')} c`);
+      } else if (command === 'closePath') parts.push('h');
+      if (args.length >= 2) [x, y] = [args[args.length - 2] ?? 0, args[args.length - 1] ?? 0];
+    }
+    ops = parts.join(' ');
+    glyphPaths.set(glyph.id, ops);
+  }
+  return ops;
 }

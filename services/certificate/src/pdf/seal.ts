@@ -1,6 +1,15 @@
-import { degrees, type PDFFont, type PDFPage } from 'pdf-lib';
+import {
+  type Color,
+  degrees,
+  type PDFFont,
+  type PDFPage,
+  popGraphicsState,
+  pushGraphicsState,
+  setFillingColor,
+} from 'pdf-lib';
 import { textOutline } from './fonts';
 import { sealRed } from './layout';
+import { num, rawOperators } from './raw-content';
 
 /**
  * A round seal as the 2016 notice on certificates (国版函[2016]1号) describes the office's:
@@ -55,7 +64,7 @@ function drawStar(page: PDFPage, cx: number, cy: number, r: number) {
 
 /**
  * Draws text as filled outlines (no font in the document): baseline-left at (x, y), rotated by
- * `angle` degrees counter-clockwise. drawSvgPath flips y (SVG is y-down), so flip the glyphs' y.
+ * `angle` degrees counter-clockwise. One transform for the line, one offset per glyph.
  */
 export function drawOutlinedText(
   page: PDFPage,
@@ -63,21 +72,17 @@ export function drawOutlinedText(
   x: number,
   y: number,
   size: number,
-  color = sealRed,
+  color: Color = sealRed,
   angle = 0,
 ) {
   const outline = textOutline(text);
-  if (!outline.path) return;
-  const scale = size / outline.unitsPerEm;
-  const flipped = outline.path.replace(/([MLQC])([^MLQCZ]*)/g, (_m, cmd: string, args: string) => {
-    const nums = args
-      .trim()
-      .split(/[\s,]+/)
-      .filter(Boolean)
-      .map(Number);
-    return cmd + nums.map((n, i) => (i % 2 === 1 ? -n : n)).join(' ');
-  });
-  page.drawSvgPath(flipped, { x, y, scale, color, borderWidth: 0, rotate: degrees(angle) });
+  if (!outline.glyphs.length) return;
+  const s = size / outline.unitsPerEm;
+  const a = (angle * Math.PI) / 180;
+  const [cos, sin] = [Math.cos(a) * s, Math.sin(a) * s];
+  const line = [`${num(cos, 6)} ${num(sin, 6)} ${num(-sin, 6)} ${num(cos, 6)} ${num(x)} ${num(y)} cm`];
+  for (const g of outline.glyphs) line.push(`q 1 0 0 1 ${g.x} 0 cm ${g.path} f Q`);
+  page.pushOperators(pushGraphicsState(), setFillingColor(color), rawOperators(line.join('\n')), popGraphicsState());
 }
 
 export const outlineWidth = (text: string, size: number) => {
