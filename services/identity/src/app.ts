@@ -90,8 +90,8 @@ export function createIdentityApp(deps: IdentityDeps) {
     tags: ['login'],
     access: 'public',
     response: Ok,
-    async handler({ res }) {
-      login.logout(res);
+    async handler({ req, res }) {
+      await login.logout(req, res);
       return { ok: true as const };
     },
   });

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, config, logger, SESSION_COOKIE, sessionCookieOptions, signSession } from '@copyreg/kit';
+import {
+  ApiError,
+  config,
+  endSession,
+  logger,
+  sessionCookieName,
+  sessionCookieOptions,
+  sessionTokenOf,
+  startSession,
+} from '@copyreg/kit';
 import type { Request, Response } from 'express';
 import { jwtVerify, SignJWT } from 'jose';
 import type { Knex } from 'knex';
@@ -117,11 +126,13 @@ export class OidcLogin {
       ...(typeof info.id_number === 'string' ? { idNumber: info.id_number } : {}),
     });
     res.clearCookie(LOGIN_COOKIE, { path: '/' });
-    res.cookie(SESSION_COOKIE, await signSession(user), sessionCookieOptions());
+    res.cookie(sessionCookieName(), await startSession(user.userId, this.db), sessionCookieOptions());
     res.redirect(302, new URL(tx.returnTo as string, this.settings.publicUrl).href);
   }
 
-  logout(res: Response): void {
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  /** Ends the session server-side (every service refuses it from the next request), then the cookie. */
+  async logout(req: Request, res: Response): Promise<void> {
+    await endSession(sessionTokenOf(req), this.db);
+    res.clearCookie(sessionCookieName(), { path: '/', secure: sessionCookieOptions().secure });
   }
 }

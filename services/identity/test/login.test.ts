@@ -98,9 +98,14 @@ describe('login through OpenID Connect (development provider standing in for 浙
       user!.userId,
     );
 
+    const token = browser.cookie(new URL(identity.url).host, SESSION_COOKIE) as string;
     const out = await browser.go(`${identity.url}/api/identity/logout`, { method: 'POST' });
     expect(out.status).toBe(200);
     expect(browser.cookie(new URL(identity.url).host, SESSION_COOKIE)).toBeUndefined();
+    // Ended server-side: the token kept elsewhere (a copied cookie) no longer works.
+    expect(await verifySession(token)).toBeUndefined();
+    const me = await fetch(`${identity.url}/api/identity/me`, { headers: { cookie: `${SESSION_COOKIE}=${token}` } });
+    expect(me.status).toBe(401);
   });
 
   it('the login page refuses a new person with an invalid resident ID, saying why', async () => {

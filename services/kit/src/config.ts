@@ -52,6 +52,9 @@ export const configSchema = z.object({
 
   /** Signs session cookies; must be set (32+ characters) in production. */
   SESSION_SECRET: z.string().min(32).default('development-only-session-secret-change-me'),
+  /** A session ends after this long without a request, and after SESSION_HOURS whatever happens. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+  SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
   /** Where users reach the portal; links in mail and QR codes point here. */
   PUBLIC_URL: url('http://127.0.0.1:3000'),
 
