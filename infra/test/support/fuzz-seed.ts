@@ -137,6 +137,7 @@ export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
         throw err;
       }
     });
+    return signing;
   };
   // Awaiting the check of an offline payment.
   const offlineBody = {
@@ -155,7 +156,7 @@ export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
     await flow.call('method', applicant, 'POST', `${order}/method`, { method: 'offline' });
     await flow.call('offline', applicant, 'POST', `${order}/offline`, offlineBody);
   };
-  await Promise.all([
+  const [signing] = await Promise.all([
     awaitingSignatures(),
     awaitingOfflineCheck(),
     // Certified: paid online, approved twice, its certificate issued.
@@ -164,13 +165,18 @@ export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
 
   const column = async (table: string, col: string): Promise<string[]> =>
     (await db(table).select(`${col} as v`)).map((r: { v: string }) => r.v);
+  // Those still in play, and one done with: a path gets past "not found" and past "already signed".
+  const inPlay = async (table: string, col: string, open: string): Promise<string[]> => {
+    const rows: { v: string; open: boolean }[] = await db(table).select(`${col} as v`, db.raw(`(${open}) as open`));
+    return [...rows.filter((r) => r.open), ...rows.filter((r) => !r.open).slice(0, 1)].map((r) => r.v);
+  };
   const ids: Record<string, string[]> = {
     filingId: await column('filing.filings', 'id'),
     uploadId: await column('filing.uploads', 'id'),
     userId: await column('identity.users', 'id'),
     proofId: await column('identity.proofs', 'id'),
-    token: await column('signature.slots', 'token'),
-    placementId: await column('signature.placements', 'placement_id'),
+    token: await inPlay('signature.slots', 'token', "state <> 'signed'"),
+    placementId: await inPlay('signature.placements', 'placement_id', 'confirmed_at is null'),
     paymentId: await column('payment.payments', 'payment_id'),
     refundId: await column('payment.refunds', 'refund_id'),
   };
@@ -184,22 +190,44 @@ export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
     (await db('filing.filings').select('id', 'status')).map((r: { id: string; status: string }) => [r.id, r.status]),
   );
 
-  const session = (p: Party, roles: FuzzSession['roles'], weight = 1): FuzzSession => ({
+  // Each person's own objects: their ids go with their session (a signer's link with the signer).
+  const owned = async (p: Party, extra: Record<string, string[]> = {}) => {
+    const mine: Record<string, string[]> = {
+      filingId: await db('filing.filings').where({ applicant_id: p.userId }).pluck('id'),
+      uploadId: await db('filing.uploads').where({ owner_id: p.userId }).pluck('id'),
+      proofId: await db('identity.proofs').where({ user_id: p.userId }).pluck('id'),
+      placementId: await db('signature.placements')
+        .where({ user_id: p.userId })
+        .orderByRaw('confirmed_at is not null')
+        .pluck('placement_id'),
+      ...extra,
+    };
+    return Object.fromEntries(Object.entries(mine).filter(([, v]) => v.length));
+  };
+  // The signer's link while it is their turn (the other links are everyone's, in ids.token).
+  const signerLinks = await db('signature.slots').where({ filing_id: signing, state: 'current' }).pluck('token');
+  const session = async (
+    p: Party,
+    roles: FuzzSession['roles'],
+    weight = 1,
+    extra?: Record<string, string[]>,
+  ): Promise<FuzzSession> => ({
     cookie: p.cookie,
     roles,
     weight,
+    ids: await owned(p, extra),
   });
   return {
     sessions: {
       anonymous: { roles: [] },
-      applicant: session(applicant, ['applicant'], 3),
-      'another applicant': session(other, ['applicant']),
-      signer: session(signers[0] as Party, ['applicant'], 2),
-      initial_reviewer: session(initial, ['initial_reviewer']),
-      final_reviewer: session(final, ['final_reviewer']),
-      finance: session(finance, ['finance']),
-      admin: session(admin, ['admin']),
-      regional_staff: session(regional, ['regional_staff']),
+      applicant: await session(applicant, ['applicant'], 3),
+      'another applicant': await session(other, ['applicant']),
+      signer: await session(signers[0] as Party, ['applicant'], 3, { token: signerLinks }),
+      initial_reviewer: await session(initial, ['initial_reviewer']),
+      final_reviewer: await session(final, ['final_reviewer']),
+      finance: await session(finance, ['finance']),
+      admin: await session(admin, ['admin']),
+      regional_staff: await session(regional, ['regional_staff']),
     },
     ids,
     examples: {

@@ -27,6 +27,8 @@ export interface FuzzSession {
   roles: Role[];
   /** How often it is chosen relative to the others (default 1): the owner of the seeded objects more often. */
   weight?: number;
+  /** Its own objects' ids by name, used instead of everyone's when this session calls. */
+  ids?: Record<string, string[]>;
 }
 
 export interface FuzzOptions {
@@ -139,7 +141,9 @@ export async function fuzzService(o: FuzzOptions): Promise<FuzzResult> {
       const sent = await send(o, op, c);
       result.requests++;
       const tally = (result.statuses[name] ??= {});
-      tally[sent.status ?? 'none'] = (tally[sent.status ?? 'none'] ?? 0) + 1;
+      const code = sent.status && sent.status >= 400 ? /"code":"(\w+)"/.exec(sent.text)?.[1] : undefined;
+      const key = `${sent.status ?? 'none'}${code ? ` ${code}` : ''}`;
+      tally[key] = (tally[key] ?? 0) + 1;
       const report = (problem: string) =>
         findings.push({ operation: name, session: c.session, request: sent.request, problem });
       const before = state;
@@ -213,40 +217,43 @@ function errorBodyProblem(status: number, text: string): string | undefined {
 }
 
 /** Cases for one operation: a session, path and query parameters, and a body of the kind it takes. */
-function caseArbitrary(op: Operation, o: FuzzOptions, ctx: SchemaContext): fc.Arbitrary<Case> {
-  const params = (op.parameters ?? []).map((p) => ('$ref' in p ? resolveParameter(p.$ref, ctx) : p));
+function caseArbitrary(op: Operation, o: FuzzOptions, shared: SchemaContext): fc.Arbitrary<Case> {
+  const params = (op.parameters ?? []).map((p) => ('$ref' in p ? resolveParameter(p.$ref, shared) : p));
   const pathParams = params.filter((p): p is Parameter => p?.in === 'path');
   const queryParams = params.filter((p): p is Parameter => p?.in === 'query');
-  const pathArb = fc.record(
-    Object.fromEntries(
-      pathParams.map((p) => {
-        const ids = realIds(p.name, p.schema, ctx);
-        // Half the time one of the real objects, so the call gets past "not found".
-        return [
-          p.name,
-          ids.length
-            ? fc.oneof(fc.constantFrom(...ids), input(p.schema, { ...ctx, root: p.schema }, p.name))
-            : input(p.schema, { ...ctx, root: p.schema }, p.name),
-        ];
-      }),
-    ),
-  );
-  const queryValues = Object.fromEntries(
-    queryParams.map((p) => [p.name, input(p.schema, { ...ctx, root: p.schema }, p.name)]),
-  );
   const required = queryParams.filter((p) => p.required).map((p) => p.name);
-  const queryArb = fc.oneof(
-    { arbitrary: fc.record(queryValues, { requiredKeys: required }), weight: 9 },
-    { arbitrary: fc.record(queryValues, { requiredKeys: [] }), weight: 1 },
-  );
-  return fc.record({
-    session: fc.oneof(
+  // The rest of the request is drawn for the session: its own objects' ids where it has some.
+  const forSession = (label: string): fc.Arbitrary<Case> => {
+    const ctx: SchemaContext = { ...shared, ids: { ...shared.ids, ...o.sessions[label]?.ids } };
+    const pathArb = fc.record(
+      Object.fromEntries(
+        pathParams.map((p) => {
+          const ids = realIds(p.name, p.schema, ctx);
+          const generated = input(p.schema, { ...ctx, root: p.schema }, p.name);
+          // Half the time one of the real objects, so the call gets past "not found".
+          return [p.name, ids.length ? fc.oneof(fc.constantFrom(...ids), generated) : generated];
+        }),
+      ),
+    );
+    const queryValues = Object.fromEntries(
+      queryParams.map((p) => [p.name, input(p.schema, { ...ctx, root: p.schema }, p.name)]),
+    );
+    const queryArb = fc.oneof(
+      { arbitrary: fc.record(queryValues, { requiredKeys: required }), weight: 9 },
+      { arbitrary: fc.record(queryValues, { requiredKeys: [] }), weight: 1 },
+    );
+    return fc.record({
+      session: fc.constant(label),
+      path: pathArb,
+      query: queryArb,
+      body: bodyArbitrary(op, o, ctx),
+    });
+  };
+  return fc
+    .oneof(
       ...Object.entries(o.sessions).map(([label, sn]) => ({ arbitrary: fc.constant(label), weight: sn.weight ?? 1 })),
-    ),
-    path: pathArb,
-    query: queryArb,
-    body: bodyArbitrary(op, o, ctx),
-  });
+    )
+    .chain(forSession);
 }
 
 function resolveParameter(ref: string, ctx: SchemaContext): Parameter | undefined {
