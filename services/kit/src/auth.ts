@@ -75,8 +75,11 @@ export async function signSession(user: SessionUser): Promise<string> {
 }
 
 /** The session's user with their current roles and region, or undefined when it is unknown, revoked, idle or expired. */
-export async function verifySession(token: string, db: Knex = sessions()): Promise<SessionUser | undefined> {
-  const c = config();
+export async function verifySession(
+  token: string,
+  db: Knex = sessions(),
+  c: Config = config(),
+): Promise<SessionUser | undefined> {
   let payload: Record<string, unknown>;
   try {
     payload = (await jwtVerify(token, key(), { algorithms: ['HS256'] })).payload;

@@ -88,9 +88,14 @@ describe('server-side sessions', () => {
     expect(row.last_seen_at.getTime()).toBeGreaterThan(earlier.getTime());
   });
 
-  it('a token naming no recorded session (as tests mint) works in development only', async () => {
+  it('a token naming no recorded session (as tests mint) works in development only, never in production mode', async () => {
     const token = await signSession({ userId: randomUUID(), roles: ['admin'] });
     expect(await verifySession(token, db)).toMatchObject({ roles: ['admin'] });
+    const production = { ...config(), PUBLIC_URL: 'https://copyright.zj.example' };
+    expect(await verifySession(token, db, production)).toBeUndefined();
+    // A recorded session is what production accepts.
+    const recorded = await startSession(await user(['admin']), db);
+    expect(await verifySession(recorded, db, production)).toMatchObject({ roles: ['admin'] });
     const forged = await signSession({ userId: randomUUID(), roles: ['admin'] }).then((t) => `${t.slice(0, -2)}xx`);
     expect(await verifySession(forged, db)).toBeUndefined();
   });
