@@ -7,7 +7,7 @@ import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { LangProvider, useLang } from './i18n';
-import { Routes } from './routes';
+import { prefetchPages, Routes } from './routes';
 import { SessionProvider } from './session';
 
 dayjs.locale('zh-cn');
@@ -52,3 +52,6 @@ createRoot(document.getElementById('root') as HTMLElement).render(
     </LangProvider>
   </StrictMode>,
 );
+
+// The other pages' chunks, after the first page has loaded.
+window.addEventListener('load', () => setTimeout(prefetchPages, 500), { once: true });

@@ -9,8 +9,21 @@ import { loginUrl, useSession } from './session';
  * Each page is its own chunk, loaded when first visited (the layout's Suspense shows a spinner
  * meanwhile), so the first load carries the layout and one page, not the whole portal.
  */
-const page = <K extends string>(load: () => Promise<Record<K, ComponentType<never>>>, name: K) =>
-  lazy(() => load().then((m) => ({ default: m[name] as ComponentType<Record<string, unknown>> })));
+const loaders: (() => Promise<unknown>)[] = [];
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType<never>>>, name: K) => {
+  loaders.push(load);
+  return lazy(() => load().then((m) => ({ default: m[name] as ComponentType<Record<string, unknown>> })));
+};
+/**
+ * Once the first page is on screen and the browser is idle, the other pages' chunks are fetched
+ * in the background (into the cache), so a later page change waits for its data only.
+ */
+export function prefetchPages() {
+  const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
+  idle(() => {
+    for (const load of loaders) void load().catch(() => undefined);
+  });
+}
 const Home = page(() => import('./pages/Home'), 'Home');
 const Verify = page(() => import('./pages/Verify'), 'Verify');
 const Profile = page(() => import('./pages/Profile'), 'Profile');

@@ -74,6 +74,8 @@ export function AppLayout() {
   const [counts] = useCounts(applicant, location.pathname);
   const wide = useWide();
   const [drawer, setDrawer] = useState(false);
+  const drawerPath = useRef('');
+  const menuButton = useRef<HTMLButtonElement>(null);
   useFocusHeadingOnNavigation(location.pathname);
   // A link followed in the drawer closes it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every page change
@@ -201,6 +203,7 @@ export function AppLayout() {
           <Button
             type="text"
             icon={<MenuOutlined />}
+            ref={menuButton}
             aria-label={t('菜单')}
             aria-expanded={drawer}
             onClick={() => setDrawer(true)}
@@ -283,6 +286,17 @@ export function AppLayout() {
             title={t('作品自愿登记平台')}
             styles={{ body: { padding: 0 } }}
             data-testid="menu-drawer"
+            // Closed by a link: focus stays on the new page's heading; closed otherwise: back to the menu button.
+            focusable={{ focusTriggerAfterClose: false }}
+            afterOpenChange={(open) => {
+              if (open) {
+                drawerPath.current = location.pathname;
+              } else if (drawerPath.current === location.pathname) {
+                menuButton.current?.focus();
+              } else {
+                document.querySelector<HTMLElement>('#main h1')?.focus();
+              }
+            }}
           >
             <nav aria-label={t('导航')}>{menu}</nav>
           </Drawer>
@@ -310,7 +324,7 @@ export function AppLayout() {
 export function PageTitle({ children, extra }: { children: ReactNode; extra?: ReactNode }) {
   return (
     <div style={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 8, marginBottom: 16 }}>
-      <Typography.Title level={1} style={{ margin: 0, flex: 1, fontSize: 20, lineHeight: 1.4 }}>
+      <Typography.Title level={1} tabIndex={-1} style={{ margin: 0, flex: 1, fontSize: 20, lineHeight: 1.4 }}>
         {children}
       </Typography.Title>
       {extra}

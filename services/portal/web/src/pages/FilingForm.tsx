@@ -212,7 +212,7 @@ export function FilingForm() {
             相应栏目均有浮窗显示填写或上传说明，请注意查看。如有不明可添加工作QQ进行具体咨询（操作咨询：2648937849）。
           </Typography.Paragraph>
           <Row gutter={24}>
-            <Col span={12}>
+            <Col xs={24} md={12}>
               <Form.Item
                 name="title"
                 label="作品名称"
@@ -225,7 +225,7 @@ export function FilingForm() {
                 <Input maxLength={200} showCount />
               </Form.Item>
             </Col>
-            <Col span={12}>
+            <Col xs={24} md={12}>
               <Form.Item
                 name="workType"
                 label="作品类别"
@@ -245,7 +245,7 @@ export function FilingForm() {
             <Radio.Group options={Object.entries(creationNatureLabel).map(([value, label]) => ({ value, label }))} />
           </Form.Item>
           <Row gutter={24}>
-            <Col span={8}>
+            <Col xs={24} md={8}>
               <Form.Item
                 name="completedOn"
                 label="创作/制作完成日期"
@@ -256,7 +256,7 @@ export function FilingForm() {
                 <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs())} />
               </Form.Item>
             </Col>
-            <Col span={8}>
+            <Col xs={24} md={8}>
               <Form.Item name="published" label="发表状态" rules={[{ required: true }]}>
                 <Radio.Group
                   options={[
@@ -267,7 +267,7 @@ export function FilingForm() {
               </Form.Item>
             </Col>
             {published ? (
-              <Col span={8}>
+              <Col xs={24} md={8}>
                 <Form.Item
                   name="firstPublishedOn"
                   label="首次发表日期"
@@ -304,7 +304,7 @@ export function FilingForm() {
             <Radio.Group options={Object.entries(ownershipModeLabel).map(([value, label]) => ({ value, label }))} />
           </Form.Item>
           <Row gutter={24}>
-            <Col span={12}>
+            <Col xs={24} md={12}>
               <Form.Item
                 name="acquisitionMode"
                 label="权利取得方式"
@@ -316,7 +316,7 @@ export function FilingForm() {
                 />
               </Form.Item>
             </Col>
-            <Col span={12}>
+            <Col xs={24} md={12}>
               <Form.Item name="rightsScope" label="权利拥有状况" rules={[{ required: true }]}>
                 <Radio.Group
                   options={[
@@ -340,7 +340,7 @@ export function FilingForm() {
 
         <Card title="作品样本及附件" size="small" style={{ marginBottom: 16 }}>
           <Row gutter={24}>
-            <Col span={12}>
+            <Col xs={24} md={12}>
               <Form.Item
                 name="samples"
                 label="样本"
@@ -356,7 +356,7 @@ export function FilingForm() {
                 />
               </Form.Item>
             </Col>
-            <Col span={12}>
+            <Col xs={24} md={12}>
               <Form.Item
                 name="attachments"
                 label="附件"
@@ -447,7 +447,7 @@ export function FilingForm() {
 
         <Card title="发票邮箱与邮寄信息" size="small" style={{ marginBottom: 16 }}>
           <Row gutter={24}>
-            <Col span={12}>
+            <Col xs={24} md={12}>
               <Form.Item
                 name="invoiceEmail"
                 label="电子发票接收邮箱"
@@ -459,7 +459,7 @@ export function FilingForm() {
                 <Input />
               </Form.Item>
             </Col>
-            <Col span={12}>
+            <Col xs={24} md={12}>
               <Form.Item name="certificateDelivery" label="纸质证书发放方式" rules={[{ required: true }]}>
                 <Radio.Group
                   options={[
@@ -559,6 +559,7 @@ function PartyTable<T extends object>(props: {
   const { rows, onEdit, onChange } = props;
   return (
     <Table<T>
+      scroll={{ x: 'max-content' }}
       size="small"
       rowKey={(_r, i) => String(i)}
       pagination={false}
@@ -590,7 +591,7 @@ function WriterFields() {
   return (
     <Card type="inner" size="small" title="执笔者" style={{ marginTop: 12 }}>
       <Row gutter={16}>
-        <Col span={8}>
+        <Col xs={24} md={8}>
           <Form.Item
             name={['writer', 'name']}
             label="执笔者姓名"
@@ -599,7 +600,7 @@ function WriterFields() {
             <Input maxLength={100} />
           </Form.Item>
         </Col>
-        <Col span={8}>
+        <Col xs={24} md={8}>
           <Form.Item
             name={['writer', 'idType']}
             label="证件类型"
@@ -608,7 +609,7 @@ function WriterFields() {
             <Select options={personalIdTypes.map((v) => ({ value: v, label: idTypeLabel[v] }))} />
           </Form.Item>
         </Col>
-        <Col span={8}>
+        <Col xs={24} md={8}>
           <Form.Item
             name={['writer', 'idNumber']}
             label="证件号"
@@ -672,12 +673,12 @@ function HolderDialog(props: { open: boolean; initial?: Holder; onOk: (h: Holder
           <Input maxLength={100} />
         </Form.Item>
         <Row gutter={16}>
-          <Col span={10}>
+          <Col xs={24} md={10}>
             <Form.Item name="idType" label="证件类型" rules={[{ required: true }]}>
               <Select options={types.map((v) => ({ value: v, label: idTypeLabel[IdType.parse(v)] }))} />
             </Form.Item>
           </Col>
-          <Col span={14}>
+          <Col xs={24} md={14}>
             <Form.Item
               name="idNumber"
               label={minor ? '证件号（家长的身份证号）' : '证件号'}
@@ -690,12 +691,12 @@ function HolderDialog(props: { open: boolean; initial?: Holder; onOk: (h: Holder
           </Col>
         </Row>
         <Row gutter={16}>
-          <Col span={10}>
+          <Col xs={24} md={10}>
             <Form.Item name="handler" label="经办人" tooltip="单位著作权人的经办人；个人可不填。">
               <Input maxLength={50} />
             </Form.Item>
           </Col>
-          <Col span={14}>
+          <Col xs={24} md={14}>
             <Form.Item name="region" label="所在区域" rules={[{ required: true, message: '请选择所在区域' }]}>
               <Select showSearch optionFilterProp="label" options={regions} />
             </Form.Item>

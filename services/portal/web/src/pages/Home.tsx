@@ -1,16 +1,17 @@
 import { Alert, Button, Card, Col, Row, Steps, Typography } from 'antd';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { PageTitle } from '../layout/AppLayout';
 import { loginUrl, useSession } from '../session';
 
 /** 首页: the 作品自愿登记须知 and the flow of the manual. */
 export function Home() {
   const { me } = useSession();
+  const navigate = useNavigate();
   return (
     <>
       <PageTitle>作品自愿登记须知</PageTitle>
       <Row gutter={24}>
-        <Col span={15}>
+        <Col xs={24} md={15}>
           <Typography>
             <ol style={{ lineHeight: 2 }}>
               <li>
@@ -32,14 +33,12 @@ export function Home() {
             description="审核通过的作品，事项办结时间以平台内电子证书的出证时间为准。纸质证书将根据实际情况按用户预留信息依次安排邮寄或自取，不再另行确认。"
           />
         </Col>
-        <Col span={9}>
+        <Col xs={24} md={9}>
           <Card title="办理" size="small">
             {me ? (
-              <Link to="/filings/new">
-                <Button type="primary" block size="large">
-                  在线办理：作品填报
-                </Button>
-              </Link>
+              <Button type="primary" block size="large" onClick={() => navigate('/filings/new')}>
+                在线办理：作品填报
+              </Button>
             ) : (
               <Button type="primary" block size="large" href={loginUrl('/')} data-testid="login">
                 通过浙江政务服务网登录

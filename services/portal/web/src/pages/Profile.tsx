@@ -85,22 +85,22 @@ export function Profile() {
           />
         </Form.Item>
         <Row gutter={24}>
-          <Col span={12}>
+          <Col xs={24} md={12}>
             <Form.Item name="name" label="姓名或名称" rules={[{ required: true, message: '请填写姓名或名称' }]}>
               <Input maxLength={100} />
             </Form.Item>
           </Col>
-          <Col span={12}>
+          <Col xs={24} md={12}>
             <Form.Item name="penName" label="笔名" extra="若在作品中使用笔名，请填写笔名信息；若无，则不填写">
               <Input maxLength={100} />
             </Form.Item>
           </Col>
-          <Col span={12}>
+          <Col xs={24} md={12}>
             <Form.Item name="idType" label="证件类型" rules={[{ required: true, message: '请选择证件类型' }]}>
               <Select options={idTypes.map((v) => ({ value: v, label: idTypeLabel[v] }))} />
             </Form.Item>
           </Col>
-          <Col span={12}>
+          <Col xs={24} md={12}>
             <Form.Item
               name="idNumber"
               label="证件号"
@@ -111,12 +111,12 @@ export function Profile() {
               <Input maxLength={40} />
             </Form.Item>
           </Col>
-          <Col span={12}>
+          <Col xs={24} md={12}>
             <Form.Item name="handler" label="经办人" rules={[{ required: true, message: '请填写经办人' }]}>
               <Input maxLength={50} />
             </Form.Item>
           </Col>
-          <Col span={12}>
+          <Col xs={24} md={12}>
             <Form.Item
               name="handlerMobile"
               label="联系手机"
@@ -125,7 +125,7 @@ export function Profile() {
               <Input maxLength={11} />
             </Form.Item>
           </Col>
-          <Col span={12}>
+          <Col xs={24} md={12}>
             <Form.Item name="region" label="所属地区">
               <Select allowClear showSearch optionFilterProp="label" options={regions} placeholder="请选择所属地区" />
             </Form.Item>
@@ -156,7 +156,7 @@ export function Profile() {
           />
         </Form.Item>
         <Row gutter={24}>
-          <Col span={8}>
+          <Col xs={24} md={8}>
             <Form.Item
               name="invoiceEmail"
               label="电子发票接收邮箱"
@@ -168,12 +168,12 @@ export function Profile() {
               <Input />
             </Form.Item>
           </Col>
-          <Col span={8}>
+          <Col xs={24} md={8}>
             <Form.Item name="recipient" label="收件人" rules={[{ required: true, message: '请填写收件人' }]}>
               <Input maxLength={50} />
             </Form.Item>
           </Col>
-          <Col span={8}>
+          <Col xs={24} md={8}>
             <Form.Item
               name="recipientMobile"
               label="收件手机"

@@ -112,6 +112,7 @@ export function ReviewQueue() {
         </Button>
       </Form>
       <Table
+        scroll={{ x: 'max-content' }}
         rowKey="filingId"
         size="middle"
         loading={list.loading}
@@ -197,7 +198,7 @@ export function ReviewDetail() {
         {stageLabel[stage]}：{view.content.title} <Tag color={statusColor[view.status]}>{statusLabel[view.status]}</Tag>
       </PageTitle>
       <Row gutter={24}>
-        <Col span={16}>
+        <Col xs={24} md={16}>
           <Space style={{ marginBottom: 12 }}>
             <span>流水号 {view.serialNo}</span>
             <span>申请日期 {view.appliedAt ? dayjs(view.appliedAt).format('YYYY-MM-DD') : ''}</span>
@@ -215,7 +216,7 @@ export function ReviewDetail() {
           <IdentityProofs userId={view.applicantId} />
           <FilingContentView content={view.content} />
         </Col>
-        <Col span={8}>
+        <Col xs={24} md={8}>
           <Card size="small" title="审核意见" style={{ marginBottom: 16 }}>
             <Form
               form={form}
@@ -286,6 +287,7 @@ export function ReviewDetail() {
           </Card>
           <Card size="small" title="上传文件" style={{ marginTop: 16 }}>
             <Table
+              scroll={{ x: 'max-content' }}
               size="small"
               pagination={false}
               rowKey="uploadId"

@@ -64,9 +64,10 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
       data-testid="signing-dialog"
     >
       <Typography.Paragraph type="secondary">
-        多方签章时，请在需签章页面点击“开始签署”，签名或印章会生成在当前页面左上角处，用户需自行拖动至当前页面需签章处。
+        在签章页面点击“开始签署”，签名或印章会放在该签章人自己的签章处（虚线框）；如需调整，可在签章区域内拖动或用方向键移动，核对无误后点击“确认”。
       </Typography.Paragraph>
       <Table<SigningList['items'][number]>
+        scroll={{ x: 'max-content' }}
         size="small"
         rowKey="signerId"
         pagination={false}
@@ -121,7 +122,7 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
       ) : null}
       <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }}>
         用户按页面提示点击“签章”并登录浙江政务服务网进行电子签章。非当前用户签章的可复制签章链接并告知相应单位或个人登录签章。
-        需使用正常浏览器进行操作，不建议使用移动端浏览器；请勿在微信上使用内置浏览器打开签章链接。
+        电脑和手机浏览器均可签章；请勿在微信上使用内置浏览器打开签章链接。
         <br />
         涉及多方签章的作品，需按签章顺序依次进行电子签章。当前签章人的状态显示为“待签章”，其他签章人的状态显示为“准备签章”，需当前签章人完成电子签章后才会生成相应签章链接。
         <br />

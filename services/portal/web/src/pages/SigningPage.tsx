@@ -1,87 +1,133 @@
 import { Alert, App, Button, Card, Result, Space, Spin, Steps, Typography } from 'antd';
-import { type PointerEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { useParams } from 'react-router-dom';
+import { type KeyboardEvent, type PointerEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
 import { ApiFailure, get, post, put } from '../api';
 import { useFailure } from '../forms';
+import { PageTitle } from '../layout/AppLayout';
 import type { Placement, SigningSession } from '../proto';
-
-/** CSS pixels per PDF point on the page image. */
-const SCALE = 1;
+import { useSession } from '../session';
 
 /**
  * Where the mark is on the page: its top-left corner in CSS pixels from the image's top-left, and
  * the same in PDF points from the page's bottom-left (as the signature service takes placements).
- * The image shows one PDF point as SCALE CSS pixels exactly (see `imageWidth`), so this is exact.
+ * The page is shown at `scale` CSS pixels per PDF point: 1 on a desktop, less on a phone so the
+ * page fits the screen's width; the image is sized from the same scale, so this stays exact.
  */
-const toPdf = (left: number, top: number, markHeight: number, pageHeight: number) => ({
-  x: left / SCALE,
-  y: pageHeight - top / SCALE - markHeight,
+const toPdf = (left: number, top: number, markHeight: number, pageHeight: number, scale: number) => ({
+  x: left / scale,
+  y: pageHeight - top / scale - markHeight,
 });
-const toCss = (x: number, y: number, markHeight: number, pageHeight: number) => ({
-  left: x * SCALE,
-  top: (pageHeight - y - markHeight) * SCALE,
+const toCss = (x: number, y: number, markHeight: number, pageHeight: number, scale: number) => ({
+  left: x * scale,
+  top: (pageHeight - y - markHeight) * scale,
 });
 /** Points are kept to 0.01 pt: finer than any screen, and a tidy number in the form. */
 const hundredths = (n: number) => Math.round(n * 100) / 100;
+/** One arrow key press moves the mark this many points (with Shift, five times as far). */
+const STEP = 2;
+
+/** The width the page may take: its container's, measured, and followed when the window changes. */
+function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number | undefined] {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState<number>();
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(entry?.contentRect.width));
+    observer.observe(el);
+    return () => observer.disconnect();
+  });
+  return [ref, width];
+}
 
 /**
  * The signing page (签章链接 /sign/<token>): the signature page (第二页) of the form as the signature
- * service renders it, 开始签署 puts the signature (or seal) at its top left, the signer drags it to
- * where it belongs, 确认. Only the designated signer gets here; anyone else is told
- * 您不是本份文件的签署者 with the manual's hints. 查看表单 opens the whole PDF.
+ * service renders it. 开始签署 puts the signature (or seal) in the signer's own box (签章处); the
+ * signer may move it within the signature area by dragging, with the arrow keys, or put it back
+ * with 放到签章处; 确认 signs. A place outside the area is refused by the service, and its message
+ * shown. Only the designated signer gets here; anyone else is told 您不是本份文件的签署者 with the
+ * manual's hints. 查看表单 opens the whole PDF.
  */
 export function SigningPage() {
   const { token } = useParams() as { token: string };
+  const { has } = useSession();
   const [session, setSession] = useState<SigningSession>();
   const [refused, setRefused] = useState<ApiFailure>();
   const [placement, setPlacement] = useState<Placement>();
+  /** The placement as the service last accepted it, to go back to when it refuses a move. */
+  const saved = useRef<Placement>(undefined);
+  const [problem, setProblem] = useState<string>();
   const [done, setDone] = useState<{ complete: boolean }>();
   const [busy, setBusy] = useState(false);
   /** The page image's width in its own pixels, once loaded; false if it failed to load. */
   const [imagePx, setImagePx] = useState<number | false>();
   const drag = useRef<{ x0: number; y0: number; left: number; top: number }>(undefined);
+  const keyMove = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const focusMark = useRef(false);
+  const markRef = useCallback((el: HTMLDivElement | null) => {
+    if (el && focusMark.current) {
+      focusMark.current = false;
+      el.focus();
+    }
+  }, []);
+  const [boxRef, boxWidth] = useWidth<HTMLDivElement>();
   const { message } = App.useApp();
   const fail = useFailure();
   const base = `/api/signature/links/${token}`;
+
+  const accepted = useCallback((p: Placement) => {
+    saved.current = p;
+    setPlacement(p);
+    setProblem(undefined);
+  }, []);
 
   const load = useCallback(async () => {
     try {
       const s = await get<SigningSession>(base);
       setSession(s);
-      if (s.placement && !s.placement.confirmed) setPlacement(s.placement);
+      if (s.placement && !s.placement.confirmed) accepted(s.placement);
       if (s.placement?.confirmed) setDone({ complete: false });
     } catch (err) {
       if (err instanceof ApiFailure && err.status !== 401) setRefused(err);
       else fail(err);
     }
-  }, [base, fail]);
+  }, [base, fail, accepted]);
   useEffect(() => {
     void load();
   }, [load]);
 
+  /** A refusal by the service: its message on the page (and as a toast), the mark back where it was. */
+  const refusedBy = (err: unknown) => {
+    if (err instanceof ApiFailure && err.status < 500) setProblem(err.message);
+    if (saved.current) setPlacement(saved.current);
+    fail(err);
+  };
+
   const start = async () => {
     setBusy(true);
     try {
-      // 开始签署: the mark appears at the top left of the signature page; the signer drags it into place.
-      setPlacement(await post<Placement>(`${base}/placements`, { page: session?.signaturePage }));
+      // 开始签署: without a position, the service puts the mark in this signer's own box.
+      accepted(await post<Placement>(`${base}/placements`, { page: session?.signaturePage }));
+      // The keyboard user goes on from the mark itself (focused once it is drawn).
+      focusMark.current = true;
     } catch (err) {
-      fail(err);
+      refusedBy(err);
     } finally {
       setBusy(false);
     }
   };
 
-  const move = async (p: Placement) => {
+  const move = async (p: Placement, to?: { x: number; y: number }) => {
     try {
-      setPlacement(
+      accepted(
         await put<Placement>(`${base}/placements/${p.placementId}`, {
           page: p.page,
-          x: hundredths(p.x),
-          y: hundredths(p.y),
+          x: hundredths(to?.x ?? p.x),
+          y: hundredths(to?.y ?? p.y),
         }),
       );
     } catch (err) {
-      fail(err);
+      refusedBy(err);
     }
   };
 
@@ -94,9 +140,9 @@ export function SigningPage() {
         {},
       );
       setDone({ complete: r.complete });
-      message.success('签署完成，请关闭页面');
+      message.success('签署完成');
     } catch (err) {
-      fail(err);
+      refusedBy(err);
     } finally {
       setBusy(false);
     }
@@ -104,99 +150,126 @@ export function SigningPage() {
 
   if (refused) return <NotTheSigner message={refused.message} />;
   if (!session) return <Spin style={{ display: 'block', margin: 48 }} />;
-  if (done) {
-    return (
-      <Result
-        status="success"
-        title="签署完成"
-        subTitle="您的电子签章已确认，请根据提示关闭页面。签章人是否完成签章以签章列表显示的状态为准。"
-        data-testid="signed"
-      />
-    );
-  }
+  if (done) return <Signed filingId={session.filingId} applicant={has('applicant')} />;
   const { width: W, height: H } = session.pageSize;
   const { dpi } = session.pageImage;
+  const scale = boxWidth ? Math.min(1, boxWidth / W) : 1;
   const mark = placement ?? undefined;
   // The image at 72/dpi points per pixel: its last, partly covered pixel may overhang the page box.
-  const imageWidth = imagePx ? ((imagePx * 72) / dpi) * SCALE : W * SCALE;
+  const imageWidth = imagePx ? ((imagePx * 72) / dpi) * scale : W * scale;
+  /** Kept wholly on the page (the service decides whether it is inside the signature area). */
+  const clampCss = (left: number, top: number, m: Placement) => ({
+    left: Math.min(Math.max(left, 0), (W - m.width) * scale),
+    top: Math.min(Math.max(top, 0), (H - m.height) * scale),
+  });
 
   const onDown = (e: PointerEvent<HTMLDivElement>) => {
     if (!mark) return;
     e.currentTarget.setPointerCapture(e.pointerId);
-    const at = toCss(mark.x, mark.y, mark.height, H);
+    const at = toCss(mark.x, mark.y, mark.height, H, scale);
     drag.current = { x0: e.clientX, y0: e.clientY, ...at };
   };
   const onMove = (e: PointerEvent<HTMLDivElement>) => {
     if (!drag.current || !mark) return;
-    // Kept wholly on the page.
-    const left = Math.min(Math.max(drag.current.left + e.clientX - drag.current.x0, 0), (W - mark.width) * SCALE);
-    const top = Math.min(Math.max(drag.current.top + e.clientY - drag.current.y0, 0), (H - mark.height) * SCALE);
-    setPlacement({ ...mark, ...toPdf(left, top, mark.height, H) });
+    const { left, top } = clampCss(
+      drag.current.left + e.clientX - drag.current.x0,
+      drag.current.top + e.clientY - drag.current.y0,
+      mark,
+    );
+    setPlacement({ ...mark, ...toPdf(left, top, mark.height, H, scale) });
   };
   const onUp = () => {
     if (!drag.current || !mark) return;
     drag.current = undefined;
     void move(mark);
   };
-  const suggested = toCss(session.suggested.x, session.suggested.y, session.markSize.height, H);
+  /** Arrow keys move the mark; the move is saved once the keys rest for a moment. */
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (!mark) return;
+    const d = e.shiftKey ? STEP * 5 : STEP;
+    const delta = { ArrowLeft: [-d, 0], ArrowRight: [d, 0], ArrowUp: [0, d], ArrowDown: [0, -d] }[e.key];
+    if (!delta) return;
+    e.preventDefault();
+    const at = toCss(mark.x + (delta[0] as number), mark.y + (delta[1] as number), mark.height, H, scale);
+    const { left, top } = clampCss(at.left, at.top, mark);
+    const next = { ...mark, ...toPdf(left, top, mark.height, H, scale) };
+    setPlacement(next);
+    clearTimeout(keyMove.current);
+    keyMove.current = setTimeout(() => void move(next), 400);
+  };
+  const suggested = toCss(session.suggested.x, session.suggested.y, session.markSize.height, H, scale);
+  const inOwnBox =
+    !!mark && Math.abs(mark.x - session.suggested.x) < 0.5 && Math.abs(mark.y - session.suggested.y) < 0.5;
 
   return (
     <>
-      <Typography.Title level={4}>
+      <PageTitle>
         电子签章：{session.kindLabel}（{session.signerName}）
-      </Typography.Title>
+      </PageTitle>
       <Steps
         size="small"
         style={{ marginBottom: 16, maxWidth: 720 }}
         current={placement ? 2 : 1}
-        items={[{ title: '查看表单' }, { title: '开始签署' }, { title: '拖动并确认' }]}
+        items={[{ title: '查看表单' }, { title: '开始签署' }, { title: '核对位置并确认' }]}
       />
       <Alert
         type="info"
         showIcon
         style={{ marginBottom: 16 }}
-        message="申请表内容确认无误后，请点击“开始签署”生成签名或印章。"
-        description="涉及多方签章时，在需签章页面（第二页）点击“开始签署”，并自行拖动至页面需签章处。签署完成后需点击“确认”，并根据弹窗提示关闭页面。未经确认而直接关闭的签章操作无效，需重新签署。"
+        message="申请表内容确认无误后，请点击“开始签署”：您的签名或印章会放在本页您的签章处（虚线框）。"
+        description="如需调整，可在签章区域内拖动签章，或选中签章后用方向键移动（按住 Shift 移动更快），“放到签章处”可放回原处。位置无误后点击“确认”完成签署；未经确认而直接关闭的签章操作无效，需重新签署。"
       />
-      <Space align="start" size={24} wrap>
-        <Card
-          size="small"
-          title={`第${session.signaturePage + 1}页（签章页）`}
-          extra={
-            <Space>
-              <Button href={session.formUrl} target="_blank" title="打开完整申请表（PDF）" data-testid="whole-form">
-                查看表单
-              </Button>
-              <Button onClick={start} disabled={!!placement} loading={busy && !placement} data-testid="start-signing">
-                开始签署
-              </Button>
-              <Button
-                type="primary"
-                onClick={confirm}
-                disabled={!placement}
-                loading={busy && !!placement}
-                data-testid="confirm-signing"
-              >
-                确认
-              </Button>
-            </Space>
-          }
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Button href={session.formUrl} target="_blank" title="打开完整申请表（PDF）" data-testid="whole-form">
+          查看表单
+        </Button>
+        <Button onClick={start} disabled={!!placement} loading={busy && !placement} data-testid="start-signing">
+          开始签署
+        </Button>
+        <Button
+          onClick={() => mark && void move(mark, session.suggested)}
+          disabled={!mark || inOwnBox}
+          data-testid="to-own-box"
         >
-          {imagePx === false ? (
-            <Alert
-              type="error"
-              showIcon
-              style={{ marginBottom: 12, maxWidth: W * SCALE }}
-              message="签章页图像加载失败"
-              description="请刷新页面重试；也可点击“查看表单”查看完整申请表。"
-            />
-          ) : null}
+          放到签章处
+        </Button>
+        <Button
+          type="primary"
+          onClick={confirm}
+          disabled={!placement}
+          loading={busy && !!placement}
+          data-testid="confirm-signing"
+        >
+          确认
+        </Button>
+      </Space>
+      {problem ? (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          style={{ marginBottom: 12 }}
+          message={problem}
+          data-testid="signing-problem"
+        />
+      ) : null}
+      <Card size="small" title={`第${session.signaturePage + 1}页（签章页）`} styles={{ body: { padding: 8 } }}>
+        {imagePx === false ? (
+          <Alert
+            type="error"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message="签章页图像加载失败"
+            description="请刷新页面重试；也可点击“查看表单”查看完整申请表。"
+          />
+        ) : null}
+        <div ref={boxRef} style={{ width: '100%', maxWidth: W }}>
           <div
             data-testid="sign-page"
             style={{
               position: 'relative',
-              width: W * SCALE,
-              height: H * SCALE,
+              width: W * scale,
+              height: H * scale,
               overflow: 'hidden',
               boxShadow: '0 0 0 1px #ddd',
               background: '#fff',
@@ -219,32 +292,42 @@ export function SigningPage() {
               onPointerUp={onUp}
               onPointerCancel={onUp}
             >
-              {!mark ? (
+              {/* The signer's own box stays in sight, so a mark moved away can be put back. */}
+              <div
+                data-testid="own-box"
+                aria-hidden
+                style={{
+                  position: 'absolute',
+                  ...suggested,
+                  width: session.markSize.width * scale,
+                  height: session.markSize.height * scale,
+                  border: '2px dashed #595959',
+                  color: '#595959',
+                  fontSize: 12,
+                  display: 'flex',
+                  alignItems: 'center',
+                  justifyContent: 'center',
+                  background: 'rgba(255,255,255,.6)',
+                }}
+              >
+                签章处
+              </div>
+              {mark ? (
+                // biome-ignore lint/a11y/useSemanticElements: a draggable mark on the page, not a form control
                 <div
-                  style={{
-                    position: 'absolute',
-                    ...suggested,
-                    width: session.markSize.width * SCALE,
-                    height: session.markSize.height * SCALE,
-                    border: '1px dashed #bbb',
-                    color: '#bbb',
-                    fontSize: 12,
-                    display: 'flex',
-                    alignItems: 'center',
-                    justifyContent: 'center',
-                  }}
-                >
-                  签章处
-                </div>
-              ) : (
-                <div
+                  ref={markRef}
                   data-testid="signature-mark"
+                  role="button"
+                  tabIndex={0}
+                  aria-label={`${session.mark === 'seal' ? '印章' : '签名'}：${session.signerName}。用方向键移动，按住 Shift 移动更快`}
+                  aria-describedby="mark-help"
                   onPointerDown={onDown}
+                  onKeyDown={onKey}
                   style={{
                     position: 'absolute',
-                    ...toCss(mark.x, mark.y, mark.height, H),
-                    width: mark.width * SCALE,
-                    height: mark.height * SCALE,
+                    ...toCss(mark.x, mark.y, mark.height, H, scale),
+                    width: mark.width * scale,
+                    height: mark.height * scale,
                     border: '2px solid #c00',
                     borderRadius: session.mark === 'seal' ? '50%' : 4,
                     color: '#c00',
@@ -254,20 +337,63 @@ export function SigningPage() {
                     cursor: 'move',
                     fontFamily: 'serif',
                     fontWeight: 600,
-                    background: 'rgba(255,255,255,.8)',
+                    background: 'rgba(255,255,255,.85)',
                     userSelect: 'none',
                     textAlign: 'center',
-                    fontSize: 13,
+                    fontSize: Math.max(10, 13 * scale),
                   }}
                 >
                   {session.signerName}
                 </div>
-              )}
+              ) : null}
             </div>
           </div>
-        </Card>
-      </Space>
+        </div>
+        <Typography.Paragraph type="secondary" id="mark-help" style={{ marginTop: 8, marginBottom: 0 }}>
+          签章只能放在本页的签章区域内；放到区域外时，确认会被拒绝并提示原因。
+        </Typography.Paragraph>
+      </Card>
     </>
+  );
+}
+
+/** 签署完成, with the next steps: back to the works, the signed form. */
+function Signed({ filingId, applicant }: { filingId: string; applicant: boolean }) {
+  const navigate = useNavigate();
+  const formUrl = `/api/signature/filings/${filingId}/form`;
+  // The signed form is the applicant's: offered when this user may fetch it.
+  const [mayDownload, setMayDownload] = useState(false);
+  useEffect(() => {
+    let live = true;
+    fetch(formUrl, { method: 'HEAD' })
+      .then((r) => live && setMayDownload(r.ok))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [formUrl]);
+  return (
+    <Result
+      status="success"
+      title={<h1 style={{ fontSize: 24, margin: 0 }}>签署完成</h1>}
+      subTitle="您的电子签章已确认。签章人是否完成签章以签章列表显示的状态为准；全部签章完成后，作品自动提交，申请人即可缴费。"
+      data-testid="signed"
+      extra={[
+        <Button
+          key="works"
+          type="primary"
+          onClick={() => navigate(applicant ? '/works/all' : '/')}
+          data-testid="back-to-works"
+        >
+          {applicant ? '返回我的作品' : '返回首页'}
+        </Button>,
+        mayDownload ? (
+          <Button key="form" href={formUrl} download data-testid="download-signed">
+            下载已签署的申请表
+          </Button>
+        ) : null,
+      ]}
+    />
   );
 }
 

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Descriptions, Result, Space, Spin, Steps, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { get } from '../api';
 import { type Filing, loadFiling } from '../filings';
 import { useFailure } from '../forms';
@@ -81,6 +81,7 @@ function PaperCertificate({ filing }: { filing: Filing }) {
 /** One registration: status, the filing, reviewers' reasons, payment, certificate and paper certificate. */
 export function WorkDetail() {
   const { filingId } = useParams() as { filingId: string };
+  const navigate = useNavigate();
   const [filing, setFiling] = useState<Filing>();
   const [missing, setMissing] = useState(false);
   const { has } = useSession();
@@ -187,9 +188,9 @@ export function WorkDetail() {
           </Space>
         ) : null}
         {filing.status === 'awaiting_payment' || filing.status === 'payment_verifying' ? (
-          <Link to={`/filings/${filingId}/pay`}>
-            <Button type="primary">缴费</Button>
-          </Link>
+          <Button type="primary" onClick={() => navigate(`/filings/${filingId}/pay`)}>
+            缴费
+          </Button>
         ) : null}
       </Card>
       {filing.status === 'certified' || filing.status === 'delivered' ? <PaperCertificate filing={filing} /> : null}

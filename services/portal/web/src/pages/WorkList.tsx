@@ -59,11 +59,9 @@ export function WorkList({ regional }: { regional?: boolean }) {
     return (
       <Space size={0} wrap>
         {a.has('edit') ? (
-          <Link to={`/filings/${f.filingId}/edit`}>
-            <Button size="small" type="link" data-testid="edit">
-              修改
-            </Button>
-          </Link>
+          <Button size="small" type="link" data-testid="edit" onClick={() => navigate(`/filings/${f.filingId}/edit`)}>
+            修改
+          </Button>
         ) : null}
         {a.has('sign') ? (
           <Button size="small" type="link" onClick={() => setSigning(f.filingId)} data-testid="open-signing">
@@ -91,11 +89,9 @@ export function WorkList({ regional }: { regional?: boolean }) {
           </Button>
         ) : null}
         {a.has('pay') ? (
-          <Link to={`/filings/${f.filingId}/pay`}>
-            <Button size="small" type="link" data-testid="pay">
-              缴费
-            </Button>
-          </Link>
+          <Button size="small" type="link" data-testid="pay" onClick={() => navigate(`/filings/${f.filingId}/pay`)}>
+            缴费
+          </Button>
         ) : null}
         {f.status === 'certified' || f.status === 'delivered' ? (
           <Button
@@ -108,11 +104,9 @@ export function WorkList({ regional }: { regional?: boolean }) {
           </Button>
         ) : null}
         {a.has('view') ? (
-          <Link to={`/filings/${f.filingId}`}>
-            <Button size="small" type="link">
-              查看
-            </Button>
-          </Link>
+          <Button size="small" type="link" onClick={() => navigate(`/filings/${f.filingId}`)}>
+            查看
+          </Button>
         ) : null}
         {a.has('delete') ? (
           <Button
@@ -156,6 +150,7 @@ export function WorkList({ regional }: { regional?: boolean }) {
         </Typography.Paragraph>
       ) : null}
       <Table<FilingListItem>
+        scroll={{ x: 'max-content' }}
         rowKey="filingId"
         size="middle"
         loading={paged.loading}
