@@ -86,8 +86,19 @@ const adapters = { fast: adapterFor('fast'), fontkit: adapterFor('fontkit') };
 /** The adapter pdf-lib takes as its fontkit (`doc.registerFontkit`): the face parsed once per process. */
 export const cjkFontkit = adapters.fast;
 
+/** Glyphs by code point: fontkit's cmap lookup decodes the table on every call. */
+const glyphByCodePoint = new Map<number, fontkit.Glyph>();
+
 function glyphsOf(font: Font, text: string) {
-  return Array.from(text, (ch) => font.glyphForCodePoint(ch.codePointAt(0) ?? 0));
+  return Array.from(text, (ch) => {
+    const cp = ch.codePointAt(0) ?? 0;
+    let glyph = glyphByCodePoint.get(cp);
+    if (!glyph) {
+      glyph = font.glyphForCodePoint(cp);
+      glyphByCodePoint.set(cp, glyph);
+    }
+    return glyph;
+  });
 }
 
 /** Embeds the CJK font as a subset; only the characters the document uses are stored. */

@@ -1,4 +1,4 @@
-import type { PDFDocument, PDFObject } from 'pdf-lib';
+import { type PDFDocument, type PDFObject, PDFRawStream } from 'pdf-lib';
 
 /**
  * Appends what a change made to a loaded PDF as an incremental update (PDF 32000-1 §7.5.6),
@@ -6,14 +6,16 @@ import type { PDFDocument, PDFObject } from 'pdf-lib';
  * itself only rewrites whole files, so: take `loadedObjects(doc)` right after loading, change the
  * document, then this writes every object that is new or whose bytes changed, an xref section
  * for exactly those, and a trailer with /Prev. Comparing bytes rather than naming the changed
- * objects means nothing a library touched behind the caller's back is left out. The original
- * must have a classic xref table (saved with `useObjectStreams: false`).
+ * objects means nothing a library touched behind the caller's back is left out. A loaded stream
+ * is compared by its dictionary's bytes and the identity of its (never decoded) contents, so a
+ * font program is not copied twice per signature. The original must have a classic xref table
+ * (saved with `useObjectStreams: false`).
  */
 export function appendIncrementalUpdate(original: Uint8Array, doc: PDFDocument, loaded: LoadedObjects): Buffer {
   const objects = doc.context
     .enumerateIndirectObjects()
+    .filter(([ref, object]) => !unchanged(loaded.get(ref.tag), object))
     .map(([ref, object]) => ({ ref, bytes: serialize(object) }))
-    .filter(({ ref, bytes }) => !loaded.get(ref.tag)?.equals(bytes))
     .sort((a, b) => a.ref.objectNumber - b.ref.objectNumber);
 
   const parts: Buffer[] = [];
@@ -57,11 +59,26 @@ export function appendIncrementalUpdate(original: Uint8Array, doc: PDFDocument, 
   return Buffer.concat([Buffer.from(original), ...parts]);
 }
 
-/** Each indirect object's bytes as loaded, by its reference ("12 0 R"). */
-export type LoadedObjects = Map<string, Buffer>;
+/** Each indirect object as loaded, by its reference ("12 0 R"): its bytes, or a stream's dictionary and contents. */
+export type LoadedObjects = Map<string, Loaded>;
+type Loaded = Buffer | { dict: Buffer; contents: Uint8Array };
 
 export function loadedObjects(doc: PDFDocument): LoadedObjects {
-  return new Map(doc.context.enumerateIndirectObjects().map(([ref, object]) => [ref.tag, serialize(object)]));
+  return new Map(doc.context.enumerateIndirectObjects().map(([ref, object]) => [ref.tag, fingerprint(object)]));
+}
+
+function fingerprint(object: PDFObject): Loaded {
+  return object instanceof PDFRawStream
+    ? { dict: serialize(object.dict), contents: object.contents }
+    : serialize(object);
+}
+
+function unchanged(loaded: Loaded | undefined, object: PDFObject): boolean {
+  if (!loaded) return false;
+  if (Buffer.isBuffer(loaded)) return !(object instanceof PDFRawStream) && loaded.equals(serialize(object));
+  return (
+    object instanceof PDFRawStream && object.contents === loaded.contents && loaded.dict.equals(serialize(object.dict))
+  );
 }
 
 /**
