@@ -74,6 +74,15 @@ export async function signSession(user: SessionUser): Promise<string> {
     .sign(key());
 }
 
+interface SessionRow {
+  user_id: string;
+  last_seen_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+  staff_region: string | null;
+  roles: Role[];
+}
+
 /** The session's user with their current roles and region, or undefined when it is unknown, revoked, idle or expired. */
 export async function verifySession(
   token: string,
@@ -91,33 +100,34 @@ export async function verifySession(
     const parsed = SessionUser.safeParse({ userId: payload.sub, roles: payload.roles, region: payload.region });
     return parsed.success ? parsed.data : undefined;
   }
-  const row = (await db('identity.sessions as s')
-    .join('identity.users as u', 'u.id', 's.user_id')
-    .where('s.id', payload.sid)
-    .first(
-      's.user_id',
-      's.last_seen_at',
-      's.expires_at',
-      's.revoked_at',
-      'u.staff_region',
-      db.raw('array(select r.role from identity.user_roles r where r.user_id = s.user_id order by r.role) as roles'),
-    )) as
-    | {
-        user_id: string;
-        last_seen_at: Date;
-        expires_at: Date;
-        revoked_at: Date | null;
-        staff_region: string | null;
-        roles: Role[];
-      }
-    | undefined;
+  let row: SessionRow | undefined;
+  try {
+    row = await db('identity.sessions as s')
+      .join('identity.users as u', 'u.id', 's.user_id')
+      .where('s.id', payload.sid)
+      .first(
+        's.user_id',
+        's.last_seen_at',
+        's.expires_at',
+        's.revoked_at',
+        'u.staff_region',
+        db.raw('array(select r.role from identity.user_roles r where r.user_id = s.user_id order by r.role) as roles'),
+      );
+  } catch (err) {
+    // The database is briefly away (a restart): a retry will do, not a 500.
+    throw Object.assign(new ApiError('UPSTREAM_UNAVAILABLE', '登录状态暂时无法确认，请稍后重试'), {
+      retryAfterSeconds: 2,
+      cause: err,
+    });
+  }
   const now = Date.now();
   if (!row || row.user_id !== payload.sub || row.revoked_at || row.expires_at.getTime() <= now) return undefined;
   if (row.last_seen_at.getTime() + c.SESSION_IDLE_MINUTES * 60_000 <= now) return undefined;
   if (row.last_seen_at.getTime() + TOUCH_EVERY_MS <= now) {
     await db('identity.sessions')
       .where({ id: payload.sid })
-      .update({ last_seen_at: new Date(now) });
+      .update({ last_seen_at: new Date(now) })
+      .catch(() => undefined); // only bookkeeping: the next request writes it
   }
   const parsed = SessionUser.safeParse({
     userId: row.user_id,
