@@ -57,7 +57,8 @@ describe('faults on a private stack while work is in flight', () => {
   const gates = new Gates();
   const probes: string[] = [];
 
-  const startProbes = async (n: number) => {
+  const startProbes = async (n: number): Promise<string[]> => {
+    const started: string[] = [];
     for (let i = 0; i < n; i++) {
       const probeId = randomUUID();
       // The probe is a health check that gives up after five attempts (~15 s) by design; these
@@ -70,7 +71,9 @@ describe('faults on a private stack while work is in flight', () => {
         retry: { initialInterval: '1 second', maximumInterval: '5 seconds' },
       });
       probes.push(probeId);
+      started.push(probeId);
     }
+    return started;
   };
 
   beforeAll(async () => {
@@ -187,12 +190,29 @@ describe('faults on a private stack while work is in flight', () => {
 
     // 3. Restart Postgres (every connection is cut) while initial review is undecided; the
     //    reviewer decides while it is down.
+    //    Postgres stays down until each probe started meanwhile has failed against it.
     await holdFor('Postgres restart', 'initial-review');
     await startProbes(5);
     await stopPostgres(c);
+    const postgresDown = Date.now();
     gates.open('initial-review');
-    await startProbes(5);
+    const duringPostgres = await startProbes(5);
+    const felt = new Set<string>();
+    await waitFor(
+      'every probe started while Postgres is down failing against it',
+      async () => {
+        for (const id of duringPostgres) {
+          const { raw } = await temporal.workflow.getHandle(probeWorkflowId(id)).describe();
+          const info = raw.workflowExecutionInfo;
+          if (raw.pendingActivities?.some((a) => a.lastFailure) || info?.firstRunId !== info?.execution?.runId)
+            felt.add(id);
+        }
+        return felt.size === duringPostgres.length;
+      },
+      120_000,
+    );
     await startPostgres(c);
+    console.log(`Postgres down ${Math.round((Date.now() - postgresDown) / 1000)} s`);
 
     // 4. MinIO away for 30 s while final review is undecided; the final approval's certificate
     //    and invoice (objects in MinIO) fail and are retried until it is back.
