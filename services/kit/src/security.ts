@@ -5,12 +5,15 @@ import { ApiError } from './errors';
 
 /**
  * Security headers for the portal and every API (helmet): a CSP that fits the built React / Ant
- * Design app (own scripts only; inline styles, which Ant Design's CSS-in-JS needs), no framing,
+ * Design app (own scripts only; inline styles, which Ant Design's CSS-in-JS needs; images from
+ * the object store's presigned links), no framing,
  * nosniff, a Referer that never leaves the origin (signing links carry tokens), and HSTS when
  * the portal is served over https.
  */
 export function securityHeaders(c: Config = config()): RequestHandler {
   const https = new URL(c.PUBLIC_URL).protocol === 'https:';
+  // Uploads are shown from their presigned links, straight from the object store.
+  const objects = new URL(c.S3_ENDPOINT).origin;
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -18,7 +21,8 @@ export function securityHeaders(c: Config = config()): RequestHandler {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:', objects],
+        mediaSrc: ["'self'", objects],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],

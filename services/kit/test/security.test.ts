@@ -48,6 +48,8 @@ describe('security headers and the Origin check on every API', () => {
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("script-src 'self'");
+    // Identity proofs and samples show from their presigned object-store links.
+    expect(csp).toMatch(new RegExp(`img-src [^;]*${new URL(config().S3_ENDPOINT).origin}`));
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
