@@ -1,62 +1,15 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { embedCjkFontFile } from '@copyreg/certificate/cjk-font';
 import { PDFDocument, type PDFFont, rgb } from 'pdf-lib';
 
 /**
- * The e-invoice PDF (电子发票). pdf-lib gets fontkit 2 through a small adapter (its bundled
- * fontkit drops CJK glyphs of subsets and cannot read a TTC). The certificate service has the
- * shared version of this adapter; switch to it once it is exported.
- * Deterministic: the same invoice renders to the same bytes (fixed dates, fixed subset tag), so a
- * retried activity writes an identical object.
+ * The e-invoice PDF (电子发票). The CJK font comes through the certificate package's pdf-lib/fontkit
+ * adapter (cjk-font.ts: fontkit 2, the face parsed once per process, fast CFF subsets).
+ * Deterministic: the same invoice renders to the same bytes (fixed dates, a subset tag from the
+ * invoice number), so a retried activity writes an identical object.
  */
-const FONT_PATH = process.env.DOCUMENT_FONT_PATH ?? '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
-const FONT_FACE = process.env.DOCUMENT_FONT_FACE ?? 'NotoSansCJKsc-Regular';
-
-// fontkit 2 ships no types; the invoice needs only `create` and the font's subset.
-interface CjkFont {
-  createSubset(): { encode(): Uint8Array };
-}
-const fontkit = createRequire(import.meta.url)('fontkit') as { create(bytes: Buffer, face?: string): unknown };
-
-let font: { bytes: Buffer; parsed: CjkFont } | undefined;
-function cjkFont() {
-  if (!font) {
-    const bytes = readFileSync(FONT_PATH);
-    const parsed = fontkit.create(bytes, FONT_FACE) as CjkFont;
-    font = { bytes, parsed };
-  }
-  return font;
-}
-
-const adapter = {
-  create() {
-    const { parsed } = cjkFont();
-    return new Proxy(parsed, {
-      get(target, prop) {
-        if (prop === 'createSubset') {
-          return () => {
-            const subset = target.createSubset() as { encode(): Uint8Array; encodeStream?: () => unknown };
-            // pdf-lib reads the subset through the old stream API: one data chunk, then end.
-            subset.encodeStream = () => {
-              const bytes = subset.encode();
-              const stream = {
-                on(event: string, fn: (arg?: unknown) => void) {
-                  if (event === 'data') queueMicrotask(() => fn(bytes));
-                  if (event === 'end') queueMicrotask(() => queueMicrotask(() => fn()));
-                  return stream;
-                },
-              };
-              return stream;
-            };
-            return subset;
-          };
-        }
-        const value = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-  },
+const FONT = {
+  path: process.env.DOCUMENT_FONT_PATH ?? '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  face: process.env.DOCUMENT_FONT_FACE ?? 'NotoSansCJKsc-Regular',
 };
 
 export interface InvoiceData {
@@ -72,12 +25,7 @@ export interface InvoiceData {
 
 export async function renderInvoicePdf(d: InvoiceData): Promise<Buffer> {
   const doc = await PDFDocument.create({ updateMetadata: false });
-  // biome-ignore lint/suspicious/noExplicitAny: pdf-lib types its fontkit parameter loosely
-  doc.registerFontkit(adapter as any);
-  const tag = Array.from(createHash('sha256').update(d.invoiceNo).digest().subarray(0, 6), (b) =>
-    String.fromCharCode(65 + (b % 26)),
-  ).join('');
-  const f: PDFFont = await doc.embedFont(cjkFont().bytes, { subset: true, customName: `${tag}+${FONT_FACE}` });
+  const f: PDFFont = await embedCjkFontFile(doc, FONT, d.invoiceNo);
   doc.setTitle(`电子发票 ${d.invoiceNo}`);
   doc.setProducer('作品自愿登记平台');
   doc.setCreator('作品自愿登记平台');
