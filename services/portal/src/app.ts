@@ -29,8 +29,10 @@ export function createPortalApp(c: Config = config(), options: { vite?: ViteDevS
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  // No cross-origin state change reaches a service through the proxy; security headers on every answer.
-  app.use(refuseCrossOrigin(c), securityHeaders(c));
+  // No cross-origin state change reaches a service through the proxy; security headers on every
+  // answer (not under the Vite dev server, whose inline scripts the CSP would block).
+  app.use(refuseCrossOrigin(c));
+  if (!options.vite) app.use(securityHeaders(c));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, service: 'portal', built: existsSync(path.join(distDir, 'index.html')) });
   });
