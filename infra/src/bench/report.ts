@@ -74,13 +74,18 @@ export function mergeWithLatest(r: BenchResult): BenchResult {
   };
 }
 
+export const keptMarker = '<!-- Below: measured by other scripts, kept by npm run bench. -->';
+
 export function writeResult(r: BenchResult): { json: string; markdown: string } {
   mkdirSync(resultsDir, { recursive: true });
   const json = path.join(resultsDir, `bench-${r.date.replaceAll(':', '-')}.json`);
   writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
   writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(r, null, 2)}\n`);
   const markdown = path.join(repoRoot, 'docs/benchmarks.md');
-  writeFileSync(markdown, renderMarkdown(r));
+  // Sections measured by other scripts (the portal's page speed) follow this line and are kept.
+  const old = existsSync(markdown) ? readFileSync(markdown, 'utf8') : '';
+  const kept = old.includes(keptMarker) ? old.slice(old.indexOf(keptMarker)) : '';
+  writeFileSync(markdown, kept ? `${renderMarkdown(r).trimEnd()}\n\n${kept}` : renderMarkdown(r));
   return { json, markdown };
 }
 

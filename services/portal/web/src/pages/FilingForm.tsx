@@ -559,12 +559,13 @@ function PartyTable<T extends object>(props: {
   const { rows, onEdit, onChange } = props;
   return (
     <Table<T>
-      scroll={{ x: 'max-content' }}
+      // Scrolls sideways on a narrow screen once it has rows (whose buttons take the focus).
+      scroll={rows.length ? { x: 'max-content' } : undefined}
       size="small"
       rowKey={(_r, i) => String(i)}
       pagination={false}
       dataSource={rows}
-      locale={{ emptyText: '暂无数据' }}
+      locale={{ emptyText: <span style={{ color: 'rgba(0, 0, 0, 0.62)' }}>暂无数据</span> }}
       columns={[
         { title: '序号', render: (_v, _r, i) => i + 1, width: 60 },
         ...props.columns,

@@ -68,7 +68,7 @@ export function Verify() {
           <Button type="primary" htmlType="submit" loading={loading} data-testid="verify">
             查验
           </Button>
-          <span style={{ marginLeft: 12, color: '#888' }}>也可扫描证书上的二维码直接查验。</span>
+          <span style={{ marginLeft: 12, color: '#595959' }}>也可扫描证书上的二维码直接查验。</span>
         </Form>
       </Card>
       {error ? (
