@@ -9,6 +9,7 @@ import { allText, personalDataIn } from '../../activities/test/personal-data-sca
 import { spawnPlatform } from '../src/bench/isolated';
 import { platformProcesses } from '../src/platform';
 import { sleep, waitFor } from '../src/proc';
+import { lossyProxy } from './support/lossy-proxy';
 import {
   assertPortsFree,
   cli,
@@ -54,6 +55,8 @@ describe('faults on a private stack while work is in flight', () => {
   let platform: Awaited<ReturnType<typeof spawnPlatform>>;
   let worker: Supervised;
   let driver: Awaited<ReturnType<typeof registrationDriver>>;
+  let filingProxy: Awaited<ReturnType<typeof lossyProxy>>;
+  let signatureProxy: Awaited<ReturnType<typeof lossyProxy>>;
   const gates = new Gates();
   const probes: string[] = [];
 
@@ -139,10 +142,17 @@ describe('faults on a private stack while work is in flight', () => {
       );
     const down = Object.keys(platform.failed);
     if (down.length) throw new Error(`not started on the private stack: ${JSON.stringify(platform.failed)}`);
-    driver = await registrationDriver(db, c, gates);
+    // Every review decision's and every signature confirmation's first answer is lost on the way
+    // back (the command was applied): the flow sends it again with the same Idempotency-Key.
+    const lossy = /\/reviews\/|\/confirm$/;
+    filingProxy = await lossyProxy(`http://127.0.0.1:${c.FILING_PORT}`, (m, p) => m === 'POST' && lossy.test(p));
+    signatureProxy = await lossyProxy(`http://127.0.0.1:${c.SIGNATURE_PORT}`, (m, p) => m === 'POST' && lossy.test(p));
+    driver = await registrationDriver(db, c, gates, { filing: filingProxy.url, signature: signatureProxy.url });
   }, 300_000);
 
   afterAll(async () => {
+    await filingProxy?.close();
+    await signatureProxy?.close();
     await worker?.stop();
     await platform?.stop();
     await connection?.close();
@@ -278,6 +288,9 @@ describe('faults on a private stack while work is in flight', () => {
     const filings = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     expect(filings).toHaveLength(registrations);
     expect(await exactlyOnceProblems(db, store, `http://127.0.0.1:${c.MAIL_WEB_PORT}`, filings)).toEqual([]);
+    // The answers were lost, every one of them: two reviews and two confirmations per registration.
+    expect(filingProxy.lost).toHaveLength(2 * registrations);
+    expect(signatureProxy.lost).toHaveLength(2 * registrations);
     const notices = await db('payment.notices').whereIn('filing_id', filings).count<{ n: string }[]>({ n: '*' });
     const deliveries = await db('payment.notifications')
       .count<{ n: string }[]>({ n: '*' })
