@@ -59,6 +59,12 @@ describe('the certificate service', () => {
     expect(out).toContain('Signer Certificate Common Name: 浙江省版权局');
     expect(out).toContain('Signature Validation: Signature is Valid.');
     expect(out).toContain('Certificate Validation: Certificate is Trusted.');
+    // A certificate changed after issue (one byte of what the office signed) no longer verifies.
+    const tampered = Buffer.from(pdf);
+    tampered[2000] = (tampered[2000] ?? 0) ^ 0x01;
+    const bad = await pdfsig(await tempPdf(tampered, 'tampered-certificate.pdf'));
+    expect(bad).toContain('Digest Mismatch');
+    expect(bad).not.toContain('Signature is Valid');
   });
 
   it('lets the owner and staff download it, and nobody else', async () => {
