@@ -1,4 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import {
+  officeIdentity,
+  personSignatureStamp,
+  renderApplicationForm,
+  renderCertificate,
+  SIGNATURE_PAGE_INDEX,
+  signatureSlots,
+  signerIdentity,
+  signPdf,
+} from '@copyreg/certificate';
 import type { Knex } from 'knex';
 import { benchSnapshot } from './sample';
 import { pool } from './stats';
@@ -20,50 +30,31 @@ export interface BaselineFigure {
  * rendered and sealed by the office — with the documents engineer's own functions, in this
  * process (one core's worth: pdf-lib and signing are synchronous CPU work).
  */
-/** Imported by name at run time: the bench must run (and typecheck) before that package lands. */
-const documentsPackage = '@copyreg/certificate';
-
 export async function documentsBaseline(db: Knex, n: number): Promise<BaselineFigure> {
-  // biome-ignore lint/suspicious/noExplicitAny: the exports are checked at run time, so the bench runs before they land
-  const cert: any = await import(documentsPackage).catch(() => ({}));
-  const needed = [
-    'renderApplicationForm',
-    'renderCertificate',
-    'signPdf',
-    'signerIdentity',
-    'officeIdentity',
-    'signatureSlots',
-    'personSignatureStamp',
-  ];
-  const missing = needed.filter((name) => typeof cert[name] !== 'function');
-  if (missing.length)
-    return {
-      registrations: 0,
-      seconds: 0,
-      perSecond: 0,
-      note: `@copyreg/certificate does not export ${missing.join(', ')} yet`,
-    };
-  const office = await cert.officeIdentity(db);
+  const office = await officeIdentity(db);
   const snapshot = benchSnapshot(0);
-  const identities = await Promise.all(snapshot.signers.map((s) => cert.signerIdentity(db, s)));
-  const slots = cert.signatureSlots(snapshot.signers.length);
+  const identities = await Promise.all(snapshot.signers.map((s) => signerIdentity(db, s)));
+  const slots = signatureSlots(snapshot.signers.length);
   const one = async (i: number) => {
     const s = benchSnapshot(i);
-    let pdf: Uint8Array = await cert.renderApplicationForm(s);
+    let pdf: Uint8Array = await renderApplicationForm(s);
     for (const [k, signer] of s.signers.entries()) {
-      pdf = await cert.signPdf(pdf, {
-        identity: identities[k],
+      const identity = identities[k];
+      const rect = slots[k];
+      if (!identity || !rect) throw new Error(`no identity or box for signer ${k + 1}`);
+      pdf = await signPdf(pdf, {
+        identity,
         fieldName: `signer-${k + 1}`,
         signerName: signer.name,
         reason: '著作权人签章',
         location: '杭州',
         signingTime: new Date(),
-        pageIndex: cert.SIGNATURE_PAGE_INDEX,
-        rect: slots[k],
-        appearance: await cert.personSignatureStamp(signer.name, '2026-11-23'),
+        pageIndex: SIGNATURE_PAGE_INDEX,
+        rect,
+        appearance: await personSignatureStamp(signer.name, '2026-11-23'),
       });
     }
-    const certificate = await cert.renderCertificate({
+    const certificate = await renderCertificate({
       registrationNumber: `浙作登字-2026-I-${String(i).padStart(8, '0')}`,
       title: s.content.title,
       workType: s.content.workType,
@@ -75,7 +66,7 @@ export async function documentsBaseline(db: Knex, n: number): Promise<BaselineFi
       officeName: '浙江省版权局',
       verifyUrl: `http://127.0.0.1:3000/verify/${i}`,
     });
-    await cert.signPdf(certificate, {
+    await signPdf(certificate, {
       identity: office,
       fieldName: 'office',
       signerName: '浙江省版权局',

@@ -1,5 +1,4 @@
 export { createCertificateApp } from './app';
-export { type DocumentsMeasurement, measureDocuments } from './bench';
 export {
   certificatesOf,
   checkCode,
