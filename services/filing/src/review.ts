@@ -86,6 +86,19 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
       }
       const row = (await db('filing.filings').where({ id: params.filingId }).first()) as FilingRow | undefined;
       if (!row || row.status === 'draft') throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
+      // Separation of duties: no one reviews a work they filed, and the final review is a second pair of eyes.
+      if (row.applicant_id === user.userId) {
+        throw new ApiError('FORBIDDEN', '不能审核本人提交的作品，请由其他审核人员审核');
+      }
+      if (params.stage === 'final') {
+        const initial = await db('filing.review_decisions')
+          .where({ filing_id: row.id, stage: 'initial' })
+          .orderBy('id', 'desc')
+          .first('reviewer_id');
+        if (initial?.reviewer_id === user.userId) {
+          throw new ApiError('FORBIDDEN', '终审须由初审以外的审核人员进行，您已对该作品作出初审决定');
+        }
+      }
       if (body.decision !== 'approve' && body.reasons.length === 0) {
         throw new ApiError(
           'VALIDATION_FAILED',

@@ -3,6 +3,7 @@ import { createActivities } from '@copyreg/activities';
 import { standInActivities } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { config, temporalClient, temporalConnectionOptions } from '@copyreg/kit';
+import { sessionCookie } from '@copyreg/kit/testing';
 import {
   choosePaymentMethodUpdate,
   paymentConfirmedSignal,
@@ -311,5 +312,31 @@ describe('what was signed is what is reviewed', () => {
     );
     expect(state.versionNo).toBe(2);
     expect(state.signingRounds.at(-1)?.versionNo).toBe(2);
+  });
+});
+
+describe('separation of duties', () => {
+  it('no one reviews a work they filed; the final reviewer is not the one who approved it at 初审', async () => {
+    const a = await applicantWithProfile(app);
+    const id = await inInitialReview(a);
+    // The applicant, who also holds both reviewer roles, may not review their own work.
+    const own = { ...a, cookie: await sessionCookie({ userId: a.userId, roles: ['applicant', 'initial_reviewer'] }) };
+    const refused = await app.call(own.cookie, 'post', `/filings/${id}/reviews/initial`, { decision: 'approve' });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toContain('不能审核本人提交的作品');
+
+    const both = await actor(['initial_reviewer', 'final_reviewer']);
+    const approved = await app.call(both.cookie, 'post', `/filings/${id}/reviews/initial`, { decision: 'approve' });
+    expect(approved.status).toBe(200);
+    await until(readModel.bind(null, id), (r) => r?.status === 'final_review', 'final_review');
+    const again = await app.call(both.cookie, 'post', `/filings/${id}/reviews/final`, { decision: 'approve' });
+    expect(again.status).toBe(403);
+    expect(again.json.error.message).toContain('终审须由初审以外的审核人员进行');
+    expect((await stateOf(id)).status).toBe('final_review');
+
+    const final = await actor(['final_reviewer']);
+    expect((await app.call(final.cookie, 'post', `/filings/${id}/reviews/final`, { decision: 'approve' })).status).toBe(
+      200,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, logger } from '@copyreg/kit';
+import type { Knex } from 'knex';
 import { orderOf, type PaymentDeps, type PaymentRow, signalConfirmedOnce } from './orders';
 
 /**
@@ -48,6 +49,14 @@ export async function submitOfflineReference(
   return db('payment.payments').where({ payment_id: paymentId }).first();
 }
 
+/** Separation of duties: finance staff never decide on the payment for a work they filed themselves. */
+async function refuseOwnFiling(trx: Knex, filingId: string, financeId: string): Promise<void> {
+  const order = await trx('payment.orders').where({ filing_id: filingId }).first('applicant_id');
+  if (order?.applicant_id === financeId) {
+    throw new ApiError('FORBIDDEN', '不能核对本人提交作品的缴费，请由其他财务人员核对');
+  }
+}
+
 /** Finance confirms a matched reference; repeating the confirmation changes nothing. */
 export async function confirmOffline(deps: PaymentDeps, paymentId: string, financeId: string): Promise<PaymentRow> {
   const { db } = deps;
@@ -57,6 +66,7 @@ export async function confirmOffline(deps: PaymentDeps, paymentId: string, finan
       .forUpdate()
       .first();
     if (!p) throw new ApiError('NOT_FOUND', '付款记录不存在');
+    await refuseOwnFiling(trx, p.filing_id, financeId);
     if (p.status === 'rejected') throw new ApiError('INVALID_STATE', '该付款记录已被驳回');
     if (p.status === 'pending') {
       await trx('payment.payments').where({ payment_id: paymentId }).update({
@@ -87,6 +97,7 @@ export async function rejectOffline(
       .forUpdate()
       .first();
     if (!p) throw new ApiError('NOT_FOUND', '付款记录不存在');
+    await refuseOwnFiling(trx, p.filing_id, financeId);
     if (p.status === 'confirmed') throw new ApiError('INVALID_STATE', '该付款记录已核对通过');
     if (p.status === 'rejected') return;
     await trx('payment.payments').where({ payment_id: paymentId }).update({

@@ -56,6 +56,17 @@ describe('offline payment (线下付款): the applicant enters the reference, fi
     // Only finance decides; an applicant cannot list or confirm.
     expect((await call(h, 'GET', '/finance/offline', { cookie })).status).toBe(403);
     expect((await call(h, 'POST', `/finance/offline/${item.paymentId}/confirm`, { cookie })).status).toBe(403);
+    // Nor can finance staff decide on the payment for their own work (separation of duties).
+    const ownFinance = await cookieFor(s.applicantId, ['applicant', 'finance']);
+    for (const [action, body] of [
+      ['confirm', undefined],
+      ['reject', { reason: '对不上' }],
+    ] as const) {
+      const own = await call(h, 'POST', `/finance/offline/${item.paymentId}/${action}`, { cookie: ownFinance, body });
+      expect(own.status).toBe(403);
+      expect(own.body.error.message).toContain('不能核对本人提交作品的缴费');
+    }
+    expect(await wf.until()).toMatchObject({ status: 'payment_verifying' });
 
     const confirmed = await call(h, 'POST', `/finance/offline/${item.paymentId}/confirm`, { cookie: finance });
     expect(confirmed.body.status).toBe('confirmed');
