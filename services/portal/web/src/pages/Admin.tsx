@@ -98,7 +98,6 @@ export function AdminUsers() {
       />
       {q ? (
         <Table<UserListItem>
-          scroll={{ x: 'max-content' }}
           rowKey="userId"
           size="small"
           style={{ marginBottom: 16 }}
@@ -186,7 +185,6 @@ export function AdminUsers() {
               </Button>
             </Form>
             <Table
-              scroll={{ x: 'max-content' }}
               style={{ marginTop: 16 }}
               size="small"
               pagination={false}
@@ -255,7 +253,6 @@ export function AdminDelivery() {
         选择邮寄的，事项办结后陆续制证和邮寄（顺丰到付），登记运单号后申请人可在作品详情中查看；选择自领的，申请人收到电子发票后于工作时间内前来领取。
       </Typography.Paragraph>
       <Table<FilingListItem>
-        scroll={{ x: 'max-content' }}
         rowKey="filingId"
         size="middle"
         loading={list.loading}

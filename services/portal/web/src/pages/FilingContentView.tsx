@@ -63,7 +63,6 @@ export function FilingContentView({ content }: { content: Partial<FilingContent>
         著作权人信息
       </Typography.Title>
       <Table
-        scroll={{ x: 'max-content' }}
         size="small"
         pagination={false}
         rowKey={(_h, i) => String(i)}

@@ -559,8 +559,6 @@ function PartyTable<T extends object>(props: {
   const { rows, onEdit, onChange } = props;
   return (
     <Table<T>
-      // Scrolls sideways on a narrow screen once it has rows (whose buttons take the focus).
-      scroll={rows.length ? { x: 'max-content' } : undefined}
       size="small"
       rowKey={(_r, i) => String(i)}
       pagination={false}

@@ -112,7 +112,6 @@ export function ReviewQueue() {
         </Button>
       </Form>
       <Table
-        scroll={{ x: 'max-content' }}
         rowKey="filingId"
         size="middle"
         loading={list.loading}
@@ -287,7 +286,6 @@ export function ReviewDetail() {
           </Card>
           <Card size="small" title="上传文件" style={{ marginTop: 16 }}>
             <Table
-              scroll={{ x: 'max-content' }}
               size="small"
               pagination={false}
               rowKey="uploadId"

@@ -67,7 +67,6 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
         在签章页面点击“开始签署”，签名或印章会放在该签章人自己的签章处（虚线框）；如需调整，可在签章区域内拖动或用方向键移动，核对无误后点击“确认”。
       </Typography.Paragraph>
       <Table<SigningList['items'][number]>
-        scroll={{ x: 'max-content' }}
         size="small"
         rowKey="signerId"
         pagination={false}

@@ -150,7 +150,6 @@ export function WorkList({ regional }: { regional?: boolean }) {
         </Typography.Paragraph>
       ) : null}
       <Table<FilingListItem>
-        scroll={{ x: 'max-content' }}
         rowKey="filingId"
         size="middle"
         loading={paged.loading}
