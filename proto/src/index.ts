@@ -16,5 +16,6 @@ export * from './payment';
 export * from './permissions';
 export * from './probe';
 export * from './registration';
+export * from './registry';
 export * from './search-attributes';
 export * from './signature';

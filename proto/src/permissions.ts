@@ -19,6 +19,8 @@ export const permissions = {
   readSigningAndCertificates: ['initial_reviewer', 'final_reviewer', 'admin'],
   /** Offline payments, refunds and every order (缴费核对). */
   financeDesk: ['finance', 'admin'],
+  /** Registration statistics and the yearly report table (统计). */
+  statistics: ['initial_reviewer', 'final_reviewer', 'admin'],
   /** Accounts, categories, roles, certificates' reissue and revocation, deliveries. */
   administer: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -3,6 +3,7 @@ import { defaultFilingDeps, type FilingDeps } from './deps';
 import { registerDraftRoutes } from './drafts';
 import { registerListRoutes } from './lists';
 import { registerOpsRoutes } from './ops';
+import { registerRegistryRoutes } from './registry';
 import { registerReviewRoutes } from './review';
 import { registerSubmissionRoutes } from './submission';
 import { registerUploadRoutes } from './uploads';
@@ -16,5 +17,6 @@ export function createFilingApp(deps: FilingDeps = defaultFilingDeps()) {
   registerReviewRoutes(api, deps);
   registerUploadRoutes(api, deps);
   registerOpsRoutes(api);
+  registerRegistryRoutes(api, deps);
   return createApp(api);
 }

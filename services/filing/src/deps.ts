@@ -16,6 +16,8 @@ export interface FilingDeps {
   updateTimeoutMs: number;
   /** Extra workflow input for tests (short timings, the documents queue). */
   workflowInputExtras?: Pick<RegistrationInput, 'timing' | 'documentsTaskQueue'>;
+  /** 登记公告: people's names masked or in full (default: the office setting REGISTRY_PERSON_NAMES). */
+  registryPersonNames?: 'masked' | 'full';
 }
 
 let defaults: FilingDeps | undefined;

@@ -23,6 +23,11 @@ export async function recordStatus(db: Knex, input: StatusRecord): Promise<void>
       review_deadline: r.reviewDeadline ?? null,
       overdue: r.overdue,
       registration_number: r.registrationNumber ?? null,
+      // 登记日期 (登记公告, statistics): the China day it was first certified; kept from then on.
+      registered_on: db.raw(
+        "coalesce(registered_on, case when ? in ('certified', 'delivered') then (?::timestamptz at time zone 'Asia/Shanghai')::date end)",
+        [r.status, r.at],
+      ),
       // 纸质证书发放, shown in the FilingView.
       delivery_kind: r.delivery?.kind ?? null,
       delivery_waybill_no: r.delivery?.waybillNo ?? null,

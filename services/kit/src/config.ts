@@ -90,7 +90,10 @@ export const configSchema = z.object({
   RATE_LIMIT_NOTIFY: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_UPLOAD: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_SIGN: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_REGISTRY: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_LOOPBACK: bool,
+  /** 登记公告: people's names as holders shown masked (张*) or in full; organisations always in full. */
+  REGISTRY_PERSON_NAMES: z.enum(['masked', 'full']).default('masked'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -17,6 +17,7 @@ export const rateLimits = {
   notify: { per: 'ip', seconds: 60, setting: 'RATE_LIMIT_NOTIFY' },
   upload: { per: 'user', seconds: 3600, setting: 'RATE_LIMIT_UPLOAD' },
   sign: { per: 'user', seconds: 60, setting: 'RATE_LIMIT_SIGN' },
+  registry: { per: 'ip', seconds: 60, setting: 'RATE_LIMIT_REGISTRY' },
 } as const satisfies Record<string, { per: 'ip' | 'user'; seconds: number; setting: keyof Config }>;
 export type RateLimitName = keyof typeof rateLimits;
 
