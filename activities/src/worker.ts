@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { config, createDb, createObjectStore, logger, temporalConnectionOptions } from '@copyreg/kit';
 import { TaskQueue } from '@copyreg/proto';
@@ -12,13 +13,26 @@ import {
 import { createActivities } from './index';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow code, bundled once per process and shared by every worker in it. */
+/**
+ * The workflow code, bundled once per process and shared by every worker in it. The production
+ * build (`npm run build`) puts it beside the built worker as workflow-bundle.js, which is loaded
+ * as is; from the TypeScript sources there is no such file and it is bundled here (~1-2 s).
+ */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: createRequire(import.meta.url).resolve('@copyreg/workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
+  const prebuilt = new URL('./workflow-bundle.js', import.meta.url);
+  bundle ??= existsSync(prebuilt)
+    ? Promise.resolve(prebuiltBundle(prebuilt))
+    : bundleWorkflowCode({
+        workflowsPath: createRequire(import.meta.url).resolve('@copyreg/workflows'),
+        logger: new DefaultLogger('WARN'),
+      });
   return bundle;
+}
+
+function prebuiltBundle(file: URL): WorkflowBundleWithSourceMap {
+  const code = readFileSync(file, 'utf8');
+  logger.info({ file: file.pathname, bytes: code.length }, 'prebuilt workflow bundle loaded');
+  return { code, sourceMap: '' };
 }
 
 export interface WorkerOptions {
