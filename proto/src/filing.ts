@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DeliveryResult } from './certificate';
-import { Id, PageQuery, pageOf, type Role } from './common';
+import { Id, PageQuery, pageOf } from './common';
 import { addIdNumberIssue, organisationIdTypes, personalIdTypes } from './id-numbers';
 import { FilingStatus, ReviewDecision, ReviewStage, WorkType } from './registration';
 

@@ -16,7 +16,6 @@ import {
   FilingIdParams,
   holds,
   RevokeInput,
-  type Role,
   type SessionUser,
   VerifyQuery,
   VerifyResult,

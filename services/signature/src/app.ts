@@ -27,7 +27,6 @@ import {
   Placement,
   PlacementInput,
   PlacementParams,
-  type Role,
   type SessionUser,
   SigningList,
   SigningSession,
