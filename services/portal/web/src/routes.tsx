@@ -38,6 +38,8 @@ const FinanceOffline = page(() => import('./pages/Finance'), 'FinanceOffline');
 const FinanceRefunds = page(() => import('./pages/Finance'), 'FinanceRefunds');
 const AdminUsers = page(() => import('./pages/Admin'), 'AdminUsers');
 const AdminDelivery = page(() => import('./pages/Admin'), 'AdminDelivery');
+const Registry = page(() => import('./pages/Registry'), 'Registry');
+const Statistics = page(() => import('./pages/Statistics'), 'Statistics');
 
 /** A page for logged-in users (with one of the roles, when given). */
 function Private({ roles, children }: { roles?: Role[]; children: ReactNode }) {
@@ -68,6 +70,7 @@ export function Routes() {
         <Route index element={<Home />} />
         <Route path="verify" element={<Verify />} />
         <Route path="verify/:number" element={<Verify />} />
+        <Route path="registry" element={<Registry />} />
         <Route
           path="profile"
           element={
@@ -177,6 +180,14 @@ export function Routes() {
           element={
             <Private roles={['admin']}>
               <AdminDelivery />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/statistics"
+          element={
+            <Private roles={['initial_reviewer', 'final_reviewer', 'admin']}>
+              <Statistics />
             </Private>
           }
         />

@@ -1,9 +1,11 @@
 import {
   AuditOutlined,
   BankOutlined,
+  BarChartOutlined,
   FileAddOutlined,
   HomeOutlined,
   MenuOutlined,
+  ProfileOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -155,7 +157,11 @@ export function AppLayout() {
       children: [item('/staff/admin/users', '用户类别'), item('/staff/admin/delivery', '纸质证书发放')],
     });
   }
+  if (has('initial_reviewer') || has('final_reviewer') || has('admin')) {
+    items.push({ ...item('/staff/statistics', '统计'), icon: <BarChartOutlined /> });
+  }
   items.push({ ...item('/verify', '证书查验'), icon: <SafetyCertificateOutlined /> });
+  items.push({ ...item('/registry', '登记公告'), icon: <ProfileOutlined /> });
 
   // The sidebar entry a page belongs to: the form pages to 作品填报, payment to 待缴费作品.
   const path = location.pathname;

@@ -49,6 +49,8 @@ export function Home() {
               单位用户若未曾办理法人数字证书，需先自行在“e照通”APP内办理法人数字证书。
             </Typography.Paragraph>
             <Link to="/verify">证书查验（无需登录）</Link>
+            <br />
+            <Link to="/registry">登记公告（无需登录）</Link>
           </Card>
         </Col>
       </Row>
