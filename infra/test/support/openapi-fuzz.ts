@@ -140,7 +140,8 @@ export async function fuzzService(o: FuzzOptions): Promise<FuzzResult> {
     for (const c of cases) {
       const sent = await send(o, op, c);
       result.requests++;
-      const tally = (result.statuses[name] ??= {});
+      const tally = result.statuses[name] ?? {};
+      result.statuses[name] = tally;
       const code = sent.status && sent.status >= 400 ? /"code":"(\w+)"/.exec(sent.text)?.[1] : undefined;
       const key = `${sent.status ?? 'none'}${code ? ` ${code}` : ''}`;
       tally[key] = (tally[key] ?? 0) + 1;
