@@ -1,4 +1,5 @@
 import { vitestConfig } from '../kit/src/vitest';
 
 // Browser journeys run through the whole platform: minutes, not seconds.
-export default vitestConfig({ testTimeout: 300_000 });
+// The platform is started once per run, for every test file, and stopped at the end.
+export default vitestConfig({ testTimeout: 300_000, globalSetup: ['test/global-platform.ts'] });

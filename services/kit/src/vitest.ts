@@ -9,7 +9,15 @@ const resultsDir = fileURLToPath(new URL('../../../.data/test-results', import.m
  * Every package's vitest config. Tests run in forks (Temporal's native bridge and worker
  * threads do not mix) against the real stack, on the test database and bucket.
  */
-export function vitestConfig(overrides: { testTimeout?: number; include?: string[]; stack?: boolean } = {}) {
+export function vitestConfig(
+  overrides: {
+    testTimeout?: number;
+    include?: string[];
+    stack?: boolean;
+    /** More global setups, run after the stack is up (e.g. the portal's whole platform). */
+    globalSetup?: string[];
+  } = {},
+) {
   return defineConfig({
     test: {
       pool: 'forks',
@@ -21,10 +29,12 @@ export function vitestConfig(overrides: { testTimeout?: number; include?: string
       reporters: ['default', 'json'],
       outputFile: { json: path.join(resultsDir, `${path.basename(process.cwd())}.json`) },
       // Pure unit-test packages pass `stack: false` and run without the servers.
-      globalSetup:
-        overrides.stack === false
+      globalSetup: [
+        ...(overrides.stack === false
           ? []
-          : [fileURLToPath(new URL('../../../infra/src/vitest-global-setup.ts', import.meta.url))],
+          : [fileURLToPath(new URL('../../../infra/src/vitest-global-setup.ts', import.meta.url))]),
+        ...(overrides.globalSetup ?? []),
+      ],
     },
   });
 }

@@ -11,7 +11,7 @@ import { buildIfStale } from '../src/build';
 /**
  * The whole platform for the browser tests, on the test database and bucket (vitest's env) and on
  * ports of its own (3100 and up), so a developer's `npm start` on 3000 and up is left alone.
- * A platform already answering on those ports (an earlier run left running) is reused.
+ * It is started once per test run (test/global-platform.ts) and shared by the test files.
  */
 const testPorts = {
   PORTAL_PORT: '3100',
@@ -36,19 +36,33 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the platform for one test run (the package's vitest globalSetup). A server already
+ * answering on the test ports is refused, never reused: it may run code older than the tree's.
+ */
+export async function startTestPlatform(env: NodeJS.ProcessEnv): Promise<RunningPlatform> {
+  const all = { ...env, ...testPorts };
+  const c = loadConfig(all);
+  if (await httpOk(`${c.PUBLIC_URL}/healthz`).catch(() => false)) {
+    throw new Error(
+      `something already answers on ${c.PUBLIC_URL} (an earlier test run left it running?): stop it, the tests start their own platform`,
+    );
+  }
+  // Build the app here, before a dozen processes compete for the CPU, so the portal starts at once.
+  await buildIfStale();
+  return startPlatform(c, testPorts, false, 180_000);
+}
+
+/** The platform this run's globalSetup started, for a test file. */
 export async function ensurePlatform(): Promise<TestPlatform> {
   const env = { ...process.env, ...testPorts };
   const c = loadConfig(env);
   const url = c.PUBLIC_URL;
   const missing = platformProcesses.filter((p) => !existsSync(path.join(repoRoot, p.script))).map((p) => p.name);
-  // Build the app here, before a dozen processes compete for the CPU, so the portal starts at once
-  // (and a portal that is already running serves the fresh build).
-  await buildIfStale();
-  if (await httpOk(`${url}/healthz`).catch(() => false)) {
-    return { config: c, url, missing, stop: async () => {} };
+  if (!(await httpOk(`${url}/healthz`).catch(() => false))) {
+    throw new Error(`the test platform does not answer on ${url}: it is started by the portal's vitest globalSetup`);
   }
-  const running: RunningPlatform = await startPlatform(c, testPorts, false, 180_000);
-  return { config: c, url, missing, stop: () => running.stop() };
+  return { config: c, url, missing, stop: async () => {} };
 }
 
 /** The load generator's registration flow, through the portal's /api proxy: to bring a work to a state fast. */
