@@ -41,7 +41,7 @@ export interface TestPlatform {
  * answering on the test ports is refused, never reused: it may run code older than the tree's.
  */
 export async function startTestPlatform(env: NodeJS.ProcessEnv): Promise<RunningPlatform> {
-  const all = { ...env, ...testPorts };
+  const all: NodeJS.ProcessEnv = { ...env, ...testPorts };
   const c = loadConfig(all);
   if (await httpOk(`${c.PUBLIC_URL}/healthz`).catch(() => false)) {
     throw new Error(
@@ -50,7 +50,10 @@ export async function startTestPlatform(env: NodeJS.ProcessEnv): Promise<Running
   }
   // Build the app here, before a dozen processes compete for the CPU, so the portal starts at once.
   await buildIfStale();
-  return startPlatform(c, testPorts, false, 180_000);
+  // The children inherit this process's environment, not vitest's test env: hand them the test
+  // database and bucket explicitly, or they would serve the development ones.
+  const { NODE_ENV, DATABASE_URL, S3_BUCKET } = all;
+  return startPlatform(c, { ...testPorts, NODE_ENV, DATABASE_URL, S3_BUCKET }, false, 180_000);
 }
 
 /** The platform this run's globalSetup started, for a test file. */
