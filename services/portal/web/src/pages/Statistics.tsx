@@ -1,5 +1,5 @@
 import type { StatisticsReport, YearlyTable } from '@copyreg/proto/src/registry';
-import { Button, Card, Col, DatePicker, Form, InputNumber, Row, Space, Table, Typography } from 'antd';
+import { Button, Card, Col, DatePicker, Form, InputNumber, Progress, Row, Space, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { get } from '../api';
@@ -15,8 +15,9 @@ const outcomeLabel: Record<StatisticsReport['byOutcome'][number]['outcome'], str
   in_progress: '办理中',
 };
 
-/** A small two-column table of counts. */
+/** A small table of counts, each with a bar against the largest (the page's chart). */
 function Counts({ title, rows }: { title: string; rows: { key: string; label: string; count: number }[] }) {
+  const max = Math.max(1, ...rows.map((r) => r.count));
   return (
     <Card size="small" title={title} style={{ marginBottom: 16 }}>
       <Table
@@ -27,6 +28,19 @@ function Counts({ title, rows }: { title: string; rows: { key: string; label: st
         columns={[
           { title: '项目', dataIndex: 'label' },
           { title: '数量', dataIndex: 'count', align: 'right' },
+          {
+            title: '分布',
+            width: '40%',
+            render: (_v, r) => (
+              <Progress
+                percent={(r.count / max) * 100}
+                showInfo={false}
+                status="normal"
+                size="small"
+                aria-label={`${r.label} ${r.count}`}
+              />
+            ),
+          },
         ]}
       />
     </Card>
