@@ -204,6 +204,28 @@ describe('online payment (支付宝扫码): order, QR, verified notifications, e
     await wf.done();
   });
 
+  it('choosing the method under one Idempotency-Key: two at once and a third after, one choice, one answer', async () => {
+    const applicantId = randomUUID();
+    const s = await makeFiling(h, { applicantId });
+    const wf = await startRegistration(h, s);
+    const cookie = await cookieFor(applicantId);
+    const key = randomUUID();
+    const choose = (method = 'online') =>
+      call(h, 'POST', `/orders/${s.filingId}/method`, { cookie, body: { method }, idempotencyKey: key });
+    const [a, b] = await Promise.all([choose(), choose()]);
+    const c = await choose();
+    expect([a.status, b.status, c.status]).toEqual([200, 200, 200]);
+    expect(b.body).toEqual(a.body);
+    expect(c.body).toEqual(a.body);
+    expect(await h.deps.db('payment.orders').where({ filing_id: s.filingId })).toHaveLength(1);
+    // The same key with another choice is refused, and the choice stands.
+    const reused = await choose('offline');
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await wf.until()).toMatchObject({ status: 'awaiting_payment', payment: { method: 'online' } });
+    await wf.done();
+  });
+
   it("the workflow's refusal of the choice is the HTTP answer, in its words; no order is made", async () => {
     const applicantId = randomUUID();
     const cookie = await cookieFor(applicantId);

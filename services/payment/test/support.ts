@@ -316,13 +316,14 @@ export async function call(
   h: Harness,
   method: string,
   path: string,
-  opts: { cookie?: string; body?: unknown } = {},
+  opts: { cookie?: string; body?: unknown; idempotencyKey?: string } = {},
 ): Promise<{ status: number; body: Body }> {
   const res = await fetch(`${h.api}/api/payment${path}`, {
     method,
     headers: {
       ...(opts.cookie ? { cookie: opts.cookie } : {}),
       ...(opts.body ? { 'content-type': 'application/json' } : {}),
+      ...(opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {}),
     },
     ...(opts.body ? { body: JSON.stringify(opts.body) } : {}),
   });

@@ -466,34 +466,44 @@ describe('portal journeys', () => {
     const regional = await as(people.regional, '/regional');
     await regional.locator('.ant-table').first().waitFor();
     await regional.waitForLoadState('networkidle');
+    expect(await regional.locator('.ant-table-tbody tr.ant-table-row').count()).toBeGreaterThan(0);
+    // Journey 1's work (its holders are in 杭州) is in 杭州's list, read only.
+    const inRegion = await regional.evaluate(
+      (t) =>
+        fetch(`/api/filing/region/filings?title=${encodeURIComponent(t)}`).then(
+          (r) => r.json() as Promise<{ items: { title: string; actions: string[] }[] }>,
+        ),
+      `西湖晨曦-${run}`,
+    );
+    expect(inRegion.items.map((i) => i.title)).toEqual([`西湖晨曦-${run}`]);
+    expect(inRegion.items[0]?.actions).toEqual(['view']);
     await shot(regional, '50-regional-list');
     const admin = await as(people.admin, '/staff/admin/users');
     // 李四 turns out to be a lawyer with a copyright agency qualification: staff change the category.
-    const target = userIds.li ?? (await userIdOf(admin));
-    await admin.locator('[data-testid="admin-user-search"] input').fill(target);
+    const target = userIds.li;
+    expect(target, '李四 logged in during journey 3').toBeDefined();
+    await admin.locator('[data-testid="admin-user-search"] input').fill(target as string);
     await admin.locator('[data-testid="admin-user-search"] button').click();
     const category = admin.locator('[data-testid="category-form"]');
     await category.waitFor();
-    if (userIds.li) {
-      await radio(category, '新类别', '代理律师');
-      await fill(category, '资质核对情况', `已核验律师执业证及版权代理资质证明（${run}）`);
-      await category.locator('button', { hasText: '修改类别' }).click();
-      const change = admin.locator('tbody tr', { hasText: run }).first();
-      await change.waitFor();
-      expect(await change.innerText()).toContain('周管理'); // the operator by name, not by id
-    }
+    await radio(category, '新类别', '代理律师');
+    await fill(category, '资质核对情况', `已核验律师执业证及版权代理资质证明（${run}）`);
+    await category.locator('button', { hasText: '修改类别' }).click();
+    const change = admin.locator('tbody tr', { hasText: run }).first();
+    await change.waitFor();
+    expect(await change.innerText()).toContain('周管理'); // the operator by name, not by id
     await shot(admin, '51-admin-users');
     const initial = await as(people.initialReviewer, '/staff/review/initial');
     await initial.locator('.ant-table').first().waitFor();
     await initial.waitForLoadState('networkidle');
     await shot(initial, '52-review-queue');
+    // Journey 2's work waits for 初审 (finance confirmed its payment): the queue is not empty.
     const open = initial.locator('[data-testid="review-open"]').first();
-    if (await open.count()) {
-      await open.click();
-      const link = initial.locator('[data-testid="temporal-link"]');
-      await link.waitFor();
-      expect(await link.getAttribute('href')).toMatch(/\/namespaces\/[^/]+\/workflows\/registration-[0-9a-f-]{36}$/);
-      await shot(initial, '53-review-detail');
-    }
+    expect(await open.count()).toBe(1);
+    await open.click();
+    const link = initial.locator('[data-testid="temporal-link"]');
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toMatch(/\/namespaces\/[^/]+\/workflows\/registration-[0-9a-f-]{36}$/);
+    await shot(initial, '53-review-detail');
   });
 });
