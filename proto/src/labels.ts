@@ -153,6 +153,11 @@ export const fieldLabels: Record<string, FieldLabel> = {
   overdue: { zh: '是否逾期', en: 'overdue' },
   appliedFrom: { zh: '申请日期（起）', en: 'filed from' },
   appliedTo: { zh: '申请日期（止）', en: 'filed until' },
+  registeredFrom: { zh: '登记日期（起）', en: 'registered from' },
+  registeredTo: { zh: '登记日期（止）', en: 'registered until' },
+  from: { zh: '起始日期', en: 'from' },
+  to: { zh: '截止日期', en: 'until' },
+  year: { zh: '年份', en: 'year' },
   // Addresses (path parameters)
   filingId: { zh: '作品编号', en: 'filing id' },
   userId: { zh: '用户编号', en: 'user id' },

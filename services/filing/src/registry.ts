@@ -26,6 +26,8 @@ import type { FilingDeps } from './deps';
  * filings.registered_on. The predicate is written out literally so the partial indexes match it.
  */
 const REGISTERED = "status in ('certified', 'delivered')";
+/** A registry entry: registered, with its number and date (a row lacking either is not published, never a 500). */
+const PUBLISHED = `${REGISTERED} and registration_number is not null and registered_on is not null`;
 /** Exact totals up to this many matches, as in the lists. */
 const EXACT_TOTAL_UP_TO = 10_000;
 
@@ -46,7 +48,7 @@ export async function searchRegistry(
   opts: { maskPersonNames: boolean },
 ): Promise<z.input<typeof RegistryPage>> {
   const filtered = () => {
-    const b = db('filing.filings as f').whereRaw(REGISTERED);
+    const b = db('filing.filings as f').whereRaw(PUBLISHED);
     if (q.number) b.where('registration_number', q.number);
     if (q.title) {
       // As the lists: trigrams from 3 characters, the character index for 1–2.
