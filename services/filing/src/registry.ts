@@ -10,7 +10,7 @@ import {
   type StatisticsQuery,
   StatisticsQuery as StatisticsQuerySchema,
   StatisticsReport,
-  type WorkType,
+  WorkType,
   workTypeColumns,
   YearlyQuery,
   YearlyTable,
@@ -26,8 +26,11 @@ import type { FilingDeps } from './deps';
  * filings.registered_on. The predicate is written out literally so the partial indexes match it.
  */
 const REGISTERED = "status in ('certified', 'delivered')";
-/** A registry entry: registered, with its number and date (a row lacking either is not published, never a 500). */
-const PUBLISHED = `${REGISTERED} and registration_number is not null and registered_on is not null`;
+/**
+ * A registry entry: registered, with its number, date and work type (a row lacking one, which only a
+ * test's hand-made row can, is not published, rather than failing the page with a 500).
+ */
+const PUBLISHED = `${REGISTERED} and registration_number is not null and registered_on is not null and work_type in (${WorkType.options.map((t) => `'${t}'`).join(', ')})`;
 /** Exact totals up to this many matches, as in the lists. */
 const EXACT_TOTAL_UP_TO = 10_000;
 
