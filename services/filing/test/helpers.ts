@@ -1,9 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { quietTiming } from '@copyreg/activities/stand-ins';
+import { createActivities } from '@copyreg/activities';
+import { quietTiming, standInActivities } from '@copyreg/activities/stand-ins';
+import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { addProof, saveProfile } from '@copyreg/identity';
-import { config, createDb, createObjectStore, ensureBucket, temporalClient } from '@copyreg/kit';
+import {
+  config,
+  createDb,
+  createObjectStore,
+  ensureBucket,
+  temporalClient,
+  temporalConnectionOptions,
+} from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
-import { type DraftContent, type ErrorBody, type Role, residentIdCheckChar, UploadRef } from '@copyreg/proto';
+import {
+  type DraftContent,
+  type ErrorBody,
+  type RegistrationActivities,
+  type Role,
+  residentIdCheckChar,
+  UploadRef,
+} from '@copyreg/proto';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createFilingApp } from '../src/app';
 import type { FilingDeps } from '../src/deps';
 
@@ -79,6 +96,26 @@ export async function startFiling(over: Partial<FilingDeps> = {}) {
   };
 }
 export type FilingTestApp = Awaited<ReturnType<typeof startFiling>>;
+
+/**
+ * A registration worker on the app's task queue, not yet running: the real workflow and the filing
+ * service's real read model (recordStatus, which `wrap` may wrap) around stand-ins for the other
+ * services' activities.
+ */
+export async function createRegistrationWorker(
+  on: FilingTestApp,
+  wrap: (real: RegistrationActivities['recordStatus']) => RegistrationActivities['recordStatus'] = (real) => real,
+): Promise<Worker> {
+  installRuntime();
+  const real = createActivities({ db: on.db, store: on.deps.store, bucket: on.deps.bucket });
+  return Worker.create({
+    connection: await NativeConnection.connect(temporalConnectionOptions()),
+    namespace: config().TEMPORAL_NAMESPACE,
+    taskQueue: on.deps.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: { ...real, ...standInActivities(on.deps.bucket), recordStatus: wrap(real.recordStatus) },
+  });
+}
 
 export interface Actor {
   userId: string;

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createActivities } from '@copyreg/activities';
-import { standInActivities } from '@copyreg/activities/stand-ins';
-import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
-import { config, temporalClient, temporalConnectionOptions } from '@copyreg/kit';
+import { temporalClient } from '@copyreg/kit';
 import { sessionCookie } from '@copyreg/kit/testing';
 import {
   choosePaymentMethodUpdate,
@@ -11,7 +8,7 @@ import {
   signUpdate,
   stateQuery,
 } from '@copyreg/proto';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../src/snapshots';
 import {
@@ -19,6 +16,7 @@ import {
   actor,
   applicantWithProfile,
   completeContent,
+  createRegistrationWorker,
   type FilingTestApp,
   rid,
   sample,
@@ -33,21 +31,10 @@ let app: FilingTestApp;
 let worker: Worker;
 let running: Promise<void>;
 
-async function createWorker(on: FilingTestApp): Promise<Worker> {
-  const real = createActivities({ db: on.db, store: on.deps.store, bucket: on.deps.bucket });
-  return Worker.create({
-    connection: await NativeConnection.connect(temporalConnectionOptions()),
-    namespace: config().TEMPORAL_NAMESPACE,
-    taskQueue: on.deps.taskQueue,
-    workflowBundle: await workflowBundle(),
-    // The real read model (recordStatus) around stand-ins for the other services' activities.
-    activities: { ...real, ...standInActivities(on.deps.bucket), recordStatus: real.recordStatus },
-  });
-}
+const createWorker = (on: FilingTestApp) => createRegistrationWorker(on);
 
 beforeAll(async () => {
   app = await startFiling();
-  installRuntime();
   worker = await createWorker(app);
   running = worker.run();
 });

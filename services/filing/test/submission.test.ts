@@ -1,12 +1,8 @@
-import { createActivities } from '@copyreg/activities';
-import { standInActivities } from '@copyreg/activities/stand-ins';
-import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
-import { config, temporalClient, temporalConnectionOptions } from '@copyreg/kit';
+import { temporalClient } from '@copyreg/kit';
 import {
   choosePaymentMethodUpdate,
   FilingPage,
   paymentConfirmedSignal,
-  type RegistrationActivities,
   type RegistrationInput,
   registrationWorkflowId,
   StatusRecord,
@@ -14,10 +10,19 @@ import {
   stateQuery,
 } from '@copyreg/proto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../src/snapshots';
-import { actor, applicantWithProfile, completeContent, type FilingTestApp, rid, sample, startFiling } from './helpers';
+import {
+  actor,
+  applicantWithProfile,
+  completeContent,
+  createRegistrationWorker,
+  type FilingTestApp,
+  rid,
+  sample,
+  startFiling,
+} from './helpers';
 
 /**
  * The submission path against the real Temporal server and the registration workflow, with the
@@ -29,25 +34,15 @@ let running: Promise<void>;
 /** Every recordStatus input that failed the proto schema (it would retry forever). */
 const malformedRecords: unknown[] = [];
 
-/** The real read model (recordStatus) around the fakes, on the given app's task queue. */
-async function createWorker(on: FilingTestApp): Promise<Worker> {
-  const real = createActivities({ db: on.db, store: on.deps.store, bucket: on.deps.bucket });
-  const recordStatus: RegistrationActivities['recordStatus'] = async (input) => {
+/** Checks every status record against the proto schema on its way to the real read model. */
+const createWorker = (on: FilingTestApp) =>
+  createRegistrationWorker(on, (real) => async (input) => {
     if (!StatusRecord.safeParse(input).success) malformedRecords.push(input);
-    return real.recordStatus(input);
-  };
-  return Worker.create({
-    connection: await NativeConnection.connect(temporalConnectionOptions()),
-    namespace: config().TEMPORAL_NAMESPACE,
-    taskQueue: on.deps.taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: { ...real, ...standInActivities(on.deps.bucket), recordStatus },
+    return real(input);
   });
-}
 
 beforeAll(async () => {
   app = await startFiling();
-  installRuntime();
   worker = await createWorker(app);
   running = worker.run();
 });
