@@ -134,6 +134,19 @@ export function renderMarkdown(r: BenchResult): string {
   out.push(
     '`documents`: per registration, the application form rendered and signed by its two signers, and the certificate rendered and signed by the office, in one process. `postgres`: the rows one registration leaves behind, one transaction each, without orchestration.',
   );
+  const phases = r.baselines.documents?.cpuMs;
+  if (phases) {
+    out.push('');
+    out.push('Documents, milliseconds of CPU per registration (`process.cpuUsage`, after 3 warm-up registrations):');
+    out.push('');
+    out.push(`| ${Object.keys(phases).join(' | ')} |`);
+    out.push(
+      `| ${Object.keys(phases)
+        .map(() => '---:')
+        .join(' | ')} |`,
+    );
+    out.push(`| ${Object.values(phases).join(' | ')} |`);
+  }
   for (const [name, s] of Object.entries(r.scenarios)) {
     out.push('');
     out.push(`## ${name}`);
