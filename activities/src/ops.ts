@@ -1,5 +1,5 @@
 import { putObject } from '@copyreg/kit';
-import type { ObjectRef, ProbeInput } from '@copyreg/proto';
+import type { ObjectRef, OpsActivities, ProbeInput } from '@copyreg/proto';
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
 
@@ -10,7 +10,7 @@ export interface OpsDeps {
 }
 
 /** Activities of the ops schema (the stack probe). */
-export function createOpsActivities({ db, store, bucket }: OpsDeps) {
+export function createOpsActivities({ db, store, bucket }: OpsDeps): OpsActivities {
   return {
     /** Idempotent: the row is keyed by probe id and the object by a deterministic key. */
     async recordProbe({ probeId }: ProbeInput): Promise<{ rowWrittenAt: string; object: ObjectRef }> {

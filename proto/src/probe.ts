@@ -13,4 +13,9 @@ export const ProbeResult = z
   .meta({ id: 'ProbeResult' });
 export type ProbeResult = z.infer<typeof ProbeResult>;
 
+/** The activity the probe workflow runs (implemented by the worker's ops activities). */
+export interface OpsActivities {
+  recordProbe(input: ProbeInput): Promise<Pick<ProbeResult, 'rowWrittenAt' | 'object'>>;
+}
+
 export const probeWorkflowId = (probeId: string) => `probe-${probeId}`;

@@ -1,8 +1,7 @@
-import type { createOpsActivities } from '@copyreg/activities/ops';
-import type { ProbeInput, ProbeResult } from '@copyreg/proto';
+import type { OpsActivities, ProbeInput, ProbeResult } from '@copyreg/proto';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 
-const { recordProbe } = proxyActivities<ReturnType<typeof createOpsActivities>>({
+const { recordProbe } = proxyActivities<OpsActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5 },
 });
