@@ -1,9 +1,24 @@
-import { downloadUrl, receiveUpload } from '@copyreg/identity';
-import { type Api, ApiError } from '@copyreg/kit';
+import { type Api, ApiError, downloadUrl, fileTypes, MB, receiveUpload, type UploadRule } from '@copyreg/kit';
 import { Id, UploadKindParam, UploadRef } from '@copyreg/proto';
 import { z } from 'zod';
 import type { FilingDeps } from './deps';
 import { canSee, type FilingRow } from './filings';
+
+/** A filing's kinds: samples of music and film are audio/video, a model may be an archive. */
+const uploadRules: Record<'sample' | 'attachment', UploadRule> = {
+  sample: {
+    kind: 'sample',
+    maxBytes: 50 * MB,
+    types: [...fileTypes.documents, ...fileTypes.images, ...fileTypes.media, ...fileTypes.archives],
+    label: '作品样本',
+  },
+  attachment: {
+    kind: 'attachment',
+    maxBytes: 20 * MB,
+    types: [...fileTypes.documents, ...fileTypes.archives],
+    label: '附件',
+  },
+};
 
 const DownloadLink = z.object({ url: z.url(), expiresInSeconds: z.number().int() }).meta({ id: 'FilingDownloadLink' });
 
@@ -22,7 +37,7 @@ export function registerUploadRoutes(api: Api, deps: FilingDeps) {
     response: UploadRef,
     status: 201,
     async handler({ user, params, req }) {
-      const stored = await receiveUpload(req, params.kind, store, bucket, user.userId);
+      const stored = await receiveUpload(req, uploadRules[params.kind], store, bucket, user.userId);
       await db('filing.uploads').insert({
         id: stored.id,
         owner_id: user.userId,

@@ -1,4 +1,16 @@
-import { Api, ApiError, createApp, IdempotencyStore, logger, requireUser } from '@copyreg/kit';
+import {
+  Api,
+  ApiError,
+  createApp,
+  downloadUrl,
+  fileTypes,
+  IdempotencyStore,
+  logger,
+  MB,
+  receiveUpload,
+  requireUser,
+  type UploadRule,
+} from '@copyreg/kit';
 import {
   ApplicantProofs,
   CategoryChangeInput,
@@ -33,7 +45,14 @@ import {
   setRoles,
 } from './profiles';
 import { applicantProofs, searchUsers } from './staff';
-import { downloadUrl, receiveUpload } from './uploads';
+
+/** A proof of identity (身份证明): a scan or photo, 10 MB at most. */
+const identityProofUpload: UploadRule = {
+  kind: 'identity_proof',
+  maxBytes: 10 * MB,
+  types: fileTypes.documents,
+  label: '身份证明',
+};
 
 export interface IdentityDeps {
   db: Knex;
@@ -144,7 +163,7 @@ export function createIdentityApp(deps: IdentityDeps) {
     response: UploadRef,
     status: 201,
     async handler({ user, req }) {
-      const stored = await receiveUpload(req, 'identity_proof', store, bucket, user.userId);
+      const stored = await receiveUpload(req, identityProofUpload, store, bucket, user.userId);
       await addProof(db, user.userId, stored);
       return { uploadId: stored.id, name: stored.name, sha256: stored.sha256, size: stored.size, mime: stored.mime };
     },

@@ -15,11 +15,3 @@ export {
 } from './profiles';
 export { migrationSource } from './schema';
 export { seedDevAccounts } from './seed';
-export {
-  downloadUrl,
-  receiveUpload,
-  type StoredUpload,
-  sanitiseFileName,
-  type UploadKind,
-  uploadRules,
-} from './uploads';

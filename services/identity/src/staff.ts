@@ -1,7 +1,7 @@
+import { downloadUrl, previewUrl } from '@copyreg/kit';
 import type { ApplicantProofs, Role, UserListItem } from '@copyreg/proto';
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
-import { downloadUrl, previewUrl } from './uploads';
 
 /**
  * What staff see of an account: the identity proofs a reviewer checks (with what to check them

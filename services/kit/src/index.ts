@@ -10,3 +10,4 @@ export * from './rate-limit';
 export * from './registration-client';
 export * from './security';
 export * from './temporal';
+export * from './uploads';

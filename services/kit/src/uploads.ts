@@ -1,37 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, sha256 } from '@copyreg/kit';
 import Busboy from 'busboy';
 import type { Request } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Client as ObjectStore } from 'minio';
+import { ApiError } from './errors';
+import { sha256 } from './objects';
 
 /**
- * Uploads (上传): samples and attachments of a filing, and identity proofs of a profile.
- * The type is decided by the bytes (magic numbers), never by the name or Content-Type; the
- * object key is made here; the original name is kept only as sanitised metadata.
+ * Uploads (上传), for every service that takes files: the type is decided by the bytes (magic
+ * numbers), never by the name or Content-Type; the object key is made here; the original name is
+ * kept only as sanitised metadata. Each service states its kinds as `UploadRule`s.
  */
-export type UploadKind = 'identity_proof' | 'sample' | 'attachment';
+export interface UploadRule {
+  /** The kind's name in the object key (`uploads/<kind>/<owner>/<id>.<ext>`). */
+  kind: string;
+  maxBytes: number;
+  /** MIME types accepted, as detected from the bytes. */
+  types: readonly string[];
+  /** What the file is, in the error messages (作品样本, 身份证明…). */
+  label: string;
+}
 
-const MB = 1024 * 1024;
-const documents = ['application/pdf', 'image/jpeg', 'image/png'];
-const media = ['audio/mpeg', 'audio/wav', 'audio/x-wav', 'audio/flac', 'audio/mp4', 'video/mp4', 'video/quicktime'];
-const archives = [
-  'application/zip',
-  'application/x-7z-compressed',
-  'application/x-rar-compressed',
-  'application/vnd.rar',
-];
-
-/** Size limit and accepted types per kind; samples of music and film are audio/video, a model may be an archive. */
-export const uploadRules: Record<UploadKind, { maxBytes: number; types: readonly string[]; label: string }> = {
-  identity_proof: { maxBytes: 10 * MB, types: documents, label: '身份证明' },
-  sample: {
-    maxBytes: 50 * MB,
-    types: [...documents, 'image/gif', 'image/webp', ...media, ...archives],
-    label: '作品样本',
-  },
-  attachment: { maxBytes: 20 * MB, types: [...documents, ...archives], label: '附件' },
-};
+export const MB = 1024 * 1024;
+/** Groups of detected types that services combine into their rules. */
+export const fileTypes = {
+  documents: ['application/pdf', 'image/jpeg', 'image/png'],
+  images: ['image/gif', 'image/webp'],
+  media: ['audio/mpeg', 'audio/wav', 'audio/x-wav', 'audio/flac', 'audio/mp4', 'video/mp4', 'video/quicktime'],
+  archives: ['application/zip', 'application/x-7z-compressed', 'application/x-rar-compressed', 'application/vnd.rar'],
+} as const;
 
 export interface StoredUpload {
   id: string;
@@ -101,12 +98,11 @@ export function readMultipartFile(req: Request, maxBytes: number): Promise<{ nam
 /** Reads, sniffs, checks and stores an upload; returns where it is. Nothing is stored when a check fails. */
 export async function receiveUpload(
   req: Request,
-  kind: UploadKind,
+  rule: UploadRule,
   store: ObjectStore,
   bucket: string,
   ownerId: string,
 ): Promise<StoredUpload> {
-  const rule = uploadRules[kind];
   const { name, bytes } = await readMultipartFile(req, rule.maxBytes);
   if (bytes.length === 0) throw new ApiError('VALIDATION_FAILED', '上传的文件是空的', 'file');
   const type = await fileTypeFromBuffer(bytes);
@@ -119,7 +115,7 @@ export async function receiveUpload(
   }
   const id = randomUUID();
   const digest = sha256(bytes);
-  const key = `uploads/${kind}/${ownerId}/${id}.${type.ext}`;
+  const key = `uploads/${rule.kind}/${ownerId}/${id}.${type.ext}`;
   const clean = sanitiseFileName(name);
   await store.putObject(bucket, key, bytes, bytes.length, {
     'Content-Type': type.mime,
