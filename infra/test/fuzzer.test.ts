@@ -5,8 +5,8 @@ import { DraftInput, filingProblems, ProfileInput } from '@copyreg/proto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { residentId } from '../src/bench/flow';
-import { filingContent, profileBody } from './support/fuzz-seed';
+import { filingContent, residentId } from '../src/bench/flow';
+import { profileBody } from './support/fuzz-seed';
 import { bodyArbitrary, type FuzzOptions, fuzzService } from './support/openapi-fuzz';
 import type { JsonSchema } from './support/schema-arbitrary';
 

@@ -37,6 +37,39 @@ export const PNG = Buffer.from(
   'base64',
 );
 
+/** A complete photograph filed by joint holders who are its authors (the bench's and the fuzzer's work). */
+export function filingContent(
+  sample: Record<string, unknown>,
+  holders: { name: string; idNumber: string }[],
+  i: number,
+): Record<string, unknown> {
+  return {
+    title: `西湖晨雾 第${i}号`,
+    workType: 'photography',
+    creationNature: 'original',
+    completedOn: '2026-03-05',
+    published: false,
+    ownershipMode: 'joint',
+    acquisitionMode: 'original',
+    rightsScope: 'all',
+    rights: [],
+    description: '摄影作品，拍摄对象为清晨西湖断桥与薄雾，光圈 f/8，快门 1/250 秒，ISO 200，焦距 35 毫米。',
+    creationProcess: '作者于 2026 年 3 月清晨在西湖边合作拍摄完成，意在表现江南早春的宁静。',
+    samples: [sample],
+    attachments: [],
+    holders: holders.map((h) => ({
+      holderType: 'individual',
+      name: h.name,
+      idType: 'resident_id',
+      idNumber: h.idNumber,
+      region: '330106',
+    })),
+    authors: holders.map((h) => ({ name: h.name })),
+    invoiceEmail: `applicant${i}@example.com`,
+    certificateDelivery: 'mail',
+  };
+}
+
 export class FlowError extends Error {
   constructor(
     readonly step: string,
@@ -179,31 +212,7 @@ export class Flow {
     const f = `${this.urls.filing}/api/filing`;
     const sample = await this.upload('POST /api/filing/uploads/sample', applicant, `${f}/uploads/sample`);
     const draft = await this.call<{ filingId: string }>('POST /api/filing/filings', applicant, 'POST', `${f}/filings`, {
-      content: {
-        title: `西湖晨雾 第${i}号`,
-        workType: 'photography',
-        creationNature: 'original',
-        completedOn: '2026-03-05',
-        published: false,
-        ownershipMode: 'joint',
-        acquisitionMode: 'original',
-        rightsScope: 'all',
-        rights: [],
-        description: '摄影作品，拍摄对象为清晨西湖断桥与薄雾，光圈 f/8，快门 1/250 秒，ISO 200，焦距 35 毫米。',
-        creationProcess: '作者于 2026 年 3 月清晨在西湖边合作拍摄完成，意在表现江南早春的宁静。',
-        samples: [sample],
-        attachments: [],
-        holders: holders.map((h) => ({
-          holderType: 'individual',
-          name: h.name,
-          idType: 'resident_id',
-          idNumber: h.idNumber,
-          region: '330106',
-        })),
-        authors: holders.map((h) => ({ name: h.name })),
-        invoiceEmail: `applicant${i}@example.com`,
-        certificateDelivery: 'mail',
-      },
+      content: filingContent(sample, holders, i),
     });
     await this.call(
       'POST /api/filing/filings/:id/submission',

@@ -1,6 +1,6 @@
 import type { Config } from '@copyreg/kit';
 import type { Knex } from 'knex';
-import { Flow, type Party, PNG, party, residentId } from '../../src/bench/flow';
+import { Flow, filingContent, type Party, PNG, party, residentId } from '../../src/bench/flow';
 import { Latencies } from '../../src/bench/stats';
 import type { FuzzSession } from './openapi-fuzz';
 
@@ -21,38 +21,6 @@ export interface FuzzSeed {
 }
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
-
-export function filingContent(
-  sample: Record<string, unknown>,
-  holders: { name: string; idNumber: string }[],
-  i: number,
-): Record<string, unknown> {
-  return {
-    title: `西湖晨雾 第${i}号`,
-    workType: 'photography',
-    creationNature: 'original',
-    completedOn: '2026-03-05',
-    published: false,
-    ownershipMode: 'joint',
-    acquisitionMode: 'original',
-    rightsScope: 'all',
-    rights: [],
-    description: '摄影作品，拍摄对象为清晨西湖断桥与薄雾。',
-    creationProcess: '作者于 2026 年 3 月清晨在西湖边合作拍摄完成。',
-    samples: [sample],
-    attachments: [],
-    holders: holders.map((h) => ({
-      holderType: 'individual',
-      name: h.name,
-      idType: 'resident_id',
-      idNumber: h.idNumber,
-      region: '330106',
-    })),
-    authors: holders.map((h) => ({ name: h.name })),
-    invoiceEmail: `applicant${i}@example.com`,
-    certificateDelivery: 'mail',
-  };
-}
 
 export function profileBody(n: number, name: string): Record<string, unknown> {
   return {
