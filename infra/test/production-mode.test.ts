@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { DEVELOPMENT_PAYLOAD_KEY } from '@copyreg/kit';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../src/paths';
 import { platformProcesses } from '../src/platform';
@@ -18,6 +19,7 @@ const kitDefaults = [
   'OIDC_ISSUER',
   'OIDC_CLIENT_SECRET',
   'TEMPORAL_TLS',
+  'TEMPORAL_PAYLOAD_KEYS',
 ];
 /** What each process refuses on top of the platform-wide defaults. */
 const ownDefaults: Record<string, string[]> = {
@@ -37,6 +39,7 @@ const proper = {
   OIDC_ISSUER: 'https://login.zjzwfw.example/oidc',
   OIDC_CLIENT_SECRET: 'issued-client-secret',
   TEMPORAL_TLS: 'true',
+  TEMPORAL_PAYLOAD_KEYS: 'office-2026:uEyk4P9PTFp2uyLZMVy2vtGxZSwO6itUkbVymwp4n34=',
   SIGNING_CA: 'p12',
   SIGNING_P12_DIR: 'keys',
   ALIPAY_PUBLIC_KEY: 'alipay-public-key',
@@ -116,6 +119,14 @@ describe('production mode', () => {
     },
     60_000,
   );
+
+  it('a worker refuses the development payload key even with every other setting proper', async () => {
+    const dev = `${DEVELOPMENT_PAYLOAD_KEY.id}:${DEVELOPMENT_PAYLOAD_KEY.key.toString('base64')}`;
+    const { code, output, checked } = await run('activities/src/worker.ts', { ...proper, TEMPORAL_PAYLOAD_KEYS: dev });
+    expect(checked).toBe(false);
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/\n {2}TEMPORAL_PAYLOAD_KEYS:/);
+  }, 60_000);
 
   it('a development stand-in does not start in production mode even on proper settings', async () => {
     const { code, output } = await run('services/payment/src/dev-gateway.ts', proper, false);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { logger } from './log';
 
@@ -27,6 +28,22 @@ export const configSchema = z.object({
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_UI_URL: url('http://127.0.0.1:8233'),
+  /**
+   * The keyring that encrypts every Temporal payload (codec.ts): `id:key[,id:key...]`, each key
+   * 32 random bytes in base64; the first one encrypts, the others only decrypt (rotation).
+   * Unset: a development key derived from a public string (refused in production mode).
+   */
+  TEMPORAL_PAYLOAD_KEYS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parsePayloadKeys(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   /** Worker sizing (see docs/benchmarks.md for what each bought on 2 cores). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
   WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(40),
@@ -114,6 +131,49 @@ export function isProductionMode(c: Pick<Config, 'NODE_ENV' | 'PUBLIC_URL'>): bo
 export interface DevelopmentDefault {
   variable: string;
   /** What to do instead, in a few words. */
+/** One key of the payload keyring; its id goes into every payload it encrypts. */
+export interface PayloadKey {
+  id: string;
+  key: Buffer;
+}
+
+const PAYLOAD_KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Parses `id:base64key[,id:base64key...]`; the message of a bad entry names its position, never a key. */
+export function parsePayloadKeys(value: string): PayloadKey[] {
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0) throw new Error('id:key[,id:key...], at least one key');
+  const keys = entries.map((entry, i) => {
+    const colon = entry.indexOf(':');
+    const id = colon > 0 ? entry.slice(0, colon) : '';
+    const encoded = entry.slice(colon + 1);
+    if (!PAYLOAD_KEY_ID.test(id)) throw new Error(`key ${i + 1}: an id of letters, digits, '.', '_' or '-', then ':'`);
+    const key = Buffer.from(encoded, 'base64');
+    if (key.length !== 32 || key.toString('base64') !== encoded) {
+      throw new Error(`key ${i + 1} (${id}): 32 bytes in base64 (openssl rand -base64 32)`);
+    }
+    return { id, key };
+  });
+  const ids = keys.map((k) => k.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) throw new Error(`key id ${twice} appears twice`);
+  return keys;
+}
+
+/** The development payload key: derived from a public string, so it protects nothing; loopback only. */
+export const DEVELOPMENT_PAYLOAD_KEY: PayloadKey = {
+  id: 'dev',
+  key: createHash('sha256').update('copyreg development payload key: public, never for production').digest(),
+};
+
+/** The payload keyring: the configured keys (the first encrypts), or the development key when none is set. */
+export function payloadKeyring(c: Pick<Config, 'TEMPORAL_PAYLOAD_KEYS'>): PayloadKey[] {
+  return c.TEMPORAL_PAYLOAD_KEYS ? parsePayloadKeys(c.TEMPORAL_PAYLOAD_KEYS) : [DEVELOPMENT_PAYLOAD_KEY];
+}
+
   fix: string;
   isDefault: (c: Config, env: NodeJS.ProcessEnv) => boolean;
 }
@@ -175,6 +235,12 @@ export function checkProduction(c: Config, env: NodeJS.ProcessEnv = process.env)
   if (offending.length === 0) return;
   throw new ConfigError(
     `Refusing to start in production mode (PUBLIC_URL=${c.PUBLIC_URL}, NODE_ENV=${c.NODE_ENV}) on development defaults ` +
+  {
+    variable: 'TEMPORAL_PAYLOAD_KEYS',
+    fix: 'the payload encryption keys, id:key with 32 random bytes in base64 (openssl rand -base64 32), the first encrypts',
+    isDefault: (c) =>
+      payloadKeyring(c).some((k) => k.id === DEVELOPMENT_PAYLOAD_KEY.id || k.key.equals(DEVELOPMENT_PAYLOAD_KEY.key)),
+  },
       `(生产环境不能使用开发默认配置), set:\n${offending.map((d) => `  ${d.variable}: ${d.fix}`).join('\n')}`,
   );
 }
@@ -193,9 +259,12 @@ export function developmentOnly(what: string): void {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (issue) => `  ${issue.path.join('.')}=${JSON.stringify(env[String(issue.path[0])])}: ${issue.message}`,
-    );
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // A key's value never reaches a log, even a bad one.
+      const shown = SECRET_VALUES.test(name) ? '(hidden)' : JSON.stringify(env[name]);
+      return `  ${issue.path.join('.')}=${shown}: ${issue.message}`;
+    });
     throw new ConfigError(`Invalid configuration (配置有误):\n${lines.join('\n')}`);
   }
   checkProduction(parsed.data, env);
@@ -205,6 +274,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 let cached: Config | undefined;
 /** The process-wide configuration (parsed and checked on first use). */
 export function config(): Config {
+/** Variables whose values an error message does not repeat. */
+const SECRET_VALUES = /^TEMPORAL_PAYLOAD_KEYS$/;
+
   if (!cached) {
     cached = loadConfig();
     logger.info({ productionMode: isProductionMode(cached) }, 'configuration checked');

@@ -1,4 +1,6 @@
 export * from './auth';
+export * from './codec';
+export * from './codec-server';
 export * from './config';
 export * from './db';
 export * from './errors';

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import { isCodecPath, temporalUiOrigin } from './codec-server';
 import { type Config, config, isProductionMode } from './config';
 import { ApiError } from './errors';
 
@@ -68,10 +69,13 @@ function requestOrigin(req: Request): string | undefined {
 export function refuseCrossOrigin(c: Config = config()): RequestHandler {
   const allowed = new URL(c.PUBLIC_URL).origin;
   const development = !isProductionMode(c);
+  // The Temporal Web UI posts to the codec server (codec-server.ts) from its own origin, and there only.
+  const temporalUi = temporalUiOrigin(c);
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next();
     const origin = requestOrigin(req);
     if (origin === undefined || origin === allowed || (development && LOOPBACK_ORIGIN.test(origin))) return next();
+    if (origin === temporalUi && isCodecPath(req.path)) return next();
     // Answered here, not through an error handler: the portal's proxy has none.
     const refused = new ApiError('FORBIDDEN', '请求来自其他网站，已拒绝。请在本平台页面内操作。', 'headers.origin');
     res.status(refused.status).json(refused.toBody());

@@ -42,6 +42,7 @@ describe('configuration from the environment', () => {
     OIDC_ISSUER: 'https://login.zjzwfw.example/oidc',
     OIDC_CLIENT_SECRET: 'issued-client-secret',
     TEMPORAL_TLS: 'true',
+    TEMPORAL_PAYLOAD_KEYS: 'office-2026:uEyk4P9PTFp2uyLZMVy2vtGxZSwO6itUkbVymwp4n34=',
   };
   const kitDefaults = Object.keys(production);
 
