@@ -111,26 +111,26 @@ export const configSchema = z.object({
   RATE_LIMIT_LOOPBACK: bool,
   /** 登记公告: people's names as holders shown masked (张*) or in full; organisations always in full. */
   REGISTRY_PERSON_NAMES: z.enum(['masked', 'full']).default('masked'),
+
+  /**
+   * Observability (docs/operations.md, "Metrics and traces"). Each service's `/metrics` wants
+   * `Authorization: Bearer <METRICS_TOKEN>`; unset, it answers only unproxied loopback requests,
+   * and a service refuses to start without it in production mode.
+   */
+  METRICS_TOKEN: z.string().min(32).optional(),
+  /** Where a worker serves the Temporal SDK's own Prometheus metrics (host:port, one per process); unset: none. */
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d+$/, 'host:port')
+    .optional(),
+  /** OTLP/HTTP collector for traces (e.g. http://otel-collector:4318); unset: no tracing, next to no cost. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** The service name traces carry; unset: the process's own name (filing, worker, …). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {}
-
-const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/**
- * Production mode is decided by the deployment, not by a variable one can forget: a portal
- * reached at anything but a loopback address, or NODE_ENV=production.
- */
-export function isProductionMode(c: Pick<Config, 'NODE_ENV' | 'PUBLIC_URL'>): boolean {
-  return c.NODE_ENV === 'production' || !LOOPBACK_HOSTS.test(new URL(c.PUBLIC_URL).hostname);
-}
-
-/** A development default that production mode refuses: the variable to set and how to recognise its default. */
-export interface DevelopmentDefault {
-  variable: string;
-  /** What to do instead, in a few words. */
 /** One key of the payload keyring; its id goes into every payload it encrypts. */
 export interface PayloadKey {
   id: string;
@@ -174,6 +174,22 @@ export function payloadKeyring(c: Pick<Config, 'TEMPORAL_PAYLOAD_KEYS'>): Payloa
   return c.TEMPORAL_PAYLOAD_KEYS ? parsePayloadKeys(c.TEMPORAL_PAYLOAD_KEYS) : [DEVELOPMENT_PAYLOAD_KEY];
 }
 
+export class ConfigError extends Error {}
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Production mode is decided by the deployment, not by a variable one can forget: a portal
+ * reached at anything but a loopback address, or NODE_ENV=production.
+ */
+export function isProductionMode(c: Pick<Config, 'NODE_ENV' | 'PUBLIC_URL'>): boolean {
+  return c.NODE_ENV === 'production' || !LOOPBACK_HOSTS.test(new URL(c.PUBLIC_URL).hostname);
+}
+
+/** A development default that production mode refuses: the variable to set and how to recognise its default. */
+export interface DevelopmentDefault {
+  variable: string;
+  /** What to do instead, in a few words. */
   fix: string;
   isDefault: (c: Config, env: NodeJS.ProcessEnv) => boolean;
 }
@@ -219,6 +235,12 @@ export const developmentDefaults: DevelopmentDefault[] = [
     fix: 'true (mTLS with TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY) or TEMPORAL_API_KEY',
     isDefault: (c) => !c.TEMPORAL_TLS && !c.TEMPORAL_API_KEY,
   },
+  {
+    variable: 'TEMPORAL_PAYLOAD_KEYS',
+    fix: 'the payload encryption keys, id:key with 32 random bytes in base64 (openssl rand -base64 32), the first encrypts',
+    isDefault: (c) =>
+      payloadKeyring(c).some((k) => k.id === DEVELOPMENT_PAYLOAD_KEY.id || k.key.equals(DEVELOPMENT_PAYLOAD_KEY.key)),
+  },
 ];
 
 /** Adds a service's own development defaults to the production check (e.g. SIGNING_CA=dev). */
@@ -235,12 +257,6 @@ export function checkProduction(c: Config, env: NodeJS.ProcessEnv = process.env)
   if (offending.length === 0) return;
   throw new ConfigError(
     `Refusing to start in production mode (PUBLIC_URL=${c.PUBLIC_URL}, NODE_ENV=${c.NODE_ENV}) on development defaults ` +
-  {
-    variable: 'TEMPORAL_PAYLOAD_KEYS',
-    fix: 'the payload encryption keys, id:key with 32 random bytes in base64 (openssl rand -base64 32), the first encrypts',
-    isDefault: (c) =>
-      payloadKeyring(c).some((k) => k.id === DEVELOPMENT_PAYLOAD_KEY.id || k.key.equals(DEVELOPMENT_PAYLOAD_KEY.key)),
-  },
       `(生产环境不能使用开发默认配置), set:\n${offending.map((d) => `  ${d.variable}: ${d.fix}`).join('\n')}`,
   );
 }
@@ -254,6 +270,9 @@ export function developmentOnly(what: string): void {
     );
   }
 }
+
+/** Variables whose values an error message does not repeat. */
+const SECRET_VALUES = /^TEMPORAL_PAYLOAD_KEYS$/;
 
 /** Parses the environment once; a bad value names the variable and what it should be. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -274,9 +293,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 let cached: Config | undefined;
 /** The process-wide configuration (parsed and checked on first use). */
 export function config(): Config {
-/** Variables whose values an error message does not repeat. */
-const SECRET_VALUES = /^TEMPORAL_PAYLOAD_KEYS$/;
-
   if (!cached) {
     cached = loadConfig();
     logger.info({ productionMode: isProductionMode(cached) }, 'configuration checked');

@@ -6,11 +6,14 @@ import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { optionalUser, requireUser } from './auth';
+import { refuseInProduction } from './config';
 import { ApiError, validationError } from './errors';
 import { fingerprintOf, IDEMPOTENCY_HEADER, type IdempotencyStore, idempotencyKeyOf, operationId } from './idempotency';
 import { logger } from './log';
+import { httpMetrics, metricsEndpoint, metricsTokenRequired, setMetricsRoute } from './metrics';
 import { consumeRateLimit, type RateLimitName } from './rate-limit';
 import { noStore, refuseCrossOrigin, securityHeaders } from './security';
+import { nameServerSpan } from './tracing';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -93,7 +96,11 @@ export class Api {
   >(spec: RouteSpec<B, Q, P, R, A>): void {
     const status = spec.status ?? 200;
     this.routes.push({ ...spec, tags: spec.tags ?? [], status } as RegisteredRoute);
+    const route = `${this.basePath}${spec.path}`;
     this.router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
+      // Metrics and the trace's server span go by the route's pattern, never the path with its ids.
+      setMetricsRoute(res, route);
+      nameServerSpan(req.method, route);
       try {
         const user =
           spec.access === 'public'
@@ -209,9 +216,13 @@ const swaggerDir = path.dirname(createRequire(import.meta.url).resolve('swagger-
 
 /** Builds the Express app of a service: JSON, cookies, its API, /openapi.json, /docs, errors. */
 export function createApp(api: Api, extra?: (app: Express) => void): Express {
+  // /metrics is never public in production: a service does not start there without METRICS_TOKEN.
+  refuseInProduction(metricsTokenRequired);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(httpMetrics());
+  app.get('/metrics', metricsEndpoint());
   app.use(securityHeaders(), refuseCrossOrigin());
   app.use(express.json({ limit: '1mb' }));
   app.use(cookieParser());

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
+import { temporalDataConverter } from './codec';
 import { config } from './config';
+import { temporalClientMetrics } from './metrics';
+import { temporalClientTracing } from './tracing';
 
 /** Connection options for the dev server, a self-hosted cluster (mTLS) or Temporal Cloud (API key). */
 export function temporalConnectionOptions() {
@@ -23,9 +26,21 @@ export function temporalConnectionOptions() {
 let client: Promise<Client> | undefined;
 export function temporalClient(): Promise<Client> {
   client ??= Connection.connect(temporalConnectionOptions()).then(
-    (connection) => new Client({ connection, namespace: config().TEMPORAL_NAMESPACE }),
+    // Every payload leaves encrypted and comes back decrypted (codec.ts).
+    (connection) =>
+      new Client({
+        connection,
+        namespace: config().TEMPORAL_NAMESPACE,
+        dataConverter: temporalDataConverter(),
+        interceptors: temporalClientInterceptors(),
+      }),
   );
   return client;
+}
+
+/** The trace carried into the workflow's headers, and the calls' count and latency on /metrics. */
+export function temporalClientInterceptors() {
+  return { workflow: [temporalClientTracing(), temporalClientMetrics()] };
 }
 
 /** Link to a workflow in the Temporal Web UI, for ops. */
