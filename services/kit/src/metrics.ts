@@ -109,10 +109,12 @@ export function metricsEndpoint(): RequestHandler {
 /** One row of the registrations-by-status count, as the read model answers it. */
 export interface StatusCount {
   status: string;
+  /** What they wait on (`WaitingOn`, with `signer:N` as `signer`). */
+  waitingOn: string;
   count: number;
   /** How many of them are past their review deadline. */
   overdue: number;
-  /** Seconds the longest-waiting one has been in this status. */
+  /** Seconds the longest-waiting one has been in this status and waiting on this. */
   oldestSeconds: number;
 }
 
@@ -136,7 +138,7 @@ export function registrationGauges(count: () => Promise<StatusCount[]>, minInter
     inFlight ??= count()
       .then((result) => {
         rows.clear();
-        for (const r of result) rows.set(r.status, r);
+        for (const r of result) rows.set(`${r.status} ${r.waitingOn}`, r);
         last = Date.now();
       })
       .catch((err) => {
@@ -152,19 +154,23 @@ export function registrationGauges(count: () => Promise<StatusCount[]>, minInter
     new Gauge({
       name,
       help,
-      labelNames: ['status'] as const,
+      labelNames: ['status', 'waiting_on'] as const,
       registers: [metricsRegistry],
       async collect() {
         await refresh();
         this.reset();
-        for (const r of rows.values()) this.set({ status: r.status }, value(r));
+        for (const r of rows.values()) this.set({ status: r.status, waiting_on: r.waitingOn }, value(r));
       },
     });
-  gauge('copyreg_registrations', 'Registrations in flight by status (read model)', (r) => r.count);
-  gauge('copyreg_registrations_overdue', 'Registrations past their review deadline, by status', (r) => r.overdue);
   gauge(
-    'copyreg_registration_oldest_status_seconds',
-    'How long the longest-waiting registration has been in each status',
+    'copyreg_registrations',
+    'Registrations in flight by status and what they wait on (read model)',
+    (r) => r.count,
+  );
+  gauge('copyreg_registrations_overdue', 'Registrations past their review deadline', (r) => r.overdue);
+  gauge(
+    'copyreg_registration_oldest_waiting_seconds',
+    'How long the longest-waiting registration has waited in this status on this',
     (r) => r.oldestSeconds,
   );
 }

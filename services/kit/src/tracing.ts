@@ -4,7 +4,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client/index.js';
 import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry/lib/workflow/definitions';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
 import { config } from './config';
@@ -82,7 +82,7 @@ export async function initTracing(serviceName: string, opts: TracingOptions = {}
 
 /** Sends the spans still buffered (on shutdown). */
 export async function flushTracing(): Promise<void> {
-  await provider?.forceFlush();
+  await provider?.forceFlush().catch((err) => logger.warn({ err }, 'spans not sent'));
 }
 
 /**
@@ -130,7 +130,7 @@ export async function workerTracing(serviceName: string): Promise<{
   if (!(await initTracing(serviceName)) || !processor || !resource) {
     return { interceptors: { activity: [] }, sinks: { exporter: { export: { fn: () => undefined } } } };
   }
-  const otel = await import('@temporalio/interceptors-opentelemetry/lib/worker');
+  const otel = await import('@temporalio/interceptors-opentelemetry/lib/worker/index.js');
   return {
     interceptors: {
       activity: [

@@ -25,8 +25,9 @@ describe('metrics', () => {
     registrationGauges(async () => {
       counted++;
       return [
-        { status: 'initial_review', count: 3, overdue: 1, oldestSeconds: 86_400 },
-        { status: 'awaiting_payment', count: 0, overdue: 0, oldestSeconds: 0 },
+        { status: 'initial_review', waitingOn: 'initial-review', count: 3, overdue: 1, oldestSeconds: 86_400 },
+        { status: 'awaiting_signatures', waitingOn: 'signer', count: 2, overdue: 0, oldestSeconds: 60 },
+        { status: 'awaiting_signatures', waitingOn: 'form', count: 1, overdue: 0, oldestSeconds: 5 },
       ] satisfies StatusCount[];
     });
     server = await serve(createApp(api));
@@ -67,10 +68,13 @@ describe('metrics', () => {
     const text = await scrape();
     await scrape();
     expect(counted - before).toBeLessThanOrEqual(1);
-    expect(text).toContain('copyreg_registrations{status="initial_review"} 3');
-    expect(text).toContain('copyreg_registrations{status="awaiting_payment"} 0');
-    expect(text).toContain('copyreg_registrations_overdue{status="initial_review"} 1');
-    expect(text).toContain('copyreg_registration_oldest_status_seconds{status="initial_review"} 86400');
+    expect(text).toContain('copyreg_registrations{status="initial_review",waiting_on="initial-review"} 3');
+    expect(text).toContain('copyreg_registrations{status="awaiting_signatures",waiting_on="signer"} 2');
+    expect(text).toContain('copyreg_registrations{status="awaiting_signatures",waiting_on="form"} 1');
+    expect(text).toContain('copyreg_registrations_overdue{status="initial_review",waiting_on="initial-review"} 1');
+    expect(text).toContain(
+      'copyreg_registration_oldest_waiting_seconds{status="initial_review",waiting_on="initial-review"} 86400',
+    );
     expect(text).toContain('copyreg_registrations_collect_errors_total 0');
   });
 });
