@@ -56,6 +56,8 @@ export async function initTracing(serviceName: string, opts: TracingOptions = {}
   provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   // The AsyncLocalStorage context manager and the W3C traceparent propagator.
   provider.register();
+  // A worker's process ends when its worker stops: the spans still buffered go out first.
+  process.once('beforeExit', () => void flushTracing());
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
@@ -109,19 +111,25 @@ export function temporalClientTracing(): WorkflowClientInterceptor {
   return new OpenTelemetryWorkflowClientInterceptor();
 }
 
+const workflowInterceptorsModule = createRequire(import.meta.url).resolve(
+  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+);
+
 /**
- * The workflow interceptors, bundled into the workflow code (`bundleWorkflowCode`'s
- * `workflowInterceptorModules`, both in the worker and in `npm run build`'s prebuilt bundle).
- * They are always in the bundle, so that histories replay the same with tracing on or off.
+ * The workflow interceptors to bundle into the workflow code (`bundleWorkflowCode`'s
+ * `workflowInterceptorModules`): when tracing is on (or `always`: `npm run build`'s prebuilt
+ * bundle, whose worker always registers their sink). A bundle without them is the one every test
+ * worker uses, whose sinks are not registered. Histories replay the same with or without them
+ * (the replay of the recorded histories was checked both ways).
  */
-export const workflowInterceptorModules: string[] = [
-  createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
-];
+export function workflowInterceptorModules(always = false): string[] {
+  return always || provider || config().OTEL_EXPORTER_OTLP_ENDPOINT ? [workflowInterceptorsModule] : [];
+}
 
 /**
  * What a worker adds to its options: the activity interceptors and the sink that takes the
- * workflow sandbox's spans. With tracing off the sink drops them (the bundled workflow
- * interceptors always make their spans; an unregistered sink would log an error per call).
+ * workflow sandbox's spans. With tracing off the sink drops them (a prebuilt bundle has the
+ * workflow interceptors whatever the configuration; an unregistered sink would log an error per span).
  */
 export async function workerTracing(serviceName: string): Promise<{
   interceptors: { activity: ActivityInterceptorsFactory[] };
