@@ -9,11 +9,13 @@ import {
   filingProblems,
   type RegistrationInput,
   registrationWorkflowId,
+  type SessionUser,
   SubmissionInput,
   SubmissionResult,
   submitUpdate,
   withdrawUpdate,
 } from '@copyreg/proto';
+import type { Request } from 'express';
 import { audit } from './audit';
 import type { FilingDeps } from './deps';
 import { EDITABLE, FilingParams, refuse, SIGNING, saveContent } from './drafts';
@@ -39,6 +41,7 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
     body: SubmissionInput,
     response: SubmissionResult,
     async handler({ user: u, params, body, req, operationId }) {
+      const recovered = await takeUpUnrecordedFirstVersion(u, params.filingId, req, operationId);
       // 1. Validate and freeze the version (committed first: the workflow's activities read it).
       // The row's lock serialises submissions of one filing; a version frozen by this very command
       // (a retry whose first answer was lost) is taken up again instead of freezing another.
@@ -47,7 +50,7 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
         const own = await tx('filing.filing_versions')
           .where({ filing_id: row.id, operation_id: operationId })
           .first('snapshot');
-        if (own) return { row, snapshot: FilingSnapshot.parse(own.snapshot) };
+        if (own) return { row, snapshot: FilingSnapshot.parse(own.snapshot), done: false };
         if (!EDITABLE.includes(row.status)) {
           throw new ApiError('INVALID_STATE', '作品已进入缴费或审核阶段，不能重新提交', 'filingId');
         }
@@ -78,6 +81,8 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
           throw new ApiError('CONFLICT', '该作品已提交，请勿重复提交', 'filingId');
         }
         if (SIGNING.includes(row.status) && latest && same(latest.snapshot.content, parsed.data)) {
+          // This command's own content was just taken up from an unanswered first submission: done.
+          if (recovered) return { row, snapshot: recovered, done: true };
           throw new ApiError('CONFLICT', '作品内容未修改，无需重新提交签章', 'filingId');
         }
         const versionNo = (latest?.version_no ?? 0) + 1;
@@ -92,69 +97,109 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
           frozenAt: new Date().toISOString(),
         };
         await saveSnapshot(tx, snapshot, operationId);
-        return { row, snapshot };
+        return { row, snapshot, done: false };
       });
       const { row, snapshot } = frozen;
-      const signers = snapshot.signers.map(({ signerId, kind }) => ({ signerId, kind }));
-      const discard = () =>
-        db('filing.filing_versions').where({ filing_id: row.id, version_no: snapshot.versionNo }).delete();
-
-      // 2. Start the registration, or amend it (修改: a new version voids every signature).
-      let status: FilingStatus = row.status;
-      const first = snapshot.versionNo === 1;
-      try {
-        if (first) {
-          const input: RegistrationInput = {
-            filingId: row.id,
-            versionNo: snapshot.versionNo,
-            applicantId: u.userId,
-            region: snapshot.region,
-            workType: snapshot.content.workType,
-            signers,
-            ...deps.workflowInputExtras,
-          };
-          // 'exists' after this command froze version 1: an earlier attempt of it started the workflow.
-          await startRegistration(deps, input);
-          status = 'awaiting_signatures';
-        } else {
-          const state = await sendUpdate(
-            deps,
-            row.id,
-            amendUpdate,
-            { versionNo: snapshot.versionNo, signers },
-            operationId,
-          );
-          status = state.status;
-        }
-      } catch (err) {
-        // Refused: never signed, never referenced. Not answered in time: the workflow may hold it,
-        // and the retry (same command) takes it up again.
-        if (!(err instanceof ApiError && err.code === 'UPSTREAM_UNAVAILABLE')) await discard();
-        throw err;
-      }
-
-      // 3. The read model: the workflow writes the status; here the version and 申请日期.
-      await db.transaction(async (tx) => {
-        await tx('filing.filings')
-          .where({ id: row.id })
-          .update({
-            version_no: snapshot.versionNo,
-            applied_at: tx.raw('coalesce(applied_at, now())'),
-            updated_at: tx.fn.now(),
-            ...(first ? { status: 'awaiting_signatures', status_at: tx.fn.now() } : {}),
-          });
-        await audit(tx, {
-          filingId: row.id,
-          user: u,
-          action: first ? 'submission.started' : 'submission.amended',
-          detail: { versionNo: snapshot.versionNo },
-          req,
-          operationId,
-        });
-      });
+      const status = frozen.done ? row.status : await launch(row, snapshot, operationId);
+      if (!frozen.done) await recordSubmitted(row.id, snapshot.versionNo, u, req, operationId);
       return { filingId: row.id, versionNo: snapshot.versionNo, status, workflowId: registrationWorkflowId(row.id) };
     },
   });
+
+  /**
+   * 2. Starts the registration with a first version, or amends it with a later one (修改: a new
+   * version voids every signature). A refused version is deleted (never signed, never referenced);
+   * one not answered in time is kept: the workflow may hold it, and a retry takes it up again.
+   */
+  async function launch(row: FilingRow, snapshot: FilingSnapshot, operationId: string): Promise<FilingStatus> {
+    const signers = snapshot.signers.map(({ signerId, kind }) => ({ signerId, kind }));
+    try {
+      if (snapshot.versionNo === 1) {
+        const input: RegistrationInput = {
+          filingId: row.id,
+          versionNo: snapshot.versionNo,
+          applicantId: snapshot.applicantId,
+          region: snapshot.region,
+          workType: snapshot.content.workType,
+          signers,
+          ...deps.workflowInputExtras,
+        };
+        // 'exists': an earlier attempt of this command (or of one taking its version up) started it.
+        await startRegistration(deps, input);
+        return 'awaiting_signatures';
+      }
+      const state = await sendUpdate(
+        deps,
+        row.id,
+        amendUpdate,
+        { versionNo: snapshot.versionNo, signers },
+        operationId,
+      );
+      return state.status;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'UPSTREAM_UNAVAILABLE')) {
+        await db('filing.filing_versions').where({ filing_id: row.id, version_no: snapshot.versionNo }).delete();
+      }
+      throw err;
+    }
+  }
+
+  /** 3. The read model: the workflow writes the status; here the version and 申请日期. */
+  async function recordSubmitted(
+    filingId: string,
+    versionNo: number,
+    u: SessionUser,
+    req: Request,
+    operationId: string,
+  ) {
+    const first = versionNo === 1;
+    await db.transaction(async (tx) => {
+      await tx('filing.filings')
+        .where({ id: filingId })
+        .update({
+          version_no: versionNo,
+          applied_at: tx.raw('coalesce(applied_at, now())'),
+          updated_at: tx.fn.now(),
+          ...(first ? { status: 'awaiting_signatures', status_at: tx.fn.now() } : {}),
+        });
+      await audit(tx, {
+        filingId,
+        user: u,
+        action: first ? 'submission.started' : 'submission.amended',
+        detail: { versionNo },
+        req,
+        operationId,
+      });
+    });
+  }
+
+  /**
+   * A first submission whose start went unanswered (Temporal unreachable) leaves version 1 frozen
+   * while the read model still shows a draft. The next submission after the deadline, whatever its
+   * key, takes that version up (starts the registration with it, or finds it started, and records it) instead of
+   * refusing the draft as already submitted forever. Returns the version taken up.
+   */
+  async function takeUpUnrecordedFirstVersion(
+    u: SessionUser,
+    filingId: string,
+    req: Request,
+    operationId: string,
+  ): Promise<FilingSnapshot | undefined> {
+    const row = (await db('filing.filings').where({ id: filingId }).first()) as FilingRow | undefined;
+    if (!row || row.applicant_id !== u.userId || row.status !== 'draft' || row.version_no) return undefined;
+    // Younger than the workflow deadline, the submission that froze it may still be under way:
+    // the usual 请勿重复提交 answers that; after it, nobody will record this version but us.
+    const settled = new Date(Date.now() - deps.updateTimeoutMs - 2000);
+    const v1 = await db('filing.filing_versions')
+      .where({ filing_id: filingId, version_no: 1 })
+      .andWhere('frozen_at', '<', settled)
+      .first('snapshot');
+    if (!v1) return undefined;
+    const snapshot = FilingSnapshot.parse(v1.snapshot);
+    await launch(row, snapshot, operationId);
+    await recordSubmitted(filingId, 1, u, req, operationId);
+    return snapshot;
+  }
 
   const applicantUpdate = (
     path: string,

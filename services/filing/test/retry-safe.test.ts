@@ -209,6 +209,89 @@ describe('a command sent again with its Idempotency-Key', () => {
   });
 });
 
+describe('a first submission whose start went unanswered', () => {
+  /** The filing service with a Temporal it cannot reach until told, on the worker's task queue. */
+  async function flakyTemporal() {
+    const state = { reachable: false };
+    const unreachable = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
+    const flaky = await startFiling({
+      updateTimeoutMs: 3000,
+      taskQueue: app.deps.taskQueue,
+      workflowInputExtras: app.deps.workflowInputExtras,
+      temporal: () => (state.reachable ? temporalClient() : Promise.reject(unreachable)),
+    });
+    return { flaky, state };
+  }
+
+  /** Past the workflow deadline (and its margin), the first command is over, whatever became of it. */
+  const pastDeadline = () => new Promise((r) => setTimeout(r, 5100));
+
+  it('is taken up by the next submission, whatever its key, and nothing saved in between is lost', async () => {
+    const { flaky, state } = await flakyTemporal();
+    let id: string | undefined;
+    try {
+      const a = await applicantWithProfile(flaky);
+      const s = await sample(flaky, a);
+      id = (await flaky.call(a.cookie, 'post', '/filings', { content: completeContent(s) })).json.filingId as string;
+      const lost = await flaky.call(a.cookie, 'post', `/filings/${id}/submission`, {}, randomUUID());
+      expect(lost.status).toBe(503);
+      expect(lost.json.error.code).toBe('UPSTREAM_UNAVAILABLE');
+      // Version 1 stays frozen (the start may have reached Temporal); the read model still shows a draft.
+      expect(await flaky.db('filing.filing_versions').where({ filing_id: id })).toHaveLength(1);
+      expect(await flaky.db('filing.filings').where({ id }).first()).toMatchObject({ status: 'draft' });
+
+      // The applicant corrects the title meanwhile: a draft may still be saved.
+      const changed = completeContent(s, { title: '雨后西湖（修订）' });
+      expect((await flaky.call(a.cookie, 'put', `/filings/${id}`, { content: changed })).status).toBe(200);
+
+      // 提交 again once Temporal answers: a new user action, a new key. It starts the registration
+      // with the version already frozen and amends it with what was saved since.
+      state.reachable = true;
+      await pastDeadline();
+      const again = await flaky.call(a.cookie, 'post', `/filings/${id}/submission`, {}, randomUUID());
+      expect(again).toMatchObject({ status: 200, json: { versionNo: 2, status: 'awaiting_signatures' } });
+      const versions = await flaky.db('filing.filing_versions').where({ filing_id: id }).orderBy('version_no');
+      expect(versions.map((v) => [v.version_no, v.snapshot.content.title])).toEqual([
+        [1, completeContent(s).title],
+        [2, '雨后西湖（修订）'],
+      ]);
+      const filingId = id;
+      const state2 = await until(
+        () => stateOf(filingId),
+        (st) => st.versionNo === 2,
+        'the workflow on version 2',
+      );
+      expect(state2.status).toBe('awaiting_signatures');
+      expect(await flaky.db('filing.filings').where({ id }).first()).toMatchObject({ version_no: 2 });
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it('a new key with the content unchanged gets the taken-up version as its answer, not a refusal', async () => {
+    const { flaky, state } = await flakyTemporal();
+    try {
+      const a = await applicantWithProfile(flaky);
+      const s = await sample(flaky, a);
+      const id = (await flaky.call(a.cookie, 'post', '/filings', { content: completeContent(s) })).json
+        .filingId as string;
+      expect((await flaky.call(a.cookie, 'post', `/filings/${id}/submission`, {}, randomUUID())).status).toBe(503);
+      state.reachable = true;
+      // Within the deadline the first command may still be under way: the usual refusal.
+      const early = await flaky.call(a.cookie, 'post', `/filings/${id}/submission`, {}, randomUUID());
+      expect(early).toMatchObject({ status: 409, json: { error: { code: 'CONFLICT' } } });
+      await pastDeadline();
+      const again = await flaky.call(a.cookie, 'post', `/filings/${id}/submission`, {}, randomUUID());
+      expect(again).toMatchObject({ status: 200, json: { versionNo: 1, status: 'awaiting_signatures' } });
+      expect(await flaky.db('filing.filing_versions').where({ filing_id: id })).toHaveLength(1);
+      expect((await stateOf(id)).versionNo).toBe(1);
+      expect(await flaky.db('filing.audit_log').where({ filing_id: id, action: 'submission.started' })).toHaveLength(1);
+    } finally {
+      await flaky.close();
+    }
+  });
+});
+
 describe('what was signed is what is reviewed', () => {
   it('a plain save while a round is open is refused and changes nothing; 修改 with the content voids the round', async () => {
     const a = await applicantWithProfile(app);
