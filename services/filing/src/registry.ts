@@ -62,7 +62,16 @@ export async function searchRegistry(
           [likePattern(q.title)],
         );
     }
-    if (q.holder) b.where('holders_text', 'ilike', likePattern(q.holder));
+    if (q.holder) {
+      b.where('holders_text', 'ilike', likePattern(q.holder));
+      // Masked people are not found by their full name, or the search would reveal it: only an
+      // organisation's name (shown in full) matches then.
+      if (opts.maskPersonNames)
+        b.whereRaw(
+          "exists (select 1 from jsonb_array_elements(f.content->'holders') h where h->>'holderType' <> 'individual' and h->>'name' ilike ?)",
+          [likePattern(q.holder)],
+        );
+    }
     if (q.registeredFrom) b.where('registered_on', '>=', q.registeredFrom);
     if (q.registeredTo) b.where('registered_on', '<=', q.registeredTo);
     return b;

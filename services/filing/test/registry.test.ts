@@ -212,6 +212,11 @@ describe('登记公告 (public registry)', () => {
       await (await get(`/registry?holder=${encodeURIComponent(`杭州${run}`)}`)).json(),
     );
     expect(byHolder.items.map((i) => i.registrationNumber)).toEqual([person.registrationNumber]);
+    // A masked person's full name finds nothing: the answer would tell who holds the work.
+    const byMaskedName = RegistryPage.parse(
+      await (await get(`/registry?holder=${encodeURIComponent('欧阳明月')}`)).json(),
+    );
+    expect(byMaskedName.total).toBe(0);
 
     const range = `registeredFrom=${ry}-02-11&registeredTo=${ry}-02-11&title=${encodeURIComponent(`公告-${run}`)}`;
     const byDate = RegistryPage.parse(await (await get(`/registry?${range}`)).json());
@@ -252,6 +257,12 @@ describe('登记公告 (public registry)', () => {
       { maskPersonNames: false },
     );
     expect(page.items[0]?.holders[0]).toBe('欧阳明月');
+    const byName = await searchRegistry(
+      app.db,
+      { page: 1, pageSize: 20, number: person.registrationNumber, holder: '欧阳明月' },
+      { maskPersonNames: false },
+    );
+    expect(byName.items.map((i) => i.registrationNumber)).toEqual([person.registrationNumber]);
   });
 
   it('refuses a reversed date range with the field and a Chinese sentence', async () => {
