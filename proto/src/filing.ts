@@ -130,10 +130,11 @@ export const FilingContent = z.object({
   rights: z.array(Right).default([]),
   description: z.string().min(1).max(5000), // 作品简介及创意
   creationProcess: z.string().min(1).max(5000), // 创作经过及意图
-  samples: z.array(UploadRef).default([]),
-  attachments: z.array(UploadRef).default([]),
-  holders: z.array(Holder).default([]),
-  authors: z.array(Author).default([]),
+  // Caps keep one filing's signing round, documents and review page within reason.
+  samples: z.array(UploadRef).max(50).default([]),
+  attachments: z.array(UploadRef).max(20).default([]),
+  holders: z.array(Holder).max(20).default([]),
+  authors: z.array(Author).max(50).default([]),
   writer: Writer.optional(),
   invoiceEmail: z.email(),
   certificateDelivery: z.enum(['mail', 'pickup']), // 邮寄 / 自领

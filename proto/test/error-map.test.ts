@@ -55,6 +55,22 @@ const profile = {
 /** Schema, input, the field at fault, and the sentence expected for it in Chinese and English. */
 const cases: [string, z.ZodType, unknown, string, string, string][] = [
   [
+    'too many copyright holders',
+    FilingContent,
+    { ...content, holders: Array.from({ length: 21 }, () => holder) },
+    'holders',
+    '著作权人最多20位',
+    'Copyright holders: at most 20.',
+  ],
+  [
+    'too many authors',
+    FilingContent,
+    { ...content, authors: Array.from({ length: 51 }, (_, i) => ({ name: `作者${i}` })) },
+    'authors',
+    '作者最多50位',
+    'Authors: at most 50.',
+  ],
+  [
     'too long a title',
     FilingContent,
     { ...content, title: '题'.repeat(201) },
