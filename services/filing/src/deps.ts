@@ -14,6 +14,8 @@ export interface FilingDeps {
   taskQueue: string;
   /** How long an HTTP handler waits for the workflow to accept an update (no worker: 503). */
   updateTimeoutMs: number;
+  /** What one user may upload in a rolling day (default: UPLOAD_QUOTA_MB_PER_DAY). */
+  uploadQuotaBytes?: number;
   /** Extra workflow input for tests (short timings, the documents queue). */
   workflowInputExtras?: Pick<RegistrationInput, 'timing' | 'documentsTaskQueue'>;
   /** 登记公告: people's names masked or in full (default: the office setting REGISTRY_PERSON_NAMES). */

@@ -1,4 +1,13 @@
-import { type Api, ApiError, downloadUrl, fileTypes, MB, receiveUpload, type UploadRule } from '@copyreg/kit';
+import {
+  type Api,
+  ApiError,
+  dailyUploadQuota,
+  downloadUrl,
+  fileTypes,
+  MB,
+  receiveUpload,
+  type UploadRule,
+} from '@copyreg/kit';
 import { Id, UploadKindParam, UploadRef } from '@copyreg/proto';
 import { z } from 'zod';
 import type { FilingDeps } from './deps';
@@ -37,7 +46,13 @@ export function registerUploadRoutes(api: Api, deps: FilingDeps) {
     response: UploadRef,
     status: 201,
     async handler({ user, params, req }) {
-      const stored = await receiveUpload(req, uploadRules[params.kind], store, bucket, user.userId);
+      const quota = dailyUploadQuota(db, 'filing.uploads', user.userId, {
+        owner: 'owner_id',
+        size: 'size',
+        createdAt: 'created_at',
+      });
+      if (deps.uploadQuotaBytes) quota.maxBytes = deps.uploadQuotaBytes;
+      const stored = await receiveUpload(req, uploadRules[params.kind], store, bucket, user.userId, quota);
       await db('filing.uploads').insert({
         id: stored.id,
         owner_id: user.userId,

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { FilingPage, FilingView, type UploadRef } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -295,16 +296,50 @@ describe('uploads', () => {
     const bad = await app.upload(a.cookie, 'identity', PDF, 'x.pdf');
     expect(bad.status).toBe(400);
     expect(await app.db('filing.uploads').where({ owner_id: a.userId })).toHaveLength(0);
+    // The oversized file streamed to the store up to the limit; it is removed again.
+    expect(await storedUnder(`uploads/attachment/${a.userId}/`)).toEqual([]);
 
     const ok = await app.upload(a.cookie, 'attachment', PDF, '../../委托书.pdf');
     expect(ok.status).toBe(201);
     expect(ok.json).toMatchObject({ name: '委托书.pdf', mime: 'application/pdf', size: PDF.length });
     const row = await app.db('filing.uploads').where({ id: ok.json.uploadId }).first();
     expect(row.object_key).toMatch(new RegExp(`^uploads/attachment/${a.userId}/[0-9a-f-]+\\.pdf$`));
-    expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.sha256).toBe(createHash('sha256').update(PDF).digest('hex'));
     const link = await app.call(a.cookie, 'get', `/uploads/${ok.json.uploadId}/download`);
     const file = await fetch(link.json.url);
     expect(file.headers.get('content-disposition')).toMatch(/^attachment/);
     expect(Buffer.from(await file.arrayBuffer()).equals(PDF)).toBe(true);
   });
+
+  it('streams a large sample whole, and refuses what goes past the daily quota, storing nothing', async () => {
+    const limited = await startFiling({ uploadQuotaBytes: 12 * 1024 * 1024 });
+    try {
+      const a = await actor();
+      // 10 MB: more than one part of the store's multipart upload (8 MB), so it is sent in parts.
+      const big = Buffer.concat([PDF, randomBytes(10 * 1024 * 1024)]);
+      const first = await limited.upload(a.cookie, 'sample', big, '长卷.pdf');
+      expect(first.status).toBe(201);
+      expect(first.json).toMatchObject({ size: big.length, sha256: createHash('sha256').update(big).digest('hex') });
+      const link = await limited.call(a.cookie, 'get', `/uploads/${first.json.uploadId}/download`);
+      expect(Buffer.from(await (await fetch(link.json.url)).arrayBuffer()).equals(big)).toBe(true);
+
+      const over = await limited.upload(a.cookie, 'sample', big, '又一卷.pdf');
+      expect(over.status).toBe(413);
+      expect(over.json.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'file' });
+      expect(over.json.error.message).toMatch(/今日上传已达上限/);
+      expect(await limited.db('filing.uploads').where({ owner_id: a.userId })).toHaveLength(1);
+      expect(await storedUnder(`uploads/sample/${a.userId}/`)).toHaveLength(1);
+    } finally {
+      await limited.close();
+    }
+  });
 });
+
+/** The keys of the objects stored under a prefix of the test bucket. */
+async function storedUnder(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const o of app.deps.store.listObjectsV2(app.deps.bucket, prefix, true)) {
+    if ((o as { name?: string }).name) keys.push((o as { name: string }).name);
+  }
+  return keys;
+}

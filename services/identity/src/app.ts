@@ -2,6 +2,7 @@ import {
   Api,
   ApiError,
   createApp,
+  dailyUploadQuota,
   downloadUrl,
   fileTypes,
   IdempotencyStore,
@@ -163,7 +164,12 @@ export function createIdentityApp(deps: IdentityDeps) {
     response: UploadRef,
     status: 201,
     async handler({ user, req }) {
-      const stored = await receiveUpload(req, identityProofUpload, store, bucket, user.userId);
+      const quota = dailyUploadQuota(db, 'identity.proofs', user.userId, {
+        owner: 'user_id',
+        size: 'size',
+        createdAt: 'created_at',
+      });
+      const stored = await receiveUpload(req, identityProofUpload, store, bucket, user.userId, quota);
       await addProof(db, user.userId, stored);
       return { uploadId: stored.id, name: stored.name, sha256: stored.sha256, size: stored.size, mime: stored.mime };
     },

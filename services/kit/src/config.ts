@@ -109,6 +109,8 @@ export const configSchema = z.object({
   RATE_LIMIT_SIGN: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_REGISTRY: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_LOOPBACK: bool,
+  /** What one user may upload in a rolling day, in MB (samples, attachments and proofs, per service). */
+  UPLOAD_QUOTA_MB_PER_DAY: z.coerce.number().int().min(1).default(500),
   /** 登记公告: people's names as holders shown masked (张*) or in full; organisations always in full. */
   REGISTRY_PERSON_NAMES: z.enum(['masked', 'full']).default('masked'),
 

@@ -19,6 +19,8 @@ export function createObjectStore(): Client {
     accessKey: c.S3_ACCESS_KEY,
     secretKey: c.S3_SECRET_KEY,
     region: c.S3_REGION,
+    // A stream of unknown length (an upload) is sent in parts of this size: the most held in memory.
+    partSize: 8 * 1024 * 1024,
   });
 }
 

@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { type Readable, Transform } from 'node:stream';
 import Busboy from 'busboy';
 import type { Request } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
+import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
+import { config } from './config';
 import { ApiError } from './errors';
-import { sha256 } from './objects';
 
 /**
  * Uploads (上传), for every service that takes files: the type is decided by the bytes (magic
@@ -52,37 +54,80 @@ export function sanitiseFileName(name: string): string {
   return clean || 'file';
 }
 
-/** Reads the single file of a multipart request (field `file`), within the kind's size limit. */
-export function readMultipartFile(req: Request, maxBytes: number): Promise<{ name: string; bytes: Buffer }> {
-  return new Promise((resolve, reject) => {
-    if (!req.headers['content-type']?.startsWith('multipart/form-data')) {
-      reject(new ApiError('VALIDATION_FAILED', '请以 multipart/form-data 上传文件（字段名 file）', 'file'));
-      return;
-    }
-    let bb: Busboy.Busboy;
-    try {
-      bb = Busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 10 } });
-    } catch {
-      reject(new ApiError('VALIDATION_FAILED', '上传内容格式有误', 'file'));
-      return;
-    }
-    let found: Promise<{ name: string; bytes: Buffer }> | undefined;
+/** Bytes enough for the type to be told from the content (file-type reads at most this many). */
+const SNIFF_BYTES = 4100;
+
+/** How much one user may upload in a rolling day, and how much they already have. */
+export interface UploadQuota {
+  maxBytes: number;
+  usedBytes: () => Promise<number>;
+}
+
+/**
+ * The configured daily quota over a service's own table of uploads (its owner, size and creation
+ * time columns): the bytes the owner stored in the last 24 hours.
+ */
+export function dailyUploadQuota(
+  db: Knex,
+  table: string,
+  ownerId: string,
+  columns: { owner: string; size: string; createdAt: string },
+): UploadQuota {
+  return {
+    maxBytes: config().UPLOAD_QUOTA_MB_PER_DAY * MB,
+    usedBytes: async () => {
+      const row = await db(table)
+        .where(columns.owner, ownerId)
+        .andWhere(columns.createdAt, '>', db.raw("now() - interval '1 day'"))
+        .sum({ used: columns.size })
+        .first();
+      return Number(row?.used ?? 0);
+    },
+  };
+}
+
+const overQuota = (q: UploadQuota) =>
+  new ApiError(
+    'PAYLOAD_TOO_LARGE',
+    `今日上传已达上限（${Math.round(q.maxBytes / MB)}MB），请明天再上传或删除不需要的文件`,
+    'file',
+  );
+
+/**
+ * Reads, sniffs, checks and stores the single file of a multipart request (field `file`), within
+ * the rule's size limit and the user's quota. The file streams to the object store (never held
+ * whole in memory: the store sends it in parts); its type is told from its first bytes, before
+ * anything is stored. Nothing is kept when a check fails: a file cut at the size limit or past the
+ * quota is removed again.
+ */
+export async function receiveUpload(
+  req: Request,
+  rule: UploadRule,
+  store: ObjectStore,
+  bucket: string,
+  ownerId: string,
+  quota?: UploadQuota,
+): Promise<StoredUpload> {
+  if (quota && (await quota.usedBytes()) >= quota.maxBytes) throw overQuota(quota);
+  if (!req.headers['content-type']?.startsWith('multipart/form-data')) {
+    throw new ApiError('VALIDATION_FAILED', '请以 multipart/form-data 上传文件（字段名 file）', 'file');
+  }
+  let bb: Busboy.Busboy;
+  try {
+    bb = Busboy({ headers: req.headers, limits: { files: 1, fileSize: rule.maxBytes, fields: 10 } });
+  } catch {
+    throw new ApiError('VALIDATION_FAILED', '上传内容格式有误', 'file');
+  }
+  const id = randomUUID();
+  const stored = await new Promise<StoredUpload>((resolve, reject) => {
+    let found: Promise<StoredUpload> | undefined;
     bb.on('file', (field, stream, info) => {
-      if (field !== 'file') {
+      if (field !== 'file' || found) {
         stream.resume();
         return;
       }
-      found = new Promise((ok, fail) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('limit', () =>
-          fail(new ApiError('PAYLOAD_TOO_LARGE', `文件超过大小上限（${Math.round(maxBytes / MB)}MB）`, 'file')),
-        );
-        stream.on('end', () =>
-          ok({ name: Buffer.from(info.filename ?? '', 'latin1').toString('utf8'), bytes: Buffer.concat(chunks) }),
-        );
-        stream.on('error', fail);
-      });
+      const name = sanitiseFileName(Buffer.from(info.filename ?? '', 'latin1').toString('utf8'));
+      found = storeStream(stream, { rule, store, bucket, ownerId, id, name });
       // Keep a rejected promise from being reported before 'close' awaits it.
       found.catch(() => {});
     });
@@ -93,37 +138,80 @@ export function readMultipartFile(req: Request, maxBytes: number): Promise<{ nam
     });
     req.pipe(bb);
   });
+  if (quota && (await quota.usedBytes()) + stored.size > quota.maxBytes) {
+    await store.removeObject(bucket, stored.key).catch(() => {});
+    throw overQuota(quota);
+  }
+  return stored;
 }
 
-/** Reads, sniffs, checks and stores an upload; returns where it is. Nothing is stored when a check fails. */
-export async function receiveUpload(
-  req: Request,
-  rule: UploadRule,
-  store: ObjectStore,
-  bucket: string,
-  ownerId: string,
+/** One file stream into the store: sniffed from its head, hashed and counted on the way. */
+async function storeStream(
+  stream: Readable & { truncated?: boolean },
+  to: { rule: UploadRule; store: ObjectStore; bucket: string; ownerId: string; id: string; name: string },
 ): Promise<StoredUpload> {
-  const { name, bytes } = await readMultipartFile(req, rule.maxBytes);
-  if (bytes.length === 0) throw new ApiError('VALIDATION_FAILED', '上传的文件是空的', 'file');
-  const type = await fileTypeFromBuffer(bytes);
+  const { rule, store, bucket } = to;
+  const { head, ended } = await readHead(stream);
+  if (head.length === 0) {
+    stream.resume();
+    throw new ApiError('VALIDATION_FAILED', '上传的文件是空的', 'file');
+  }
+  const type = await fileTypeFromBuffer(head);
   if (!type || !rule.types.includes(type.mime)) {
+    stream.resume();
     throw new ApiError(
       'UNSUPPORTED_FILE_TYPE',
       `${rule.label}不支持此文件类型（按文件内容识别为 ${type?.mime ?? '未知类型'}）`,
       'file',
     );
   }
-  const id = randomUUID();
-  const digest = sha256(bytes);
-  const key = `uploads/${rule.kind}/${ownerId}/${id}.${type.ext}`;
-  const clean = sanitiseFileName(name);
-  await store.putObject(bucket, key, bytes, bytes.length, {
-    'Content-Type': type.mime,
-    'x-amz-meta-sha256': digest,
-    // S3 metadata is ASCII: the sanitised name is percent-encoded.
-    'x-amz-meta-original-name': encodeURIComponent(clean),
+  const key = `uploads/${rule.kind}/${to.ownerId}/${to.id}.${type.ext}`;
+  const hash = createHash('sha256');
+  let size = 0;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
   });
-  return { id, bucket, key, name: clean, mime: type.mime, size: bytes.length, sha256: digest };
+  counted.write(head);
+  if (ended) counted.end();
+  else {
+    // A request cut off half-way ends the stream too: the store must never wait for more.
+    stream.on('error', () => counted.end());
+    stream.pipe(counted);
+  }
+  await store.putObject(bucket, key, counted, undefined, {
+    'Content-Type': type.mime,
+    // S3 metadata is ASCII: the sanitised name is percent-encoded.
+    'x-amz-meta-original-name': encodeURIComponent(to.name),
+  });
+  if (stream.truncated) {
+    await store.removeObject(bucket, key).catch(() => {});
+    throw new ApiError('PAYLOAD_TOO_LARGE', `文件超过大小上限（${Math.round(rule.maxBytes / MB)}MB）`, 'file');
+  }
+  return { id: to.id, bucket, key, name: to.name, mime: type.mime, size, sha256: hash.digest('hex') };
+}
+
+/** The stream's first SNIFF_BYTES or more (all of it when it is shorter), left paused after them. */
+function readHead(stream: Readable): Promise<{ head: Buffer; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const finish = (ended: boolean) => {
+      stream.off('data', onData).off('end', onEnd).off('error', reject);
+      if (!ended) stream.pause();
+      resolve({ head: Buffer.concat(chunks), ended });
+    };
+    const onEnd = () => finish(true);
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= SNIFF_BYTES) finish(false);
+    };
+    stream.on('data', onData).on('end', onEnd).on('error', reject);
+  });
 }
 
 /** A short-lived link that downloads (never displays inline) the object under its original name. */
