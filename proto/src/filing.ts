@@ -3,6 +3,7 @@ import { DeliveryResult } from './certificate';
 import { Id, PageQuery, pageOf } from './common';
 import { addIdNumberIssue, organisationIdTypes, personalIdTypes } from './id-numbers';
 import { FilingStatus, ReviewDecision, ReviewStage, WorkType } from './registration';
+import { JurisdictionResult, PossibleDuplicate } from './review-checks';
 
 /**
  * The filing form (作品填报). A draft (暂存) may be incomplete; each submission freezes a
@@ -432,6 +433,10 @@ export const AuditEntry = z
 export const StaffFilingView = FilingView.extend({
   decisions: z.array(ReviewDecisionRecord),
   uploads: z.array(UploadRef.extend({ kind: z.enum(['sample', 'attachment']) })),
+  /** 疑似重复登记: other filings with the same sample file, or a similar title by the same author. */
+  possibleDuplicates: z.array(PossibleDuplicate).optional(),
+  /** 管辖: how the applicant falls within Zhejiang (by ID, by USCC, by proof of residence). */
+  jurisdiction: JurisdictionResult.optional(),
 }).meta({ id: 'StaffFilingView' });
 
 export const SubmissionResult = z

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { Id, PageQuery, pageOf, Role } from './common';
 import { IdType, UploadRef } from './filing';
 import { addIdNumberIssue, organisationIdTypes, personalIdTypes } from './id-numbers';
+import { ProofPurpose } from './review-checks';
 
 // Contracts of the identity service: the profile (资料完善), the caller, admin changes.
 export * from './id-numbers';
+export * from './review-checks';
 
 /** 用户类别. A user picks 个人 or 法人或非法人组织; only staff set 代理公司 / 代理律师. */
 export const UserCategory = z.enum([
@@ -70,6 +72,11 @@ export const Profile = z
     mailingAddress: z.string(),
     /** 身份证明: ID card both sides, or the business licence. */
     proofs: z.array(UploadRef),
+    /**
+     * 在浙工作/学习/居住证明: asked of a person or organisation whose ID document was issued outside
+     * Zhejiang (see residenceProofRequired on Me); uploaded with POST /proofs?purpose=residence.
+     */
+    residenceProofs: z.array(UploadRef).optional(),
     updatedAt: z.iso.datetime(),
   })
   .meta({ id: 'Profile' });
@@ -85,6 +92,11 @@ export const Me = z
     profile: Profile.nullable(),
     profileComplete: z.boolean(),
     missing: z.array(z.string()),
+    /**
+     * The profile's ID document was issued outside Zhejiang (or names no region): a proof of
+     * working, studying or living in Zhejiang is needed before a work is submitted.
+     */
+    residenceProofRequired: z.boolean().optional(),
   })
   .meta({ id: 'Me' });
 export type Me = z.infer<typeof Me>;
@@ -171,6 +183,8 @@ export const UserPage = pageOf(UserListItem).meta({ id: 'UserPage' });
 
 /** An identity proof as staff see it: the file and short-lived links to show or download it. */
 export const StaffProof = UploadRef.extend({
+  /** 身份证明, or 在浙工作/学习/居住证明. */
+  purpose: ProofPurpose.optional(),
   uploadedAt: z.iso.datetime(),
   /** Shows the file in the browser (an image inline, a PDF in the browser's viewer). */
   previewUrl: z.url(),

@@ -169,4 +169,7 @@ export const fieldLabels: Record<string, FieldLabel> = {
   pageNo: { zh: '页码', en: 'page number' },
   stage: { zh: '审核阶段', en: 'review stage' },
   returnTo: { zh: '登录后返回的页面', en: 'page to return to after login' },
+  // 管辖: 在浙工作/学习/居住证明
+  purpose: { zh: '证明用途', en: 'purpose of the proof' },
+  residenceProofs: { zh: '在浙工作/学习/居住证明', en: 'proof of working, studying or living in Zhejiang' },
 };

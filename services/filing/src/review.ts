@@ -13,7 +13,9 @@ import { z } from 'zod';
 import { audit, auditOf } from './audit';
 import type { FilingDeps } from './deps';
 import { FilingParams } from './drafts';
-import { type FilingRow, loadVisible, toView } from './filings';
+import { checkDuplicatesQuietly, possibleDuplicatesOf } from './duplicates';
+import { type FilingRow, isStaff, loadVisible, toView } from './filings';
+import { jurisdictionResultOf } from './jurisdiction';
 import { loadSnapshot } from './snapshots';
 import { sendUpdate } from './workflow';
 
@@ -30,6 +32,8 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
     response: StaffFilingView,
     async handler({ user, params }) {
       const row = await loadVisible(db, user, params.filingId);
+      // Before certification: the final reviewer sees what the check finds against filings made since.
+      if (row.status === 'final_review') await checkDuplicatesQuietly(db, row.id, 'final_review');
       // Staff review what was signed: the frozen version (its number is in the view), never a later edit.
       const frozen = row.version_no ? await loadSnapshot(db, row.id, row.version_no) : undefined;
       const content = frozen?.content ?? row.content;
@@ -49,9 +53,19 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
           decidedAt: new Date(d.decided_at).toISOString(),
         })),
         uploads,
+        // Staff only (this route's access): an applicant never learns of others' works through it.
+        ...(row.status !== 'draft' && (isStaff(user) || user.roles.includes('regional_staff'))
+          ? { possibleDuplicates: await possibleDuplicatesOf(db, user, row.id) }
+          : {}),
+        ...(row.status !== 'draft' ? await jurisdictionOf(row) : {}),
       };
     },
   });
+
+  const jurisdictionOf = async (row: FilingRow) => {
+    const jurisdiction = await jurisdictionResultOf(db, row);
+    return jurisdiction ? { jurisdiction } : {};
+  };
 
   api.route({
     method: 'get',
@@ -105,6 +119,10 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
           body.decision === 'return' ? '退回修改须填写原因' : '不予登记须填写理由',
           'reasons',
         );
+      }
+      // Before certification: the final decision records what the duplicate check finds now.
+      if (params.stage === 'final' && body.decision === 'approve') {
+        await checkDuplicatesQuietly(db, row.id, 'final_review');
       }
       const state = await sendUpdate(
         deps,

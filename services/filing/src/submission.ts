@@ -19,7 +19,9 @@ import type { Request } from 'express';
 import { audit } from './audit';
 import type { FilingDeps } from './deps';
 import { EDITABLE, FilingParams, refuse, SIGNING, saveContent } from './drafts';
+import { checkDuplicatesQuietly } from './duplicates';
 import { type FilingRow, loadOwnForUpdate } from './filings';
+import { recordJurisdiction, requireJurisdiction } from './jurisdiction';
 import { deriveSigners } from './signers';
 import { saveSnapshot } from './snapshots';
 import { sendUpdate, startRegistration } from './workflow';
@@ -77,6 +79,8 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
             'profile',
           );
         }
+        // 管辖: outside Zhejiang by the ID document, a proof of working/studying/living there is needed.
+        const jurisdiction = await requireJurisdiction(tx, u.userId);
         if (row.status === 'draft' && latest) {
           throw new ApiError('CONFLICT', '该作品已提交，请勿重复提交', 'filingId');
         }
@@ -97,11 +101,14 @@ export function registerSubmissionRoutes(api: Api, deps: FilingDeps) {
           frozenAt: new Date().toISOString(),
         };
         await saveSnapshot(tx, snapshot, operationId);
+        await recordJurisdiction(tx, row.id, versionNo, jurisdiction);
         return { row, snapshot, done: false };
       });
       const { row, snapshot } = frozen;
       const status = frozen.done ? row.status : await launch(row, snapshot, operationId);
       if (!frozen.done) await recordSubmitted(row.id, snapshot.versionNo, u, req, operationId);
+      // 疑似重复登记: recorded for the reviewers, never a refusal (and never told to the applicant).
+      if (!frozen.done) await checkDuplicatesQuietly(db, row.id, 'submission');
       return { filingId: row.id, versionNo: snapshot.versionNo, status, workflowId: registrationWorkflowId(row.id) };
     },
   });

@@ -21,6 +21,7 @@ import {
   Me,
   Profile,
   ProfileInput,
+  ProofUploadQuery,
   permissions,
   RolesInput,
   UploadRef,
@@ -39,6 +40,7 @@ import {
   correctIdentity,
   deleteProof,
   findProof,
+  jurisdictionOf,
   loadProfile,
   missingOf,
   saveProfile,
@@ -53,6 +55,14 @@ const identityProofUpload: UploadRule = {
   maxBytes: 10 * MB,
   types: fileTypes.documents,
   label: '身份证明',
+};
+
+/** A proof of working, studying or living in Zhejiang (在浙工作/学习/居住证明), as a proof of identity. */
+const residenceProofUpload: UploadRule = {
+  kind: 'residence_proof',
+  maxBytes: 10 * MB,
+  types: fileTypes.documents,
+  label: '在浙工作/学习/居住证明',
 };
 
 export interface IdentityDeps {
@@ -128,6 +138,7 @@ export function createIdentityApp(deps: IdentityDeps) {
       const row = await db('identity.users').where({ id: user.userId }).first('verified_name');
       const profile = await loadProfile(db, user.userId);
       const missing = missingOf(profile);
+      const jurisdiction = await jurisdictionOf(db, user.userId);
       return {
         userId: user.userId,
         ...(row?.verified_name ? { name: row.verified_name } : profile ? { name: profile.name } : {}),
@@ -136,6 +147,9 @@ export function createIdentityApp(deps: IdentityDeps) {
         profile,
         profileComplete: missing.length === 0,
         missing,
+        ...(jurisdiction
+          ? { residenceProofRequired: jurisdiction.basis === 'residence_proof' || jurisdiction.basis === 'missing' }
+          : {}),
       };
     },
   });
@@ -158,19 +172,22 @@ export function createIdentityApp(deps: IdentityDeps) {
     method: 'post',
     path: '/proofs',
     rateLimit: 'upload',
-    summary: '上传身份证明（multipart/form-data，字段 file；PDF、JPEG、PNG，10MB 以内）',
+    summary:
+      '上传身份证明（multipart/form-data，字段 file；PDF、JPEG、PNG，10MB 以内）；purpose=residence 上传在浙工作/学习/居住证明（证件登记地在浙江省外的须上传）',
     tags: ['profile'],
     access: 'user',
+    query: ProofUploadQuery,
     response: UploadRef,
     status: 201,
-    async handler({ user, req }) {
+    async handler({ user, req, query }) {
+      const rule = query.purpose === 'residence' ? residenceProofUpload : identityProofUpload;
       const quota = dailyUploadQuota(db, 'identity.proofs', user.userId, {
         owner: 'user_id',
         size: 'size',
         createdAt: 'created_at',
       });
-      const stored = await receiveUpload(req, identityProofUpload, store, bucket, user.userId, quota);
-      await addProof(db, user.userId, stored);
+      const stored = await receiveUpload(req, rule, store, bucket, user.userId, quota);
+      await addProof(db, user.userId, stored, query.purpose);
       return { uploadId: stored.id, name: stored.name, sha256: stored.sha256, size: stored.size, mime: stored.mime };
     },
   });

@@ -5,6 +5,7 @@ export {
   addProof,
   changeCategory,
   correctIdentity,
+  jurisdictionOf,
   loadIdentity,
   loadProfile,
   profileCompleteness,

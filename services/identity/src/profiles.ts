@@ -3,9 +3,12 @@ import {
   type IdentityCorrectionInput,
   type IdentityRecord,
   idTypesOfCategory,
+  type Jurisdiction,
+  jurisdictionOfDocument,
   organisationIdTypes,
   type Profile,
   type ProfileInput,
+  type ProofPurpose,
   type Role,
   type SessionUser,
   UploadRef,
@@ -72,8 +75,11 @@ export async function setRoles(db: Knex, userId: string, roles: Role[], region: 
   });
 }
 
-async function proofsOf(db: Knex, userId: string): Promise<UploadRef[]> {
-  const rows = await db('identity.proofs').where({ user_id: userId }).whereNull('deleted_at').orderBy('created_at');
+async function proofsOf(db: Knex, userId: string, purpose: ProofPurpose = 'identity'): Promise<UploadRef[]> {
+  const rows = await db('identity.proofs')
+    .where({ user_id: userId, purpose })
+    .whereNull('deleted_at')
+    .orderBy('created_at');
   return rows.map((r) =>
     UploadRef.parse({ uploadId: r.id, name: r.name, sha256: r.sha256, size: r.size, mime: r.mime }),
   );
@@ -96,6 +102,7 @@ export async function loadProfile(db: Knex, userId: string): Promise<Profile | n
     recipientMobile: r.recipient_mobile,
     mailingAddress: r.mailing_address,
     proofs: await proofsOf(db, userId),
+    residenceProofs: await proofsOf(db, userId, 'residence'),
     updatedAt: iso(r.updated_at),
   };
 }
@@ -316,8 +323,10 @@ export async function addProof(
   db: Knex,
   userId: string,
   p: { id: string; bucket: string; key: string; name: string; mime: string; size: number; sha256: string },
+  purpose: ProofPurpose = 'identity',
 ) {
   await db('identity.proofs').insert({
+    purpose,
     id: p.id,
     user_id: userId,
     bucket: p.bucket,
@@ -345,4 +354,20 @@ export async function deleteProof(db: Knex, userId: string, proofId: string): Pr
     .whereNull('deleted_at')
     .update({ deleted_at: db.fn.now() });
   return n > 0;
+}
+
+/**
+ * 管辖: whether the user falls within Zhejiang, by the ID document of their profile (a resident
+ * ID's or USCC's region) or by the proofs of working, studying or living in Zhejiang they uploaded;
+ * undefined without a profile. The filing service refuses a submission whose basis is `missing`.
+ */
+export async function jurisdictionOf(db: Knex, userId: string): Promise<Jurisdiction | undefined> {
+  const profile = await db('identity.profiles').where({ user_id: userId }).first('id_type', 'id_number');
+  if (!profile) return undefined;
+  const proofIds = (await db('identity.proofs')
+    .where({ user_id: userId, purpose: 'residence' })
+    .whereNull('deleted_at')
+    .orderBy('created_at')
+    .pluck('id')) as string[];
+  return jurisdictionOfDocument(profile.id_type, profile.id_number, proofIds);
 }

@@ -32,6 +32,7 @@ export async function applicantProofs(
         sha256: r.sha256 as string,
         size: r.size as number,
         mime: r.mime as string,
+        purpose: (r.purpose ?? 'identity') as 'identity' | 'residence',
         uploadedAt: iso(r.created_at),
         previewUrl: await previewUrl(store, object, linkSeconds),
         downloadUrl: await downloadUrl(store, object, linkSeconds),
