@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { revokeCertificate } from '@copyreg/certificate';
+import { createRevocationActivities } from '@copyreg/filing';
 import { config, createDb, createObjectStore, logger, temporalConnectionOptions } from '@copyreg/kit';
 import { TaskQueue } from '@copyreg/proto';
 import {
@@ -10,6 +12,7 @@ import {
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import type { Knex } from 'knex';
 import { createActivities } from './index';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -43,6 +46,11 @@ export interface WorkerOptions {
   maxCachedWorkflows?: number;
 }
 
+/** 撤销登记 (workflows/src/revocation.ts): the filing service's activities and the certificate's revocation. */
+export function revocationActivities(db: Knex) {
+  return createRevocationActivities({ db, revokeCertificate: (input) => revokeCertificate(db, input) });
+}
+
 /** A worker for the registration task queue: the workflows and the light activities. */
 export async function createRegistrationWorker(opts: WorkerOptions = {}): Promise<Worker> {
   installRuntime();
@@ -55,7 +63,8 @@ export async function createRegistrationWorker(opts: WorkerOptions = {}): Promis
     namespace: c.TEMPORAL_NAMESPACE,
     taskQueue: opts.taskQueue ?? TaskQueue.registration,
     workflowBundle: await workflowBundle(),
-    activities,
+    // 撤销登记's beside the registration's (its own small pool: connects only when one runs).
+    activities: { ...revocationActivities(createDb(c.DATABASE_URL, { min: 0, max: 2 })), ...activities },
     maxCachedWorkflows: opts.maxCachedWorkflows ?? c.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: c.WORKER_WORKFLOW_TASK_SLOTS,
     maxConcurrentActivityTaskExecutions: c.WORKER_ACTIVITY_SLOTS,

@@ -55,8 +55,10 @@ export const VerifyResult = z
     registeredOn: z.iso.date(),
     edition: z.number().int().positive(),
     status: CertificateStatus,
-    /** In Chinese: 有效 / 已被第N版补发证书取代 / 已撤销. */
+    /** In Chinese: 有效 / 已被第N版补发证书取代 / 已撤销登记（日期，撤销依据）. */
     statusText: z.string(),
+    /** 撤销登记: the China day the registration was revoked. */
+    revokedOn: z.iso.date().optional(),
     sha256: z.string(),
   })
   .meta({ id: 'VerifyResult' });
@@ -79,5 +81,3 @@ export const DeliveryResult = z.object({
   waybillNo: z.string().optional(),
   recordedAt: z.iso.datetime(),
 });
-
-export const RevokeInput = z.object({ reason: z.string().trim().min(1).max(500) });

@@ -370,6 +370,8 @@ export const FilingListItem = z
     /** 办结期限: 30 working days from the (re)submission that entered review. */
     reviewDeadline: z.iso.datetime().optional(),
     overdue: z.boolean().optional(),
+    /** 撤销登记: when the registration was revoked (its status stays the registration's last). */
+    revokedAt: z.iso.datetime().optional(),
     actions: z.array(FilingAction),
   })
   .meta({ id: 'FilingListItem' });
@@ -395,6 +397,9 @@ export const FilingView = z
     reviewDeadline: z.iso.datetime().optional(),
     /** 纸质证书: mailed with its waybill (顺丰到付) or picked up (自领), once the admin recorded it. */
     delivery: DeliveryResult.omit({ filingId: true }).optional(),
+    /** 撤销登记: when the registration was revoked, and the revocation (GET /revocations/{id}). */
+    revokedAt: z.iso.datetime().optional(),
+    revocationId: Id.optional(),
     actions: z.array(FilingAction),
     /** The manual's guidance for 作品简介 for the chosen work type. */
     descriptionGuidance: z.string().optional(),

@@ -17,5 +17,7 @@ export * from './permissions';
 export * from './probe';
 export * from './registration';
 export * from './registry';
+export * from './revocation';
+export * from './revocation-messages';
 export * from './search-attributes';
 export * from './signature';

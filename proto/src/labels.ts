@@ -145,6 +145,12 @@ export const fieldLabels: Record<string, FieldLabel> = {
   page: { zh: '页码', en: 'page' },
   x: { zh: '签章位置的横坐标', en: 'signature position (x)' },
   y: { zh: '签章位置的纵坐标', en: 'signature position (y)' },
+  // 撤销登记
+  registrationNumber: { zh: '登记号', en: 'registration number' },
+  ground: { zh: '撤销依据', en: 'ground for revocation' },
+  statement: { zh: '陈述意见', en: 'statement' },
+  evidence: { zh: '证明材料', en: 'evidence', unit: '份', enItem: 'piece of evidence' },
+  revocationId: { zh: '撤销登记编号', en: 'revocation id' },
   // Lists and searches
   pageSize: { zh: '每页条数', en: 'page size' },
   list: { zh: '列表', en: 'list' },

@@ -23,6 +23,12 @@ export const permissions = {
   statistics: ['initial_reviewer', 'final_reviewer', 'admin'],
   /** Accounts, categories, roles, certificates' reissue and revocation, deliveries. */
   administer: ['admin'],
+  /** Ops: workflow payloads decrypted for the Temporal Web UI (the codec server; each decode audited). */
+  readWorkflowPayloads: ['admin'],
+  /** 撤销登记: the requests, the holders' answers and the decisions (read). */
+  readRevocations: ['initial_reviewer', 'final_reviewer', 'admin'],
+  /** 撤销登记: open one on the office's own motion, and decide (撤销 / 驳回). */
+  decideRevocation: ['final_reviewer', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -15,7 +15,6 @@ import {
   DeliveryResult,
   FilingIdParams,
   holds,
-  RevokeInput,
   type SessionUser,
   VerifyQuery,
   VerifyResult,
@@ -23,13 +22,7 @@ import {
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
 import { z } from 'zod';
-import {
-  certificatesOf,
-  currentCertificate,
-  reissueCertificate,
-  revokeCertificate,
-  verifyCertificate,
-} from './certificates';
+import { certificatesOf, currentCertificate, isRevoked, reissueCertificate, verifyCertificate } from './certificates';
 import { deliveryRefused, recordDelivery } from './workflow-update';
 
 /** Staff who may read any certificate (reviewers and office staff). */
@@ -120,21 +113,6 @@ export function createCertificateApp(deps: CertificateAppDeps = {}) {
 
   api.route({
     method: 'post',
-    path: '/admin/certificates/:filingId/revoke',
-    summary: '撤销证书（查验结果显示已撤销）',
-    tags: ['admin'],
-    access: ['admin'],
-    params: FilingIdParams,
-    body: RevokeInput,
-    response: CertificateList,
-    handler: async ({ params }) => {
-      await revokeCertificate(db, params.filingId);
-      return { items: (await certificatesOf(db, params.filingId)).items };
-    },
-  });
-
-  api.route({
-    method: 'post',
     path: '/admin/deliveries/:filingId',
     summary: '登记纸质证书发放：邮寄（顺丰到付，运单号）或自领',
     tags: ['admin'],
@@ -146,6 +124,10 @@ export function createCertificateApp(deps: CertificateAppDeps = {}) {
       const filingId = params.filingId;
       const actorId = user.userId;
       const waybillNo = body.kind === 'mailed' ? body.waybillNo : null;
+      // 撤销登记 (the revocation workflow, filing service): no paper certificate for a revoked registration.
+      if (await isRevoked(db, filingId)) {
+        throw new ApiError('INVALID_STATE', '该作品的登记已撤销，不能发放纸质证书');
+      }
       // Retry-safe: the row goes in first and is committed only once the workflow holds the same
       // delivery. A crash after the update leaves no row; the retry finds the workflow already
       // holding this delivery (a no-op) and stores it. Another delivery is refused either way.

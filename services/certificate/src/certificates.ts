@@ -1,7 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { ApiError, config, putObject } from '@copyreg/kit';
 import type { FilingSnapshot, ObjectRef } from '@copyreg/proto';
-import { CertificateStatus, type CertificateSummary, type VerifyResult } from '@copyreg/proto';
+import {
+  CertificateStatus,
+  type CertificateSummary,
+  type RevocationGround,
+  revocationGroundLabel,
+  type VerifyResult,
+} from '@copyreg/proto';
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
 import { type CertificateFacts, renderCertificate } from './pdf/certificate-document';
@@ -38,6 +44,8 @@ interface Row {
   object_key: string | null;
   sha256: string | null;
   issued_at: Date;
+  revoked_at: Date | null;
+  revocation_ground: RevocationGround | null;
 }
 
 const table = 'certificate.certificates';
@@ -127,11 +135,30 @@ export async function reissueCertificate(deps: CertificateDeps, filingId: string
   return summaryOf((await deps.db(table).where({ certificate_id: row.certificate_id }).first()) as Row);
 }
 
-export async function revokeCertificate(db: Knex, filingId: string): Promise<void> {
-  const n = await db(table)
-    .where({ filing_id: filingId, status: 'valid' })
-    .update({ status: 'revoked', revoked_at: new Date() });
-  if (!n) throw new ApiError('INVALID_STATE', '该作品没有有效的证书');
+/**
+ * 撤销登记 (the revocation workflow's activity): every valid edition of the filing's certificate
+ * becomes revoked, recording the revocation (its operator, ground and reasons are the filing
+ * service's record) and the ground public verification states. Idempotent: a retry, or a filing
+ * without a certificate, changes nothing.
+ */
+export async function revokeCertificate(
+  db: Knex,
+  input: { filingId: string; revocationId: string; ground: string; decidedAt: string },
+): Promise<void> {
+  await db(table)
+    .where({ filing_id: input.filingId, status: 'valid' })
+    .update({
+      status: 'revoked',
+      revoked_at: new Date(input.decidedAt),
+      revocation_id: input.revocationId,
+      revocation_ground: input.ground,
+    });
+}
+
+/** Whether the filing's certificate was revoked (no paper certificate, no reissue then). */
+export async function isRevoked(db: Knex, filingId: string): Promise<boolean> {
+  const row = await db(table).where({ filing_id: filingId, status: 'revoked' }).first('certificate_id');
+  return row !== undefined;
 }
 
 async function produce(deps: CertificateDeps, row: Row): Promise<ObjectRef> {
@@ -163,6 +190,9 @@ async function produce(deps: CertificateDeps, row: Row): Promise<ObjectRef> {
     .update({ bucket: ref.bucket, object_key: ref.key, sha256: ref.sha256 });
   return ref;
 }
+
+/** The China calendar day of an instant. */
+const chinaDay = (d: Date) => new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 const isoDate = (d: string | Date) =>
   typeof d === 'string'
@@ -231,8 +261,13 @@ export async function verifyCertificate(
   // The same answer whether the number or the second field is wrong: nothing to probe with.
   if (!row?.sha256) throw new ApiError('NOT_FOUND', '未查到与登记号及所填信息相符的证书');
   const latest = rows[0]?.edition ?? row.edition;
+  const revokedOn = row.status === 'revoked' && row.revoked_at ? chinaDay(row.revoked_at) : undefined;
   const statusText =
-    row.status === 'valid' ? '有效' : row.status === 'revoked' ? '已撤销' : `已被补发证书取代（最新为第 ${latest} 版）`;
+    row.status === 'valid'
+      ? '有效'
+      : row.status === 'revoked'
+        ? `已撤销登记${revokedOn ? `（${revokedOn}${row.revocation_ground ? `，${revocationGroundLabel[row.revocation_ground]}` : ''}）` : ''}`
+        : `已被补发证书取代（最新为第 ${latest} 版）`;
   return {
     registrationNumber: row.registration_number,
     title: row.facts.title,
@@ -242,6 +277,7 @@ export async function verifyCertificate(
     edition: row.edition,
     status: CertificateStatus.parse(row.status),
     statusText,
+    ...(revokedOn ? { revokedOn } : {}),
     sha256: row.sha256,
   };
 }

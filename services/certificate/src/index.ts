@@ -4,7 +4,9 @@ export {
   checkCode,
   currentCertificate,
   issueCertificate,
+  isRevoked,
   reissueCertificate,
+  revokeCertificate,
   verifyCertificate,
   verifyUrl,
 } from './certificates';

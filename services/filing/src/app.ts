@@ -5,6 +5,7 @@ import { registerListRoutes } from './lists';
 import { registerOpsRoutes } from './ops';
 import { registerRegistryRoutes } from './registry';
 import { registerReviewRoutes } from './review';
+import { registerRevocationRoutes } from './revocation';
 import { registerSubmissionRoutes } from './submission';
 import { registerUploadRoutes } from './uploads';
 
@@ -18,5 +19,6 @@ export function createFilingApp(deps: FilingDeps = defaultFilingDeps()) {
   registerUploadRoutes(api, deps);
   registerOpsRoutes(api);
   registerRegistryRoutes(api, deps);
+  registerRevocationRoutes(api, deps);
   return createApp(api);
 }

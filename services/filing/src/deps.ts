@@ -1,5 +1,5 @@
 import { config, createDb, createObjectStore, temporalClient } from '@copyreg/kit';
-import { type RegistrationInput, TaskQueue } from '@copyreg/proto';
+import { type RegistrationInput, type RevocationInput, TaskQueue } from '@copyreg/proto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
@@ -18,6 +18,8 @@ export interface FilingDeps {
   uploadQuotaBytes?: number;
   /** Extra workflow input for tests (short timings, the documents queue). */
   workflowInputExtras?: Pick<RegistrationInput, 'timing' | 'documentsTaskQueue'>;
+  /** 撤销登记: timings for tests (a short answer deadline). */
+  revocationTiming?: RevocationInput['timing'];
   /** 登记公告: people's names masked or in full (default: the office setting REGISTRY_PERSON_NAMES). */
   registryPersonNames?: 'masked' | 'full';
 }

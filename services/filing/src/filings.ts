@@ -41,6 +41,9 @@ export interface FilingRow {
   delivery_kind: 'mailed' | 'picked_up' | null;
   delivery_waybill_no: string | null;
   delivery_at: Date | null;
+  /** 撤销登记 (the revocation workflow's mark). */
+  revocation_id?: string | null;
+  revoked_at?: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -107,6 +110,8 @@ export function toView(row: FilingRow, forApplicant: boolean): FilingView {
           },
         }
       : {}),
+    ...(row.revoked_at ? { revokedAt: iso(row.revoked_at) } : {}),
+    ...(row.revocation_id && row.revoked_at ? { revocationId: row.revocation_id } : {}),
     actions: forApplicant ? applicantActions(row.status) : ['view'],
     ...(row.content.workType ? { descriptionGuidance: workTypeGuidance[row.content.workType] } : {}),
   };
@@ -126,6 +131,7 @@ export function toListItem(row: FilingRow, forApplicant: boolean): z.input<typeo
     ...(row.region ? { region: row.region } : {}),
     ...(row.registration_number ? { registrationNumber: row.registration_number } : {}),
     ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline), overdue: isOverdue(row) } : {}),
+    ...(row.revoked_at ? { revokedAt: iso(row.revoked_at) } : {}),
     actions: forApplicant ? applicantActions(row.status) : ['view'],
   };
 }

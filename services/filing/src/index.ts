@@ -2,5 +2,6 @@ export { createFilingApp } from './app';
 export { defaultFilingDeps, type FilingDeps } from './deps';
 export { recordStatus } from './read-model';
 export { coversRegion, regionPrefix } from './regions';
+export { createRevocationActivities, type RevocationActivityDeps } from './revocation';
 export { deriveSigners, signerId } from './signers';
 export { loadSnapshot, saveSnapshot } from './snapshots';

@@ -38,6 +38,7 @@ const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 interface RegistryRow {
   id: string;
+  revoked_at: Date | null;
   registration_number: string;
   title: string;
   work_type: WorkType;
@@ -85,6 +86,7 @@ export async function searchRegistry(
       'f.registration_number',
       'f.title',
       'f.work_type',
+      'f.revoked_at',
       db.raw("to_char(f.registered_on, 'YYYY-MM-DD') as registered_on"),
       db.raw("coalesce(v.snapshot->'content', f.content) as content"),
     )
@@ -105,7 +107,8 @@ export async function searchRegistry(
     total = Number(row?.n ?? 0);
   }
 
-  // Revocation is the certificate service's: a registration whose certificate was revoked.
+  // 撤销登记: the revocation workflow marks the read model (revoked_at); a certificate revoked
+  // before revocations were workflows is revoked too.
   const revoked = new Set<string>(
     rows.length === 0
       ? []
@@ -134,7 +137,7 @@ export async function searchRegistry(
       registeredOn: r.registered_on,
       ...(c.completedOn ? { completedOn: c.completedOn } : {}),
       ...(c.firstPublishedOn ? { firstPublishedOn: c.firstPublishedOn } : {}),
-      status: revoked.has(r.id) ? 'revoked' : 'valid',
+      status: r.revoked_at || revoked.has(r.id) ? 'revoked' : 'valid',
     };
   });
   return { items, total, page: q.page, pageSize: q.pageSize };
