@@ -1,4 +1,11 @@
-import { config, createDb, createObjectStore, logger, temporalConnectionOptions } from '@copyreg/kit';
+import {
+  config,
+  createDb,
+  createObjectStore,
+  logger,
+  temporalConnectionOptions,
+  temporalDataConverter,
+} from '@copyreg/kit';
 import { TaskQueue } from '@copyreg/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCertificateActivities } from './certificate';
@@ -40,6 +47,8 @@ export async function createDocumentsWorker(opts: DocumentsWorkerOptions = {}): 
     taskQueue: opts.taskQueue ?? TaskQueue.documents,
     activities: createDocumentActivities(deps),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? c.DOCUMENTS_ACTIVITY_SLOTS,
+    // Payloads encrypted like every client's (kit codec.ts).
+    dataConverter: temporalDataConverter(),
   });
 }
 

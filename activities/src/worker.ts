@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { revokeCertificate } from '@copyreg/certificate';
 import { createRevocationActivities } from '@copyreg/filing';
-import { config, createDb, createObjectStore, logger, temporalConnectionOptions } from '@copyreg/kit';
+import {
+  config,
+  createDb,
+  createObjectStore,
+  logger,
+  temporalConnectionOptions,
+  temporalDataConverter,
+} from '@copyreg/kit';
 import { TaskQueue } from '@copyreg/proto';
 import {
   bundleWorkflowCode,
@@ -68,6 +75,8 @@ export async function createRegistrationWorker(opts: WorkerOptions = {}): Promis
     maxCachedWorkflows: opts.maxCachedWorkflows ?? c.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: c.WORKER_WORKFLOW_TASK_SLOTS,
     maxConcurrentActivityTaskExecutions: c.WORKER_ACTIVITY_SLOTS,
+    // Payloads encrypted like every client's (kit codec.ts).
+    dataConverter: temporalDataConverter(),
   });
 }
 

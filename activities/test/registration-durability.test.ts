@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeHistory } from '@copyreg/kit';
 import {
   choosePaymentMethodUpdate,
   paymentConfirmedSignal,
@@ -97,7 +98,7 @@ describe('registration workflow: durability and privacy', () => {
     for (const p of t.people) expect(mail).toContain(p.name);
     // ... but none of it is anywhere in the history (every string and every payload's bytes
     // decoded), the search attributes or the description.
-    const text = allText(await t.handle.fetchHistory());
+    const text = allText(await decodeHistory(await t.handle.fetchHistory()));
     expect(text).toContain(t.filingId); // looking at the right data: payloads decoded
     expect(text).toContain('浙作登字'); // and UTF-8 Chinese survives the decoding
     const described = allText(await t.handle.describe());

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { config } from '@copyreg/kit';
+import { config, decodeHistory, temporalDataConverter } from '@copyreg/kit';
 import {
   choosePaymentMethodUpdate,
   type ObjectRef,
@@ -161,6 +161,7 @@ function connections() {
     const client = new Client({
       connection: await Connection.connect({ address }),
       namespace: config().TEMPORAL_NAMESPACE,
+      dataConverter: temporalDataConverter(),
     });
     return { client, connection: await NativeConnection.connect({ address }) };
   })();
@@ -194,6 +195,7 @@ export async function setup(opts: { signers?: number; timing?: RegistrationInput
     await Worker.create({
       connection,
       namespace: config().TEMPORAL_NAMESPACE,
+      dataConverter: temporalDataConverter(),
       taskQueue,
       workflowBundle: bundle,
       activities: fakes.activities,
@@ -201,6 +203,7 @@ export async function setup(opts: { signers?: number; timing?: RegistrationInput
     await Worker.create({
       connection,
       namespace: config().TEMPORAL_NAMESPACE,
+      dataConverter: temporalDataConverter(),
       taskQueue: `${taskQueue}-documents`,
       workflowBundle: bundle,
       activities: fakes.activities,
@@ -360,7 +363,8 @@ export async function recordHistory(t: Setup, name: string): Promise<void> {
   const dir = new URL('../../workflows/histories/', import.meta.url);
   const file = new URL(`${name}.json`, dir);
   if (existsSync(file)) return;
-  const history = await t.handle.fetchHistory();
+  // Kept decrypted: readable in review, replayed with or without the key.
+  const history = await decodeHistory(await t.handle.fetchHistory());
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, `${historyToJSON(history)}\n`);
 }

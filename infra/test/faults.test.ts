@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createDb } from '@copyreg/kit';
+import { createDb, decodeHistory, payloadCodec, temporalDataConverter } from '@copyreg/kit';
 import { type ProbeResult, probeWorkflowId, registrationWorkflowId, stateQuery, TaskQueue } from '@copyreg/proto';
 import { Client, Connection } from '@temporalio/client';
 import type { Knex } from 'knex';
@@ -93,7 +93,7 @@ describe('faults on a private stack while work is in flight', () => {
     }
     db = createDb(c.DATABASE_URL, { min: 0, max: 4 });
     connection = await Connection.connect({ address: c.TEMPORAL_ADDRESS });
-    temporal = new Client({ connection, namespace: c.TEMPORAL_NAMESPACE });
+    temporal = new Client({ connection, namespace: c.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(c) });
     const s3 = new URL(c.S3_ENDPOINT);
     store = new Minio({
       endPoint: s3.hostname,
@@ -327,7 +327,7 @@ describe('faults on a private stack while work is in flight', () => {
     const leaks: string[] = [];
     for (const id of [...filings.map(registrationWorkflowId), ...probes.map(probeWorkflowId)]) {
       const handle = temporal.workflow.getHandle(id);
-      const text = allText(await handle.fetchHistory());
+      const text = allText(await decodeHistory(await handle.fetchHistory(), payloadCodec(c)));
       expect(text).toContain(id.replace(/^(registration|probe)-/, '')); // payloads decoded
       leaks.push(...personalDataIn(`${text}\n${allText(await handle.describe())}`, known).map((l) => `${id}: ${l}`));
     }

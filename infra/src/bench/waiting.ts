@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '@copyreg/kit';
+import { loadConfig, temporalDataConverter } from '@copyreg/kit';
 import { type RegistrationInput, registrationWorkflowId, TaskQueue } from '@copyreg/proto';
 import { Client, Connection } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
@@ -110,7 +110,8 @@ async function onPrivateServer(
       60_000,
     );
     connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: 'default' });
+    // The stub worker encrypts with the same keyring (the development key on loopback).
+    const client = new Client({ connection, namespace: 'default', dataConverter: temporalDataConverter(c) });
     worker = spawnOne(
       stubWorker,
       {

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createActivities } from '@copyreg/activities';
 import { quietTiming, standInActivities } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
-import { config, createDb, createObjectStore, temporalClient, temporalConnectionOptions } from '@copyreg/kit';
+import {
+  config,
+  createDb,
+  createObjectStore,
+  temporalClient,
+  temporalConnectionOptions,
+  temporalDataConverter,
+} from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
 import {
   choosePaymentMethodUpdate,
@@ -41,6 +48,7 @@ beforeAll(async () => {
   worker = await Worker.create({
     connection: await NativeConnection.connect(temporalConnectionOptions()),
     namespace: config().TEMPORAL_NAMESPACE,
+    dataConverter: temporalDataConverter(),
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: { ...standInActivities(bucket), recordStatus },

@@ -1,4 +1,5 @@
-import { Api, createApp, IdempotencyStore } from '@copyreg/kit';
+import { Api, codecServerCors, createApp, IdempotencyStore } from '@copyreg/kit';
+import { registerCodecServer } from './codec-server';
 import { defaultFilingDeps, type FilingDeps } from './deps';
 import { registerDraftRoutes } from './drafts';
 import { registerListRoutes } from './lists';
@@ -20,5 +21,7 @@ export function createFilingApp(deps: FilingDeps = defaultFilingDeps()) {
   registerOpsRoutes(api);
   registerRegistryRoutes(api, deps);
   registerRevocationRoutes(api, deps);
-  return createApp(api);
+  registerCodecServer(api, deps);
+  // The Temporal Web UI calls the codec server from its own origin.
+  return createApp(api, (app) => app.use(codecServerCors()));
 }

@@ -10,6 +10,7 @@ import {
   ensureBucket,
   temporalClient,
   temporalConnectionOptions,
+  temporalDataConverter,
 } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
 import {
@@ -111,6 +112,7 @@ export async function createRegistrationWorker(
   return Worker.create({
     connection: await NativeConnection.connect(temporalConnectionOptions()),
     namespace: config().TEMPORAL_NAMESPACE,
+    dataConverter: temporalDataConverter(),
     taskQueue: on.deps.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: { ...real, ...standInActivities(on.deps.bucket), recordStatus: wrap(real.recordStatus) },

@@ -1,4 +1,4 @@
-import { temporalClient } from '@copyreg/kit';
+import { decodeHistory, temporalClient } from '@copyreg/kit';
 import {
   choosePaymentMethodUpdate,
   FilingPage,
@@ -126,7 +126,8 @@ describe('提交并电子签章 (submission)', () => {
 
     const client = await temporalClient();
     const handle = client.workflow.getHandle(registrationWorkflowId(id));
-    const history = await handle.fetchHistory();
+    // Stored encrypted (kit codec.ts); decrypted here to see what the workflow was given.
+    const history = await decodeHistory(await handle.fetchHistory());
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     expect(started?.workflowType?.name).toBe('registrationWorkflow');
     const payload = started?.input?.payloads?.[0]?.data;

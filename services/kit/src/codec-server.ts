@@ -26,7 +26,7 @@ import type { Api } from './http';
  * audit log by the service that serves it.
  */
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, '应为 Base64 编码的内容');
 export const CodecPayload = z
   .object({ metadata: z.record(z.string().max(200), base64).optional(), data: base64.optional() })
   .meta({ id: 'CodecPayload' });

@@ -9,6 +9,7 @@ import {
   ensureBucket,
   temporalClient,
   temporalConnectionOptions,
+  temporalDataConverter,
 } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
 import {
@@ -110,6 +111,7 @@ export async function startHarness(): Promise<Harness> {
   const worker = await Worker.create({
     connection: await NativeConnection.connect(temporalConnectionOptions()),
     namespace: config().TEMPORAL_NAMESPACE,
+    dataConverter: temporalDataConverter(),
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,

@@ -6,7 +6,15 @@ import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { signatureSlots } from '@copyreg/certificate';
 import { saveSnapshot } from '@copyreg/filing';
 import { upsertLogin } from '@copyreg/identity';
-import { config, createDb, createObjectStore, ensureBucket, getObject, temporalClient } from '@copyreg/kit';
+import {
+  config,
+  createDb,
+  createObjectStore,
+  ensureBucket,
+  getObject,
+  temporalClient,
+  temporalDataConverter,
+} from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
 import {
   amendUpdate,
@@ -85,6 +93,7 @@ describe('电子签章: ordered signing through links', () => {
     const registration = await Worker.create({
       connection,
       namespace: config().TEMPORAL_NAMESPACE,
+      dataConverter: temporalDataConverter(),
       taskQueue,
       workflowBundle: await workflowBundle(),
       activities: { ...createActivities(deps), ...others },
@@ -92,6 +101,7 @@ describe('电子签章: ordered signing through links', () => {
     const documents = await Worker.create({
       connection,
       namespace: config().TEMPORAL_NAMESPACE,
+      dataConverter: temporalDataConverter(),
       taskQueue: `${taskQueue}-documents`,
       activities: {
         ...createDocumentActivities(deps),
