@@ -5,6 +5,7 @@ import {
   logger,
   temporalConnectionOptions,
   temporalDataConverter,
+  workerTracing,
 } from '@copyreg/kit';
 import { TaskQueue } from '@copyreg/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -47,6 +48,8 @@ export async function createDocumentsWorker(opts: DocumentsWorkerOptions = {}): 
     taskQueue: opts.taskQueue ?? TaskQueue.documents,
     activities: createDocumentActivities(deps),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? c.DOCUMENTS_ACTIVITY_SLOTS,
+    // Traces: the activities' spans join the workflow's trace (kit tracing.ts).
+    interceptors: (await workerTracing('documents-worker')).interceptors,
     // Payloads encrypted like every client's (kit codec.ts).
     dataConverter: temporalDataConverter(),
   });

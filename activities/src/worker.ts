@@ -9,6 +9,9 @@ import {
   logger,
   temporalConnectionOptions,
   temporalDataConverter,
+  temporalRuntimeTelemetry,
+  workerTracing,
+  workflowInterceptorModules,
 } from '@copyreg/kit';
 import { TaskQueue } from '@copyreg/proto';
 import {
@@ -35,6 +38,8 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
     : bundleWorkflowCode({
         workflowsPath: createRequire(import.meta.url).resolve('@copyreg/workflows'),
         logger: new DefaultLogger('WARN'),
+        // OpenTelemetry's workflow interceptors (kit tracing.ts); infra/src/build.ts bundles the same.
+        workflowInterceptorModules: workflowInterceptorModules(),
       });
   return bundle;
 }
@@ -75,6 +80,8 @@ export async function createRegistrationWorker(opts: WorkerOptions = {}): Promis
     maxCachedWorkflows: opts.maxCachedWorkflows ?? c.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: c.WORKER_WORKFLOW_TASK_SLOTS,
     maxConcurrentActivityTaskExecutions: c.WORKER_ACTIVITY_SLOTS,
+    // Traces: activity interceptors and the sink for the workflow's spans (kit tracing.ts).
+    ...(await workerTracing('worker')),
     // Payloads encrypted like every client's (kit codec.ts).
     dataConverter: temporalDataConverter(),
   });
@@ -86,7 +93,11 @@ export function installRuntime() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger(config().NODE_ENV === 'test' ? 'WARN' : 'INFO') });
+    Runtime.install({
+      logger: new DefaultLogger(config().NODE_ENV === 'test' ? 'WARN' : 'INFO'),
+      // The SDK's Prometheus metrics on TEMPORAL_METRICS_ADDRESS (kit metrics.ts).
+      ...temporalRuntimeTelemetry(),
+    });
   } catch {
     // Already installed by the embedding process (e.g. a test that made its own connection first).
   }

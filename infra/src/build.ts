@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { workflowInterceptorModules } from '@copyreg/kit';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import * as esbuild from 'esbuild';
 import { externalImports, runtimeDependencyProblems } from './build-check';
@@ -127,6 +128,8 @@ export async function build(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: createRequire(import.meta.url).resolve('@copyreg/workflows'),
     logger: new DefaultLogger('WARN'),
+    // The same OpenTelemetry workflow interceptors as the worker's own bundle (kit tracing.ts).
+    workflowInterceptorModules: workflowInterceptorModules(true),
   });
   await writeFile(path.join(distDir, 'workflow-bundle.js'), code);
   const sizes = await Promise.all(

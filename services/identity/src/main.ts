@@ -1,8 +1,23 @@
-import { config, createDb, createObjectStore, ensureBucket, listen, logger, migrate } from '@copyreg/kit';
+import {
+  config,
+  createDb,
+  createObjectStore,
+  ensureBucket,
+  flushTracing,
+  initMetrics,
+  initTracing,
+  listen,
+  logger,
+  migrate,
+} from '@copyreg/kit';
 import { createIdentityApp } from './app';
 import { oidcSettingsFromConfig } from './login';
 import { migrationSource } from './schema';
 import { seedDevAccounts } from './seed';
+
+// Traces (when OTEL_EXPORTER_OTLP_ENDPOINT is set) and /metrics: before the first request.
+await initTracing('identity');
+initMetrics('identity');
 
 const c = config();
 const db = createDb();
@@ -15,4 +30,4 @@ if (!c.OIDC_ISSUER && c.NODE_ENV !== 'production') await seedDevAccounts(db, oid
 
 const server = await listen(createIdentityApp({ db, store, bucket: c.S3_BUCKET, oidc }), c.IDENTITY_PORT);
 logger.info({ port: c.IDENTITY_PORT, issuer: oidc.issuer }, 'identity service listening');
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+process.on('SIGTERM', () => server.close(() => void flushTracing().finally(() => process.exit(0))));
