@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Api, ApiError, logger, workflowCallError } from '@copyreg/kit';
+import { type Api, ApiError, downloadUrl, logger, workflowCallError } from '@copyreg/kit';
 import {
   type AnswerUpdate,
   answerRevocationUpdate,
@@ -10,6 +10,7 @@ import {
   type RevocationActivities,
   RevocationAnswerInput,
   RevocationDecisionInput,
+  RevocationEvidencePath,
   type RevocationInitiator,
   type RevocationInput,
   RevocationListQuery,
@@ -28,7 +29,7 @@ import {
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Knex } from 'knex';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { audit } from './audit';
 import type { FilingDeps } from './deps';
 
@@ -77,6 +78,10 @@ export function uuidOf(kind: string, operationId: string): string {
   const h = createHash('sha256').update(`${kind}:${operationId}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+const EvidenceLink = z
+  .object({ url: z.url(), expiresInSeconds: z.number().int() })
+  .meta({ id: 'RevocationEvidenceLink' });
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : undefined);
 const notFound = () => new ApiError('NOT_FOUND', '没有找到该撤销登记', 'revocationId');
@@ -379,6 +384,31 @@ export function registerRevocationRoutes(api: Api, deps: FilingDeps) {
     response: RevocationView,
     async handler({ user, params }) {
       return viewOf(db, await loadVisible(db, user, params.revocationId), user);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/revocations/:revocationId/evidence/:uploadId/download',
+    summary: '撤销登记的证明材料（申请时或著作权人答复时上传）的下载链接：工作人员、著作权人、申请人；5 分钟内有效',
+    tags: ['revocations'],
+    access: 'user',
+    params: RevocationEvidencePath,
+    response: EvidenceLink,
+    async handler({ user, params }) {
+      const row = await loadVisible(db, user, params.revocationId);
+      const answer = row.answer_statement_id
+        ? await db('filing.revocation_statements').where({ id: row.answer_statement_id }).first('evidence')
+        : undefined;
+      const filed = [...row.evidence, ...((answer?.evidence ?? []) as UploadRef[])];
+      const upload = filed.some((e) => e.uploadId === params.uploadId)
+        ? await db('filing.uploads').where({ id: params.uploadId }).first()
+        : undefined;
+      if (!upload) throw new ApiError('NOT_FOUND', '没有找到该证明材料', 'uploadId');
+      return {
+        url: await downloadUrl(deps.store, { bucket: upload.bucket, key: upload.object_key, name: upload.name }),
+        expiresInSeconds: 300,
+      };
     },
   });
 

@@ -325,6 +325,12 @@ describe('撤销登记 on each ground of Art. 6', () => {
     const forReviewer = await view(reviewer, id);
     expect(forReviewer.answer?.statement).toBe('本人不同意撤销，作品为独立创作。');
     expect(forReviewer.requesterId).toBe(party.userId);
+    // The reviewer opens the evidence; someone who is no party does not.
+    const link = await send(reviewer, 'get', `/revocations/${id}/evidence/${uploadId}/download`);
+    expect(link.status).toBe(200);
+    expect(link.json.url).toMatch(/^http/);
+    expect((await send(stranger, 'get', `/revocations/${id}/evidence/${uploadId}/download`)).status).toBe(404);
+    expect((await send(reviewer, 'get', `/revocations/${id}/evidence/${randomUUID()}/download`)).status).toBe(404);
     const queue = (await send(reviewer, 'get', '/staff/revocations?status=under_review&pageSize=100')).json;
     expect(queue.total).toBeGreaterThanOrEqual(1);
 
