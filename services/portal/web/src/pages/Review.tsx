@@ -32,6 +32,7 @@ import type { AuditEntry, FilingListItem, ReviewStage, StaffFilingView, WorkType
 import { temporalLink, usePortalSettings } from '../settings';
 import { FilingContentView } from './FilingContentView';
 import { IdentityProofs } from './IdentityProofs';
+import { ReviewChecks } from './ReviewChecks';
 
 /** Reasons reviewers give most often, to pick from (退回修改 / 不予登记). */
 export const commonReasons = [
@@ -212,6 +213,7 @@ export function ReviewDetail() {
               </Image.PreviewGroup>
             </Card>
           ) : null}
+          <ReviewChecks view={view} />
           <IdentityProofs userId={view.applicantId} />
           <FilingContentView content={view.content} />
         </Col>
