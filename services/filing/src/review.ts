@@ -120,8 +120,9 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
           'reasons',
         );
       }
-      // Before certification: the final decision records what the duplicate check finds now.
-      if (params.stage === 'final' && body.decision === 'approve') {
+      // Before certification: the final approval records what the duplicate check finds now (after
+      // every refusal of its own; a repeat records nothing twice).
+      if (params.stage === 'final' && body.decision === 'approve' && row.status === 'final_review') {
         await checkDuplicatesQuietly(db, row.id, 'final_review');
       }
       const state = await sendUpdate(

@@ -198,6 +198,34 @@ describe('疑似重复登记 (possible duplicates)', () => {
   });
 });
 
+describe('the final approval (终审通过)', () => {
+  it('records what the check finds before the workflow certifies; it refuses nothing', async () => {
+    const bytes = uniquePng();
+    const first = await file(await applicantWithProfile(app), bytes, {
+      title: hanzi(6),
+      authors: [{ name: hanzi(3) }],
+    });
+    const second = await file(await applicantWithProfile(app), bytes, {
+      title: hanzi(6),
+      authors: [{ name: hanzi(3) }],
+    });
+    await app.db('filing.possible_duplicates').whereIn('filing_id', [first.id, second.id]).delete();
+    await app.db('filing.filings').where({ id: second.id }).update({ status: 'final_review' });
+    const final = await actor(['final_reviewer']);
+    // No worker runs this test's registrations: the workflow does not answer in time (503), but the
+    // check ran before the decision was sent.
+    const decided = await app.call(final.cookie, 'post', `/filings/${second.id}/reviews/final`, {
+      decision: 'approve',
+      reasons: [],
+    });
+    expect(decided.status).toBe(503);
+    const recorded = await app
+      .db('filing.possible_duplicates')
+      .where({ filing_id: second.id, other_filing_id: first.id });
+    expect(recorded.map((r) => [r.reason, r.stage])).toEqual([['same_sample', 'final_review']]);
+  });
+});
+
 const person = (idNumber: string): ProfileInput => ({
   category: 'individual',
   name: '赵六',
