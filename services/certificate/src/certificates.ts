@@ -12,7 +12,7 @@ import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
 import { type CertificateFacts, renderCertificate } from './pdf/certificate-document';
 import { signPdf } from './pdf/sign';
-import { officeIdentity } from './pki/keys';
+import { officeKeyProvider } from './pki/office-key';
 import { documentSettings } from './settings';
 
 /**
@@ -173,7 +173,7 @@ async function produce(deps: CertificateDeps, row: Row): Promise<ObjectRef> {
     verifyUrl: verifyUrl(row.registration_number, row.check_code),
   });
   const signed = await signPdf(pdf, {
-    identity: await officeIdentity(deps.db),
+    identity: await officeKeyProvider(deps.db),
     fieldName: `${settings.OFFICE_NAME} 登记证书签章`,
     signerName: settings.OFFICE_NAME,
     reason: '作品登记证书',

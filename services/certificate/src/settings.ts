@@ -47,6 +47,21 @@ const schema = z.object({
   SIGNING_CA: z.enum(['dev', 'p12']).default('dev'),
   SIGNING_P12_DIR: z.string().optional(),
   SIGNING_P12_PASSPHRASE: z.string().default(''),
+  /**
+   * The office seal key (src/pki/office-key.ts): `file` (OFFICE_KEY_FILE, a PKCS#12 or PEM, with
+   * OFFICE_KEY_PASSPHRASE and OFFICE_CERT_CHAIN), `pkcs11` (a token: OFFICE_PKCS11_*), or `dev`
+   * (the development CA in the database, loopback only). Unset: pkcs11 when OFFICE_PKCS11_MODULE
+   * is set, file when OFFICE_KEY_FILE is, SIGNING_P12_DIR/office.p12 with SIGNING_CA=p12, else dev.
+   */
+  OFFICE_KEY_PROVIDER: z.enum(['dev', 'file', 'pkcs11']).optional(),
+  OFFICE_KEY_FILE: z.string().optional(),
+  OFFICE_KEY_PASSPHRASE: z.string().default(''),
+  /** PEM certificates: the office's (unless the key file or the token holds it) and its CA chain. */
+  OFFICE_CERT_CHAIN: z.string().optional(),
+  OFFICE_PKCS11_MODULE: z.string().optional(),
+  OFFICE_PKCS11_TOKEN_LABEL: z.string().optional(),
+  OFFICE_PKCS11_PIN: z.string().optional(),
+  OFFICE_PKCS11_KEY_LABEL: z.string().default('office'),
   /** Public verification page of the portal; the QR code points here. */
   VERIFY_PATH: z.string().default('/verify'),
 });
@@ -58,6 +73,39 @@ refuseInProduction({
   fix: 'p12 with the office key files (dev makes a development CA in the database)',
   isDefault: (_c, env) => (env.SIGNING_CA ?? 'dev') === 'dev',
 });
+
+/** Which office key provider the settings name (explicitly, or by what is set). */
+export function officeKeyProviderKind(env: NodeJS.ProcessEnv = process.env): 'dev' | 'file' | 'pkcs11' {
+  const explicit = env.OFFICE_KEY_PROVIDER;
+  if (explicit === 'dev' || explicit === 'file' || explicit === 'pkcs11') return explicit;
+  if (env.OFFICE_PKCS11_MODULE) return 'pkcs11';
+  if (env.OFFICE_KEY_FILE || env.SIGNING_CA === 'p12') return 'file';
+  return 'dev';
+}
+
+// The development office key lives in the database: never in production mode, whatever SIGNING_CA says.
+refuseInProduction({
+  variable: 'OFFICE_KEY_PROVIDER',
+  fix: 'file (OFFICE_KEY_FILE, OFFICE_KEY_PASSPHRASE) or pkcs11 (OFFICE_PKCS11_MODULE, _TOKEN_LABEL, _PIN, _KEY_LABEL); dev keeps the office key in the database',
+  isDefault: (_c, env) => officeKeyProviderKind(env) === 'dev',
+});
+
+/** The office key's settings, read afresh (the provider opens once per process, maybe after documentSettings). */
+export function officeKeySettings() {
+  return schema
+    .pick({
+      SIGNING_P12_DIR: true,
+      SIGNING_P12_PASSPHRASE: true,
+      OFFICE_KEY_FILE: true,
+      OFFICE_KEY_PASSPHRASE: true,
+      OFFICE_CERT_CHAIN: true,
+      OFFICE_PKCS11_MODULE: true,
+      OFFICE_PKCS11_TOKEN_LABEL: true,
+      OFFICE_PKCS11_PIN: true,
+      OFFICE_PKCS11_KEY_LABEL: true,
+    })
+    .parse(process.env);
+}
 
 let cached: DocumentSettings | undefined;
 export function documentSettings(): DocumentSettings {

@@ -49,14 +49,15 @@ export function credentialOf(identity: SigningIdentity): SigningCredential {
   const id = createHash('sha256').update(identity.p12).update('\0').update(identity.passphrase).digest('hex');
   let credential = opened.get(id);
   if (!credential) {
-    credential = openP12(identity);
+    credential = openPkcs12(identity.p12, identity.passphrase);
     if (opened.size >= MAX_OPENED) opened.delete(opened.keys().next().value as string);
     opened.set(id, credential);
   }
   return credential;
 }
 
-function openP12({ p12, passphrase }: SigningIdentity): SigningCredential {
+/** A PKCS#12's key (held by Node's crypto from here on) and its certificates, the key's first. */
+export function openPkcs12(p12: Buffer, passphrase: string): SigningCredential {
   const file = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(p12.toString('binary')), passphrase);
   const keyBag = forge.pki.oids.pkcs8ShroudedKeyBag as string;
   const certBag = forge.pki.oids.certBag as string;
