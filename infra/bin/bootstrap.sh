@@ -11,6 +11,8 @@ log() { printf '\033[36m[bootstrap]\033[0m %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # --- Debian packages -------------------------------------------------------------------
+# SoftHSM2: the PKCS#11 token the certificate service's office key tests sign with.
+DEBIAN_PACKAGES+=(softhsm2)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
