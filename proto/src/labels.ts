@@ -179,3 +179,99 @@ export const fieldLabels: Record<string, FieldLabel> = {
   purpose: { zh: '证明用途', en: 'purpose of the proof' },
   residenceProofs: { zh: '在浙工作/学习/居住证明', en: 'proof of working, studying or living in Zhejiang' },
 };
+
+// --- English ---------------------------------------------------------------------------------
+// The same terms in English, for the portal when English is chosen. The documents (申请表, 证书)
+// stay Chinese: these are never printed on them.
+
+export const creationNatureLabelEn: Record<CreationNature, string> = {
+  original: 'Original',
+  adaptation: 'Adaptation',
+  translation: 'Translation',
+  compilation: 'Compilation',
+  annotation: 'Annotation',
+  arrangement: 'Arrangement',
+  other: 'Other',
+};
+
+export const ownershipModeLabelEn: Record<OwnershipMode, string> = {
+  individual: 'Individual work',
+  joint: 'Joint work',
+  employment: 'Work made in employment',
+  corporate: 'Corporate work',
+  commissioned: 'Commissioned work',
+  other: 'Other',
+};
+
+export const acquisitionModeLabelEn: Record<AcquisitionMode, string> = {
+  original: 'Original',
+  inherited: 'Inherited',
+  assumed: 'Assumed',
+  other: 'Other',
+};
+
+export const rightLabelEn: Record<Right, string> = {
+  publication: 'Publication',
+  attribution: 'Attribution',
+  modification: 'Modification',
+  integrity: 'Integrity of the work',
+  reproduction: 'Reproduction',
+  distribution: 'Distribution',
+  rental: 'Rental',
+  exhibition: 'Exhibition',
+  performance: 'Performance',
+  projection: 'Projection',
+  broadcast: 'Broadcasting',
+  network: 'Communication over networks',
+  filming: 'Cinematography',
+  adaptation: 'Adaptation',
+  translation: 'Translation',
+  compilation: 'Compilation',
+  other: 'Other',
+};
+
+export const signerKindLabelEn = { holder: 'Copyright holder', writer: 'Writer' } as const;
+
+/** The work types (作品类别) in English, keyed like the contracts' WorkType. */
+export const workTypeLabelEn = {
+  written: 'Written',
+  oral: 'Oral',
+  music: 'Music',
+  drama: 'Drama',
+  quyi: 'Quyi (Chinese folk art)',
+  dance: 'Dance',
+  acrobatics: 'Acrobatics',
+  fine_art: 'Fine art',
+  photography: 'Photography',
+  architecture: 'Architecture',
+  film: 'Film (audiovisual work)',
+  graphic: 'Graphic',
+  model: 'Model',
+  other: 'Other',
+} as const;
+
+/** The manual's guidance for 作品简介 per work type (filing.ts's workTypeGuidance), in English. */
+export const workTypeGuidanceEn: Record<keyof typeof workTypeLabelEn, string> = {
+  written: 'For a written work, give its length in characters and a summary.',
+  oral: 'For an oral work, say where it was given, how long it lasts and what it is about.',
+  music: 'For a musical work, describe its melody and metre and what the song means.',
+  drama: 'For a dramatic work, give a synopsis, the main characters and the form of performance.',
+  quyi: 'For a quyi work, give its genre, a summary and the form of performance.',
+  dance: 'For a dance work, describe the choreography and the feelings and story it expresses.',
+  acrobatics: 'For an acrobatic work, describe the movements and how they are performed.',
+  fine_art: 'For a work of fine art, describe its main elements and how they are composed.',
+  photography: 'For a photograph, describe what it shows and the camera settings.',
+  architecture: 'For an architectural work, describe the design idea and its form.',
+  film: 'For an audiovisual work, give its length and a synopsis.',
+  graphic: 'For a graphic work, say what it is for and how it is made up.',
+  model: 'For a model, give its scale, materials and what it represents.',
+  other: 'Describe the form of the work and what it contains.',
+};
+
+/**
+ * The form's labels in English, keyed by the Chinese label the portal shows: built from the
+ * field labels above (作品名称 → Title), for the labels that are the same on the form.
+ */
+export const formLabelEn: Record<string, string> = Object.fromEntries(
+  Object.values(fieldLabels).map((l) => [l.zh, l.en.charAt(0).toUpperCase() + l.en.slice(1)]),
+);
