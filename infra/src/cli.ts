@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type Config, ConfigError, loadConfig } from '@copyreg/kit';
 import { testEnvironment } from '@copyreg/kit/vitest';
+import { spawnOne, stopChild } from './bench/isolated';
+import { clusterAddresses, clusterClientEnv, clusterDown, clusterStatus, clusterUp } from './cluster';
 import { migrateAll, wipeDatabase } from './migrate';
 import { dataDir, repoRoot } from './paths';
 import { platformProcesses, startPlatform } from './platform';
@@ -66,6 +68,78 @@ async function start(c: Config, dev = false) {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   for (const child of platform.children)
+    child.on('exit', () => !stopping && log('a platform process exited: see .data/logs'));
+}
+
+/**
+ * `npm run stack:cluster`: the platform on the production Temporal topology (cluster.ts): the
+ * Temporal server's four services on the project's Postgres with mutual TLS and its Web UI,
+ * MinIO, every service, and two registration and two documents workers. Ctrl-C stops what it
+ * started. `cluster up|down|status` manage the servers alone.
+ */
+async function clusterCommand(c: Config, sub: string | undefined) {
+  switch (sub) {
+    case 'up':
+      await clusterUp(c, log);
+      await migrateAll(c.DATABASE_URL);
+      for (const a of clusterAddresses(c)) log(`  ${a}`);
+      return;
+    case 'down':
+      return clusterDown(log);
+    case 'status':
+      for (const [k, v] of Object.entries(await clusterStatus(c))) log(`  ${k}: ${v}`);
+      return;
+    case undefined:
+    case 'start':
+      break;
+    default:
+      console.error('usage: cli.ts cluster [start|up|down|status]');
+      process.exit(2);
+  }
+  head('Starting Postgres, MinIO and the Temporal cluster');
+  const started: string[] = [];
+  try {
+    await clusterUp(c, log, started);
+    head('Migrating the database');
+    await migrateAll(c.DATABASE_URL);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    await clusterDown(log);
+    await down(started, log);
+    process.exit(1);
+  }
+  head('Starting the platform on the cluster');
+  const env = clusterClientEnv();
+  const platform = await startPlatform(c, env, true, 180_000).catch(async (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    await clusterDown(log);
+    await down(started, log);
+    process.exit(1);
+  });
+  // A second registration worker and a second documents worker on the same task queues.
+  const second = ['worker', 'documents-worker'].flatMap((name) => {
+    const p = platformProcesses.find((x) => x.name === name);
+    return p ? [spawnOne(p, { ...env } as Record<string, string>, 'cluster-2')] : [];
+  });
+  head('作品自愿登记平台 is running on the Temporal cluster:');
+  for (const p of platformProcesses) if (p.address) log(`  ${p.address(c)}`);
+  for (const a of clusterAddresses(c)) log(`  ${a}`);
+  log('  workers: 2 registration, 2 documents');
+  log('\nCtrl-C stops everything this command started.');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    head('Stopping');
+    await Promise.all(second.map((child) => stopChild(child)));
+    await platform.stop();
+    await clusterDown(log);
+    await down(started, log);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  for (const child of [...platform.children, ...second])
     child.on('exit', () => !stopping && log('a platform process exited: see .data/logs'));
 }
 
@@ -162,13 +236,17 @@ async function main() {
       for (const part of stackParts) log(`  ${part.name}: ${part.address(c)}`);
       return;
     case 'down':
+      await clusterDown(log); // a Temporal cluster's processes, when `cluster up` started them
       return down(undefined, log);
     case 'status':
       for (const part of stackParts)
         log(`  ${part.name}: ${(await part.healthy(c).catch(() => false)) ? 'up' : 'down'}`);
       return;
     case 'reset':
+      await clusterDown(log);
       return reset(c, log);
+    case 'cluster':
+      return clusterCommand(c, process.argv[3]);
     case 'start':
       return start(c);
     case 'dev':
@@ -178,7 +256,7 @@ async function main() {
     case 'bench':
       return exec('tsx', ['infra/src/bench/main.ts', ...process.argv.slice(3)]).then((code) => process.exit(code));
     default:
-      console.error('usage: cli.ts up|down|status|reset|start|dev|test|bench');
+      console.error('usage: cli.ts up|down|status|reset|start|dev|test|bench|cluster');
       process.exit(2);
   }
 }

@@ -1,0 +1,258 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createDb, loadConfig } from '@copyreg/kit';
+import { registrationWorkflowId, TaskQueue } from '@copyreg/proto';
+import { Client, Connection } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { Client as Minio } from 'minio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killGroup, platformPorts, spawnOne, spawnPlatform, stopChild } from '../src/bench/isolated';
+import { clusterClientEnv, clusterConnectionOptions, clusterPortList, clusterPorts } from '../src/cluster';
+import { logDir, repoRoot } from '../src/paths';
+import { platformProcesses } from '../src/platform';
+import { httpOk, waitFor } from '../src/proc';
+import { assertPortsFree, privatePorts, within } from './support/private-stack';
+import { exactlyOnceProblems, Gates, registrationDriver } from './support/registrations';
+
+/**
+ * The production Temporal topology on loopback (infra/src/cluster.ts): the Temporal server's
+ * frontend, history, matching and worker services as four processes on a private PostgreSQL
+ * cluster (persistence and advanced visibility), mutual TLS to the frontend, the Web UI server;
+ * MinIO; the platform's services; two registration workers and two documents workers. Every
+ * port differs from the default stack's and the other tests' (Postgres 5463, frontend 7263,
+ * UI 8263, MinIO 9060, services 3500–3512).
+ *
+ * CLUSTER_REGISTRATIONS (default 4) registrations run end to end through the HTTP APIs; while
+ * they are held before signing, one registration worker is killed (kill -9): their workflows,
+ * cached there, move to the other worker by replaying their histories from the cluster. While
+ * they are held before the final review, one documents worker is killed: the certificates are
+ * rendered by the other. Every registration finishes exactly once (one number, one payment,
+ * one certificate, each notice once), and the cluster's SQL visibility finds each by the
+ * platform's search attributes, through the API and through the Web UI.
+ */
+const privateDir = path.join(repoRoot, '.data', 'cluster-test');
+const pgCluster = 'copyreg-cluster-test';
+const registrations = Number(process.env.CLUSTER_REGISTRATIONS ?? 4);
+
+function clusterTestEnv(): Record<string, string> {
+  const base = loadConfig({});
+  const offset = 30;
+  const pg = base.PG_PORT + offset;
+  const temporal = Number(base.TEMPORAL_ADDRESS.split(':')[1]) + offset;
+  const s3 = Number(new URL(base.S3_ENDPOINT).port) + 2 * offset;
+  return {
+    COPYREG_DATA_DIR: privateDir,
+    PG_CLUSTER: pgCluster,
+    PG_PORT: String(pg),
+    DATABASE_URL: `postgres://copyreg:copyreg@127.0.0.1:${pg}/copyreg`,
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_UI_PORT: String(base.TEMPORAL_UI_PORT + offset),
+    TEMPORAL_UI_URL: `http://127.0.0.1:${base.TEMPORAL_UI_PORT + offset}`,
+    S3_ENDPOINT: `http://127.0.0.1:${s3}`,
+    MINIO_CONSOLE_PORT: String(s3 + 1),
+    S3_BUCKET: 'copyreg',
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    ...platformPorts(500),
+  };
+}
+
+const env = clusterTestEnv();
+const c = loadConfig({ ...process.env, ...env });
+const tls = path.join(privateDir, 'temporal-tls');
+/** What every platform process gets: the private stack, and the cluster's client certificate. */
+const platformEnv = { ...env, ...clusterClientEnv(tls) };
+
+/** The project's CLI with the private environment; `reset` only ever for this test's cluster. */
+function cli(args: string[], timeout = 300_000) {
+  if (args[0] === 'reset' && (env.PG_CLUSTER !== pgCluster || env.COPYREG_DATA_DIR !== privateDir))
+    throw new Error('refusing to reset anything but the cluster test stack');
+  const started = Date.now();
+  const r = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), ['infra/src/cli.ts', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout,
+  });
+  if (r.status !== 0)
+    throw new Error(`cli ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  return { out: r.stdout, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+describe('the Temporal cluster topology (four server processes on PostgreSQL, mTLS) under worker kills', () => {
+  let db: Knex;
+  let connection: Connection;
+  let temporal: Client;
+  let store: Minio;
+  let platform: Awaited<ReturnType<typeof spawnPlatform>>;
+  const workers: Record<'worker' | 'documents-worker', ChildProcess[]> = { worker: [], 'documents-worker': [] };
+  let driver: Awaited<ReturnType<typeof registrationDriver>>;
+  const gates = new Gates();
+
+  const pollers = async (name: string, taskQueueType: 1 | 2) =>
+    (
+      await connection.workflowService.describeTaskQueue({
+        namespace: c.TEMPORAL_NAMESPACE,
+        taskQueue: { name },
+        taskQueueType,
+      })
+    ).pollers ?? [];
+
+  beforeAll(async () => {
+    // From nothing: a run killed half-way leaves its processes' pids, cluster and data behind.
+    cli(['reset']);
+    await assertPortsFree([...privatePorts(c), ...clusterPortList(c)]);
+    const up = cli(['cluster', 'up']);
+    console.log(`cluster up in ${up.seconds} s:\n${up.out}`);
+    db = createDb(c.DATABASE_URL, { min: 0, max: 4 });
+    connection = await Connection.connect(clusterConnectionOptions(c, tls));
+    temporal = new Client({ connection, namespace: c.TEMPORAL_NAMESPACE });
+    const s3 = new URL(c.S3_ENDPOINT);
+    store = new Minio({
+      endPoint: s3.hostname,
+      port: Number(s3.port),
+      useSSL: false,
+      accessKey: c.S3_ACCESS_KEY,
+      secretKey: c.S3_SECRET_KEY,
+    });
+    platform = await spawnPlatform(
+      ['dev-oidc', 'dev-gateway', 'mail-catcher', 'identity', 'filing', 'signature', 'payment', 'certificate'],
+      platformEnv,
+      'cluster',
+    );
+    if (Object.keys(platform.failed).length)
+      throw new Error(`not started on the cluster: ${JSON.stringify(platform.failed)}`);
+    for (const name of ['worker', 'documents-worker'] as const) {
+      const p = platformProcesses.find((x) => x.name === name);
+      if (!p) throw new Error(`no ${name} in the platform list`);
+      for (const i of [0, 1]) workers[name].push(spawnOne(p, platformEnv, `cluster-${i}`));
+    }
+    // All four workers poll, over mutual TLS, before any work starts (1: workflow, 2: activity tasks).
+    await waitFor(
+      'two registration workers and two documents workers polling the cluster',
+      async () =>
+        (await pollers(TaskQueue.registration, 1)).length >= 2 && (await pollers(TaskQueue.documents, 2)).length >= 2,
+      180_000,
+    );
+    driver = await registrationDriver(db, c, gates);
+  }, 600_000);
+
+  afterAll(async () => {
+    await Promise.all(Object.values(workers).flatMap((list) => list.map((w) => stopChild(w))));
+    await platform?.stop();
+    await connection?.close();
+    await db?.destroy();
+    // The servers' logs outlive the data directory, beside the platform's (.data/logs/cluster-*).
+    for (const name of ['frontend', 'history', 'matching', 'worker', 'ui']) {
+      const log = path.join(privateDir, 'logs', `temporal-${name}.log`);
+      if (existsSync(log)) copyFileSync(log, path.join(logDir, `cluster-temporal-${name}.log`));
+    }
+    cli(['reset']); // stops the cluster's processes, Postgres and MinIO; drops the cluster; removes its data
+  }, 180_000);
+
+  it('refuses a client without a certificate: mutual TLS on the frontend', async () => {
+    const ca = readFileSync(path.join(tls, 'ca.pem'));
+    const withoutCertificate = Connection.connect({
+      address: c.TEMPORAL_ADDRESS,
+      tls: { serverRootCACertificate: ca },
+      connectTimeout: 5000,
+    }).then(async (conn) => {
+      try {
+        await conn.workflowService.getSystemInfo({});
+      } finally {
+        await conn.close();
+      }
+    });
+    await expect(withoutCertificate).rejects.toThrow();
+    const plaintext = Connection.connect({ address: c.TEMPORAL_ADDRESS, connectTimeout: 5000 }).then(async (conn) => {
+      try {
+        await conn.workflowService.getSystemInfo({});
+      } finally {
+        await conn.close();
+      }
+    });
+    await expect(plaintext).rejects.toThrow();
+    const p = clusterPorts(c);
+    expect(p.frontend).not.toBe(7233);
+  });
+
+  it('registrations end to end through the cluster; one worker of each kind killed mid-flight; each finishes exactly once', async () => {
+    expect(registrations).toBeGreaterThan(0);
+    const inFlight = Promise.allSettled(Array.from({ length: registrations }, (_, i) => driver.register(i)));
+    const held = async (step: 'sign' | 'final-review') =>
+      within(
+        gates.arrived(step, registrations),
+        300_000,
+        `the registrations did not all reach "${step}" within 5 minutes`,
+      );
+
+    // Held before any signature: kill -9 one registration worker. Their workflows, cached on
+    // either worker, continue on the survivor from the histories the cluster keeps.
+    await held('sign');
+    const [registrationVictim] = workers.worker;
+    if (!registrationVictim) throw new Error('no registration worker');
+    killGroup(registrationVictim, 'SIGKILL');
+    gates.open('sign');
+    gates.open('submit-and-pay');
+    gates.open('initial-review');
+
+    // Held before the final review (whose approval issues the certificate on the documents
+    // queue): kill -9 one documents worker.
+    await held('final-review');
+    const [documentsVictim] = workers['documents-worker'];
+    if (!documentsVictim) throw new Error('no documents worker');
+    killGroup(documentsVictim, 'SIGKILL');
+    gates.open('final-review');
+
+    const settled = await within(inFlight, 480_000, 'the registrations did not all finish within 8 minutes');
+    expect(settled.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []))).toEqual([]);
+    const filings = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(filings).toHaveLength(registrations);
+    expect(registrationVictim.exitCode ?? registrationVictim.signalCode).not.toBeNull();
+    expect(documentsVictim.exitCode ?? documentsVictim.signalCode).not.toBeNull();
+    for (const survivor of [workers.worker[1], workers['documents-worker'][1]]) expect(survivor?.exitCode).toBeNull();
+
+    // Exactly once: one number, one confirmed payment, one valid certificate, two decisions, two
+    // confirmed signatures, every notice delivered once, no object lost.
+    // Mail leaves through the outbox dispatcher after the step that wrote it: wait until it has
+    // (a notice delivered twice never comes right again, so waiting hides no duplicate).
+    let problems: string[] = [];
+    await waitFor(
+      'every notice delivered',
+      async () => {
+        problems = await exactlyOnceProblems(db, store, `http://127.0.0.1:${c.MAIL_WEB_PORT}`, filings);
+        return problems.length === 0;
+      },
+      90_000,
+    ).catch(() => {});
+    expect(problems).toEqual([]);
+
+    // Advanced visibility on PostgreSQL: each registration found by its workflow id and the
+    // platform's search attributes…
+    const certifiedQuery = (id: string) =>
+      `WorkflowId = "${registrationWorkflowId(id)}" AND RegistrationStatus IN ("certified", "delivered")`;
+    await waitFor(
+      'every registration visible as certified in the cluster',
+      async () => {
+        for (const id of filings) if ((await temporal.workflow.count(certifiedQuery(id))).count !== 1) return false;
+        return true;
+      },
+      60_000,
+    );
+    // …and through the Web UI server, which reaches the frontend with its own client certificate.
+    const ui = `http://127.0.0.1:${c.TEMPORAL_UI_PORT}`;
+    expect(await httpOk(`${ui}/healthz`)).toBe(true);
+    const res = await fetch(
+      `${ui}/api/v1/namespaces/${c.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent('RegistrationStatus IN ("certified", "delivered")')}`,
+    );
+    expect(res.status).toBe(200);
+    const listed = JSON.stringify(await res.json());
+    for (const id of filings) expect(listed).toContain(registrationWorkflowId(id));
+    console.log(
+      `cluster: ${filings.length} registrations certified exactly once; killed registration worker pid ${registrationVictim.pid} and documents worker pid ${documentsVictim.pid} mid-flight`,
+    );
+  }, 900_000);
+});
