@@ -12,20 +12,27 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCertificateActivities } from './certificate';
 import type { ActivityDeps } from './index';
 import { createSignatureActivities } from './signature';
+import { createTransitionActivities } from './transitions';
 import { installRuntime } from './worker';
 
 /**
  * The documents worker: the CPU-heavy activities (rendering and signing PDFs) on their own task
  * queue, so they never hold up the registration worker's workflow tasks. Run more of these
- * processes to render and sign more documents at once; each parses the CJK font once.
+ * processes to render and sign more documents at once; each parses the CJK font once. A document
+ * step and the transition it leads to are one activity (render + open the round, sign + next turn,
+ * certificate + 已发证): see transitions.ts.
  */
 export function createDocumentActivities(deps: ActivityDeps) {
   const certificate = createCertificateActivities(deps);
   const signature = createSignatureActivities(deps);
+  const transitions = createTransitionActivities(deps);
   return {
     renderApplicationForm: certificate.renderApplicationForm,
     issueCertificate: certificate.issueCertificate,
     applySignature: signature.applySignature,
+    renderAndOpenRound: transitions.renderAndOpenRound,
+    signAndCommit: transitions.signAndCommit,
+    certifyAndCommit: transitions.certifyAndCommit,
   };
 }
 

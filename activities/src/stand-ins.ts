@@ -1,4 +1,8 @@
 import type { ObjectRef, RegistrationActivities, RegistrationInput } from '@copyreg/proto';
+import type { TransitionActivities } from '@copyreg/workflows/src/transitions';
+import { withTransitions } from './transitions';
+
+export { type NoticeWithState, withTransitions } from './transitions';
 
 /** Timings for tests: no reminder, payment query or reply deadline fires unless a test shortens it. */
 export const quietTiming: NonNullable<RegistrationInput['timing']> = {
@@ -11,9 +15,15 @@ export const quietTiming: NonNullable<RegistrationInput['timing']> = {
 /**
  * Every registration activity as an instant stand-in returning what the real one would (objects
  * named by filing, no holidays, numbered registration numbers): for a service's tests that run the
- * real workflow with that service's real activities spread over these.
+ * real workflow with that service's real activities spread over these. The transitions of the
+ * one-activity-per-transition path are made of these; a test that spreads real activities over
+ * them wraps the result in `withTransitions` so the transitions use the real ones.
  */
-export function standInActivities(bucket: string): RegistrationActivities {
+export function standInActivities(bucket: string): RegistrationActivities & TransitionActivities {
+  return withTransitions(separateStandIns(bucket));
+}
+
+function separateStandIns(bucket: string): RegistrationActivities {
   const ref = (key: string): ObjectRef => ({ bucket, key, sha256: '0'.repeat(64) });
   let numbers = 0;
   return {

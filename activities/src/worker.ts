@@ -24,6 +24,7 @@ import {
 } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { createActivities } from './index';
+import { startOutboxDispatcher } from './outbox';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /**
@@ -105,8 +106,13 @@ export function installRuntime() {
 
 async function main() {
   const worker = await createRegistrationWorker();
+  // The registration's mail leaves through the outbox the transitions write (outbox.ts).
+  const db = createDb();
+  const outbox = startOutboxDispatcher({ db, store: createObjectStore(), bucket: config().S3_BUCKET });
   logger.info({ taskQueue: TaskQueue.registration }, 'worker started');
   await worker.run();
+  await outbox.stop();
+  await db.destroy();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -18,6 +18,7 @@ import {
   type WorkingCalendar,
 } from '@copyreg/proto';
 import type { registrationWorkflow } from '@copyreg/workflows';
+import type { TransitionActivities } from '@copyreg/workflows/src/transitions';
 import { Context } from '@temporalio/activity';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -25,6 +26,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { assert, expect } from 'vitest';
 import { quietTiming } from '../src/stand-ins';
+import { viaSeparateActivities } from '../src/transitions';
 import { installRuntime, workflowBundle } from '../src/worker';
 
 /**
@@ -53,7 +55,8 @@ export function makePeople(n: number): Person[] {
 }
 
 export interface Call {
-  name: keyof RegistrationActivities;
+  /** A separate activity, or a transition (whose parts are recorded as the separate ones after it). */
+  name: keyof RegistrationActivities | keyof TransitionActivities;
   input: unknown;
   taskQueue: string;
 }
@@ -81,9 +84,9 @@ export function fakeActivities(people: Person[]) {
   const outbox: { noticeKey: string; kind: string; text: string }[] = [];
   let numbers = 0;
   const queryResults: Array<Awaited<ReturnType<RegistrationActivities['queryPayment']>>> = [];
-  const record = (name: keyof RegistrationActivities, input: unknown) =>
+  const record = (name: Call['name'], input: unknown) =>
     calls.push({ name, input, taskQueue: Context.current().info.taskQueue });
-  const activities: RegistrationActivities = {
+  const separate: RegistrationActivities = {
     async recordStatus(input) {
       record('recordStatus', input);
     },
@@ -148,7 +151,20 @@ export function fakeActivities(people: Person[]) {
       });
     },
   };
-  const named = (name: keyof RegistrationActivities) => calls.filter((c) => c.name === name);
+  // The transitions of the one-activity-per-transition path, made of the fakes above (looked up at
+  // each call, so a test may replace one): each records its own call, then its parts'.
+  const activities = separate as RegistrationActivities & TransitionActivities;
+  const parts = viaSeparateActivities(activities);
+  for (const name of Object.keys(parts) as (keyof TransitionActivities)[]) {
+    const part = parts[name] as (input: unknown) => Promise<unknown>;
+    Object.assign(activities, {
+      [name]: (input: unknown) => {
+        record(name, input);
+        return part(input);
+      },
+    });
+  }
+  const named = (name: Call['name']) => calls.filter((c) => c.name === name);
   return { activities, calls, outbox, named, queryResults };
 }
 export type Fakes = ReturnType<typeof fakeActivities>;
@@ -358,10 +374,16 @@ export async function fullLifecycle(t: Setup): Promise<RegistrationState> {
  * what earlier code did and is never replaced (a failing replay is the point), so recording a
  * whole test file adds its new histories and leaves the others alone.
  */
+/**
+ * Histories of the one-activity-per-transition path (patch 2026-11-one-activity-per-transition)
+ * are recorded beside the earlier ones under the same names with this suffix.
+ */
+export const HISTORY_SUFFIX = '.transitions';
+
 export async function recordHistory(t: Setup, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const dir = new URL('../../workflows/histories/', import.meta.url);
-  const file = new URL(`${name}.json`, dir);
+  const file = new URL(`${name}${HISTORY_SUFFIX}.json`, dir);
   if (existsSync(file)) return;
   // Kept decrypted: readable in review, replayed with or without the key.
   const history = await decodeHistory(await t.handle.fetchHistory());

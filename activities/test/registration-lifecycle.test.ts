@@ -3,7 +3,7 @@ import { NoticeInput, RegistrationState, SearchAttr, StatusRecord } from '@copyr
 import { describe, expect, it } from 'vitest';
 import { indexCalendar, workingDayDeadline } from '../../workflows/src/working-days';
 import { createCalendarActivities } from '../src/calendar';
-import { fullLifecycle, loadCalendar, setup, signAll, submitAndPay } from './registration-harness';
+import { fullLifecycle, loadCalendar, recordHistory, setup, signAll, submitAndPay } from './registration-harness';
 
 describe('registration workflow: the happy path', () => {
   it('goes from submission to a delivered certificate, in order, on the right queues', async () => {
@@ -23,8 +23,9 @@ describe('registration workflow: the happy path', () => {
       .named('recordStatus')
       .map((c) => c.input as { seq: number; status: string; waitingOn: string });
     expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
+    // (The filing service records awaiting_signatures when it starts the workflow; the first
+    // transition is the first signer's turn, with the rendered form.)
     expect(records.map((r) => `${r.status}/${r.waitingOn}`)).toEqual([
-      'awaiting_signatures/form',
       'awaiting_signatures/signer:1',
       'awaiting_signatures/signer:2',
       'awaiting_submission/applicant',
@@ -42,11 +43,32 @@ describe('registration workflow: the happy path', () => {
     for (const c of t.fakes.named('recordStatus')) StatusRecord.parse(c.input);
     for (const c of t.fakes.named('sendNotice')) NoticeInput.parse(c.input);
 
-    // Document work ran on the documents queue, the rest on the registration queue.
-    for (const c of t.fakes.calls) {
-      const docs = ['renderApplicationForm', 'applySignature', 'issueCertificate'].includes(c.name);
+    // One activity per transition: document steps with their transition on the documents queue,
+    // the other transitions on the registration queue, nothing else.
+    const activities = t.fakes.calls.filter((c) =>
+      ['commitTransition', 'renderAndOpenRound', 'signAndCommit', 'certifyAndCommit'].includes(c.name),
+    );
+    expect(activities.map((c) => c.name)).toEqual([
+      'renderAndOpenRound',
+      'signAndCommit',
+      'signAndCommit',
+      'commitTransition', // 提交: awaiting payment, payment_due notice
+      'commitTransition', // online: the order, awaiting the gateway
+      'commitTransition', // paid: initial review, the deadline from the calendar
+      'commitTransition', // initial approval
+      'certifyAndCommit', // final approval: number, certificate, invoice, notices
+      'commitTransition', // mailed
+    ]);
+    for (const c of activities) {
+      const docs = c.name !== 'commitTransition';
       expect(c.taskQueue, c.name).toBe(docs ? t.input.documentsTaskQueue : t.taskQueue);
     }
+    // ... and so the history: at most 12 activities and 120 events (issue 15), counted from it.
+    const events = (await t.handle.fetchHistory()).events ?? [];
+    const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled).toHaveLength(9);
+    expect(events.length).toBeLessThanOrEqual(120);
+    await recordHistory(t, 'two-signers-online-mailed');
     expect(t.fakes.named('applySignature').map((c) => (c.input as { signerIndex: number }).signerIndex)).toEqual([
       0, 1,
     ]);

@@ -31,6 +31,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
   log,
@@ -38,10 +39,12 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { type Carried, describeWaiting, isErrorCode, Registration, refusal } from './registration-state';
+import type { Transition, TransitionActivities } from './transitions';
 import { chinaDate, indexCalendar, missingYears, workingDayDeadline } from './working-days';
 
 /**
@@ -58,6 +61,19 @@ const acts = proxyActivities<RegistrationActivities>({
 });
 
 type DocumentActivities = Pick<RegistrationActivities, 'renderApplicationForm' | 'applySignature' | 'issueCertificate'>;
+type DocumentTransitions = Omit<TransitionActivities, 'commitTransition'>;
+
+const transitions = proxyActivities<Pick<TransitionActivities, 'commitTransition'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/**
+ * One activity per transition (status, signing rows and notices in one Postgres transaction; mail
+ * through the outbox), search attributes upserted when it commits, and timers kept while their due
+ * time stands. Registrations started before this replay the earlier path.
+ */
+const ONE_ACTIVITY_PER_TRANSITION = '2026-11-one-activity-per-transition';
 
 /** Runs handlers' and the main loop's effects one at a time, in arrival order. */
 class Serial {
@@ -74,6 +90,13 @@ class Serial {
 export async function registrationWorkflow(input: RegistrationInput, carried?: Carried): Promise<RegistrationState> {
   const timing = { ...registrationTimingDefaults, ...input.timing };
   const docs = proxyActivities<DocumentActivities>({
+    taskQueue: input.documentsTaskQueue ?? TaskQueue.documents,
+    startToCloseTimeout: '5 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  });
+  // Decided once, first: a registration keeps the path it started on (replay of older histories).
+  const v2 = patched(ONE_ACTIVITY_PER_TRANSITION);
+  const tdocs = proxyActivities<DocumentTransitions>({
     taskQueue: input.documentsTaskQueue ?? TaskQueue.documents,
     startToCloseTimeout: '5 minutes',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -239,45 +262,280 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     await publish();
   }
 
+  // --- The one-activity-per-transition path (v2) -------------------------------------------
+
+  /** Search attributes and the UI's details, set when a transition has committed. */
+  function attributes(): void {
+    const s = state();
+    upsertSearchAttributes([
+      { key: SearchAttr.RegistrationStatus, value: s.status },
+      { key: SearchAttr.WaitingOn, value: s.waitingOn },
+      { key: SearchAttr.StatusSince, value: new Date(s.statusSince) },
+      { key: SearchAttr.Region, value: input.region },
+      { key: SearchAttr.WorkType, value: input.workType },
+      { key: SearchAttr.Overdue, value: s.overdue },
+      { key: SearchAttr.ReviewDeadline, value: s.reviewDeadline ? new Date(s.reviewDeadline) : null },
+      { key: SearchAttr.SerialNumber, value: s.registrationNumber ?? null },
+    ]);
+    setCurrentDetails(describeWaiting(s));
+  }
+
+  /** The read-model row of the state as it is now, with the next seq. */
+  function record(remark?: string, r: Registration = reg): NonNullable<Transition['record']> {
+    const s = r.state;
+    r.data.seq += 1;
+    return {
+      filingId,
+      seq: r.data.seq,
+      status: s.status,
+      waitingOn: s.waitingOn,
+      at: s.statusSince,
+      versionNo: s.versionNo,
+      overdue: s.overdue,
+      ...(s.reviewDeadline ? { reviewDeadline: s.reviewDeadline } : {}),
+      ...(s.registrationNumber ? { registrationNumber: s.registrationNumber } : {}),
+      ...(remark ? { remark } : {}),
+      ...(s.delivery ? { delivery: s.delivery } : {}),
+    };
+  }
+
+  type NoticeSpec = NonNullable<Transition['notices']>[number];
+  /** A transition with notices carries the state they are rendered from (identifiers, reasons, dates). */
+  const withNotices = (notices: NoticeSpec[], r: Registration = reg): Pick<Transition, 'notices' | 'state'> =>
+    notices.length ? { notices, state: r.snapshot() } : {};
+
+  /**
+   * A transition after a document step (render, sign, certify) is made on a copy of the state and
+   * taken over only when its activity has committed: until then the query, the validators and the
+   * signing list see the registration as it was (a signature being applied is not yet counted).
+   */
+  const projected = () => new Registration(input, JSON.parse(JSON.stringify(reg.data)) as Carried);
+  function adopt(next: Registration, keys: (keyof Carried)[]): void {
+    const taken: Partial<Carried> = { state: next.data.state, seq: next.data.seq };
+    for (const k of keys) Object.assign(taken, { [k]: next.data[k] });
+    reg.data = { ...reg.data, ...taken };
+    reg.touch();
+  }
+
+  async function commit(t: Transition): Promise<void> {
+    await transitions.commitTransition({ filingId, transition: t });
+    attributes();
+  }
+
+  /** An update's transition: if an activity refuses, the state is as before (signals kept). */
+  async function transact<T>(fn: () => Promise<T>): Promise<T> {
+    const before = JSON.parse(JSON.stringify(reg.data)) as Carried;
+    try {
+      return await fn();
+    } catch (err) {
+      const { seenPaymentIds, seenRejectionIds, pendingPayment, pendingRejection } = reg.data;
+      reg.data = { ...before, seenPaymentIds, seenRejectionIds, pendingPayment, pendingRejection };
+      reg.touch();
+      throw err;
+    }
+  }
+
+  const signerTurn = (round: number, signerIndex: number): NoticeSpec => ({
+    noticeKey: `${filingId}:signer_turn:r${round}:s${signerIndex}`,
+    kind: 'signer_turn',
+    round,
+    signerIndex,
+  });
+
+  /** Renders the form, opens the round and the first signer's turn: one documents activity. */
+  async function openRoundV2(): Promise<void> {
+    if (state().status !== 'awaiting_signatures' || reg.roundOpened()) return;
+    const next = projected();
+    const round = next.currentRound();
+    const first = round.signers[0];
+    if (first) first.state = 'current';
+    next.data.nextSignerReminderAt = after(timing.signerReminderEvery);
+    next.transition('awaiting_signatures', 'signer:1', nowIso());
+    round.form = await tdocs.renderAndOpenRound({
+      filingId,
+      versionNo: round.versionNo,
+      transition: {
+        record: record(undefined, next),
+        openRound: {
+          versionNo: round.versionNo,
+          round: round.round,
+          signers: round.signers.map(({ signerId, kind }) => ({ signerId, kind })),
+        },
+        activate: { round: round.round, signerIndex: 0 },
+        ...withNotices([signerTurn(round.round, 0)], next),
+      },
+    });
+    adopt(next, ['nextSignerReminderAt']);
+    attributes();
+  }
+
+  async function enterReviewV2(): Promise<void> {
+    const now = Date.now();
+    const s = state();
+    s.reviewStartedAt = new Date(now).toISOString();
+    s.overdue = false;
+    reg.data.reviewWarningSent = false;
+    delete s.returnReplyDeadline;
+    delete s.reviewDeadline;
+    let reviewClock: Transition['reviewClock'];
+    if (timing.reviewDeadlineAfter) {
+      s.reviewDeadline = new Date(now + msToNumber(timing.reviewDeadlineAfter)).toISOString();
+      reg.data.reviewWarningAt = timing.reviewWarningAfter
+        ? new Date(now + msToNumber(timing.reviewWarningAfter)).toISOString()
+        : undefined;
+    } else {
+      reviewClock = {
+        from: s.reviewStartedAt,
+        workingDays: timing.reviewWorkingDays,
+        warningWorkingDays: timing.reviewWarningWorkingDays,
+      };
+    }
+    reg.transition('initial_review', 'initial-review', nowIso());
+    const r = await transitions.commitTransition({
+      filingId,
+      transition: { record: record(), ...(reviewClock ? { reviewClock } : {}) },
+    });
+    if (reviewClock) {
+      s.reviewDeadline = r.reviewDeadline;
+      reg.data.reviewWarningAt = r.reviewWarningAt;
+      if (r.missingYears?.length)
+        log.warn('working calendar lacks years; counting weekends only there', { missing: r.missingYears });
+    }
+    attributes();
+  }
+
+  async function applyPaymentV2(p: PaymentConfirmedSignal): Promise<void> {
+    const pay = state().payment;
+    pay.paymentId = p.paymentId;
+    pay.method ??= p.method;
+    pay.confirmedAt = nowIso();
+    delete pay.rejectedReason;
+    reg.data.pendingPayment = undefined;
+    await enterReviewV2();
+  }
+
+  /** Final approval: number, certificate, e-invoice and 已发证 in one documents activity. */
+  async function certifyV2(): Promise<void> {
+    const next = projected();
+    const s = next.state;
+    const registeredOn = chinaDate(Date.now());
+    const certifying = record(undefined, next);
+    const paymentId = s.payment.paymentId;
+    next.transition('certified', 'delivery', nowIso());
+    next.data.certifying = false;
+    const notices: NoticeSpec[] = [{ noticeKey: `${filingId}:certified`, kind: 'certified' }];
+    if (paymentId) notices.push({ noticeKey: `${filingId}:invoice`, kind: 'invoice' });
+    const r = await tdocs.certifyAndCommit({
+      filingId,
+      versionNo: s.versionNo,
+      workType: input.workType,
+      registeredOn,
+      ...(paymentId ? { paymentId } : {}),
+      ...(s.registrationNumber ? { registrationNumber: s.registrationNumber } : {}),
+      certifying,
+      certified: { record: record(undefined, next), ...withNotices(notices, next) },
+    });
+    s.registrationNumber = r.registrationNumber;
+    s.certificate = r.certificate;
+    if (r.invoice) s.payment.invoice = r.invoice;
+    adopt(next, ['certifying']);
+    attributes();
+  }
+
+  async function refundV2(): Promise<void> {
+    const pay = state().payment;
+    if (pay.paymentId && !pay.refundId) {
+      pay.refundId = (await acts.refundPayment({ filingId, paymentId: pay.paymentId })).refundId;
+    }
+    reg.data.refundPending = false;
+    reg.transition('refused', 'none', nowIso());
+    await commit({ record: record(), ...withNotices([{ noticeKey: `${filingId}:refused`, kind: 'refused' }]) });
+  }
+
+  /** The round's links stop working with the transition (修改, 撤回). */
+  function voidRoundV2(): Pick<Transition, 'voidRound'> {
+    const round = reg.currentRound();
+    if (!reg.roundOpened() || round.voidedAt) return {};
+    round.voidedAt = nowIso();
+    return { voidRound: { round: round.round } };
+  }
+
+  /** A notice with no transition (a reminder): an outbox row only. */
+  const remind = (n: NoticeSpec) => transitions.commitTransition({ filingId, transition: withNotices([n]) });
+
   // --- Handlers: registered before anything else runs; thin, the rules are in Registration ---
 
   setHandler(stateQuery, () => reg.snapshot());
 
+  const signV2 = (u: SignUpdate) =>
+    inTurn(async () => {
+      reg.checkSign(u);
+      const next = projected();
+      const round = next.currentRound();
+      const idx = next.currentSignerIndex();
+      const signer = round.signers[idx];
+      if (!signer || !u.placementId) throw new Error('checked by checkSign');
+      signer.state = 'signed';
+      signer.signedAt = nowIso();
+      const following = round.signers[idx + 1];
+      let t: Pick<Transition, 'activate' | 'notices' | 'state'> = {};
+      if (following) {
+        following.state = 'current';
+        next.data.nextSignerReminderAt = after(timing.signerReminderEvery);
+        next.transition('awaiting_signatures', `signer:${idx + 2}`, nowIso());
+        t = {
+          activate: { round: round.round, signerIndex: idx + 1 },
+          ...withNotices([signerTurn(round.round, idx + 1)], next),
+        };
+      } else {
+        next.transition('awaiting_submission', 'applicant', nowIso());
+      }
+      round.signedForm = await tdocs.signAndCommit({
+        filingId,
+        sign: { round: round.round, signerIndex: idx, signerId: u.signerId, placementId: u.placementId },
+        transition: { record: record(undefined, next), ...t },
+      });
+      adopt(next, ['nextSignerReminderAt']);
+      attributes();
+      return reg.snapshot();
+    });
+
   setHandler(
     signUpdate,
     (u: SignUpdate) =>
-      inTurn(async () => {
-        reg.checkSign(u);
-        const round = reg.currentRound();
-        const idx = reg.currentSignerIndex();
-        const signer = round.signers[idx];
-        if (!signer || !u.placementId) throw new Error('checked by checkSign');
-        round.signedForm = await docs.applySignature({
-          filingId,
-          round: round.round,
-          signerIndex: idx,
-          signerId: u.signerId,
-          placementId: u.placementId,
-        });
-        signer.state = 'signed';
-        signer.signedAt = nowIso();
-        if (idx + 1 < round.signers.length) {
-          await activate(idx + 1);
-        } else {
-          reg.transition('awaiting_submission', 'applicant', nowIso());
-          await publish();
-        }
-        return reg.snapshot();
-      }),
+      v2
+        ? signV2(u)
+        : inTurn(async () => {
+            reg.checkSign(u);
+            const round = reg.currentRound();
+            const idx = reg.currentSignerIndex();
+            const signer = round.signers[idx];
+            if (!signer || !u.placementId) throw new Error('checked by checkSign');
+            round.signedForm = await docs.applySignature({
+              filingId,
+              round: round.round,
+              signerIndex: idx,
+              signerId: u.signerId,
+              placementId: u.placementId,
+            });
+            signer.state = 'signed';
+            signer.signedAt = nowIso();
+            if (idx + 1 < round.signers.length) {
+              await activate(idx + 1);
+            } else {
+              reg.transition('awaiting_submission', 'applicant', nowIso());
+              await publish();
+            }
+            return reg.snapshot();
+          }),
     { validator: (u: SignUpdate) => reg.checkSign(u) },
   );
 
-  setHandler(
-    amendUpdate,
-    (u: AmendUpdate) =>
-      inTurn(async () => {
+  const amendV2 = (u: AmendUpdate) =>
+    inTurn(() =>
+      transact(async () => {
         reg.checkAmend(u);
-        await voidRoundIfOpen();
+        const voided = voidRoundV2();
         const s = state();
         s.versionNo = u.versionNo;
         s.signingRounds.push({
@@ -287,46 +545,84 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
         });
         delete s.returnReplyDeadline;
         reg.transition('awaiting_signatures', 'form', nowIso());
-        await publish();
+        await commit({ record: record(), ...voided });
         return reg.snapshot();
       }),
+    );
+
+  setHandler(
+    amendUpdate,
+    (u: AmendUpdate) =>
+      v2
+        ? amendV2(u)
+        : inTurn(async () => {
+            reg.checkAmend(u);
+            await voidRoundIfOpen();
+            const s = state();
+            s.versionNo = u.versionNo;
+            s.signingRounds.push({
+              round: reg.currentRound().round + 1,
+              versionNo: u.versionNo,
+              signers: u.signers.map((x) => ({ ...x, state: 'waiting' as const })),
+            });
+            delete s.returnReplyDeadline;
+            reg.transition('awaiting_signatures', 'form', nowIso());
+            await publish();
+            return reg.snapshot();
+          }),
     { validator: (u: AmendUpdate) => reg.checkAmend(u) },
   );
+
+  const submitV2 = (u: { actorId: string }) =>
+    inTurn(() =>
+      transact(async () => {
+        reg.checkSubmit(u);
+        if (state().payment.paymentId) {
+          await enterReviewV2(); // resubmission after a return: no second payment, the clock restarts
+        } else {
+          reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
+          reg.transition('awaiting_payment', 'payment-method', nowIso());
+          await commit({
+            record: record(),
+            ...withNotices([{ noticeKey: `${filingId}:payment_due`, kind: 'payment_due' }]),
+          });
+        }
+        return reg.snapshot();
+      }),
+    );
 
   setHandler(
     submitUpdate,
     (u: { actorId: string }) =>
-      inTurn(async () => {
-        reg.checkSubmit(u);
-        if (state().payment.paymentId) {
-          await enterReview(); // resubmission after a return: no second payment, the clock restarts
-        } else {
-          reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
-          reg.transition('awaiting_payment', 'payment-method', nowIso());
-          await publish();
-          await notice({ noticeKey: `${filingId}:payment_due`, kind: 'payment_due' });
-        }
-        return reg.snapshot();
-      }),
+      v2
+        ? submitV2(u)
+        : inTurn(async () => {
+            reg.checkSubmit(u);
+            if (state().payment.paymentId) {
+              await enterReview(); // resubmission after a return: no second payment, the clock restarts
+            } else {
+              reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
+              reg.transition('awaiting_payment', 'payment-method', nowIso());
+              await publish();
+              await notice({ noticeKey: `${filingId}:payment_due`, kind: 'payment_due' });
+            }
+            return reg.snapshot();
+          }),
     { validator: (u: { actorId: string }) => reg.checkSubmit(u) },
   );
 
-  setHandler(
-    choosePaymentMethodUpdate,
-    (u: { method: PaymentMethod }) =>
-      inTurn(async () => {
+  const chooseV2 = (u: { method: PaymentMethod }) =>
+    inTurn(() =>
+      transact(async () => {
         reg.checkChoosePaymentMethod(u);
         const pay = state().payment;
         if (pay.method === u.method) {
-          // The same choice again changes nothing, except that after finance rejected an offline
-          // reference, the applicant's new reference goes back to finance.
           if (u.method === 'offline' && state().status === 'awaiting_payment') {
             reg.transition('payment_verifying', 'finance', nowIso());
-            await publish();
+            await commit({ record: record() });
           }
           return reg.snapshot();
         }
-        await acts.openPaymentOrder({ filingId, method: u.method });
         pay.method = u.method;
         if (u.method === 'offline') {
           reg.transition('payment_verifying', 'finance', nowIso());
@@ -335,16 +631,46 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
           reg.data.paymentQueries = 0;
           reg.transition('awaiting_payment', 'payment', nowIso());
         }
-        await publish();
+        await commit({ record: record(), order: { method: u.method } });
         return reg.snapshot();
       }),
+    );
+
+  setHandler(
+    choosePaymentMethodUpdate,
+    (u: { method: PaymentMethod }) =>
+      v2
+        ? chooseV2(u)
+        : inTurn(async () => {
+            reg.checkChoosePaymentMethod(u);
+            const pay = state().payment;
+            if (pay.method === u.method) {
+              // The same choice again changes nothing, except that after finance rejected an offline
+              // reference, the applicant's new reference goes back to finance.
+              if (u.method === 'offline' && state().status === 'awaiting_payment') {
+                reg.transition('payment_verifying', 'finance', nowIso());
+                await publish();
+              }
+              return reg.snapshot();
+            }
+            await acts.openPaymentOrder({ filingId, method: u.method });
+            pay.method = u.method;
+            if (u.method === 'offline') {
+              reg.transition('payment_verifying', 'finance', nowIso());
+            } else {
+              reg.data.nextPaymentQueryAt = after(timing.paymentQueryAfter);
+              reg.data.paymentQueries = 0;
+              reg.transition('awaiting_payment', 'payment', nowIso());
+            }
+            await publish();
+            return reg.snapshot();
+          }),
     { validator: (u: { method: PaymentMethod }) => reg.checkChoosePaymentMethod(u) },
   );
 
-  setHandler(
-    reviewUpdate,
-    (u: ReviewUpdate) =>
-      inTurn(async () => {
+  const reviewV2 = (u: ReviewUpdate) =>
+    inTurn(() =>
+      transact(async () => {
         reg.checkReview(u);
         const s = state();
         const reasons = u.reasons ?? [];
@@ -357,58 +683,136 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
         });
         if (u.decision === 'approve' && u.stage === 'initial') {
           reg.transition('final_review', 'final-review', nowIso());
-          await publish();
+          await commit({ record: record() });
         } else if (u.decision === 'approve') {
-          reg.data.certifying = true; // the main loop certifies; the reviewer need not wait for the PDF
+          // The main loop certifies (one documents activity that also records this decision); the
+          // reviewer need not wait for the PDF.
+          reg.data.certifying = true;
           reg.transition('final_review', 'certification', nowIso());
-          await publish();
+          attributes();
         } else if (u.decision === 'return') {
           s.returnReplyDeadline = after(timing.returnReplyDeadline);
           reg.data.returnWarningSent = false;
           delete s.reviewDeadline;
           s.overdue = false;
           reg.transition('returned', 'applicant', nowIso());
-          await publish(reasons.join('；'));
-          await notice({ noticeKey: `${filingId}:returned:${s.reviewRounds.length}`, kind: 'returned' });
+          await commit({
+            record: record(reasons.join('；')),
+            ...withNotices([{ noticeKey: `${filingId}:returned:${s.reviewRounds.length}`, kind: 'returned' }]),
+          });
         } else {
           reg.data.refundPending = true;
           reg.transition('refused', 'refund', nowIso());
-          await publish(reasons.join('；'));
+          await commit({ record: record(reasons.join('；')) });
         }
         return reg.snapshot();
       }),
+    );
+
+  setHandler(
+    reviewUpdate,
+    (u: ReviewUpdate) =>
+      v2
+        ? reviewV2(u)
+        : inTurn(async () => {
+            reg.checkReview(u);
+            const s = state();
+            const reasons = u.reasons ?? [];
+            s.reviewRounds.push({
+              stage: u.stage,
+              reviewerId: u.reviewerId,
+              decision: u.decision,
+              reasons,
+              decidedAt: nowIso(),
+            });
+            if (u.decision === 'approve' && u.stage === 'initial') {
+              reg.transition('final_review', 'final-review', nowIso());
+              await publish();
+            } else if (u.decision === 'approve') {
+              reg.data.certifying = true; // the main loop certifies; the reviewer need not wait for the PDF
+              reg.transition('final_review', 'certification', nowIso());
+              await publish();
+            } else if (u.decision === 'return') {
+              s.returnReplyDeadline = after(timing.returnReplyDeadline);
+              reg.data.returnWarningSent = false;
+              delete s.reviewDeadline;
+              s.overdue = false;
+              reg.transition('returned', 'applicant', nowIso());
+              await publish(reasons.join('；'));
+              await notice({ noticeKey: `${filingId}:returned:${s.reviewRounds.length}`, kind: 'returned' });
+            } else {
+              reg.data.refundPending = true;
+              reg.transition('refused', 'refund', nowIso());
+              await publish(reasons.join('；'));
+            }
+            return reg.snapshot();
+          }),
     { validator: (u: ReviewUpdate) => reg.checkReview(u) },
   );
+
+  const withdrawV2 = (u: { actorId: string }) =>
+    inTurn(() =>
+      transact(async () => {
+        reg.checkWithdraw(u);
+        const voided = voidRoundV2();
+        reg.transition('withdrawn', 'none', nowIso());
+        await commit({ record: record(), ...voided });
+        return reg.snapshot();
+      }),
+    );
 
   setHandler(
     withdrawUpdate,
     (u: { actorId: string }) =>
-      inTurn(async () => {
-        reg.checkWithdraw(u);
-        await voidRoundIfOpen();
-        reg.transition('withdrawn', 'none', nowIso());
-        await publish();
-        return reg.snapshot();
-      }),
+      v2
+        ? withdrawV2(u)
+        : inTurn(async () => {
+            reg.checkWithdraw(u);
+            await voidRoundIfOpen();
+            reg.transition('withdrawn', 'none', nowIso());
+            await publish();
+            return reg.snapshot();
+          }),
     { validator: (u: { actorId: string }) => reg.checkWithdraw(u) },
   );
 
-  setHandler(
-    recordDeliveryUpdate,
-    (u: DeliveryUpdate) =>
-      inTurn(async () => {
+  const deliveryV2 = (u: DeliveryUpdate) =>
+    inTurn(() =>
+      transact(async () => {
         reg.checkDelivery(u);
-        if (reg.hasDelivery(u)) return reg.snapshot(); // the same delivery again: a no-op success
+        if (reg.hasDelivery(u)) return reg.snapshot();
         state().delivery = {
           kind: u.kind,
           ...(u.kind === 'mailed' ? { waybillNo: u.waybillNo } : {}),
           at: nowIso(),
         };
         reg.transition('delivered', 'none', nowIso());
-        await publish();
-        if (u.kind === 'mailed') await notice({ noticeKey: `${filingId}:mailed`, kind: 'mailed' });
+        await commit({
+          record: record(),
+          ...withNotices(u.kind === 'mailed' ? [{ noticeKey: `${filingId}:mailed`, kind: 'mailed' }] : []),
+        });
         return reg.snapshot();
       }),
+    );
+
+  setHandler(
+    recordDeliveryUpdate,
+    (u: DeliveryUpdate) =>
+      v2
+        ? deliveryV2(u)
+        : inTurn(async () => {
+            reg.checkDelivery(u);
+            if (reg.hasDelivery(u)) return reg.snapshot(); // the same delivery again: a no-op success
+            state().delivery = {
+              kind: u.kind,
+              ...(u.kind === 'mailed' ? { waybillNo: u.waybillNo } : {}),
+              at: nowIso(),
+            };
+            reg.transition('delivered', 'none', nowIso());
+            await publish();
+            if (u.kind === 'mailed') await notice({ noticeKey: `${filingId}:mailed`, kind: 'mailed' });
+            return reg.snapshot();
+          }),
     { validator: (u: DeliveryUpdate) => reg.checkDelivery(u) },
   );
 
@@ -431,6 +835,208 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
       return true;
     }
     return condition(done, Math.max(1, Date.parse(until) - Date.now()));
+  }
+
+  /** The pending timer, kept across wake-ups while its due time stands (no cancel-and-restart). */
+  let timer: { at: string; scope: CancellationScope; fired: boolean; done: Promise<void> } | undefined;
+  /** Waits until something changes, the deadline (ISO) passes, or continueAsNew is suggested. */
+  async function waitV2(until?: string): Promise<void> {
+    const rev = reg.revision;
+    const changed = () => reg.revision !== rev || suggested();
+    if (timer && (timer.fired || timer.at !== until)) {
+      if (!timer.fired) timer.scope.cancel();
+      timer = undefined;
+    }
+    if (until && !timer) {
+      const scope = new CancellationScope();
+      const t = { at: until, scope, fired: false, done: Promise.resolve() };
+      t.done = scope
+        .run(() => sleep(Math.max(1, Date.parse(until) - Date.now())))
+        .then(
+          () => {
+            t.fired = true;
+          },
+          () => undefined,
+        );
+      timer = t;
+    }
+    if (changed()) return;
+    const waiting = new CancellationScope();
+    const change = waiting.run(() => condition(changed)).catch(() => undefined);
+    await (timer ? Promise.race([change, timer.done]) : change);
+    waiting.cancel();
+  }
+
+  async function mainLoopV2(): Promise<void> {
+    if (!carried) attributes();
+    while (!reg.finished) {
+      const s = state();
+      switch (s.status) {
+        case 'awaiting_signatures': {
+          if (!reg.roundOpened()) {
+            await locked(openRoundV2);
+            break;
+          }
+          const reminderAt = reg.data.nextSignerReminderAt;
+          if (reminderAt && Date.now() >= Date.parse(reminderAt)) {
+            await locked(async () => {
+              if (state().status !== 'awaiting_signatures') return;
+              const round = reg.currentRound();
+              const idx = reg.currentSignerIndex();
+              reg.data.reminders += 1;
+              await remind({
+                noticeKey: `${filingId}:signer_reminder:r${round.round}:s${idx}:${reg.data.reminders}`,
+                kind: 'signer_reminder',
+                round: round.round,
+                signerIndex: idx,
+              });
+              reg.data.nextSignerReminderAt = after(timing.signerReminderEvery);
+            });
+            break;
+          }
+          await waitV2(reminderAt);
+          break;
+        }
+        case 'awaiting_payment': {
+          if (reg.data.pendingPayment) {
+            const p = reg.data.pendingPayment;
+            await locked(() => applyPaymentV2(p));
+            break;
+          }
+          const now = Date.now();
+          const { nextPaymentReminderAt: remindAt, nextPaymentQueryAt: queryAt } = reg.data;
+          if (remindAt && now >= Date.parse(remindAt)) {
+            await locked(async () => {
+              if (state().status !== 'awaiting_payment') return;
+              reg.data.reminders += 1;
+              await remind({
+                noticeKey: `${filingId}:payment_reminder:${reg.data.reminders}`,
+                kind: 'payment_reminder',
+              });
+              reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
+            });
+            break;
+          }
+          if (queryAt && s.payment.method === 'online' && now >= Date.parse(queryAt)) {
+            const found = await acts.queryPayment({ filingId });
+            reg.data.paymentQueries += 1;
+            const delay = Math.min(
+              msToNumber(timing.paymentQueryAfter) * 2 ** reg.data.paymentQueries,
+              msToNumber(timing.paymentReminderEvery),
+            );
+            reg.data.nextPaymentQueryAt = new Date(Date.now() + delay).toISOString();
+            if (found) reg.notePayment(found);
+            break;
+          }
+          const next = [remindAt, s.payment.method === 'online' ? queryAt : undefined]
+            .filter((x): x is string => x !== undefined)
+            .sort()[0];
+          await waitV2(next);
+          break;
+        }
+        case 'payment_verifying': {
+          const { pendingPayment, pendingRejection } = reg.data;
+          if (pendingPayment) {
+            await locked(() => applyPaymentV2(pendingPayment));
+          } else if (pendingRejection) {
+            await locked(async () => {
+              reg.data.pendingRejection = undefined;
+              state().payment.rejectedReason = pendingRejection.reason;
+              reg.transition('awaiting_payment', 'payment', nowIso());
+              await commit({
+                record: record(pendingRejection.reason),
+                ...withNotices([
+                  { noticeKey: `${filingId}:payment_rejected:${pendingRejection.paymentId}`, kind: 'payment_rejected' },
+                ]),
+              });
+            });
+          } else {
+            await waitV2();
+          }
+          break;
+        }
+        case 'initial_review':
+        case 'final_review': {
+          if (reg.data.certifying) {
+            await locked(certifyV2);
+            break;
+          }
+          const now = Date.now();
+          const warnAt = !reg.data.reviewWarningSent ? reg.data.reviewWarningAt : undefined;
+          const deadline = !s.overdue ? s.reviewDeadline : undefined;
+          if (warnAt && now >= Date.parse(warnAt)) {
+            await locked(async () => {
+              if (state().status !== 'initial_review' && state().status !== 'final_review') return;
+              reg.data.reviewWarningSent = true;
+              await remind({
+                noticeKey: `${filingId}:review_deadline_near:${s.reviewStartedAt}`,
+                kind: 'review_deadline_near',
+              });
+            });
+            break;
+          }
+          if (deadline && now >= Date.parse(deadline)) {
+            await locked(async () => {
+              if (state().status !== 'initial_review' && state().status !== 'final_review') return;
+              state().overdue = true;
+              reg.touch();
+              await commit({
+                record: record(),
+                ...withNotices([{ noticeKey: `${filingId}:overdue:${s.reviewStartedAt}`, kind: 'overdue' }]),
+              });
+            });
+            break;
+          }
+          await waitV2([warnAt, deadline].filter((x): x is string => x !== undefined).sort()[0]);
+          break;
+        }
+        case 'returned': {
+          const until = s.returnReplyDeadline;
+          const warnAt =
+            until && !reg.data.returnWarningSent
+              ? new Date(Date.parse(until) - msToNumber(timing.returnExpiringNoticeBefore)).toISOString()
+              : undefined;
+          if (warnAt && Date.now() >= Date.parse(warnAt) && Date.now() < Date.parse(until ?? '')) {
+            await locked(async () => {
+              if (state().status !== 'returned') return;
+              reg.data.returnWarningSent = true;
+              await remind({
+                noticeKey: `${filingId}:return_expiring:${s.reviewRounds.length}`,
+                kind: 'return_expiring',
+              });
+            });
+            break;
+          }
+          if (until && Date.now() >= Date.parse(until)) {
+            // 补正期限已过：视为撤回 (the 2011 notice of the National Copyright Administration).
+            await locked(async () => {
+              if (state().status !== 'returned') return;
+              reg.transition('expired', 'none', nowIso());
+              await commit({ record: record() });
+            });
+            break;
+          }
+          await waitV2(warnAt && !reg.data.returnWarningSent && warnAt < (until ?? '') ? warnAt : until);
+          break;
+        }
+        case 'refused':
+          await locked(refundV2);
+          break;
+        default:
+          // awaiting_submission, certified: only a message moves it on.
+          await waitV2();
+      }
+      if (suggested() && !reg.finished) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof registrationWorkflow>(input, reg.data);
+      }
+    }
+  }
+
+  if (v2) {
+    await mainLoopV2();
+    await condition(allHandlersFinished);
+    return reg.snapshot();
   }
 
   if (!carried) await locked(publish);

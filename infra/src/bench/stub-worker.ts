@@ -1,4 +1,5 @@
 import { createActivities } from '@copyreg/activities';
+import { withTransitions } from '@copyreg/activities/stand-ins';
 import { createRegistrationWorker } from '@copyreg/activities/worker';
 import { config, createDb, createObjectStore, logger } from '@copyreg/kit';
 import type { ObjectRef } from '@copyreg/proto';
@@ -13,7 +14,8 @@ const c = config();
 const real = createActivities({ db: createDb(), store: createObjectStore(), bucket: c.S3_BUCKET });
 const none = async () => {};
 const worker = await createRegistrationWorker({
-  activities: {
+  // The transitions (renderAndOpenRound for a registration waiting on its first signer) made of these.
+  activities: withTransitions({
     ...real,
     recordStatus: none,
     openSigningRound: none,
@@ -24,7 +26,7 @@ const worker = await createRegistrationWorker({
       key: `bench/forms/${filingId}/${versionNo}.pdf`,
       sha256: '0'.repeat(64),
     }),
-  },
+  }),
 });
 logger.info({ maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS }, 'worker started');
 await worker.run();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '@copyreg/activities';
-import { quietTiming, standInActivities } from '@copyreg/activities/stand-ins';
+import { quietTiming, standInActivities, withTransitions } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import {
   config,
@@ -51,7 +51,7 @@ beforeAll(async () => {
     dataConverter: temporalDataConverter(),
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...standInActivities(bucket), recordStatus },
+    activities: withTransitions({ ...standInActivities(bucket), recordStatus }),
   });
   running = worker.run();
   api = await serve(createCertificateApp({ db, store, bucket }));

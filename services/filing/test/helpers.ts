@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '@copyreg/activities';
-import { quietTiming, standInActivities } from '@copyreg/activities/stand-ins';
+import { quietTiming, standInActivities, withTransitions } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { addProof, saveProfile } from '@copyreg/identity';
 import {
@@ -115,7 +115,11 @@ export async function createRegistrationWorker(
     dataConverter: temporalDataConverter(),
     taskQueue: on.deps.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...real, ...standInActivities(on.deps.bucket), recordStatus: wrap(real.recordStatus) },
+    activities: withTransitions({
+      ...real,
+      ...standInActivities(on.deps.bucket),
+      recordStatus: wrap(real.recordStatus),
+    }),
   });
 }
 

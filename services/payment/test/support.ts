@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { quietTiming, standInActivities } from '@copyreg/activities/stand-ins';
+import { type NoticeWithState, quietTiming, standInActivities, withTransitions } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { saveSnapshot } from '@copyreg/filing';
 import {
@@ -94,7 +94,7 @@ export async function startHarness(): Promise<Harness> {
 
   // The worker's activities read the workflow's own state, whatever a test does to deps.loadState.
   const live: PaymentServiceDeps = { ...deps, loadState: (filingId) => deps.registration.state(filingId) };
-  const activities: RegistrationActivities = {
+  const activities: RegistrationActivities = withTransitions({
     ...standInActivities(bucket),
     openPaymentOrder: async ({ filingId, method }) => ({
       orderId: (await ensureOrder(live, filingId, method)).order_id,
@@ -102,10 +102,11 @@ export async function startHarness(): Promise<Harness> {
     queryPayment: ({ filingId }) => queryPayment(live, filingId),
     refundPayment: async (i) => ({ refundId: (await refundPayment(live, i)).refundId }),
     issueInvoice: (i) => issueInvoice(live, i),
-    sendNotice: async (i) => {
-      await sendNotice(live, i);
+    // Rendered from the transition's state when it comes with one, as the outbox dispatcher does.
+    sendNotice: async ({ state, ...i }: NoticeWithState) => {
+      await sendNotice(state ? { ...live, loadState: async () => state } : live, i);
     },
-  };
+  });
   installRuntime();
   const taskQueue = `payment-test-${randomUUID()}`;
   const worker = await Worker.create({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '@copyreg/activities';
 import { createDocumentActivities } from '@copyreg/activities/documents-worker';
-import { quietTiming } from '@copyreg/activities/stand-ins';
+import { quietTiming, withTransitions } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { signatureSlots } from '@copyreg/certificate';
 import { saveSnapshot } from '@copyreg/filing';
@@ -96,21 +96,24 @@ describe('电子签章: ordered signing through links', () => {
       dataConverter: temporalDataConverter(),
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: { ...createActivities(deps), ...others },
+      activities: withTransitions({ ...createActivities(deps), ...others }),
     });
     const documents = await Worker.create({
       connection,
       namespace: config().TEMPORAL_NAMESPACE,
       dataConverter: temporalDataConverter(),
       taskQueue: `${taskQueue}-documents`,
-      activities: {
+      // The document steps and the transitions they lead to, made of the activities above.
+      activities: withTransitions({
+        ...createActivities(deps),
+        ...others,
         ...createDocumentActivities(deps),
         applySignature: async (input: Parameters<typeof applySignature>[1]) => {
           const ref = await applySignature(deps, input);
           await holdSignature;
           return ref;
         },
-      },
+      }),
     });
     const running = Promise.all([registration.run(), documents.run()]);
     stop = async () => {
