@@ -4,6 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { logDir } from '../paths';
 import { sleep } from '../proc';
 import { Flow, type Party, party, residentId } from './flow';
+import { countHistories, historyTable } from './histories';
 import type { BenchPlatform } from './platform';
 import type { ScenarioResult } from './report';
 import { Sampler } from './sampler';
@@ -56,13 +57,16 @@ export async function runEndToEnd(
   const bar = new SingleBar({ format: `  ${workers} worker(s) [{bar}] {value}/{total} {eta}s  failed {failed}` });
   bar.start(n, 0, { failed: 0 });
   const errors: string[] = [];
+  const filingIds: string[] = [];
   let done = 0;
   const start = performance.now();
   await pool(
     n,
     concurrency,
     async (i) => {
-      await flow.register({ applicant: applicants[i % concurrency] as Party, signers, holders, initial, final }, i);
+      filingIds.push(
+        await flow.register({ applicant: applicants[i % concurrency] as Party, signers, holders, initial, final }, i),
+      );
     },
     (ok, err) => {
       if (ok) done++;
@@ -75,12 +79,19 @@ export async function runEndToEnd(
   const processes = sampler.stop();
   await platform.stopWorkers();
   const r2 = (x: number) => Math.round(x * 100) / 100;
+  const failed = errors.length;
+  // Orchestration per registration, from the histories of the registrations that completed.
+  const histories = await countHistories(ctx.config, filingIds).catch((err: Error) => {
+    errors.push(`counting histories: ${err.message}`);
+    return undefined;
+  });
   return {
     figures: {
       'registrations completed': done,
-      'registrations failed': errors.length,
+      'registrations failed': failed,
       seconds: r2(seconds),
       'registrations completed per second': r2(done / seconds),
+      ...(histories ? historyTable(histories) : {}),
     },
     ratios: { 'registrations completed per second': 'documents' },
     latencies: latencies.summary(),
