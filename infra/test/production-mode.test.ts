@@ -23,10 +23,10 @@ const kitDefaults = [
 ];
 /** What each process refuses on top of the platform-wide defaults. */
 const ownDefaults: Record<string, string[]> = {
-  certificate: ['SIGNING_CA'],
+  certificate: ['SIGNING_CA', 'OFFICE_KEY_PROVIDER'],
   payment: ['ALIPAY_PUBLIC_KEY', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_GATEWAY'],
-  'documents-worker': ['SIGNING_CA'],
-  worker: ['SIGNING_CA', 'ALIPAY_PUBLIC_KEY'],
+  'documents-worker': ['SIGNING_CA', 'OFFICE_KEY_PROVIDER'],
+  worker: ['SIGNING_CA', 'OFFICE_KEY_PROVIDER', 'ALIPAY_PUBLIC_KEY'],
 };
 const devPeers = ['dev-oidc', 'dev-gateway', 'mail-catcher'];
 
@@ -130,6 +130,18 @@ describe('production mode', () => {
     // The one variable named (the message sits in a JSON log line: its newlines escaped).
     expect(output).toMatch(/ {2}TEMPORAL_PAYLOAD_KEYS: /);
     expect(output).not.toMatch(/ {2}SESSION_SECRET: /);
+  }, 60_000);
+
+  it('the documents worker refuses the development office key even with every other setting proper', async () => {
+    const { code, output, checked } = await run('activities/src/documents-worker.ts', {
+      ...proper,
+      OFFICE_KEY_PROVIDER: 'dev',
+    });
+    expect(checked).toBe(false);
+    expect(code).not.toBe(0);
+    // The documents worker logs the refusal as JSON: its newlines are escaped.
+    expect(output).toMatch(/(\n|\\n) {2}OFFICE_KEY_PROVIDER:/);
+    expect(output).not.toMatch(/(\n|\\n) {2}SIGNING_CA:/);
   }, 60_000);
 
   it('a development stand-in does not start in production mode even on proper settings', async () => {
