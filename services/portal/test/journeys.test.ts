@@ -205,7 +205,13 @@ describe('portal journeys', () => {
     await row.locator('[data-testid="pay"]').click();
     await page.locator('[data-testid="choose-method"]').waitFor();
     if (shots) await shot(page, '14-payment-choose');
+    // The method is locked once chosen: the portal asks once more.
     await page.click('[data-testid="choose-method"]');
+    if (shots) {
+      await page.locator('.ant-modal-confirm').waitFor();
+      await shot(page, '14-payment-choose-confirm');
+    }
+    await confirmDialog(page);
     await page.locator('[data-testid="pay-qr"]').waitFor();
     if (shots) await shot(page, '15-payment-online');
     const payUrl = (await page.locator('[data-testid="pay-link"]').getAttribute('href')) as string;
@@ -392,6 +398,7 @@ describe('portal journeys', () => {
     await applicant.locator('[data-testid="choose-method"]').waitFor();
     await applicant.locator('[data-testid="payment-method"] label', { hasText: '线下付款' }).click();
     await applicant.click('[data-testid="choose-method"]');
+    await confirmDialog(applicant);
     const offline = applicant.locator('[data-testid="offline-form"]');
     await offline.waitFor();
     await fill(offline, '付款人', people.li.name);

@@ -1,3 +1,4 @@
+import { storedLang, translate } from './i18n';
 import type { ErrorBody } from './proto';
 
 /** A refusal from a service, with its code, message (Chinese) and the fields at fault. */
@@ -40,7 +41,7 @@ export async function api<T>(
   const headers: Record<string, string> = opts.body === undefined ? {} : { 'content-type': 'application/json' };
   if (method !== 'GET') headers['idempotency-key'] = opts.idempotencyKey ?? crypto.randomUUID();
   // The services write their messages in the portal's language (English when switched to it).
-  headers['accept-language'] = localStorage.getItem('lang') === 'en' ? 'en' : 'zh-CN';
+  headers['accept-language'] = storedLang() === 'en' ? 'en' : 'zh-CN';
   for (let attempt = 0; ; attempt++) {
     const last = method === 'GET' || attempt >= COMMAND_RETRIES;
     let res: Response;
@@ -66,7 +67,10 @@ export async function api<T>(
     if (!res.ok) {
       const error = (data as ErrorBody | undefined)?.error ?? {
         code: res.status === 404 ? 'NOT_FOUND' : 'INTERNAL',
-        message: res.status === 404 ? '请求的地址不存在' : `服务暂时无法访问（${res.status}）`,
+        message:
+          res.status === 404
+            ? translate(storedLang(), '请求的地址不存在')
+            : translate(storedLang(), '服务暂时无法访问（{status}）', { status: res.status }),
       };
       throw new ApiFailure(res.status, error as ErrorBody['error']);
     }

@@ -4,14 +4,20 @@ import type { FormInstance, Rule, RuleObject } from 'antd/es/form';
 import { useCallback, useEffect, useState } from 'react';
 import type { z } from 'zod';
 import { ApiFailure } from './api';
-import { type IdType, idNumberProblem, type UploadRef } from './proto';
+import { type Lang, storedLang, translate, useLang, useT } from './i18n';
+import { type IdType, idNumberIssue, type UploadRef } from './proto';
 
 /** An antd rule from a zod schema: the contract's own message shows as the user types. */
 export const zodRule = (schema: z.ZodType): Rule => ({
   validator: async (_rule, value) => {
     if (value === undefined || value === '' || value === null) return;
     const r = schema.safeParse(value);
-    if (!r.success) throw new Error(r.error.issues[0]?.message ?? '格式不正确');
+    if (!r.success) {
+      const text = r.error.issues[0]?.message;
+      throw new Error(
+        text ? failureText(text, 'VALIDATION_FAILED', storedLang()) : translate(storedLang(), '格式不正确'),
+      );
+    }
   },
 });
 
@@ -22,14 +28,49 @@ export const idNumberRule =
     validator: async (_rule, value: string | undefined) => {
       const idType = getFieldValue(idTypeField) as IdType | undefined;
       if (!value || !idType) return;
-      const problem = idNumberProblem(idType, value);
-      if (problem) throw new Error(problem);
+      const problem = idNumberIssue(idType, value);
+      if (problem) throw new Error(storedLang() === 'en' ? problem.en : problem.zh);
     },
   });
+
+const CJK = /[\u3400-\u9fff]/;
+
+/** English for a refusal by its code, when a service answered in Chinese only. */
+const byCode: Record<string, string> = {
+  VALIDATION_FAILED: 'Some of what was entered is not valid. Please check the form.',
+  UNAUTHENTICATED: 'Please log in again.',
+  FORBIDDEN: 'You may not do this.',
+  NOT_FOUND: 'Not found.',
+  CONFLICT: 'This was changed in the meantime. Please reload the page.',
+  INVALID_STATE: 'This cannot be done at this stage of the registration.',
+  PROFILE_INCOMPLETE: 'Please complete your profile first.',
+  NOT_CURRENT_SIGNER: 'You are not the signer of this document.',
+  SIGNATURE_NOT_PLACED: 'Please place your signature first.',
+  PAYMENT_METHOD_LOCKED: 'The payment method has been chosen and cannot be changed.',
+  PAYLOAD_TOO_LARGE: 'The file is too large.',
+  UNSUPPORTED_FILE_TYPE: 'This type of file is not accepted.',
+  IDEMPOTENCY_KEY_REUSED: 'This request was already sent with other content.',
+  RATE_LIMITED: 'Too many requests. Please wait a moment and try again.',
+  UPSTREAM_UNAVAILABLE: 'The service is busy. Please try again in a moment.',
+  INTERNAL: 'Something went wrong. Please try again.',
+};
+
+/**
+ * A service's message in the language shown: the services write validation messages in the
+ * request's language, but some refusals only in Chinese; in English those are looked up in the
+ * dictionary, or said by their code.
+ */
+export function failureText(message: string, code: string | undefined, lang: Lang): string {
+  if (lang === 'zh' || !CJK.test(message)) return message;
+  const known = translate('en', message);
+  if (!CJK.test(known)) return known;
+  return byCode[code ?? 'INTERNAL'] ?? 'Something went wrong. Please try again.';
+}
 
 /** Shows a service's refusal: the message, and the field at fault on the form when there is one. */
 export function useFailure() {
   const { message } = App.useApp();
+  const { lang } = useLang();
   // Stable across renders: pages list it among their effects' dependencies.
   return useCallback(
     // biome-ignore lint/suspicious/noExplicitAny: any form's instance, whatever its values' type
@@ -41,16 +82,16 @@ export function useFailure() {
               .filter((i) => i.field !== '(body)')
               .map((i) => ({
                 name: i.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
-                errors: [i.message],
+                errors: [failureText(i.message, err.code, lang)],
               })),
           );
         }
-        message.error(err.message);
+        message.error(failureText(err.message, err.code, lang));
       } else {
-        message.error(err instanceof Error ? err.message : String(err));
+        message.error(failureText(err instanceof Error ? err.message : String(err), undefined, lang));
       }
     },
-    [message],
+    [message, lang],
   );
 }
 
@@ -70,6 +111,8 @@ export function Uploads(props: {
   max?: number;
 }) {
   const { message } = App.useApp();
+  const t = useT();
+  const { lang } = useLang();
   const refs = props.value ?? [];
   const [files, setFiles] = useState<UploadFile[]>(() => toFileList(refs));
   const key = refs.map((r) => r.uploadId).join(',');
@@ -97,7 +140,8 @@ export function Uploads(props: {
         }
         if (file.status === 'error') {
           const body = file.response as { error?: { message?: string } } | undefined;
-          message.error(body?.error?.message ?? `${file.name} 上传失败`);
+          const text = body?.error?.message;
+          message.error(text ? failureText(text, undefined, lang) : t('{name} 上传失败', { name: file.name }));
         }
       }}
       onRemove={async (file) => {
@@ -109,7 +153,7 @@ export function Uploads(props: {
       progress={{ size: 3, showInfo: true }}
     >
       <Button icon={<UploadOutlined />} data-testid={props.testId}>
-        {props.label ?? '上传'}
+        {props.label ?? t('上传')}
       </Button>
     </Upload>
   );

@@ -1,4 +1,19 @@
-import type { FilingStatus, IdType, UserCategory, WorkType } from './proto';
+import {
+  acquisitionModeLabel,
+  acquisitionModeLabelEn,
+  creationNatureLabel,
+  creationNatureLabelEn,
+  ownershipModeLabel,
+  ownershipModeLabelEn,
+  rightLabel,
+  rightLabelEn,
+  signerKindLabel,
+  signerKindLabelEn,
+  workTypeGuidanceEn,
+  workTypeLabelEn,
+} from '@copyreg/proto/src/labels';
+import { useLang } from './i18n';
+import { type FilingStatus, type IdType, type UserCategory, type WorkType, workTypeGuidance } from './proto';
 
 /** The manual's Chinese names for the contracts' enum values. */
 export const workTypeLabel: Record<WorkType, string> = {
@@ -20,7 +35,7 @@ export const workTypeLabel: Record<WorkType, string> = {
 
 export const statusLabel: Record<FilingStatus, string> = {
   draft: '暂存',
-  awaiting_signatures: '等待签章',
+  awaiting_signatures: '待签章',
   awaiting_submission: '已完成签章，待提交',
   awaiting_payment: '待缴费',
   payment_verifying: '线下付款，待财务核对',
@@ -65,13 +80,7 @@ export const categoryLabel: Record<UserCategory, string> = {
   agency_lawyer: '代理律师',
 };
 
-export {
-  acquisitionModeLabel,
-  creationNatureLabel,
-  ownershipModeLabel,
-  rightLabel,
-  signerKindLabel,
-} from '@copyreg/proto/src/labels';
+export { acquisitionModeLabel, creationNatureLabel, ownershipModeLabel, rightLabel, signerKindLabel };
 
 export const roleLabel = {
   applicant: '申请人',
@@ -110,3 +119,177 @@ export const fen = (amountFen: number) => `¥ ${(amountFen / 100).toFixed(amount
 
 export const decisionLabel = { approve: '通过', return: '退回修改', refuse: '不予登记' } as const;
 export const stageLabel = { initial: '初审', final: '终审' } as const;
+
+// --- English, and the labels in the language shown -------------------------------------------
+
+const workTypeLabelEnMap: Record<WorkType, string> = workTypeLabelEn;
+
+const statusLabelEn: Record<FilingStatus, string> = {
+  draft: 'Draft',
+  awaiting_signatures: 'Awaiting signatures',
+  awaiting_submission: 'Signed, to submit',
+  awaiting_payment: 'Awaiting payment',
+  payment_verifying: 'Offline payment, awaiting finance check',
+  initial_review: 'Awaiting initial review',
+  final_review: 'Awaiting final review',
+  returned: 'Returned for correction',
+  certified: 'Certified',
+  delivered: 'Paper certificate sent or collected',
+  refused: 'Refused and refunded',
+  withdrawn: 'Withdrawn by the applicant',
+  expired: 'Not corrected in time, deemed withdrawn',
+};
+
+const idTypeLabelEn: Record<IdType, string> = {
+  resident_id: 'Resident ID card',
+  passport: 'Passport',
+  hk_macao_pass: 'Mainland Travel Permit for Hong Kong and Macao Residents',
+  taiwan_pass: 'Mainland Travel Permit for Taiwan Residents',
+  foreign_permanent_resident: 'Foreign Permanent Resident ID Card',
+  uscc: 'Unified social credit code',
+  other_org: 'Other organisation document',
+};
+
+const categoryLabelEn: Record<UserCategory, string> = {
+  individual: 'Individual',
+  organisation: 'Legal person or other organisation',
+  agency_company: 'Agency company',
+  agency_lawyer: 'Agency lawyer',
+};
+
+const roleLabelEn: Record<keyof typeof roleLabel, string> = {
+  applicant: 'Applicant',
+  initial_reviewer: 'Initial reviewer',
+  final_reviewer: 'Final reviewer',
+  finance: 'Finance',
+  admin: 'Administrator',
+  regional_staff: 'Regional office',
+};
+
+const signerStateLabelEn: Record<keyof typeof signerStateLabel, string> = {
+  waiting: 'Waiting for earlier signers',
+  current: 'Awaiting signature',
+  signed: 'Signed',
+};
+
+const regionEn: Record<string, string> = {
+  '330000': 'Zhejiang Province',
+  '330100': 'Hangzhou, Zhejiang',
+  '330102': 'Shangcheng District, Hangzhou',
+  '330105': 'Gongshu District, Hangzhou',
+  '330106': 'Xihu District, Hangzhou',
+  '330108': 'Binjiang District, Hangzhou',
+  '330110': 'Yuhang District, Hangzhou',
+  '330200': 'Ningbo, Zhejiang',
+  '330300': 'Wenzhou, Zhejiang',
+  '330400': 'Jiaxing, Zhejiang',
+  '330500': 'Huzhou, Zhejiang',
+  '330600': 'Shaoxing, Zhejiang',
+  '330700': 'Jinhua, Zhejiang',
+  '330800': 'Quzhou, Zhejiang',
+  '330900': 'Zhoushan, Zhejiang',
+  '331000': 'Taizhou, Zhejiang',
+  '331100': 'Lishui, Zhejiang',
+};
+
+/** What the audit log's actions mean, in words (never the event's internal name). */
+const auditActionZh: Record<string, string> = {
+  'draft.created': '创建草稿',
+  'draft.saved': '暂存',
+  'draft.deleted': '删除草稿',
+  'submission.started': '提交并电子签章',
+  'submission.amended': '修改后重新提交签章',
+  submitted: '提交',
+  withdrawn: '撤回申请',
+  'review.initial.approve': '初审通过',
+  'review.initial.return': '初审退回修改',
+  'review.initial.refuse': '初审不予登记',
+  'review.final.approve': '终审通过',
+  'review.final.return': '终审退回修改',
+  'review.final.refuse': '终审不予登记',
+};
+const auditActionEn: Record<string, string> = {
+  'draft.created': 'Draft created',
+  'draft.saved': 'Draft saved',
+  'draft.deleted': 'Draft deleted',
+  'submission.started': 'Submitted for e-signing',
+  'submission.amended': 'Corrected and sent for signing again',
+  submitted: 'Submitted',
+  withdrawn: 'Application withdrawn',
+  'review.initial.approve': 'Initial review: approved',
+  'review.initial.return': 'Initial review: returned for correction',
+  'review.initial.refuse': 'Initial review: refused',
+  'review.final.approve': 'Final review: approved',
+  'review.final.return': 'Final review: returned for correction',
+  'review.final.refuse': 'Final review: refused',
+};
+
+type Names = Record<string, string>;
+export interface Labels {
+  workType: Record<WorkType, string>;
+  status: Record<FilingStatus, string>;
+  idType: Record<IdType, string>;
+  category: Record<UserCategory, string>;
+  role: Names;
+  signerState: Names;
+  signerKind: Names;
+  creationNature: Names;
+  ownershipMode: Names;
+  acquisitionMode: Names;
+  right: Names;
+  decision: Names;
+  stage: Names;
+  guidance: Names;
+  regions: { value: string; label: string }[];
+  region: (code?: string) => string;
+  audit: (action: string) => string;
+  actor: (role: string) => string;
+}
+
+const labelSets: Record<'zh' | 'en', Labels> = {
+  zh: {
+    workType: workTypeLabel,
+    status: statusLabel,
+    idType: idTypeLabel,
+    category: categoryLabel,
+    role: roleLabel,
+    signerState: signerStateLabel,
+    signerKind: signerKindLabel,
+    creationNature: creationNatureLabel,
+    ownershipMode: ownershipModeLabel,
+    acquisitionMode: acquisitionModeLabel,
+    right: rightLabel,
+    decision: decisionLabel,
+    stage: stageLabel,
+    guidance: workTypeGuidance,
+    regions,
+    region: regionLabel,
+    audit: (action: string) => auditActionZh[action] ?? '其他操作',
+    actor: (role: string) => (role === 'system' ? '系统' : (roleLabel[role as keyof typeof roleLabel] ?? '')),
+  },
+  en: {
+    workType: workTypeLabelEnMap,
+    status: statusLabelEn,
+    idType: idTypeLabelEn,
+    category: categoryLabelEn,
+    role: roleLabelEn,
+    signerState: signerStateLabelEn,
+    signerKind: signerKindLabelEn,
+    creationNature: creationNatureLabelEn,
+    ownershipMode: ownershipModeLabelEn,
+    acquisitionMode: acquisitionModeLabelEn,
+    right: rightLabelEn,
+    decision: { approve: 'Approve', return: 'Return for correction', refuse: 'Refuse' },
+    stage: { initial: 'Initial review', final: 'Final review' },
+    guidance: workTypeGuidanceEn,
+    regions: regions.map((r) => ({ value: r.value, label: regionEn[r.value] ?? r.label })),
+    region: (code?: string) => (code ? (regionEn[code] ?? code) : ''),
+    audit: (action: string) => auditActionEn[action] ?? 'Other action',
+    actor: (role: string) => (role === 'system' ? 'System' : (roleLabelEn[role as keyof typeof roleLabelEn] ?? '')),
+  },
+};
+
+/** The labels of the contracts' enumerations in the language shown: L.status[f.status]. */
+export function useLabels(): Labels {
+  return labelSets[useLang().lang];
+}

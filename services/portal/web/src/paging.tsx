@@ -2,6 +2,7 @@ import type { TablePaginationConfig } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { get, type Page } from './api';
 import { useFailure } from './forms';
+import { localeOf, useLang, useT } from './i18n';
 
 /** A page whose total may be the database's estimate (a large list is not counted row by row). */
 type ListPage<T> = Page<T> & { totalIsEstimate?: boolean };
@@ -13,6 +14,8 @@ export function usePaged<T>(path: string | undefined, query: Record<string, stri
   const [data, setData] = useState<ListPage<T>>();
   const [loading, setLoading] = useState(false);
   const fail = useFailure();
+  const t = useT();
+  const { lang } = useLang();
   const key = JSON.stringify(query);
   const load = useCallback(async () => {
     if (!path) return;
@@ -39,7 +42,10 @@ export function usePaged<T>(path: string | undefined, query: Record<string, stri
     total: data?.total ?? 0,
     showSizeChanger: true,
     showQuickJumper: true,
-    showTotal: (total) => (data?.totalIsEstimate ? `约 ${total.toLocaleString('zh-CN')} 条` : `共 ${total} 条`),
+    showTotal: (total) =>
+      data?.totalIsEstimate
+        ? t('约 {n} 条', { n: total.toLocaleString(localeOf(lang)) })
+        : t('共 {n} 条', { n: total }),
     onChange: (p, s) => {
       setPage(p);
       setPageSize(s);

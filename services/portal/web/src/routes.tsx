@@ -1,6 +1,7 @@
 import { Button, Result, Spin } from 'antd';
 import { type ComponentType, lazy, type ReactNode } from 'react';
 import { Route, Routes as RouterRoutes } from 'react-router-dom';
+import { useT } from './i18n';
 import { AppLayout } from './layout/AppLayout';
 import type { Role } from './proto';
 import { loginUrl, useSession } from './session';
@@ -44,23 +45,29 @@ const Statistics = page(() => import('./pages/Statistics'), 'Statistics');
 /** A page for logged-in users (with one of the roles, when given). */
 function Private({ roles, children }: { roles?: Role[]; children: ReactNode }) {
   const { me, has } = useSession();
+  const t = useT();
   if (me === undefined) return <Spin style={{ display: 'block', margin: 48 }} />;
   if (me === null) {
     return (
       <Result
         status="403"
-        title="请先登录"
-        subTitle="请通过浙江政务服务网登录后办理作品自愿登记。"
+        title={t('请先登录')}
+        subTitle={t('请通过浙江政务服务网登录后办理作品自愿登记。')}
         extra={
           <Button type="primary" href={loginUrl()} data-testid="login">
-            通过浙江政务服务网登录
+            {t('通过浙江政务服务网登录')}
           </Button>
         }
       />
     );
   }
-  if (roles && !has(...roles)) return <Result status="403" title="您没有访问此页面的权限" />;
+  if (roles && !has(...roles)) return <Result status="403" title={t('您没有访问此页面的权限')} />;
   return <>{children}</>;
+}
+
+function NotFound() {
+  const t = useT();
+  return <Result status="404" title={t('页面不存在')} />;
 }
 
 export function Routes() {
@@ -191,7 +198,7 @@ export function Routes() {
             </Private>
           }
         />
-        <Route path="*" element={<Result status="404" title="页面不存在" />} />
+        <Route path="*" element={<NotFound />} />
       </Route>
     </RouterRoutes>
   );

@@ -11,13 +11,14 @@ import {
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { Badge, Button, Drawer, Dropdown, Layout, Menu, type MenuProps, Space, Spin, Typography } from 'antd';
+import { Badge, Button, Drawer, Dropdown, Layout, Menu, type MenuProps, Space, Spin, Typography, theme } from 'antd';
 import { type ReactNode, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { post } from '../api';
 import { useCounts } from '../counts';
+import { useElder } from '../elder';
 import { useLang, useT } from '../i18n';
-import { roleLabel } from '../labels';
+import { useLabels } from '../labels';
 import { loginUrl, useSession } from '../session';
 
 const { Header, Sider, Content, Footer } = Layout;
@@ -65,11 +66,51 @@ function useFocusHeadingOnNavigation(path: string) {
   }, [path]);
 }
 
+/**
+ * A table wider than its place scrolls sideways inside itself (index.html): it then takes the
+ * keyboard focus, so that the arrow keys scroll it (WCAG 2.1.1; axe's scrollable-region-focusable),
+ * and is named as a region. Watched as pages load and resize.
+ */
+function useScrollableTablesFocusable(label: string) {
+  useEffect(() => {
+    let frame = 0;
+    const update = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        for (const el of document.querySelectorAll<HTMLElement>('#main .ant-table-content')) {
+          const scrolls = el.scrollWidth > el.clientWidth + 1;
+          if (scrolls && !el.hasAttribute('tabindex')) {
+            el.setAttribute('tabindex', '0');
+            el.setAttribute('role', 'region');
+            el.setAttribute('aria-label', label);
+          } else if (!scrolls && el.getAttribute('role') === 'region') {
+            el.removeAttribute('tabindex');
+            el.removeAttribute('role');
+            el.removeAttribute('aria-label');
+          }
+        }
+      });
+    };
+    const main = document.getElementById('main');
+    const mutations = new MutationObserver(update);
+    if (main) mutations.observe(main, { childList: true, subtree: true });
+    window.addEventListener('resize', update);
+    update();
+    return () => {
+      cancelAnimationFrame(frame);
+      mutations.disconnect();
+      window.removeEventListener('resize', update);
+    };
+  }, [label]);
+}
+
 /** The sidebar of the manual (用户信息, 作品自愿登记, 已提交作品, 下级部门作品) and the staff sections by role. */
 export function AppLayout() {
   const { me, has } = useSession();
   const t = useT();
   const { lang, setLang } = useLang();
+  const { elder, setElder } = useElder();
+  const L = useLabels();
   const location = useLocation();
   const navigate = useNavigate();
   const applicant = has('applicant');
@@ -79,6 +120,7 @@ export function AppLayout() {
   const drawerPath = useRef('');
   const menuButton = useRef<HTMLButtonElement>(null);
   useFocusHeadingOnNavigation(location.pathname);
+  useScrollableTablesFocusable(t('表格（可左右滚动）'));
   // A link followed in the drawer closes it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every page change
   useEffect(() => setDrawer(false), [location.pathname]);
@@ -91,7 +133,12 @@ export function AppLayout() {
         <Space size={6}>
           {t(zh)}
           {count !== undefined && counts[count] !== undefined ? (
-            <Badge count={counts[count]} showZero size="small" color={counts[count] ? '#0958d9' : '#666'} />
+            <Badge
+              count={counts[count]}
+              showZero
+              size={elder ? 'default' : 'small'}
+              color={counts[count] ? '#0958d9' : '#666'}
+            />
           ) : null}
         </Space>
       </Link>
@@ -99,7 +146,14 @@ export function AppLayout() {
   });
 
   const items: Item[] = [{ ...item('/', '首页'), icon: <HomeOutlined /> }];
-  if (applicant) {
+  if (applicant && elder) {
+    // 长辈版: the few pages an applicant needs, one level, no groups to open.
+    items.push(
+      { ...item('/profile', '资料完善'), icon: <UserOutlined /> },
+      { ...item('/filings/new', '作品填报'), icon: <FileAddOutlined /> },
+      { ...item('/works/all', '我的作品', 'all'), icon: <AuditOutlined /> },
+    );
+  } else if (applicant) {
     items.push(
       { key: 'user', icon: <UserOutlined />, label: t('用户信息'), children: [item('/profile', '资料完善')] },
       {
@@ -161,7 +215,7 @@ export function AppLayout() {
     items.push({ ...item('/staff/statistics', '统计'), icon: <BarChartOutlined /> });
   }
   items.push({ ...item('/verify', '证书查验'), icon: <SafetyCertificateOutlined /> });
-  items.push({ ...item('/registry', '登记公告'), icon: <ProfileOutlined /> });
+  if (!elder) items.push({ ...item('/registry', '登记公告'), icon: <ProfileOutlined /> });
 
   // The sidebar entry a page belongs to: the form pages to 作品填报, payment to 待缴费作品.
   const path = location.pathname;
@@ -172,7 +226,9 @@ export function AppLayout() {
         ? '/works/to_pay'
         : path.startsWith('/staff/review/')
           ? path.split('/').slice(0, 4).join('/')
-          : path,
+          : elder && (path.startsWith('/works/') || path.startsWith('/filings/'))
+            ? '/works/all'
+            : path,
   ];
 
   const logout = async () => {
@@ -189,7 +245,8 @@ export function AppLayout() {
       style={{ borderInlineEnd: 0 }}
     />
   );
-  const userName = me ? (me.name ?? me.profile?.name ?? '用户') : '';
+  const userName = me ? (me.name ?? me.profile?.name ?? t('用户')) : '';
+  const { token } = theme.useToken();
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -221,7 +278,7 @@ export function AppLayout() {
           to="/"
           style={{
             color: '#fff',
-            fontSize: wide ? 18 : 16,
+            fontSize: elder ? 22 : wide ? 18 : 16,
             fontWeight: 600,
             whiteSpace: 'nowrap',
             overflow: 'hidden',
@@ -235,11 +292,28 @@ export function AppLayout() {
           <Typography.Text style={{ color: '#cfe0ff', marginLeft: 8 }}>{t('浙江省版权局')}</Typography.Text>
         ) : null}
         <div style={{ flex: 1 }} />
-        <Space size={wide ? 'middle' : 4}>
+        <Space size={wide ? 'middle' : 0}>
           <Button
             type="text"
             size="small"
-            style={{ color: '#fff' }}
+            // On: shown pressed (white), and pressed again goes back to the standard view.
+            style={{
+              color: elder ? '#0b4ea2' : '#fff',
+              background: elder ? '#fff' : undefined,
+              paddingInline: wide ? 8 : 4,
+              fontSize: token.fontSize,
+            }}
+            onClick={() => setElder(!elder)}
+            aria-pressed={elder}
+            title={elder ? t('回到标准版') : t('长辈版：大字、高对比、简化菜单')}
+            data-testid="elder-switch"
+          >
+            {t('长辈版')}
+          </Button>
+          <Button
+            type="text"
+            size="small"
+            style={{ color: '#fff', paddingInline: wide ? 8 : 4, fontSize: token.fontSize }}
             onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
             lang={lang === 'zh' ? 'en' : 'zh-CN'}
             data-testid="lang-switch"
@@ -260,12 +334,12 @@ export function AppLayout() {
                 type="text"
                 style={{ color: '#fff', maxWidth: wide ? 420 : 120, paddingInline: 6 }}
                 data-testid="current-user"
-                aria-label={`${userName}：${t('资料完善')}、${t('退出')}`}
+                aria-label={t('{name}：资料完善、退出', { name: userName })}
               >
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
                   <UserOutlined /> {userName}
                   {wide ? (
-                    <span style={{ opacity: 0.85 }}> ({me.roles.map((r) => roleLabel[r]).join('、')})</span>
+                    <span style={{ opacity: 0.85 }}> ({me.roles.map((r) => L.role[r]).join(t('、'))})</span>
                   ) : null}
                 </span>
               </Button>
@@ -279,7 +353,7 @@ export function AppLayout() {
       </Header>
       <Layout>
         {me && wide ? (
-          <Sider width={310} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
+          <Sider width={elder ? 280 : 310} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
             <nav aria-label={t('导航')}>{menu}</nav>
           </Sider>
         ) : null}
@@ -317,8 +391,17 @@ export function AppLayout() {
               <Outlet />
             </Suspense>
           </Content>
-          <Footer style={{ textAlign: 'center', color: '#595959', fontSize: 12, paddingInline: wide ? 50 : 8 }}>
-            浙江版权服务中心（浙江省版权协会） · 服务咨询热线 0571-85062879 · 工作时间：工作日 8:30-11:30 14:00-17:00
+          <Footer
+            style={{
+              textAlign: 'center',
+              color: elder ? '#000' : '#595959',
+              fontSize: token.fontSizeSM,
+              paddingInline: wide ? 50 : 8,
+            }}
+          >
+            {t(
+              '浙江版权服务中心（浙江省版权协会） · 服务咨询热线 0571-85062879 · 工作时间：工作日 8:30-11:30 14:00-17:00',
+            )}
           </Footer>
         </Layout>
       </Layout>
@@ -328,9 +411,14 @@ export function AppLayout() {
 
 /** A page's title bar. */
 export function PageTitle({ children, extra }: { children: ReactNode; extra?: ReactNode }) {
+  const { elder } = useElder();
   return (
     <div style={{ display: 'flex', alignItems: 'center', flexWrap: 'wrap', gap: 8, marginBottom: 16 }}>
-      <Typography.Title level={1} tabIndex={-1} style={{ margin: 0, flex: 1, fontSize: 20, lineHeight: 1.4 }}>
+      <Typography.Title
+        level={1}
+        tabIndex={-1}
+        style={{ margin: 0, flex: 1, fontSize: elder ? 28 : 20, lineHeight: 1.4 }}
+      >
         {children}
       </Typography.Title>
       {extra}

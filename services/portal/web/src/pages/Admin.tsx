@@ -4,7 +4,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { get, post, put } from '../api';
 import { useFailure, zodRule } from '../forms';
-import { categoryLabel, idTypeLabel, regionLabel, regions, roleLabel, statusColor, statusLabel } from '../labels';
+import { localeOf, useLang, useT } from '../i18n';
+import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 import { type FilingListItem, Role, type UserListItem, type UserSummary, z } from '../proto';
@@ -23,11 +24,14 @@ export function AdminUsers() {
   const [rolesForm] = Form.useForm();
   const { message } = App.useApp();
   const fail = useFailure();
+  const t = useT();
+  const { lang } = useLang();
+  const L = useLabels();
 
   const search = (text: string) => {
     const v = text.trim();
     if (!v) {
-      message.warning('请输入姓名、手机号、证件号或账号');
+      message.warning(t('请输入姓名、手机号、证件号或账号'));
       return;
     }
     setUser(undefined);
@@ -62,7 +66,7 @@ export function AdminUsers() {
     setBusy(true);
     try {
       setUser(await post<UserSummary>(`/api/identity/admin/users/${user?.userId}/category`, v));
-      message.success('用户类别已修改，核对情况已记录');
+      message.success(t('用户类别已修改，核对情况已记录'));
       categoryForm.resetFields();
       if (q) void found.reload();
     } catch (err) {
@@ -77,7 +81,7 @@ export function AdminUsers() {
     setBusy(true);
     try {
       setUser(await put<UserSummary>(`/api/identity/admin/users/${user?.userId}/roles`, v));
-      message.success('角色已保存');
+      message.success(t('角色已保存'));
       if (q) void found.reload();
     } catch (err) {
       fail(err, rolesForm);
@@ -88,10 +92,10 @@ export function AdminUsers() {
 
   return (
     <>
-      <PageTitle>用户类别与角色</PageTitle>
+      <PageTitle>{t('用户类别与角色')}</PageTitle>
       <Input.Search
-        placeholder="姓名或名称、手机号、证件号或账号"
-        enterButton="查找"
+        placeholder={t('姓名或名称、手机号、证件号或账号')}
+        enterButton={t('查找')}
         style={{ maxWidth: 520, marginBottom: 16 }}
         onSearch={search}
         data-testid="admin-user-search"
@@ -104,42 +108,42 @@ export function AdminUsers() {
           loading={found.loading}
           dataSource={found.items}
           pagination={found.pagination}
-          locale={{ emptyText: '没有找到符合条件的用户' }}
+          locale={{ emptyText: t('没有找到符合条件的用户') }}
           rowClassName={(u) => (u.userId === user?.userId ? 'ant-table-row-selected' : '')}
           data-testid="admin-user-results"
           columns={[
-            { title: '姓名或名称', dataIndex: 'name' },
-            { title: '账号', dataIndex: 'account', ellipsis: true, width: 140 },
-            { title: '用户类别', render: (_v, u) => (u.category ? categoryLabel[u.category] : '未完善资料') },
+            { title: t('姓名或名称'), dataIndex: 'name' },
+            { title: t('账号'), dataIndex: 'account', ellipsis: true, width: 140 },
+            { title: t('用户类别'), render: (_v, u) => (u.category ? L.category[u.category] : t('未完善资料')) },
             {
-              title: '证件',
+              title: t('证件'),
               width: 200,
               render: (_v, u) => (
                 <>
-                  {u.idType ? <div>{idTypeLabel[u.idType]}</div> : null}
+                  {u.idType ? <div>{L.idType[u.idType]}</div> : null}
                   <div style={{ whiteSpace: 'nowrap' }}>{u.idNumber}</div>
                 </>
               ),
             },
-            { title: '手机号', dataIndex: 'mobile', width: 120 },
+            { title: t('手机号'), dataIndex: 'mobile', width: 120 },
             {
-              title: '角色',
+              title: t('角色'),
               render: (_v, u) =>
                 u.roles.map((r) => (
                   <Tag key={r} style={{ marginBottom: 2 }}>
-                    {roleLabel[r]}
+                    {L.role[r]}
                   </Tag>
                 )),
             },
             {
-              title: '最近登录',
+              title: t('最近登录'),
               render: (_v, u) => (u.lastLoginAt ? dayjs(u.lastLoginAt).format('YYYY-MM-DD HH:mm') : ''),
             },
             {
-              title: '操作',
+              title: t('操作'),
               render: (_v, u) => (
                 <Button size="small" type="link" onClick={() => open(u.userId)} data-testid="admin-user-open">
-                  查看
+                  {t('查看')}
                 </Button>
               ),
             },
@@ -150,38 +154,48 @@ export function AdminUsers() {
         <>
           <Card size="small" style={{ marginBottom: 16 }} data-testid="admin-user">
             <Descriptions size="small" column={2}>
-              <Descriptions.Item label="姓名或名称">{user.name}</Descriptions.Item>
-              <Descriptions.Item label="用户类别">
-                {user.category ? categoryLabel[user.category] : '未完善资料'}
+              <Descriptions.Item label={t('姓名或名称')}>{user.name}</Descriptions.Item>
+              <Descriptions.Item label={t('用户类别')}>
+                {user.category ? L.category[user.category] : t('未完善资料')}
               </Descriptions.Item>
-              <Descriptions.Item label="角色">
+              <Descriptions.Item label={t('角色')}>
                 {user.roles.map((r) => (
-                  <Tag key={r}>{roleLabel[r]}</Tag>
+                  <Tag key={r}>{L.role[r]}</Tag>
                 ))}
               </Descriptions.Item>
-              <Descriptions.Item label="地区">{regionLabel(user.region)}</Descriptions.Item>
-              <Descriptions.Item label="用户编号">{user.userId}</Descriptions.Item>
+              <Descriptions.Item label={t('地区')}>{L.region(user.region)}</Descriptions.Item>
+              <Descriptions.Item label={t('用户编号')}>{user.userId}</Descriptions.Item>
             </Descriptions>
           </Card>
           <IdentityProofs userId={user.userId} />
-          <Card size="small" title="修改用户类别为代理公司或代理律师" style={{ marginBottom: 16 }}>
+          <Card size="small" title={t('修改用户类别为代理公司或代理律师')} style={{ marginBottom: 16 }}>
             <Typography.Paragraph type="secondary">
-              代理公司或代理律师在完善资料后联系工作人员，经确认具备版权代理资质的，由工作人员修改用户类别。核对情况将被记录。
+              {t(
+                '代理公司或代理律师在完善资料后联系工作人员，经确认具备版权代理资质的，由工作人员修改用户类别。核对情况将被记录。',
+              )}
             </Typography.Paragraph>
             <Form form={categoryForm} layout="vertical" data-testid="category-form">
-              <Form.Item name="category" label="新类别" rules={[{ required: true, message: '请选择类别' }]}>
+              <Form.Item name="category" label={t('新类别')} rules={[{ required: true, message: t('请选择类别') }]}>
                 <Radio.Group
                   options={[
-                    { value: 'agency_company', label: '代理公司' },
-                    { value: 'agency_lawyer', label: '代理律师' },
+                    { value: 'agency_company', label: t('代理公司') },
+                    { value: 'agency_lawyer', label: t('代理律师') },
                   ]}
                 />
               </Form.Item>
-              <Form.Item name="note" label="资质核对情况" rules={[{ required: true, message: '请填写资质核对情况' }]}>
-                <Input.TextArea rows={2} maxLength={500} placeholder="如：已核验营业执照及版权代理资质证明（编号……）" />
+              <Form.Item
+                name="note"
+                label={t('资质核对情况')}
+                rules={[{ required: true, message: t('请填写资质核对情况') }]}
+              >
+                <Input.TextArea
+                  rows={2}
+                  maxLength={500}
+                  placeholder={t('如：已核验营业执照及版权代理资质证明（编号……）')}
+                />
               </Form.Item>
               <Button type="primary" onClick={changeCategory} loading={busy}>
-                修改类别
+                {t('修改类别')}
               </Button>
             </Form>
             <Table
@@ -190,30 +204,38 @@ export function AdminUsers() {
               pagination={false}
               rowKey="changedAt"
               dataSource={user.categoryChanges}
-              locale={{ emptyText: '暂无变更记录' }}
+              locale={{ emptyText: t('暂无变更记录') }}
               columns={[
-                { title: '时间', render: (_v, c) => new Date(c.changedAt).toLocaleString('zh-CN') },
-                { title: '原类别', render: (_v, c) => (c.from ? categoryLabel[c.from] : '') },
-                { title: '新类别', render: (_v, c) => categoryLabel[c.to] },
-                { title: '核对情况', dataIndex: 'note' },
-                { title: '操作人', render: (_v, c) => c.changedByName ?? c.changedBy },
+                { title: t('时间'), render: (_v, c) => new Date(c.changedAt).toLocaleString(localeOf(lang)) },
+                { title: t('原类别'), render: (_v, c) => (c.from ? L.category[c.from] : '') },
+                { title: t('新类别'), render: (_v, c) => L.category[c.to] },
+                // The note the service writes itself (用户完善资料时选择) in the language shown; staff's own notes as typed.
+                { title: t('核对情况'), render: (_v, c) => t(c.note) },
+                { title: t('操作人'), render: (_v, c) => c.changedByName ?? c.changedBy },
               ]}
             />
           </Card>
-          <Card size="small" title="工作人员角色">
+          <Card size="small" title={t('工作人员角色')}>
             <Form form={rolesForm} layout="inline">
-              <Form.Item name="roles" rules={[{ required: true, message: '请选择角色' }]}>
+              <Form.Item name="roles" rules={[{ required: true, message: t('请选择角色') }]}>
                 <Select
                   mode="multiple"
+                  aria-label={t('工作人员角色')}
                   style={{ minWidth: 320 }}
-                  options={Role.options.map((r) => ({ value: r, label: roleLabel[r] }))}
+                  options={Role.options.map((r) => ({ value: r, label: L.role[r] }))}
                 />
               </Form.Item>
               <Form.Item name="region">
-                <Select allowClear placeholder="所属地区（下级部门必填）" style={{ width: 220 }} options={regions} />
+                <Select
+                  allowClear
+                  aria-label={t('所属地区（下级部门必填）')}
+                  placeholder={t('所属地区（下级部门必填）')}
+                  style={{ width: 220 }}
+                  options={L.regions}
+                />
               </Form.Item>
               <Button onClick={setRoles} loading={busy}>
-                保存角色
+                {t('保存角色')}
               </Button>
             </Form>
           </Card>
@@ -231,6 +253,8 @@ export function AdminDelivery() {
   const kind = Form.useWatch('kind', form);
   const { message } = App.useApp();
   const fail = useFailure();
+  const t = useT();
+  const L = useLabels();
   const record = async () => {
     const v = await form.validateFields();
     try {
@@ -238,7 +262,7 @@ export function AdminDelivery() {
         `/api/certificate/admin/deliveries/${recording?.filingId}`,
         v.kind === 'mailed' ? { kind: 'mailed', waybillNo: v.waybillNo } : { kind: 'picked_up' },
       );
-      message.success('已登记');
+      message.success(t('已登记'));
       setRecording(undefined);
       form.resetFields();
       await list.reload();
@@ -248,9 +272,11 @@ export function AdminDelivery() {
   };
   return (
     <>
-      <PageTitle>纸质证书发放</PageTitle>
+      <PageTitle>{t('纸质证书发放')}</PageTitle>
       <Typography.Paragraph type="secondary">
-        选择邮寄的，事项办结后陆续制证和邮寄（顺丰到付），登记运单号后申请人可在作品详情中查看；选择自领的，申请人收到电子发票后于工作时间内前来领取。
+        {t(
+          '选择邮寄的，事项办结后陆续制证和邮寄（顺丰到付），登记运单号后申请人可在作品详情中查看；选择自领的，申请人收到电子发票后于工作时间内前来领取。',
+        )}
       </Typography.Paragraph>
       <Table<FilingListItem>
         rowKey="filingId"
@@ -259,44 +285,48 @@ export function AdminDelivery() {
         dataSource={list.items}
         pagination={list.pagination}
         columns={[
-          { title: '登记号', dataIndex: 'registrationNumber' },
-          { title: '作品名', dataIndex: 'title', render: (t, f) => <Link to={`/filings/${f.filingId}`}>{t}</Link> },
-          { title: '著作权人', dataIndex: 'holders' },
-          { title: '状态', render: (_v, f) => <Tag color={statusColor[f.status]}>{statusLabel[f.status]}</Tag> },
-          { title: '备注', dataIndex: 'remark' },
+          { title: t('登记号'), dataIndex: 'registrationNumber' },
           {
-            title: '操作',
+            title: t('作品名'),
+            dataIndex: 'title',
+            render: (title, f) => <Link to={`/filings/${f.filingId}`}>{title}</Link>,
+          },
+          { title: t('著作权人'), dataIndex: 'holders' },
+          { title: t('状态'), render: (_v, f) => <Tag color={statusColor[f.status]}>{L.status[f.status]}</Tag> },
+          { title: t('备注'), dataIndex: 'remark' },
+          {
+            title: t('操作'),
             render: (_v, f) =>
               f.status === 'certified' ? (
                 <Button size="small" type="primary" onClick={() => setRecording(f)} data-testid="record-delivery">
-                  登记发放
+                  {t('登记发放')}
                 </Button>
               ) : null,
           },
         ]}
       />
       <Modal
-        title={`登记纸质证书发放：${recording?.title ?? ''}`}
+        title={t('登记纸质证书发放：{title}', { title: recording?.title ?? '' })}
         open={!!recording}
         onCancel={() => setRecording(undefined)}
         onOk={record}
       >
         <Form form={form} layout="vertical" initialValues={{ kind: 'mailed' }} data-testid="delivery-form">
-          <Form.Item name="kind" label="发放方式">
+          <Form.Item name="kind" label={t('发放方式')}>
             <Radio.Group
               options={[
-                { value: 'mailed', label: '已邮寄（顺丰到付）' },
-                { value: 'picked_up', label: '已自领' },
+                { value: 'mailed', label: t('已邮寄（顺丰到付）') },
+                { value: 'picked_up', label: t('已自领') },
               ]}
             />
           </Form.Item>
           {kind === 'mailed' ? (
             <Form.Item
               name="waybillNo"
-              label="运单号"
+              label={t('运单号')}
               rules={[
-                { required: true, message: '请填写运单号' },
-                zodRule(z.string().regex(/^[A-Z0-9]{8,20}$/, '运单号为8至20位大写字母或数字')),
+                { required: true, message: t('请填写运单号') },
+                zodRule(z.string().regex(/^[A-Z0-9]{8,20}$/, t('运单号为8至20位大写字母或数字'))),
               ]}
             >
               <Input />

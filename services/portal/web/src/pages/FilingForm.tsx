@@ -25,16 +25,8 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { post, put } from '../api';
 import { type Filing, loadFiling } from '../filings';
 import { idNumberRule, Uploads, useFailure, zodRule } from '../forms';
-import {
-  acquisitionModeLabel,
-  creationNatureLabel,
-  idTypeLabel,
-  ownershipModeLabel,
-  regionLabel,
-  regions,
-  rightLabel,
-  workTypeLabel,
-} from '../labels';
+import { Rich, useT } from '../i18n';
+import { useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import {
   type FilingContent,
@@ -44,10 +36,10 @@ import {
   personalIdTypes,
   Right,
   WorkType,
-  workTypeGuidance,
   z,
 } from '../proto';
 import { useSession } from '../session';
+import { MissingItems } from './Profile';
 import { SigningDialog } from './SigningDialog';
 
 type Author = FilingContent['authors'][number];
@@ -75,6 +67,8 @@ export function FilingForm() {
   const [holderDialog, setHolderDialog] = useState<{ index?: number } | undefined>();
   const [authorDialog, setAuthorDialog] = useState<{ index?: number } | undefined>();
   const [signing, setSigning] = useState<string>();
+  const t = useT();
+  const L = useLabels();
 
   const published = Form.useWatch('published', form);
   const rightsScope = Form.useWatch('rightsScope', form);
@@ -83,6 +77,8 @@ export function FilingForm() {
   const holders: Holder[] = Form.useWatch('holders', form) ?? [];
   const authors: Author[] = Form.useWatch('authors', form) ?? [];
 
+  // The default text is set once, in the language shown when the form opens.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a language switch is not a reason to reset the form
   useEffect(() => {
     if (!existingId) {
       form.setFieldsValue({
@@ -97,7 +93,7 @@ export function FilingForm() {
         samples: [],
         attachments: [],
         certificateDelivery: 'mail',
-        creationProcess: '本作品由作者独立完成。',
+        creationProcess: t('本作品由作者独立完成。'),
         ...(me?.profile?.invoiceEmail ? { invoiceEmail: me.profile.invoiceEmail } : {}),
       });
       return;
@@ -128,7 +124,7 @@ export function FilingForm() {
     setBusy('save');
     try {
       await saveDraft();
-      message.success('已暂存，可在“待提交作品（含初审退回作品）”中继续填报');
+      message.success(t('已暂存，可在“待提交作品（含初审退回作品）”中继续填报'));
     } catch (err) {
       fail(err, form);
     } finally {
@@ -141,16 +137,16 @@ export function FilingForm() {
     try {
       await form.validateFields();
     } catch {
-      message.error('请按提示完善填报内容');
+      message.error(t('请按提示完善填报内容'));
       return;
     }
     const content = form.getFieldsValue(true) as FilingContent;
     if (content.holders.length === 0) {
-      message.error('请添加著作权人信息');
+      message.error(t('请添加著作权人信息'));
       return;
     }
     if (content.authors.length === 0) {
-      message.error('请添加作者信息');
+      message.error(t('请添加作者信息'));
       return;
     }
     setBusy('submit');
@@ -159,7 +155,7 @@ export function FilingForm() {
       // runs on content other than what the applicant sees (修改 voids the round's signatures).
       const id = filingId ?? (await saveDraft());
       await post(`/api/filing/filings/${id}/submission`, { content });
-      message.success('已提交，请按签章列表的顺序进行电子签章');
+      message.success(t('已提交，请按签章列表的顺序进行电子签章'));
       setSigning(id);
     } catch (err) {
       fail(err, form);
@@ -177,22 +173,24 @@ export function FilingForm() {
       <PageTitle
         extra={
           <Button icon={<QuestionCircleOutlined />} onClick={() => setHelp(true)}>
-            填报说明
+            {t('填报说明')}
           </Button>
         }
       >
-        作品填报
+        {t('作品填报')}
       </PageTitle>
       {returned ? (
         <Alert
           type="error"
           showIcon
           style={{ marginBottom: 16 }}
-          message="本作品已被退回修改"
+          message={t('本作品已被退回修改')}
           description={
             <>
-              <div data-testid="return-reasons">退回原因：{filing?.remark ?? '（见审核意见）'}</div>
-              <div>退回修改的作品，需按要求修改后重新签章提交，无需重复缴费，办理时限以重新提交时间计算。</div>
+              <div data-testid="return-reasons">
+                {t('退回原因：{reason}', { reason: filing?.remark ?? t('（见审核意见）') })}
+              </div>
+              <div>{t('退回修改的作品，需按要求修改后重新签章提交，无需重复缴费，办理时限以重新提交时间计算。')}</div>
             </>
           }
         />
@@ -202,24 +200,26 @@ export function FilingForm() {
           type="warning"
           showIcon
           style={{ marginBottom: 16 }}
-          message="请先在“资料完善”中完善资料，再提交作品"
-          description={me.missing.join('、')}
+          message={t('请先在“资料完善”中完善资料，再提交作品')}
+          description={<MissingItems missing={me.missing} link />}
         />
       ) : null}
       <Form form={form} layout="vertical" requiredMark data-testid="filing-form" scrollToFirstError>
-        <Card title="作品基本信息" size="small" style={{ marginBottom: 16 }}>
-          <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-            相应栏目均有浮窗显示填写或上传说明，请注意查看。如有不明可添加工作QQ进行具体咨询（操作咨询：2648937849）。
+        <Card title={t('作品基本信息')} size="small" style={{ marginBottom: 16 }}>
+          <Typography.Paragraph type="secondary" className="hint">
+            {t(
+              '相应栏目均有浮窗显示填写或上传说明，请注意查看。如有不明可添加工作QQ进行具体咨询（操作咨询：2648937849）。',
+            )}
           </Typography.Paragraph>
           <Row gutter={24}>
             <Col xs={24} md={12}>
               <Form.Item
                 name="title"
-                label="作品名称"
-                tooltip="填写作品的完整名称，与样本一致；系列作品请分别登记。"
+                label={t('作品名称')}
+                tooltip={t('填写作品的完整名称，与样本一致；系列作品请分别登记。')}
                 rules={[
-                  { required: true, message: '请填写作品名称' },
-                  { max: 200, message: '作品名称不超过200字' },
+                  { required: true, message: t('请填写作品名称') },
+                  { max: 200, message: t('作品名称不超过200字') },
                 ]}
               >
                 <Input maxLength={200} showCount />
@@ -228,40 +228,40 @@ export function FilingForm() {
             <Col xs={24} md={12}>
               <Form.Item
                 name="workType"
-                label="作品类别"
-                tooltip="按《著作权法》规定的作品类别选择；计算机软件请到中国版权保护中心登记。"
-                rules={[{ required: true, message: '请选择作品类别' }]}
+                label={t('作品类别')}
+                tooltip={t('按《著作权法》规定的作品类别选择；计算机软件请到中国版权保护中心登记。')}
+                rules={[{ required: true, message: t('请选择作品类别') }]}
               >
-                <Select options={WorkType.options.map((v) => ({ value: v, label: workTypeLabel[v] }))} />
+                <Select options={WorkType.options.map((v) => ({ value: v, label: L.workType[v] }))} />
               </Form.Item>
             </Col>
           </Row>
           <Form.Item
             name="creationNature"
-            label="作品创作性质"
-            tooltip="改编、翻译、汇编、注释、整理的作品需在附件中提供原作品的授权证明。"
+            label={t('作品创作性质')}
+            tooltip={t('改编、翻译、汇编、注释、整理的作品需在附件中提供原作品的授权证明。')}
             rules={[{ required: true }]}
           >
-            <Radio.Group options={Object.entries(creationNatureLabel).map(([value, label]) => ({ value, label }))} />
+            <Radio.Group options={Object.entries(L.creationNature).map(([value, label]) => ({ value, label }))} />
           </Form.Item>
           <Row gutter={24}>
             <Col xs={24} md={8}>
               <Form.Item
                 name="completedOn"
-                label="创作/制作完成日期"
-                tooltip="作品创作完成的日期，不晚于今天。"
-                rules={[{ required: true, message: '请选择创作完成日期' }]}
+                label={t('创作/制作完成日期')}
+                tooltip={t('作品创作完成的日期，不晚于今天。')}
+                rules={[{ required: true, message: t('请选择创作完成日期') }]}
                 {...dateProps}
               >
                 <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs())} />
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>
-              <Form.Item name="published" label="发表状态" rules={[{ required: true }]}>
+              <Form.Item name="published" label={t('发表状态')} rules={[{ required: true }]}>
                 <Radio.Group
                   options={[
-                    { value: true, label: '已发表' },
-                    { value: false, label: '未发表' },
+                    { value: true, label: t('已发表') },
+                    { value: false, label: t('未发表') },
                   ]}
                 />
               </Form.Item>
@@ -270,15 +270,15 @@ export function FilingForm() {
               <Col xs={24} md={8}>
                 <Form.Item
                   name="firstPublishedOn"
-                  label="首次发表日期"
-                  tooltip="首次发表日期不能早于创作完成日期。"
+                  label={t('首次发表日期')}
+                  tooltip={t('首次发表日期不能早于创作完成日期。')}
                   dependencies={['completedOn']}
                   rules={[
-                    { required: true, message: '已发表的作品请选择首次发表日期' },
+                    { required: true, message: t('已发表的作品请选择首次发表日期') },
                     ({ getFieldValue }) => ({
                       validator: async (_r, v?: string) => {
                         const done = getFieldValue('completedOn') as string | undefined;
-                        if (v && done && v < done) throw new Error('首次发表日期不能早于创作完成日期');
+                        if (v && done && v < done) throw new Error(t('首次发表日期不能早于创作完成日期'));
                       },
                     }),
                   ]}
@@ -290,38 +290,44 @@ export function FilingForm() {
             ) : null}
           </Row>
           {published ? (
-            <Form.Item name="firstPublishedPlace" label="首次发表地点" tooltip="如：中国杭州，或发表的网站、刊物名称。">
+            <Form.Item
+              name="firstPublishedPlace"
+              label={t('首次发表地点')}
+              tooltip={t('如：中国杭州，或发表的网站、刊物名称。')}
+            >
               <Input maxLength={200} />
             </Form.Item>
           ) : null}
           <Form.Item
             name="ownershipMode"
-            label="权利归属方式"
-            tooltip="请查看平台首页右侧下方的权利归属方式示意图，并根据作品的实际情况填报和提供相应证明。职务创作：作者为参与创作的职员个人；法人创作：作者为单位，执笔者为个人。"
-            extra="若已添加著作权人、作者或执笔者信息后需要修改权利归属方式，请先删除有误或多余的单位或个人信息，然后再重新选择权利归属方式，并按要求重新添加。"
+            label={t('权利归属方式')}
+            tooltip={t(
+              '请根据作品的实际情况选择并提供相应证明（见“填报说明”）。职务作品：作者为参与创作的职员个人；法人作品：作者为单位，执笔者为个人。',
+            )}
+            extra={t(
+              '若已添加著作权人、作者或执笔者信息后需要修改权利归属方式，请先删除有误或多余的单位或个人信息，然后再重新选择权利归属方式，并按要求重新添加。',
+            )}
             rules={[{ required: true }]}
           >
-            <Radio.Group options={Object.entries(ownershipModeLabel).map(([value, label]) => ({ value, label }))} />
+            <Radio.Group options={Object.entries(L.ownershipMode).map(([value, label]) => ({ value, label }))} />
           </Form.Item>
           <Row gutter={24}>
             <Col xs={24} md={12}>
               <Form.Item
                 name="acquisitionMode"
-                label="权利取得方式"
-                tooltip="继承、承受的需在附件中提供相应证明。"
+                label={t('权利取得方式')}
+                tooltip={t('继承、承受的需在附件中提供相应证明。')}
                 rules={[{ required: true }]}
               >
-                <Radio.Group
-                  options={Object.entries(acquisitionModeLabel).map(([value, label]) => ({ value, label }))}
-                />
+                <Radio.Group options={Object.entries(L.acquisitionMode).map(([value, label]) => ({ value, label }))} />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
-              <Form.Item name="rightsScope" label="权利拥有状况" rules={[{ required: true }]}>
+              <Form.Item name="rightsScope" label={t('权利拥有状况')} rules={[{ required: true }]}>
                 <Radio.Group
                   options={[
-                    { value: 'all', label: '全部' },
-                    { value: 'partial', label: '部分' },
+                    { value: 'all', label: t('全部') },
+                    { value: 'partial', label: t('部分') },
                   ]}
                 />
               </Form.Item>
@@ -330,28 +336,30 @@ export function FilingForm() {
           {rightsScope === 'partial' ? (
             <Form.Item
               name="rights"
-              label="拥有的权利"
-              rules={[{ type: 'array', min: 1, message: '权利拥有状况为“部分”时，请勾选拥有的权利' }]}
+              label={t('拥有的权利')}
+              rules={[{ type: 'array', min: 1, message: t('权利拥有状况为“部分”时，请勾选拥有的权利') }]}
             >
-              <Checkbox.Group options={Right.options.map((r) => ({ value: r, label: rightLabel[r] }))} />
+              <Checkbox.Group options={Right.options.map((r) => ({ value: r, label: L.right[r] }))} />
             </Form.Item>
           ) : null}
         </Card>
 
-        <Card title="作品样本及附件" size="small" style={{ marginBottom: 16 }}>
+        <Card title={t('作品样本及附件')} size="small" style={{ marginBottom: 16 }}>
           <Row gutter={24}>
             <Col xs={24} md={12}>
               <Form.Item
                 name="samples"
-                label="样本"
-                tooltip="上传能完整体现作品内容的样本：图片 JPG/PNG，文字 PDF，音视频请上传 MP3/MP4；单个文件不超过规定大小。"
-                rules={[{ type: 'array', min: 1, message: '请上传作品样本' }]}
+                label={t('样本')}
+                tooltip={t(
+                  '上传能完整体现作品内容的样本：图片 JPG/PNG，文字 PDF，音视频请上传 MP3/MP4；单个文件不超过规定大小。',
+                )}
+                rules={[{ type: 'array', min: 1, message: t('请上传作品样本') }]}
                 valuePropName="value"
               >
                 <Uploads
                   action="/api/filing/uploads/sample"
                   accept=".pdf,.jpg,.jpeg,.png,.mp3,.mp4"
-                  label="上传样本"
+                  label={t('上传样本')}
                   testId="upload-sample"
                 />
               </Form.Item>
@@ -359,43 +367,45 @@ export function FilingForm() {
             <Col xs={24} md={12}>
               <Form.Item
                 name="attachments"
-                label="附件"
-                tooltip="权利证明材料：如委托创作合同、职务作品约定、授权书、继承证明、未成年人户口簿页等。"
+                label={t('附件')}
+                tooltip={t('权利证明材料：如委托创作合同、职务作品约定、授权书、继承证明、未成年人户口簿页等。')}
                 valuePropName="value"
               >
-                <Uploads action="/api/filing/uploads/attachment" label="上传附件" testId="upload-attachment" />
+                <Uploads action="/api/filing/uploads/attachment" label={t('上传附件')} testId="upload-attachment" />
               </Form.Item>
             </Col>
           </Row>
         </Card>
 
-        <Card title="说明" size="small" style={{ marginBottom: 16 }}>
+        <Card title={t('说明')} size="small" style={{ marginBottom: 16 }}>
           <Form.Item
             name="description"
-            label="作品简介及创意"
-            tooltip="文字作品需说明文章字数、内容概要；音乐作品需说明曲调节拍、歌曲含义；美术作品需说明主要元素、构成方式；摄影作品需说明摄影内容、摄影参数。"
-            extra={workType ? workTypeGuidance[workType] : '请先选择作品类别，按类别说明作品。'}
-            rules={[{ required: true, message: '请填写作品简介及创意' }, { max: 5000 }]}
+            label={t('作品简介及创意')}
+            tooltip={t(
+              '文字作品需说明文章字数、内容概要；音乐作品需说明曲调节拍、歌曲含义；美术作品需说明主要元素、构成方式；摄影作品需说明摄影内容、摄影参数。',
+            )}
+            extra={workType ? L.guidance[workType] : t('请先选择作品类别，按类别说明作品。')}
+            rules={[{ required: true, message: t('请填写作品简介及创意') }, { max: 5000 }]}
           >
             <Input.TextArea rows={4} maxLength={5000} showCount />
           </Form.Item>
           <Form.Item
             name="creationProcess"
-            label="创作经过及意图"
-            tooltip="如：本作品由作者独立完成。"
-            rules={[{ required: true, message: '请填写创作经过及意图' }, { max: 5000 }]}
+            label={t('创作经过及意图')}
+            tooltip={t('如：本作品由作者独立完成。')}
+            rules={[{ required: true, message: t('请填写创作经过及意图') }, { max: 5000 }]}
           >
             <Input.TextArea rows={3} maxLength={5000} showCount />
           </Form.Item>
         </Card>
 
         <Card
-          title="著作权人信息"
+          title={t('著作权人信息')}
           size="small"
           style={{ marginBottom: 16 }}
           extra={
             <Button icon={<PlusOutlined />} onClick={() => setHolderDialog({})} data-testid="add-holder">
-              添加著作权人
+              {t('添加著作权人')}
             </Button>
           }
         >
@@ -407,26 +417,27 @@ export function FilingForm() {
             onEdit={(index) => setHolderDialog({ index })}
             onChange={(rows) => form.setFieldValue('holders', rows)}
             columns={[
-              { title: '类型', render: (_v, h) => (h.holderType === 'individual' ? '个人' : '单位') },
-              { title: '姓名/名称', dataIndex: 'name' },
-              { title: '证件号', render: (_v, h) => `${idTypeLabel[h.idType]} ${h.idNumber}` },
-              { title: '经办人', dataIndex: 'handler' },
-              { title: '所在区域', render: (_v, h) => regionLabel(h.region) },
+              { title: t('类型'), render: (_v, h) => (h.holderType === 'individual' ? t('个人') : t('单位')) },
+              { title: t('姓名/名称'), dataIndex: 'name' },
+              { title: t('证件号'), render: (_v, h) => `${L.idType[h.idType]} ${h.idNumber}` },
+              { title: t('经办人'), dataIndex: 'handler' },
+              { title: t('所在区域'), render: (_v, h) => L.region(h.region) },
             ]}
           />
-          <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8 }}>
-            证件类型和证件号需准确填写，以免导致无法正常进行电子签章。因证件号填写有误导致无法正常进行电子签章的，需修改证件号后重新提交进行电子签章。
-            著作权人按列表顺序依次签章。无政务网账号的未成年人，证件号一栏填写其家长的身份证号，由家长登录签署。
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8 }} className="hint">
+            {t(
+              '证件类型和证件号需准确填写，以免导致无法正常进行电子签章。因证件号填写有误导致无法正常进行电子签章的，需修改证件号后重新提交进行电子签章。著作权人按列表顺序依次签章。无政务网账号的未成年人，证件号一栏填写其家长的身份证号，由家长登录签署。',
+            )}
           </Typography.Paragraph>
         </Card>
 
         <Card
-          title="作者信息"
+          title={t('作者信息')}
           size="small"
           style={{ marginBottom: 16 }}
           extra={
             <Button icon={<PlusOutlined />} onClick={() => setAuthorDialog({})} data-testid="add-author">
-              添加作者
+              {t('添加作者')}
             </Button>
           }
         >
@@ -438,42 +449,44 @@ export function FilingForm() {
             onEdit={(index) => setAuthorDialog({ index })}
             onChange={(rows) => form.setFieldValue('authors', rows)}
             columns={[
-              { title: '姓名/名称', dataIndex: 'name' },
-              { title: '署名', dataIndex: 'signature' },
+              { title: t('姓名/名称'), dataIndex: 'name' },
+              { title: t('署名'), dataIndex: 'signature' },
             ]}
           />
           {needsWriter(ownershipMode) ? <WriterFields /> : null}
         </Card>
 
-        <Card title="发票邮箱与邮寄信息" size="small" style={{ marginBottom: 16 }}>
+        <Card title={t('发票邮箱与邮寄信息')} size="small" style={{ marginBottom: 16 }}>
           <Row gutter={24}>
             <Col xs={24} md={12}>
               <Form.Item
                 name="invoiceEmail"
-                label="电子发票接收邮箱"
+                label={t('电子发票接收邮箱')}
                 rules={[
-                  { required: true, message: '请填写电子发票接收邮箱' },
-                  zodRule(z.email('请填写有效的邮箱地址')),
+                  { required: true, message: t('请填写电子发票接收邮箱') },
+                  zodRule(z.email(t('请填写有效的邮箱地址'))),
                 ]}
               >
                 <Input />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
-              <Form.Item name="certificateDelivery" label="纸质证书发放方式" rules={[{ required: true }]}>
+              <Form.Item name="certificateDelivery" label={t('纸质证书发放方式')} rules={[{ required: true }]}>
                 <Radio.Group
                   options={[
-                    { value: 'mail', label: '邮寄' },
-                    { value: 'pickup', label: '自领' },
+                    { value: 'mail', label: t('邮寄') },
+                    { value: 'pickup', label: t('自领') },
                   ]}
                 />
               </Form.Item>
             </Col>
           </Row>
-          <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-            选择<b>邮寄</b>的，事项办结后将陆续制证和邮寄（<b>顺丰到付</b>），不再另行确认；选择<b>自领</b>
-            的，请按要求在
-            <b>收到电子发票后</b>于工作时间内前来领取纸质证书。
+          <Typography.Paragraph type="secondary" className="hint">
+            <Rich
+              text={t(
+                '选择<b>邮寄</b>的，事项办结后将陆续制证和邮寄（<b>顺丰到付</b>），不再另行确认；选择<b>自领</b>的，请按要求在<b>收到电子发票后</b>于工作时间内前来领取纸质证书。',
+              )}
+            />
           </Typography.Paragraph>
         </Card>
 
@@ -481,28 +494,27 @@ export function FilingForm() {
           type={roundOpen ? 'warning' : 'info'}
           style={{ marginBottom: 16 }}
           message={
-            roundOpen ? (
-              <>该作品正在签章。修改内容后请点击“提交并电子签章”：已有的签章将全部作废，所有签章人须按顺序重新签章。</>
-            ) : (
-              <>
-                未填写完成的作品，可点击“暂存”进行保存以便后续继续填报，该作品会显示在“待提交作品（含初审退回作品）”内。
-                已按要求根据实际情况填写完成的作品，点击“提交并电子签章”进行电子签章，该作品会显示在“待签章作品”内。
-              </>
-            )
+            roundOpen
+              ? t(
+                  '该作品正在签章。修改内容后请点击“提交并电子签章”：已有的签章将全部作废，所有签章人须按顺序重新签章。',
+                )
+              : t(
+                  '未填写完成的作品，可点击“暂存”进行保存以便后续继续填报，该作品会显示在“待提交作品（含初审退回作品）”内。已按要求根据实际情况填写完成的作品，点击“提交并电子签章”进行电子签章，该作品会显示在“待签章作品”内。',
+                )
           }
         />
         <Space>
           {!roundOpen && (
             <Button onClick={onSave} loading={busy === 'save'} data-testid="save-draft">
-              暂存
+              {t('暂存')}
             </Button>
           )}
           <Button type="primary" onClick={onSubmit} loading={busy === 'submit'} data-testid="submit-and-sign">
-            提交并电子签章
+            {t('提交并电子签章')}
           </Button>
-          <Button onClick={() => navigate(-1)}>返回</Button>
+          <Button onClick={() => navigate(-1)}>{t('返回')}</Button>
           <Button type="link" onClick={() => setHelp(true)}>
-            填报说明
+            {t('填报说明')}
           </Button>
         </Space>
       </Form>
@@ -525,7 +537,7 @@ export function FilingForm() {
           setAuthorDialog(undefined);
         }}
       />
-      <Drawer title="填报说明" open={help} onClose={() => setHelp(false)} size="large">
+      <Drawer title={t('填报说明')} open={help} onClose={() => setHelp(false)} size="large">
         <FilingHelp />
       </Drawer>
       {signing ? (
@@ -557,25 +569,26 @@ function PartyTable<T extends object>(props: {
   onChange: (rows: T[]) => void;
 }) {
   const { rows, onEdit, onChange } = props;
+  const t = useT();
   return (
     <Table<T>
       size="small"
       rowKey={(_r, i) => String(i)}
       pagination={false}
       dataSource={rows}
-      locale={{ emptyText: <span style={{ color: 'rgba(0, 0, 0, 0.62)' }}>暂无数据</span> }}
+      locale={{ emptyText: <span style={{ color: 'rgba(0, 0, 0, 0.62)' }}>{t('暂无数据')}</span> }}
       columns={[
-        { title: '序号', render: (_v, _r, i) => i + 1, width: 60 },
+        { title: t('序号'), render: (_v, _r, i) => i + 1, width: 60 },
         ...props.columns,
         {
-          title: '操作',
+          title: t('操作'),
           render: (_v, _r, i) => (
             <Space>
               <Button type="link" size="small" onClick={() => onEdit(i)}>
-                修改
+                {t('修改')}
               </Button>
               <Button type="link" size="small" onClick={() => onChange(rows.filter((_x, j) => j !== i))}>
-                删除
+                {t('删除')}
               </Button>
             </Space>
           ),
@@ -587,14 +600,16 @@ function PartyTable<T extends object>(props: {
 
 /** 执笔者: required for 法人作品, signs after the holders. */
 function WriterFields() {
+  const t = useT();
+  const L = useLabels();
   return (
-    <Card type="inner" size="small" title="执笔者" style={{ marginTop: 12 }}>
+    <Card type="inner" size="small" title={t('执笔者')} style={{ marginTop: 12 }}>
       <Row gutter={16}>
         <Col xs={24} md={8}>
           <Form.Item
             name={['writer', 'name']}
-            label="执笔者姓名"
-            rules={[{ required: true, message: '法人作品请填写执笔者' }]}
+            label={t('执笔者姓名')}
+            rules={[{ required: true, message: t('法人作品请填写执笔者') }]}
           >
             <Input maxLength={100} />
           </Form.Item>
@@ -602,18 +617,18 @@ function WriterFields() {
         <Col xs={24} md={8}>
           <Form.Item
             name={['writer', 'idType']}
-            label="证件类型"
-            rules={[{ required: true, message: '请选择证件类型' }]}
+            label={t('证件类型')}
+            rules={[{ required: true, message: t('请选择证件类型') }]}
           >
-            <Select options={personalIdTypes.map((v) => ({ value: v, label: idTypeLabel[v] }))} />
+            <Select options={personalIdTypes.map((v) => ({ value: v, label: L.idType[v] }))} />
           </Form.Item>
         </Col>
         <Col xs={24} md={8}>
           <Form.Item
             name={['writer', 'idNumber']}
-            label="证件号"
+            label={t('证件号')}
             dependencies={[['writer', 'idType']]}
-            rules={[{ required: true, message: '请填写证件号' }, idNumberRule(['writer', 'idType'])]}
+            rules={[{ required: true, message: t('请填写证件号') }, idNumberRule(['writer', 'idType'])]}
           >
             <Input maxLength={40} />
           </Form.Item>
@@ -625,6 +640,8 @@ function WriterFields() {
 
 function HolderDialog(props: { open: boolean; initial?: Holder; onOk: (h: Holder) => void; onCancel: () => void }) {
   const [form] = Form.useForm<Holder & { minor?: boolean }>();
+  const t = useT();
+  const L = useLabels();
   const holderType = Form.useWatch('holderType', form);
   const minor = Form.useWatch('minor', form);
   useEffect(() => {
@@ -639,7 +656,7 @@ function HolderDialog(props: { open: boolean; initial?: Holder; onOk: (h: Holder
   const types = holderType === 'organisation' ? organisationIdTypes : personalIdTypes;
   return (
     <Modal
-      title={props.initial ? '修改著作权人' : '添加著作权人'}
+      title={props.initial ? t('修改著作权人') : t('添加著作权人')}
       open={props.open}
       onCancel={props.onCancel}
       destroyOnHidden
@@ -651,39 +668,39 @@ function HolderDialog(props: { open: boolean; initial?: Holder; onOk: (h: Holder
           ...(isMinor && h.guardian ? { guardian: h.guardian } : { guardian: undefined }),
         } as Holder);
       }}
-      okText="确定"
+      okText={t('确定')}
       width={640}
     >
       <Form form={form} layout="vertical" data-testid="holder-form">
-        <Form.Item name="holderType" label="类型" rules={[{ required: true }]}>
+        <Form.Item name="holderType" label={t('类型')} rules={[{ required: true }]}>
           <Radio.Group
             onChange={(e) => form.setFieldValue('idType', e.target.value === 'organisation' ? 'uscc' : 'resident_id')}
             options={[
-              { value: 'individual', label: '个人' },
-              { value: 'organisation', label: '法人或非法人组织' },
+              { value: 'individual', label: t('个人') },
+              { value: 'organisation', label: t('法人或非法人组织') },
             ]}
           />
         </Form.Item>
         <Form.Item
           name="name"
-          label="姓名/名称"
-          rules={[{ required: true, message: '请填写姓名或名称' }, { max: 100 }]}
+          label={t('姓名/名称')}
+          rules={[{ required: true, message: t('请填写姓名或名称') }, { max: 100 }]}
         >
           <Input maxLength={100} />
         </Form.Item>
         <Row gutter={16}>
           <Col xs={24} md={10}>
-            <Form.Item name="idType" label="证件类型" rules={[{ required: true }]}>
-              <Select options={types.map((v) => ({ value: v, label: idTypeLabel[IdType.parse(v)] }))} />
+            <Form.Item name="idType" label={t('证件类型')} rules={[{ required: true }]}>
+              <Select options={types.map((v) => ({ value: v, label: L.idType[IdType.parse(v)] }))} />
             </Form.Item>
           </Col>
           <Col xs={24} md={14}>
             <Form.Item
               name="idNumber"
-              label={minor ? '证件号（家长的身份证号）' : '证件号'}
+              label={minor ? t('证件号（家长的身份证号）') : t('证件号')}
               dependencies={['idType']}
-              rules={[{ required: true, message: '请填写证件号' }, idNumberRule('idType')]}
-              extra="证件号需准确填写，签章时按证件号核对签署者身份。"
+              rules={[{ required: true, message: t('请填写证件号') }, idNumberRule('idType')]}
+              extra={t('证件号需准确填写，签章时按证件号核对签署者身份。')}
             >
               <Input maxLength={40} />
             </Form.Item>
@@ -691,33 +708,33 @@ function HolderDialog(props: { open: boolean; initial?: Holder; onOk: (h: Holder
         </Row>
         <Row gutter={16}>
           <Col xs={24} md={10}>
-            <Form.Item name="handler" label="经办人" tooltip="单位著作权人的经办人；个人可不填。">
+            <Form.Item name="handler" label={t('经办人')} tooltip={t('单位著作权人的经办人；个人可不填。')}>
               <Input maxLength={50} />
             </Form.Item>
           </Col>
           <Col xs={24} md={14}>
-            <Form.Item name="region" label="所在区域" rules={[{ required: true, message: '请选择所在区域' }]}>
-              <Select showSearch optionFilterProp="label" options={regions} />
+            <Form.Item name="region" label={t('所在区域')} rules={[{ required: true, message: t('请选择所在区域') }]}>
+              <Select showSearch optionFilterProp="label" options={L.regions} />
             </Form.Item>
           </Col>
         </Row>
         {holderType === 'individual' ? (
           <Form.Item name="minor" valuePropName="checked">
-            <Checkbox>无政务网账号的未成年人（由家长签署）</Checkbox>
+            <Checkbox>{t('无政务网账号的未成年人（由家长签署）')}</Checkbox>
           </Form.Item>
         ) : null}
         {minor ? (
           <Form.Item
             name={['guardian', 'relation']}
-            label="与未成年人的关系"
-            rules={[{ required: true, message: '请选择关系' }]}
-            extra="身份证明处上传该未成年人及其家长的相应户口簿页和家长的身份证正反面。"
+            label={t('与未成年人的关系')}
+            rules={[{ required: true, message: t('请选择关系') }]}
+            extra={t('身份证明处上传该未成年人及其家长的相应户口簿页和家长的身份证正反面。')}
           >
             <Radio.Group
               options={[
-                { value: 'father', label: '父亲' },
-                { value: 'mother', label: '母亲' },
-                { value: 'guardian', label: '其他监护人' },
+                { value: 'father', label: t('父亲') },
+                { value: 'mother', label: t('母亲') },
+                { value: 'guardian', label: t('其他监护人') },
               ]}
             />
           </Form.Item>
@@ -729,6 +746,7 @@ function HolderDialog(props: { open: boolean; initial?: Holder; onOk: (h: Holder
 
 function AuthorDialog(props: { open: boolean; initial?: Author; onOk: (a: Author) => void; onCancel: () => void }) {
   const [form] = Form.useForm<Author>();
+  const t = useT();
   useEffect(() => {
     if (!props.open) return;
     form.resetFields();
@@ -736,18 +754,22 @@ function AuthorDialog(props: { open: boolean; initial?: Author; onOk: (a: Author
   }, [props.open, props.initial, form]);
   return (
     <Modal
-      title={props.initial ? '修改作者' : '添加作者'}
+      title={props.initial ? t('修改作者') : t('添加作者')}
       open={props.open}
       onCancel={props.onCancel}
       destroyOnHidden
       onOk={async () => props.onOk(await form.validateFields())}
-      okText="确定"
+      okText={t('确定')}
     >
       <Form form={form} layout="vertical" data-testid="author-form">
-        <Form.Item name="name" label="作者姓名/名称" rules={[{ required: true, message: '请填写作者' }, { max: 100 }]}>
+        <Form.Item
+          name="name"
+          label={t('作者姓名/名称')}
+          rules={[{ required: true, message: t('请填写作者') }, { max: 100 }]}
+        >
           <Input maxLength={100} />
         </Form.Item>
-        <Form.Item name="signature" label="署名" tooltip="作品上的署名，如笔名；与姓名相同可不填。">
+        <Form.Item name="signature" label={t('署名')} tooltip={t('作品上的署名，如笔名；与姓名相同可不填。')}>
           <Input maxLength={100} />
         </Form.Item>
       </Form>
@@ -756,32 +778,39 @@ function AuthorDialog(props: { open: boolean; initial?: Author; onOk: (a: Author
 }
 
 function FilingHelp() {
+  const t = useT();
+  const L = useLabels();
   return (
     <Typography>
-      <Typography.Title level={5}>作品基本信息</Typography.Title>
-      <p>相应栏目均有浮窗显示填写或上传说明，请注意查看（将鼠标移到栏目名称旁的问号上）。</p>
-      <p>
-        权利归属方式说明请查看作品自愿登记平台首页内右侧下方的权利归属方式示意图，并根据作品的实际情况填报和提供相应证明。
-      </p>
+      <Typography.Title level={5}>{t('作品基本信息')}</Typography.Title>
+      <p>{t('相应栏目均有浮窗显示填写或上传说明，请注意查看（将鼠标移到或点按栏目名称旁的问号）。')}</p>
+      <p>{t('权利归属方式请根据作品的实际情况选择，并在附件中提供相应证明：')}</p>
       <ul>
-        <li>职务创作性质：作者为参与创作的职员个人。</li>
-        <li>法人创作性质：作者为单位，执笔者为个人。</li>
+        <li>{t('{mode}：作者本人享有著作权。', { mode: L.ownershipMode.individual ?? '' })}</li>
+        <li>{t('{mode}：两人以上合作创作，合作作者共同享有著作权。', { mode: L.ownershipMode.joint ?? '' })}</li>
+        <li>{t('{mode}：作者为参与创作的职员个人。', { mode: L.ownershipMode.employment ?? '' })}</li>
+        <li>{t('{mode}：作者为单位，执笔者为个人。', { mode: L.ownershipMode.corporate ?? '' })}</li>
+        <li>{t('{mode}：按委托合同约定著作权归属，请上传委托合同。', { mode: L.ownershipMode.commissioned ?? '' })}</li>
       </ul>
       <p>
-        若已添加著作权人、作者或执笔者信息后需要修改权利归属方式，请注意需先删除有误或多余的单位或个人信息，然后再重新选择权利归属方式，并按要求重新添加单位或个人信息。
+        {t(
+          '若已添加著作权人、作者或执笔者信息后需要修改权利归属方式，请注意需先删除有误或多余的单位或个人信息，然后再重新选择权利归属方式，并按要求重新添加单位或个人信息。',
+        )}
       </p>
-      <Typography.Title level={5}>说明</Typography.Title>
+      <Typography.Title level={5}>{t('说明')}</Typography.Title>
       <ul>
-        <li>文字作品需说明文章字数、内容概要。</li>
-        <li>音乐作品需说明曲调节拍、歌曲含义。</li>
-        <li>美术作品需说明主要元素、构成方式。</li>
-        <li>摄影作品需说明摄影内容、摄影参数。</li>
+        <li>{t('文字作品需说明文章字数、内容概要。')}</li>
+        <li>{t('音乐作品需说明曲调节拍、歌曲含义。')}</li>
+        <li>{t('美术作品需说明主要元素、构成方式。')}</li>
+        <li>{t('摄影作品需说明摄影内容、摄影参数。')}</li>
       </ul>
-      <Typography.Title level={5}>著作权人信息</Typography.Title>
-      <p>证件类型和证件号需准确填写，以免导致无法正常进行电子签章。</p>
-      <Typography.Title level={5}>暂存与提交</Typography.Title>
-      <p>未填写完成的作品，可点击“暂存”进行保存以便后续继续填报。该作品会显示在“待提交作品（含初审退回作品）”内。</p>
-      <p>已按要求根据实际情况填写完成的作品，点击“提交并电子签章”进行电子签章。该作品会显示在“待签章作品”内。</p>
+      <Typography.Title level={5}>{t('著作权人信息')}</Typography.Title>
+      <p>{t('证件类型和证件号需准确填写，以免导致无法正常进行电子签章。')}</p>
+      <Typography.Title level={5}>{t('暂存与提交')}</Typography.Title>
+      <p>
+        {t('未填写完成的作品，可点击“暂存”进行保存以便后续继续填报。该作品会显示在“待提交作品（含初审退回作品）”内。')}
+      </p>
+      <p>{t('已按要求根据实际情况填写完成的作品，点击“提交并电子签章”进行电子签章。该作品会显示在“待签章作品”内。')}</p>
     </Typography>
   );
 }

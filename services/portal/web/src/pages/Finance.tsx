@@ -3,33 +3,40 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { post } from '../api';
 import { useFailure } from '../forms';
+import { localeOf, useLang, useT } from '../i18n';
 import { fen } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 import type { OfflinePaymentItem, RefundItem } from '../proto';
+import { channelLabel } from './Payment';
 
-const channelLabel = { bank_transfer: '银行公对公转账', alipay_transfer: '支付宝转账' } as const;
-const when = (iso?: string) => (iso ? new Date(iso).toLocaleString('zh-CN') : '');
+/** Dates and times in the language shown. */
+function useWhen() {
+  const { lang } = useLang();
+  return (iso?: string) => (iso ? new Date(iso).toLocaleString(localeOf(lang)) : '');
+}
 
 /** 缴费核对: offline payments to match against the bank or Alipay statement, then confirm or reject. */
 export function FinanceOffline() {
+  const t = useT();
+  const when = useWhen();
   const { list, tabBar, tableProps } = useStatusList<OfflinePaymentItem>('/api/payment/finance/offline', [
-    { key: 'pending', label: '待核对' },
-    { key: 'confirmed', label: '已通过' },
-    { key: 'rejected', label: '未通过' },
+    { key: 'pending', label: t('待核对') },
+    { key: 'confirmed', label: t('已通过') },
+    { key: 'rejected', label: t('未通过') },
   ]);
   const { message, modal } = App.useApp();
   const fail = useFailure();
 
   const confirm = (p: OfflinePaymentItem) =>
     modal.confirm({
-      title: '确认已收到这笔付款？',
-      content: `${p.payerName} · ${channelLabel[p.channel]} · 凭证号 ${p.reference} · ${fen(p.amountFen)}`,
-      okText: '核对通过',
+      title: t('确认已收到这笔付款？'),
+      content: `${p.payerName} · ${t(channelLabel[p.channel])} · ${t('凭证号 {reference}', { reference: p.reference })} · ${fen(p.amountFen)}`,
+      okText: t('核对通过'),
       onOk: async () => {
         try {
           await post(`/api/payment/finance/offline/${p.paymentId}/confirm`);
-          message.success('已核对通过，作品进入审核');
+          message.success(t('已核对通过，作品进入审核'));
           await list.reload();
         } catch (err) {
           fail(err);
@@ -41,41 +48,45 @@ export function FinanceOffline() {
 
   return (
     <>
-      <PageTitle>线下付款核对</PageTitle>
+      <PageTitle>{t('线下付款核对')}</PageTitle>
       {tabBar}
       <Table<OfflinePaymentItem>
         rowKey="paymentId"
         {...tableProps}
         columns={[
-          { title: '流水号', dataIndex: 'serialNo' },
-          { title: '作品名', dataIndex: 'title', render: (t, p) => <Link to={`/filings/${p.filingId}`}>{t}</Link> },
-          { title: '金额', render: (_v, p) => fen(p.amountFen) },
-          { title: '付款方式', render: (_v, p) => channelLabel[p.channel] },
-          { title: '付款人', dataIndex: 'payerName' },
-          { title: '付款凭证号', dataIndex: 'reference' },
-          { title: '付款日期', dataIndex: 'paidOn' },
-          { title: '提交时间', render: (_v, p) => when(p.submittedAt) },
+          { title: t('流水号'), dataIndex: 'serialNo' },
           {
-            title: '状态',
+            title: t('作品名'),
+            dataIndex: 'title',
+            render: (title, p) => <Link to={`/filings/${p.filingId}`}>{title}</Link>,
+          },
+          { title: t('金额'), render: (_v, p) => fen(p.amountFen) },
+          { title: t('付款方式'), render: (_v, p) => t(channelLabel[p.channel]) },
+          { title: t('付款人'), dataIndex: 'payerName' },
+          { title: t('付款凭证号'), dataIndex: 'reference' },
+          { title: t('付款日期'), dataIndex: 'paidOn' },
+          { title: t('提交时间'), render: (_v, p) => when(p.submittedAt) },
+          {
+            title: t('状态'),
             render: (_v, p) =>
               p.status === 'pending' ? (
-                <Tag color="orange">待核对</Tag>
+                <Tag color="orange">{t('待核对')}</Tag>
               ) : p.status === 'confirmed' ? (
-                <Tag color="green">已通过</Tag>
+                <Tag color="green">{t('已通过')}</Tag>
               ) : (
-                <Tag color="red">未通过：{p.rejectReason}</Tag>
+                <Tag color="red">{t('未通过：{reason}', { reason: p.rejectReason ?? '' })}</Tag>
               ),
           },
           {
-            title: '操作',
+            title: t('操作'),
             render: (_v, p) =>
               p.status === 'pending' ? (
                 <Space>
                   <Button size="small" type="primary" onClick={() => confirm(p)} data-testid="confirm-offline">
-                    核对通过
+                    {t('核对通过')}
                   </Button>
                   <Button size="small" danger onClick={() => setRejecting(p)}>
-                    不通过
+                    {t('不通过')}
                   </Button>
                 </Space>
               ) : null,
@@ -83,14 +94,14 @@ export function FinanceOffline() {
         ]}
       />
       <NoteDialog
-        title="核对不通过"
-        placeholder="如：未查到该笔到账记录，请核对付款凭证号"
+        title={t('核对不通过')}
+        placeholder={t('如：未查到该笔到账记录，请核对付款凭证号')}
         onClose={() => setRejecting(undefined)}
         submit={
           rejecting &&
           (async (reason) => {
             await post(`/api/payment/finance/offline/${rejecting.paymentId}/reject`, { reason });
-            message.success('已退回，申请人可重新填写付款信息');
+            message.success(t('已退回，申请人可重新填写付款信息'));
             await list.reload();
           })
         }
@@ -101,53 +112,63 @@ export function FinanceOffline() {
 
 /** 退费: refunds of refused registrations; online ones go back through the gateway, offline ones are tasks. */
 export function FinanceRefunds() {
+  const t = useT();
+  const when = useWhen();
   const { list, tabBar, tableProps } = useStatusList<RefundItem>('/api/payment/finance/refunds', [
-    { key: 'pending', label: '待退费' },
-    { key: 'done', label: '已退费' },
+    { key: 'pending', label: t('待退费') },
+    { key: 'done', label: t('已退费') },
   ]);
   const { message } = App.useApp();
   const [doing, setDoing] = useState<RefundItem>();
   return (
     <>
-      <PageTitle>退费</PageTitle>
+      <PageTitle>{t('退费')}</PageTitle>
       {tabBar}
       <Table<RefundItem>
         rowKey="refundId"
         {...tableProps}
         columns={[
-          { title: '流水号', dataIndex: 'serialNo' },
-          { title: '作品名', dataIndex: 'title', render: (t, r) => <Link to={`/filings/${r.filingId}`}>{t}</Link> },
-          { title: '付款方式', render: (_v, r) => (r.method === 'online' ? '线上' : '线下') },
-          { title: '金额', render: (_v, r) => fen(r.amountFen) },
-          { title: '付款人', dataIndex: 'payerName' },
-          { title: '付款凭证号', dataIndex: 'reference' },
-          { title: '创建时间', render: (_v, r) => when(r.createdAt) },
+          { title: t('流水号'), dataIndex: 'serialNo' },
           {
-            title: '状态',
-            render: (_v, r) =>
-              r.status === 'done' ? <Tag color="green">已退费 {when(r.doneAt)}</Tag> : <Tag color="orange">待退费</Tag>,
+            title: t('作品名'),
+            dataIndex: 'title',
+            render: (title, r) => <Link to={`/filings/${r.filingId}`}>{title}</Link>,
           },
-          { title: '备注', dataIndex: 'note' },
+          { title: t('付款方式'), render: (_v, r) => (r.method === 'online' ? t('线上') : t('线下')) },
+          { title: t('金额'), render: (_v, r) => fen(r.amountFen) },
+          { title: t('付款人'), dataIndex: 'payerName' },
+          { title: t('付款凭证号'), dataIndex: 'reference' },
+          { title: t('创建时间'), render: (_v, r) => when(r.createdAt) },
           {
-            title: '操作',
+            title: t('状态'),
+            render: (_v, r) =>
+              r.status === 'done' ? (
+                <Tag color="green">{t('已退费 {time}', { time: when(r.doneAt) })}</Tag>
+              ) : (
+                <Tag color="orange">{t('待退费')}</Tag>
+              ),
+          },
+          { title: t('备注'), dataIndex: 'note' },
+          {
+            title: t('操作'),
             render: (_v, r) =>
               r.status === 'pending' ? (
                 <Button size="small" type="primary" onClick={() => setDoing(r)} data-testid="refund-done">
-                  已退费
+                  {t('已退费')}
                 </Button>
               ) : null,
           },
         ]}
       />
       <NoteDialog
-        title="登记退费"
-        placeholder="退款凭证号、退款日期等"
+        title={t('登记退费')}
+        placeholder={t('退款凭证号、退款日期等')}
         onClose={() => setDoing(undefined)}
         submit={
           doing &&
           (async (note) => {
             await post(`/api/payment/finance/refunds/${doing.refundId}/done`, { note });
-            message.success('退费已登记');
+            message.success(t('退费已登记'));
             await list.reload();
           })
         }

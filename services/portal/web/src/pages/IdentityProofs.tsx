@@ -3,7 +3,9 @@ import { Alert, Card, Descriptions, Empty, Image, Space, Spin, Tag, Typography }
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { get } from '../api';
-import { categoryLabel, idTypeLabel } from '../labels';
+import { failureText } from '../forms';
+import { useLang, useT } from '../i18n';
+import { useLabels } from '../labels';
 import type { ApplicantProofs, StaffProof } from '../proto';
 
 /**
@@ -13,6 +15,8 @@ import type { ApplicantProofs, StaffProof } from '../proto';
 export function IdentityProofs({ userId }: { userId: string }) {
   const [data, setData] = useState<ApplicantProofs>();
   const [failure, setFailure] = useState<string>();
+  const t = useT();
+  const { lang } = useLang();
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -35,9 +39,9 @@ export function IdentityProofs({ userId }: { userId: string }) {
   }, [userId]);
 
   return (
-    <Card size="small" title="申请人身份证明" style={{ marginBottom: 16 }} data-testid="identity-proofs">
+    <Card size="small" title={t('申请人身份证明')} style={{ marginBottom: 16 }} data-testid="identity-proofs">
       {failure ? (
-        <Alert type="error" showIcon message={failure} />
+        <Alert type="error" showIcon message={failureText(failure, undefined, lang)} />
       ) : !data ? (
         <Spin />
       ) : (
@@ -52,7 +56,7 @@ export function IdentityProofs({ userId }: { userId: string }) {
               </Space>
             </Image.PreviewGroup>
           ) : (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="申请人尚未上传身份证明" />
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('申请人尚未上传身份证明')} />
           )}
         </>
       )}
@@ -63,25 +67,27 @@ export function IdentityProofs({ userId }: { userId: string }) {
 /** The profile as filled in, and whether the login's verified document (实名认证) agrees with it. */
 function CheckAgainst({ data }: { data: ApplicantProofs }) {
   const { profile, verified } = data;
-  if (!profile) return <Alert type="warning" showIcon message="该用户尚未完善资料" style={{ marginBottom: 12 }} />;
+  const t = useT();
+  const L = useLabels();
+  if (!profile) return <Alert type="warning" showIcon message={t('该用户尚未完善资料')} style={{ marginBottom: 12 }} />;
   const agrees = verified.idNumber === undefined || verified.idNumber.toUpperCase() === profile.idNumber.toUpperCase();
   return (
     <Descriptions size="small" column={2} style={{ marginBottom: 12 }} data-testid="identity-profile">
-      <Descriptions.Item label="姓名或名称">{profile.name}</Descriptions.Item>
-      <Descriptions.Item label="用户类别">{categoryLabel[profile.category]}</Descriptions.Item>
-      <Descriptions.Item label="证件类型">{idTypeLabel[profile.idType]}</Descriptions.Item>
-      <Descriptions.Item label="证件号">{profile.idNumber}</Descriptions.Item>
-      <Descriptions.Item label="经办人">{profile.handler}</Descriptions.Item>
-      <Descriptions.Item label="实名认证">
+      <Descriptions.Item label={t('姓名或名称')}>{profile.name}</Descriptions.Item>
+      <Descriptions.Item label={t('用户类别')}>{L.category[profile.category]}</Descriptions.Item>
+      <Descriptions.Item label={t('证件类型')}>{L.idType[profile.idType]}</Descriptions.Item>
+      <Descriptions.Item label={t('证件号')}>{profile.idNumber}</Descriptions.Item>
+      <Descriptions.Item label={t('经办人')}>{profile.handler}</Descriptions.Item>
+      <Descriptions.Item label={t('实名认证')}>
         {verified.idNumber ? (
           <Space size={4} wrap>
             <span>
               {verified.name} {verified.idNumber}
             </span>
-            <Tag color={agrees ? 'green' : 'orange'}>{agrees ? '与资料一致' : '与资料不一致'}</Tag>
+            <Tag color={agrees ? 'green' : 'orange'}>{agrees ? t('与资料一致') : t('与资料不一致')}</Tag>
           </Space>
         ) : (
-          <Typography.Text type="secondary">无</Typography.Text>
+          <Typography.Text type="secondary">{t('无')}</Typography.Text>
         )}
       </Descriptions.Item>
     </Descriptions>
@@ -90,6 +96,7 @@ function CheckAgainst({ data }: { data: ApplicantProofs }) {
 
 function Proof({ proof }: { proof: StaffProof }) {
   const image = proof.mime.startsWith('image/');
+  const t = useT();
   return (
     <div style={{ width: 168 }} data-testid="identity-proof">
       {image ? (
@@ -105,7 +112,7 @@ function Proof({ proof }: { proof: StaffProof }) {
           href={proof.previewUrl}
           target="_blank"
           rel="noopener noreferrer"
-          title="在新窗口中预览"
+          title={t('在新窗口中预览')}
           style={{
             display: 'flex',
             alignItems: 'center',
@@ -122,17 +129,17 @@ function Proof({ proof }: { proof: StaffProof }) {
       <Typography.Text ellipsis={{ tooltip: proof.name }} style={{ display: 'block', marginTop: 4 }}>
         {proof.name}
       </Typography.Text>
-      <Space size={8} style={{ fontSize: 12 }}>
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+      <Space size={8} className="hint">
+        <Typography.Text type="secondary" className="hint">
           {dayjs(proof.uploadedAt).format('YYYY-MM-DD HH:mm')}
         </Typography.Text>
         {image ? null : (
           <a href={proof.previewUrl} target="_blank" rel="noopener noreferrer">
-            预览
+            {t('预览')}
           </a>
         )}
         <a href={proof.downloadUrl} data-testid="identity-proof-download">
-          下载
+          {t('下载')}
         </a>
       </Space>
     </div>

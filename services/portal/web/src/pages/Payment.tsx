@@ -24,18 +24,19 @@ import { Link, useParams } from 'react-router-dom';
 import { get, post } from '../api';
 import { type Filing, loadFiling } from '../filings';
 import { useFailure } from '../forms';
+import { localeOf, tk, useLang, useT } from '../i18n';
 import { fen } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import type { PaymentMethod, PaymentOrderView } from '../proto';
 
 const orderStatusLabel: Record<PaymentOrderView['status'], string> = {
-  unpaid: '待付款',
-  verifying: '线下付款，待财务核对',
-  paid: '已付款',
-  refund_pending: '退费处理中',
-  refunded: '已退费',
+  unpaid: tk('待付款'),
+  verifying: tk('线下付款，待财务核对'),
+  paid: tk('已付款'),
+  refund_pending: tk('退费处理中'),
+  refunded: tk('已退费'),
 };
-const channelLabel = { bank_transfer: '银行公对公转账', alipay_transfer: '支付宝转账' } as const;
+export const channelLabel = { bank_transfer: tk('银行公对公转账'), alipay_transfer: tk('支付宝转账') } as const;
 
 /** 版权缴费: the method is chosen once (then locked); online QR / pay link, or offline reference for finance. */
 export function Payment() {
@@ -45,8 +46,10 @@ export function Payment() {
   const [method, setMethod] = useState<PaymentMethod>('online');
   const [busy, setBusy] = useState(false);
   const [offlineForm] = Form.useForm();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const fail = useFailure();
+  const t = useT();
+  const { lang } = useLang();
 
   const load = useCallback(async () => {
     try {
@@ -64,6 +67,18 @@ export function Payment() {
     return () => clearInterval(timer);
   }, [filingId, load]);
 
+  /** The method is locked once chosen: asked once more, naming the method, before it is sent. */
+  const confirmChoice = () =>
+    modal.confirm({
+      title: t('确认付款方式？'),
+      content: t('您选择了“{method}”。付款方式确认后将无法变更。', {
+        method: method === 'online' ? t('线上付款（支付宝扫码）') : t('线下付款（银行公对公转账、支付宝转账）'),
+      }),
+      okText: t('确认，不再变更'),
+      cancelText: t('再想想'),
+      onOk: choose,
+    });
+
   const choose = async () => {
     setBusy(true);
     try {
@@ -80,7 +95,7 @@ export function Payment() {
     setBusy(true);
     try {
       setOrder(await post<PaymentOrderView>(`/api/payment/orders/${filingId}/offline`, v));
-      message.success('付款信息已提交，待财务人员核对');
+      message.success(t('付款信息已提交，待财务人员核对'));
     } catch (err) {
       fail(err, offlineForm);
     } finally {
@@ -93,91 +108,97 @@ export function Payment() {
 
   return (
     <>
-      <PageTitle>版权缴费</PageTitle>
+      <PageTitle>{t('版权缴费')}</PageTitle>
       {order.status === 'paid' ? (
         <Result
           status="success"
-          title="缴费成功"
-          subTitle="作品已提交审核，请耐心等待审核结果（整个流程30个工作日内办结）。"
-          extra={<Link to="/works/initial">查看待初审作品</Link>}
+          title={t('缴费成功')}
+          subTitle={t('作品已提交审核，请耐心等待审核结果（整个流程30个工作日内办结）。')}
+          extra={<Link to="/works/initial_review">{t('查看待初审作品')}</Link>}
           data-testid="payment-paid"
         />
       ) : null}
       <Card size="small" style={{ marginBottom: 16 }}>
         <Descriptions column={3} size="small">
-          <Descriptions.Item label="作品" span={3}>
+          <Descriptions.Item label={t('作品')} span={3}>
             {filing?.content.title ?? filingId}
           </Descriptions.Item>
-          <Descriptions.Item label="单价">{fen(order.amountFen)}</Descriptions.Item>
-          <Descriptions.Item label="数量">1</Descriptions.Item>
-          <Descriptions.Item label="总金额">
+          <Descriptions.Item label={t('单价')}>{fen(order.amountFen)}</Descriptions.Item>
+          <Descriptions.Item label={t('数量')}>1</Descriptions.Item>
+          <Descriptions.Item label={t('总金额')}>
             <b>{fen(order.amountFen)}</b>
           </Descriptions.Item>
-          <Descriptions.Item label="状态">
+          <Descriptions.Item label={t('状态')}>
             <Tag color={order.status === 'paid' ? 'green' : 'orange'} data-testid="payment-status">
-              {orderStatusLabel[order.status]}
+              {t(orderStatusLabel[order.status])}
             </Tag>
           </Descriptions.Item>
           {order.confirmedAt ? (
-            <Descriptions.Item label="确认时间">
-              {new Date(order.confirmedAt).toLocaleString('zh-CN')}
+            <Descriptions.Item label={t('确认时间')}>
+              {new Date(order.confirmedAt).toLocaleString(localeOf(lang))}
             </Descriptions.Item>
           ) : null}
           {order.invoice ? (
-            <Descriptions.Item label="电子发票">
+            <Descriptions.Item label={t('电子发票')}>
               <a href={order.invoice.downloadUrl}>{order.invoice.invoiceNo}</a>
             </Descriptions.Item>
           ) : null}
           {order.refund ? (
-            <Descriptions.Item label="退费">
-              {order.refund.status === 'done' ? '已退费' : '退费处理中'}
+            <Descriptions.Item label={t('退费')}>
+              {order.refund.status === 'done' ? t('已退费') : t('退费处理中')}
             </Descriptions.Item>
           ) : null}
         </Descriptions>
       </Card>
 
-      <Card size="small" title="请选择支付方式" style={{ marginBottom: 16 }}>
+      <Card size="small" title={t('请选择支付方式')} style={{ marginBottom: 16 }}>
         <Space direction="vertical" style={{ width: '100%' }}>
           <Radio.Group
             value={order.method ?? method}
             disabled={locked}
             onChange={(e) => setMethod(e.target.value)}
             options={[
-              { value: 'online', label: '线上付款（支付宝扫码）' },
-              { value: 'offline', label: '线下付款（银行公对公转账、支付宝转账）' },
+              { value: 'online', label: t('线上付款（支付宝扫码）') },
+              { value: 'offline', label: t('线下付款（银行公对公转账、支付宝转账）') },
             ]}
             data-testid="payment-method"
           />
           {locked ? (
-            <Typography.Text type="secondary">付款方式已选择，无法变更。</Typography.Text>
+            <Typography.Text type="secondary">{t('付款方式已选择，无法变更。')}</Typography.Text>
           ) : (
-            <Button type="primary" onClick={choose} loading={busy} data-testid="choose-method">
-              确认付款方式
+            <Button type="primary" onClick={confirmChoice} loading={busy} data-testid="choose-method">
+              {t('确认付款方式')}
             </Button>
           )}
           <Alert
             type="warning"
             showIcon
-            message={
-              <>
-                注：作品提交时需按要求进行缴费（150元/件），付款方式选择后将无法变更。线下付款须人工核对通过后，材料才能进入审核；支付后，请不要关掉付款页面，以免支付出问题。
-              </>
-            }
+            message={t(
+              '注：作品提交时需按要求进行缴费（150元/件），付款方式选择后将无法变更。线下付款须人工核对通过后，材料才能进入审核；支付后，请不要关掉付款页面，以免支付出问题。',
+            )}
           />
         </Space>
       </Card>
 
       {order.method === 'online' && order.online && order.status !== 'paid' ? (
-        <Card size="small" title="线上付款" style={{ marginBottom: 16 }}>
+        <Card size="small" title={t('线上付款')} style={{ marginBottom: 16 }}>
           <Row gutter={24} align="middle">
             <Col>
-              <Image src={order.online.qrDataUrl} width={200} preview={false} alt="支付二维码" data-testid="pay-qr" />
+              <Image
+                src={order.online.qrDataUrl}
+                width={200}
+                preview={false}
+                alt={t('支付二维码')}
+                data-testid="pay-qr"
+              />
             </Col>
             <Col>
-              <Typography.Paragraph>请使用支付宝扫描二维码付款，或在浏览器中打开支付页面。</Typography.Paragraph>
-              <Typography.Paragraph type="secondary">订单号：{order.online.outTradeNo}</Typography.Paragraph>
+              <Typography.Paragraph>{t('请使用支付宝扫描二维码付款，或在浏览器中打开支付页面。')}</Typography.Paragraph>
+              <Typography.Paragraph type="secondary">
+                {t('订单号：{no}', { no: order.online.outTradeNo })}
+              </Typography.Paragraph>
               <Button type="primary" href={order.online.payUrl} target="_blank" data-testid="pay-link">
-                打开支付页面
+                {t('打开支付页面')}
               </Button>
             </Col>
           </Row>
@@ -185,11 +206,12 @@ export function Payment() {
       ) : null}
 
       {order.method === 'offline' && order.status !== 'paid' ? (
-        <Card size="small" title="线下付款" style={{ marginBottom: 16 }}>
+        <Card size="small" title={t('线下付款')} style={{ marginBottom: 16 }}>
           <Typography.Paragraph>
-            线下付款为银行公对公转账和支付宝转账。转账时请在附言中注明作品流水号
-            {filing?.serialNo ? `（${filing.serialNo}）` : ''}
-            ，转账完成后在下方填写付款人和付款凭证号，财务人员核对通过后作品进入审核。缴费咨询QQ：1745848254、3153759545。
+            {t(
+              '线下付款为银行公对公转账和支付宝转账。转账时请在附言中注明作品流水号{serial}，转账完成后在下方填写付款人和付款凭证号，财务人员核对通过后作品进入审核。缴费咨询QQ：1745848254、3153759545。',
+              { serial: filing?.serialNo ? (lang === 'zh' ? `（${filing.serialNo}）` : ` (${filing.serialNo})`) : '' },
+            )}
           </Typography.Paragraph>
           {order.offline ? (
             <Alert
@@ -205,10 +227,13 @@ export function Payment() {
               data-testid="offline-status"
               message={
                 order.offline.status === 'pending'
-                  ? `已提交付款信息（${channelLabel[order.offline.channel]}，凭证号 ${order.offline.reference}），待财务核对`
+                  ? t('已提交付款信息（{channel}，凭证号 {reference}），待财务核对', {
+                      channel: t(channelLabel[order.offline.channel]),
+                      reference: order.offline.reference,
+                    })
                   : order.offline.status === 'confirmed'
-                    ? '财务已核对通过'
-                    : `财务核对未通过：${order.offline.rejectReason ?? ''}，请重新填写付款信息`
+                    ? t('财务已核对通过')
+                    : t('财务核对未通过：{reason}，请重新填写付款信息', { reason: order.offline.rejectReason ?? '' })
               }
             />
           ) : null}
@@ -219,28 +244,28 @@ export function Payment() {
               initialValues={{ channel: 'bank_transfer', paidOn: dayjs().format('YYYY-MM-DD') }}
               data-testid="offline-form"
             >
-              <Form.Item name="channel" label="付款方式" rules={[{ required: true }]}>
+              <Form.Item name="channel" label={t('付款方式')} rules={[{ required: true }]}>
                 <Select
                   style={{ width: 160 }}
-                  options={Object.entries(channelLabel).map(([value, label]) => ({ value, label }))}
+                  options={Object.entries(channelLabel).map(([value, label]) => ({ value, label: t(label) }))}
                 />
               </Form.Item>
-              <Form.Item name="payerName" label="付款人" rules={[{ required: true, message: '请填写付款人' }]}>
+              <Form.Item name="payerName" label={t('付款人')} rules={[{ required: true, message: t('请填写付款人') }]}>
                 <Input style={{ width: 180 }} />
               </Form.Item>
               <Form.Item
                 name="reference"
-                label="付款凭证号"
+                label={t('付款凭证号')}
                 rules={[
-                  { required: true, message: '请填写付款凭证号' },
-                  { min: 4, message: '凭证号至少4位' },
+                  { required: true, message: t('请填写付款凭证号') },
+                  { min: 4, message: t('凭证号至少4位') },
                 ]}
               >
                 <Input style={{ width: 200 }} />
               </Form.Item>
               <Form.Item
                 name="paidOn"
-                label="付款日期"
+                label={t('付款日期')}
                 rules={[{ required: true }]}
                 getValueProps={(v?: string) => ({ value: v ? dayjs(v) : undefined })}
                 normalize={(d?: dayjs.Dayjs | null) => (d ? d.format('YYYY-MM-DD') : undefined)}
@@ -248,7 +273,7 @@ export function Payment() {
                 <DatePicker />
               </Form.Item>
               <Button type="primary" onClick={sendOffline} loading={busy} data-testid="send-offline">
-                提交付款信息
+                {t('提交付款信息')}
               </Button>
             </Form>
           ) : null}

@@ -1,8 +1,10 @@
 import { Alert, App, Button, Col, Form, Input, Radio, Row, Select, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
 import { del, put } from '../api';
 import { idNumberRule, Uploads, useFailure, zodRule } from '../forms';
-import { categoryLabel, idTypeLabel, regions } from '../labels';
+import { localeOf, Rich, useLang, useT } from '../i18n';
+import { useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { idTypesOfCategory, Mobile, type ProfileInput, type Profile as ProfileT, type UserCategory, z } from '../proto';
 import { useSession } from '../session';
@@ -14,6 +16,11 @@ export function Profile() {
   const { message } = App.useApp();
   const fail = useFailure();
   const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const t = useT();
+  const { lang } = useLang();
+  const L = useLabels();
+  const navigate = useNavigate();
   const profile = me?.profile ?? null;
   const category = Form.useWatch('category', form) as UserCategory | undefined;
   // 用户类别选择后不可自行修改: fixed once a profile is saved.
@@ -28,8 +35,9 @@ export function Profile() {
     setSaving(true);
     try {
       await put<ProfileT>('/api/identity/profile', values);
-      message.success('资料已保存');
+      message.success(t('资料已保存'));
       await reload();
+      setSaved(true);
     } catch (err) {
       fail(err, form);
     } finally {
@@ -41,16 +49,32 @@ export function Profile() {
 
   return (
     <>
-      <PageTitle>资料完善</PageTitle>
+      <PageTitle>{t('资料完善')}</PageTitle>
       {me && !me.profileComplete ? (
         <Alert
           type="warning"
           showIcon
           style={{ marginBottom: 16 }}
-          message="请先完善资料后再进行作品填报"
-          description={me.missing.length ? `尚需：${me.missing.join('、')}` : undefined}
+          message={t('请先完善资料后再进行作品填报')}
+          description={<MissingItems missing={me.missing} />}
+          data-testid="profile-missing"
         />
       ) : null}
+      {me?.profileComplete && saved ? (
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={t('资料已完善，可以填报作品了')}
+          action={
+            <Button type="primary" onClick={() => navigate('/filings/new')} data-testid="next-step">
+              {t('下一步：作品填报')}
+            </Button>
+          }
+          data-testid="profile-complete"
+        />
+      ) : null}
+      <div id="profile-form" />
       <Form
         form={form}
         layout="vertical"
@@ -61,13 +85,14 @@ export function Profile() {
       >
         <Form.Item
           name="category"
-          label="类别"
+          label={t('类别')}
           rules={[{ required: true }]}
           extra={
-            <>
-              用户类别选择后不可自行修改，<b>代理公司或代理律师请在完善资料后联系工作人员</b>
-              ，经确认具备版权代理资质的，可由工作人员修改用户类别为代理公司或代理律师。
-            </>
+            <Rich
+              text={t(
+                '用户类别选择后不可自行修改，<b>代理公司或代理律师请在完善资料后联系工作人员</b>，经确认具备版权代理资质的，可由工作人员修改用户类别为代理公司或代理律师。',
+              )}
+            />
           }
         >
           <Radio.Group
@@ -78,7 +103,7 @@ export function Profile() {
             }}
             options={(['individual', 'organisation', 'agency_company', 'agency_lawyer'] as const).map((c) => ({
               value: c,
-              label: categoryLabel[c],
+              label: L.category[c],
               // Only staff set 代理公司 / 代理律师.
               disabled: categoryFixed || c === 'agency_company' || c === 'agency_lawyer',
             }))}
@@ -86,68 +111,80 @@ export function Profile() {
         </Form.Item>
         <Row gutter={24}>
           <Col xs={24} md={12}>
-            <Form.Item name="name" label="姓名或名称" rules={[{ required: true, message: '请填写姓名或名称' }]}>
+            <Form.Item name="name" label={t('姓名或名称')} rules={[{ required: true, message: t('请填写姓名或名称') }]}>
               <Input maxLength={100} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="penName" label="笔名" extra="若在作品中使用笔名，请填写笔名信息；若无，则不填写">
+            <Form.Item name="penName" label={t('笔名')} extra={t('若在作品中使用笔名，请填写笔名信息；若无，则不填写')}>
               <Input maxLength={100} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="idType" label="证件类型" rules={[{ required: true, message: '请选择证件类型' }]}>
-              <Select options={idTypes.map((v) => ({ value: v, label: idTypeLabel[v] }))} />
+            <Form.Item name="idType" label={t('证件类型')} rules={[{ required: true, message: t('请选择证件类型') }]}>
+              <Select options={idTypes.map((v) => ({ value: v, label: L.idType[v] }))} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
             <Form.Item
               name="idNumber"
-              label="证件号"
+              label={t('证件号')}
               dependencies={['idType']}
-              rules={[{ required: true, message: '请填写证件号' }, idNumberRule('idType')]}
-              extra="证件类型和证件号需准确填写、仔细核对（不要错填、误填，也注意前后不要空格），以免导致无法正常进行电子签章。"
+              rules={[{ required: true, message: t('请填写证件号') }, idNumberRule('idType')]}
+              extra={t(
+                '证件类型和证件号需准确填写、仔细核对（不要错填、误填，也注意前后不要空格），以免导致无法正常进行电子签章。',
+              )}
             >
               <Input maxLength={40} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="handler" label="经办人" rules={[{ required: true, message: '请填写经办人' }]}>
+            <Form.Item name="handler" label={t('经办人')} rules={[{ required: true, message: t('请填写经办人') }]}>
               <Input maxLength={50} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
             <Form.Item
               name="handlerMobile"
-              label="联系手机"
-              rules={[{ required: true, message: '请填写联系手机' }, zodRule(Mobile)]}
+              label={t('联系手机')}
+              rules={[{ required: true, message: t('请填写联系手机') }, zodRule(Mobile)]}
             >
               <Input maxLength={11} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="region" label="所属地区">
-              <Select allowClear showSearch optionFilterProp="label" options={regions} placeholder="请选择所属地区" />
+            <Form.Item name="region" label={t('所属地区')}>
+              <Select
+                allowClear
+                showSearch
+                optionFilterProp="label"
+                options={L.regions}
+                placeholder={t('请选择所属地区')}
+              />
             </Form.Item>
           </Col>
         </Row>
+        <div id="profile-proofs" />
         <Form.Item
-          label="身份证明"
+          label={t('身份证明')}
           extra={
             <>
-              需上传用户及其经办人的身份证明（经办人为当前用户的不用重复上传）。
+              {t('需上传用户及其经办人的身份证明（经办人为当前用户的不用重复上传）。')}
               <br />
-              自然人上传个人身份证件正反面（浙江省外的，还需提供近期在浙工作/学习/居住等的有效证明）；
-              法人或非法人组织上传单位营业执照或统一社会信用代码证书。
+              {t(
+                '自然人上传个人身份证件正反面（浙江省外的，还需提供近期在浙工作/学习/居住等的有效证明）；法人或非法人组织上传单位营业执照或统一社会信用代码证书。',
+              )}
               <br />
-              身份证明需按要求上传，上传有误的证件可在文件上点击删除按钮删除后重新上传。若涉及水印信息的，水印信息需与当前办理事项（作品自愿登记/版权登记）相符。
+              {t(
+                '身份证明需按要求上传，上传有误的证件可在文件上点击删除按钮删除后重新上传。若涉及水印信息的，水印信息需与当前办理事项（作品自愿登记/版权登记）相符。',
+              )}
             </>
           }
         >
           <Uploads
             action="/api/identity/proofs"
             value={profile?.proofs}
-            label="+上传"
+            label={t('+上传')}
             testId="upload-proof"
             onChange={() => void reload()}
             onRemove={async (ref) => {
@@ -159,25 +196,25 @@ export function Profile() {
           <Col xs={24} md={8}>
             <Form.Item
               name="invoiceEmail"
-              label="电子发票接收邮箱"
+              label={t('电子发票接收邮箱')}
               rules={[
-                { required: true, message: '请填写电子发票接收邮箱' },
-                zodRule(z.email('请填写有效的电子发票接收邮箱')),
+                { required: true, message: t('请填写电子发票接收邮箱') },
+                zodRule(z.email(t('请填写有效的电子发票接收邮箱'))),
               ]}
             >
               <Input />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item name="recipient" label="收件人" rules={[{ required: true, message: '请填写收件人' }]}>
+            <Form.Item name="recipient" label={t('收件人')} rules={[{ required: true, message: t('请填写收件人') }]}>
               <Input maxLength={50} />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
             <Form.Item
               name="recipientMobile"
-              label="收件手机"
-              rules={[{ required: true, message: '请填写收件手机' }, zodRule(Mobile)]}
+              label={t('收件手机')}
+              rules={[{ required: true, message: t('请填写收件手机') }, zodRule(Mobile)]}
             >
               <Input maxLength={11} />
             </Form.Item>
@@ -185,30 +222,59 @@ export function Profile() {
         </Row>
         <Form.Item
           name="mailingAddress"
-          label="纸质证书收件地址"
+          label={t('纸质证书收件地址')}
           rules={[
-            { required: true, message: '请填写纸质证书收件地址' },
-            { min: 5, message: '请填写完整的收件地址' },
+            { required: true, message: t('请填写纸质证书收件地址') },
+            { min: 5, message: t('请填写完整的收件地址') },
           ]}
           extra={
-            <>
-              纸质证书发放为附加服务，作品填报页面内可选择具体的纸质证书发放方式。选择<b>邮寄</b>
-              的，事项办结后将陆续制证和邮寄（<b>顺丰到付</b>），不再另行确认；选择<b>自领</b>的，请按要求在
-              <b>收到电子发票后</b>于工作时间内前来领取纸质证书。
-            </>
+            <Rich
+              text={t(
+                '纸质证书发放为附加服务，作品填报页面内可选择具体的纸质证书发放方式。选择<b>邮寄</b>的，事项办结后将陆续制证和邮寄（<b>顺丰到付</b>），不再另行确认；选择<b>自领</b>的，请按要求在<b>收到电子发票后</b>于工作时间内前来领取纸质证书。',
+              )}
+            />
           }
         >
           <Input maxLength={200} />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={saving} data-testid="save-profile">
-          保存
+          {t('保存')}
         </Button>
         {profile ? (
           <Typography.Text type="secondary" style={{ marginLeft: 16 }}>
-            上次保存：{new Date(profile.updatedAt).toLocaleString('zh-CN')}
+            {t('上次保存：{time}', { time: new Date(profile.updatedAt).toLocaleString(localeOf(lang)) })}
           </Typography.Text>
         ) : null}
       </Form>
+    </>
+  );
+}
+
+/** What 资料完善 still lacks, in words, each with where to do it on this page. */
+export function MissingItems({ missing, link }: { missing: string[]; link?: boolean }) {
+  const t = useT();
+  const say: Record<string, { text: string; anchor: string }> = {
+    profile: { text: t('填写并保存资料（姓名、证件、联系方式和证书收件信息）'), anchor: 'profile-form' },
+    proofs: { text: t('上传身份证明'), anchor: 'profile-proofs' },
+  };
+  if (!missing.length) return null;
+  return (
+    <>
+      {t('尚需：')}
+      <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+        {missing.map((m) => {
+          const item = say[m] ?? { text: t('完善资料'), anchor: 'profile-form' };
+          return (
+            <li key={m} data-testid={`missing-${m}`}>
+              {link ? (
+                <Link to={`/profile#${item.anchor}`}>{item.text}</Link>
+              ) : (
+                <a href={`#${item.anchor}`}>{item.text}</a>
+              )}
+            </li>
+          );
+        })}
+      </ul>
     </>
   );
 }

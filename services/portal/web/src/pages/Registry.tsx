@@ -2,7 +2,8 @@ import type { RegistryEntry } from '@copyreg/proto/src/registry';
 import { Button, DatePicker, Form, Input, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { workTypeLabel } from '../labels';
+import { useT } from '../i18n';
+import { useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 
@@ -21,6 +22,8 @@ interface RegistryFilters {
 export function Registry() {
   const [filters, setFilters] = useState<Record<string, string | undefined>>({});
   const list = usePaged<RegistryEntry>('/api/filing/registry', filters);
+  const t = useT();
+  const L = useLabels();
   const search = (v: RegistryFilters) => {
     setFilters({
       number: v.number?.trim() || undefined,
@@ -33,10 +36,11 @@ export function Registry() {
   };
   return (
     <>
-      <PageTitle>登记公告</PageTitle>
+      <PageTitle>{t('登记公告')}</PageTitle>
       <Typography.Paragraph type="secondary">
-        依《作品自愿登记试行办法》第十二条，已登记作品的登记号、作品名称、作品类别、著作权人和登记日期等向社会公开查询。
-        个人著作权人的姓名按规定部分隐去。
+        {t(
+          '依《作品自愿登记试行办法》第十二条，已登记作品的登记号、作品名称、作品类别、著作权人和登记日期等向社会公开查询。个人著作权人的姓名按规定部分隐去。',
+        )}
       </Typography.Paragraph>
       <Form<RegistryFilters>
         layout="inline"
@@ -44,20 +48,20 @@ export function Registry() {
         onFinish={search}
         data-testid="registry-filters"
       >
-        <Form.Item name="number" label="登记号">
-          <Input allowClear placeholder="如：浙作登字-2026-F-00000001" style={{ width: 260 }} />
+        <Form.Item name="number" label={t('登记号')}>
+          <Input allowClear placeholder={t('如：浙作登字-2026-F-00000001')} style={{ width: 260 }} />
         </Form.Item>
-        <Form.Item name="title" label="作品名称">
+        <Form.Item name="title" label={t('作品名称')}>
           <Input allowClear />
         </Form.Item>
-        <Form.Item name="holder" label="著作权人">
+        <Form.Item name="holder" label={t('著作权人')}>
           <Input allowClear />
         </Form.Item>
-        <Form.Item name="registered" label="登记日期">
+        <Form.Item name="registered" label={t('登记日期')}>
           <DatePicker.RangePicker allowEmpty={[true, true]} />
         </Form.Item>
         <Button type="primary" htmlType="submit" data-testid="registry-search">
-          查询
+          {t('查询')}
         </Button>
       </Form>
       <Table
@@ -69,17 +73,18 @@ export function Registry() {
         scroll={{ x: 'max-content' }}
         data-testid="registry-table"
         columns={[
-          { title: '登记号', dataIndex: 'registrationNumber' },
-          { title: '登记日期', dataIndex: 'registeredOn' },
-          { title: '作品名称', dataIndex: 'title' },
-          { title: '作品类别', render: (_v, e) => workTypeLabel[e.workType] },
-          { title: '著作权人', render: (_v, e) => e.holders.join('、') },
-          { title: '作者', render: (_v, e) => e.authors.join('、') },
-          { title: '作品完成日期', dataIndex: 'completedOn' },
-          { title: '首次发表日期', render: (_v, e) => e.firstPublishedOn ?? '未发表' },
+          { title: t('登记号'), dataIndex: 'registrationNumber' },
+          { title: t('登记日期'), dataIndex: 'registeredOn' },
+          { title: t('作品名称'), dataIndex: 'title' },
+          { title: t('作品类别'), render: (_v, e) => L.workType[e.workType] },
+          { title: t('著作权人'), render: (_v, e) => e.holders.join(t('、')) },
+          { title: t('作者'), render: (_v, e) => e.authors.join(t('、')) },
+          { title: t('作品完成日期'), dataIndex: 'completedOn' },
+          { title: t('首次发表日期'), render: (_v, e) => e.firstPublishedOn ?? t('未发表') },
           {
-            title: '状态',
-            render: (_v, e) => (e.status === 'revoked' ? <Tag color="red">已撤销</Tag> : <Tag color="green">有效</Tag>),
+            title: t('状态'),
+            render: (_v, e) =>
+              e.status === 'revoked' ? <Tag color="red">{t('已撤销')}</Tag> : <Tag color="green">{t('有效')}</Tag>,
           },
         ]}
       />

@@ -25,7 +25,8 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { get, post } from '../api';
 import { StoredFile, StoredImage } from '../files';
 import { useFailure } from '../forms';
-import { decisionLabel, stageLabel, statusColor, statusLabel, workTypeLabel } from '../labels';
+import { type T, tk, useT } from '../i18n';
+import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 import type { AuditEntry, FilingListItem, ReviewStage, StaffFilingView, WorkType } from '../proto';
@@ -36,25 +37,27 @@ import { ReviewChecks } from './ReviewChecks';
 
 /** Reasons reviewers give most often, to pick from (退回修改 / 不予登记). */
 export const commonReasons = [
-  '作品样本不清晰或不完整，请重新上传',
-  '作品简介及创意未按作品类别说明（字数、内容概要、主要元素或拍摄参数等）',
-  '权利归属方式与提供的证明材料不符，请补充委托合同或职务作品约定',
-  '著作权人身份证明不清晰或已过期，请重新上传',
-  '作品名称与样本不一致',
-  '创作完成日期或首次发表日期有误',
-  '改编、翻译、汇编作品未提供原作品授权证明',
-  '作品不具有独创性，不属于著作权法意义上的作品',
-  '作品属于计算机软件，不在本平台登记范围内',
+  tk('作品样本不清晰或不完整，请重新上传'),
+  tk('作品简介及创意未按作品类别说明（字数、内容概要、主要元素或拍摄参数等）'),
+  tk('权利归属方式与提供的证明材料不符，请补充委托合同或职务作品约定'),
+  tk('著作权人身份证明不清晰或已过期，请重新上传'),
+  tk('作品名称与样本不一致'),
+  tk('创作完成日期或首次发表日期有误'),
+  tk('改编、翻译、汇编作品未提供原作品授权证明'),
+  tk('作品不具有独创性，不属于著作权法意义上的作品'),
+  tk('作品属于计算机软件，不在本平台登记范围内'),
 ];
 
-const deadlineTag = (iso?: string) => {
+const decisionDone = { approve: tk('已通过'), return: tk('已退回修改'), refuse: tk('已不予登记') } as const;
+
+const deadlineTag = (t: T, iso?: string) => {
   if (!iso) return null;
   const days = dayjs(iso).diff(dayjs(), 'day');
   const color = days < 0 ? 'red' : days <= 7 ? 'orange' : 'blue';
   return (
     <Tag color={color}>
       {dayjs(iso).format('YYYY-MM-DD')}
-      {days < 0 ? '（已逾期）' : `（剩 ${days} 天）`}
+      {days < 0 ? t('（已逾期）') : t('（剩 {n} 天）', { n: days })}
     </Tag>
   );
 };
@@ -72,6 +75,8 @@ export function ReviewQueue() {
   const { stage = 'initial' } = useParams() as { stage: ReviewStage };
   const [filters, setFilters] = useState<Record<string, string | undefined>>({});
   const list = usePaged<FilingListItem>(`/api/filing/queues/${stage}`, filters);
+  const t = useT();
+  const L = useLabels();
   const search = (v: QueueFilters) => {
     setFilters({
       title: v.title?.trim() || undefined,
@@ -84,32 +89,32 @@ export function ReviewQueue() {
   };
   return (
     <>
-      <PageTitle>{stageLabel[stage]}</PageTitle>
+      <PageTitle>{L.stage[stage]}</PageTitle>
       <Form<QueueFilters>
         layout="inline"
         style={{ marginBottom: 16, rowGap: 8 }}
         onFinish={search}
         data-testid="queue-filters"
       >
-        <Form.Item name="title" label="作品名称">
+        <Form.Item name="title" label={t('作品名称')}>
           <Input allowClear />
         </Form.Item>
-        <Form.Item name="workType" label="作品类别">
+        <Form.Item name="workType" label={t('作品类别')}>
           <Select
             allowClear
-            placeholder="全部"
+            placeholder={t('全部')}
             style={{ width: 140 }}
-            options={Object.entries(workTypeLabel).map(([value, label]) => ({ value, label }))}
+            options={Object.entries(L.workType).map(([value, label]) => ({ value, label }))}
           />
         </Form.Item>
-        <Form.Item name="applied" label="申请日期">
+        <Form.Item name="applied" label={t('申请日期')}>
           <DatePicker.RangePicker allowEmpty={[true, true]} />
         </Form.Item>
         <Form.Item name="overdue" valuePropName="checked">
-          <Checkbox data-testid="overdue-only">仅看逾期</Checkbox>
+          <Checkbox data-testid="overdue-only">{t('仅看逾期')}</Checkbox>
         </Form.Item>
         <Button type="primary" htmlType="submit" data-testid="queue-search">
-          查询
+          {t('查询')}
         </Button>
       </Form>
       <Table
@@ -119,18 +124,18 @@ export function ReviewQueue() {
         dataSource={list.items}
         pagination={list.pagination}
         columns={[
-          { title: '流水号', dataIndex: 'serialNo' },
-          { title: '作品名', dataIndex: 'title' },
-          { title: '作品类别', render: (_v, f) => (f.workType ? workTypeLabel[f.workType] : '') },
-          { title: '著作权人', dataIndex: 'holders' },
-          { title: '申请日期', render: (_v, f) => (f.appliedAt ? dayjs(f.appliedAt).format('YYYY-MM-DD') : '') },
-          { title: '办结期限', render: (_v, f) => deadlineTag(f.reviewDeadline) },
-          { title: '状态', render: (_v, f) => <Tag color={statusColor[f.status]}>{statusLabel[f.status]}</Tag> },
+          { title: t('流水号'), dataIndex: 'serialNo' },
+          { title: t('作品名'), dataIndex: 'title' },
+          { title: t('作品类别'), render: (_v, f) => (f.workType ? L.workType[f.workType] : '') },
+          { title: t('著作权人'), dataIndex: 'holders' },
+          { title: t('申请日期'), render: (_v, f) => (f.appliedAt ? dayjs(f.appliedAt).format('YYYY-MM-DD') : '') },
+          { title: t('办结期限'), render: (_v, f) => deadlineTag(t, f.reviewDeadline) },
+          { title: t('状态'), render: (_v, f) => <Tag color={statusColor[f.status]}>{L.status[f.status]}</Tag> },
           {
-            title: '操作',
+            title: t('操作'),
             render: (_v, f) => (
               <Link to={`/staff/review/${stage}/${f.filingId}`} data-testid="review-open">
-                审核
+                {t('审核')}
               </Link>
             ),
           },
@@ -152,6 +157,8 @@ export function ReviewDetail() {
   const navigate = useNavigate();
   const { message } = App.useApp();
   const fail = useFailure();
+  const t = useT();
+  const L = useLabels();
 
   useEffect(() => {
     get<StaffFilingView>(`/api/filing/staff/filings/${filingId}`).then(setView, fail);
@@ -162,13 +169,13 @@ export function ReviewDetail() {
     const v = await form.validateFields();
     const reasons = [...(v.picked ?? []), ...(v.other?.trim() ? [v.other.trim()] : [])];
     if (v.decision !== 'approve' && reasons.length === 0) {
-      message.error('退回修改或不予登记须填写原因');
+      message.error(t('退回修改或不予登记须填写原因'));
       return;
     }
     setBusy(true);
     try {
       await post(`/api/filing/filings/${filingId}/reviews/${stage}`, { decision: v.decision, reasons });
-      message.success(`已${decisionLabel[v.decision]}`);
+      message.success(t(decisionDone[v.decision]));
       navigate(`/staff/review/${stage}`);
     } catch (err) {
       fail(err);
@@ -186,26 +193,33 @@ export function ReviewDetail() {
           <Space>
             {settings ? (
               <Button href={temporalLink(settings, filingId)} target="_blank" data-testid="temporal-link">
-                在 Temporal 中查看流程
+                {t('在 Temporal 中查看流程')}
               </Button>
             ) : null}
             <Button href={`/api/signature/filings/${filingId}/form`} target="_blank">
-              查看申请表
+              {t('查看申请表')}
             </Button>
           </Space>
         }
       >
-        {stageLabel[stage]}：{view.content.title} <Tag color={statusColor[view.status]}>{statusLabel[view.status]}</Tag>
+        {t('{stage}：{title}', { stage: L.stage[stage] ?? '', title: view.content.title ?? '' })}{' '}
+        <Tag color={statusColor[view.status]}>{L.status[view.status]}</Tag>
       </PageTitle>
       <Row gutter={24}>
         <Col xs={24} md={16}>
           <Space style={{ marginBottom: 12 }}>
-            <span>流水号 {view.serialNo}</span>
-            <span>申请日期 {view.appliedAt ? dayjs(view.appliedAt).format('YYYY-MM-DD') : ''}</span>
-            <span>办结期限 {deadlineTag(view.reviewDeadline)}</span>
+            <span>
+              {t('流水号')} {view.serialNo}
+            </span>
+            <span>
+              {t('申请日期')} {view.appliedAt ? dayjs(view.appliedAt).format('YYYY-MM-DD') : ''}
+            </span>
+            <span>
+              {t('办结期限')} {deadlineTag(t, view.reviewDeadline)}
+            </span>
           </Space>
           {images.length ? (
-            <Card size="small" title="样本预览" style={{ marginBottom: 16 }}>
+            <Card size="small" title={t('样本预览')} style={{ marginBottom: 16 }}>
               <Image.PreviewGroup>
                 {images.map((u) => (
                   <StoredImage key={u.uploadId} upload={u} />
@@ -218,42 +232,47 @@ export function ReviewDetail() {
           <FilingContentView content={view.content} />
         </Col>
         <Col xs={24} md={8}>
-          <Card size="small" title="审核意见" style={{ marginBottom: 16 }}>
+          <Card size="small" title={t('审核意见')} style={{ marginBottom: 16 }}>
             <Form
               form={form}
               layout="vertical"
               initialValues={{ decision: 'approve', picked: [] }}
               data-testid="review-form"
             >
-              <Form.Item name="decision" label="审核结果" rules={[{ required: true }]}>
+              <Form.Item name="decision" label={t('审核结果')} rules={[{ required: true }]}>
                 <Radio.Group
                   optionType="button"
                   options={[
-                    { value: 'approve', label: '通过' },
-                    { value: 'return', label: '退回修改' },
-                    { value: 'refuse', label: '不予登记' },
+                    { value: 'approve', label: t('通过') },
+                    { value: 'return', label: t('退回修改') },
+                    { value: 'refuse', label: t('不予登记') },
                   ]}
                 />
               </Form.Item>
               {decision && decision !== 'approve' ? (
                 <>
-                  <Form.Item name="picked" label="常用原因">
-                    <Select mode="multiple" options={commonReasons.map((r) => ({ value: r, label: r }))} />
+                  <Form.Item name="picked" label={t('常用原因')}>
+                    <Select mode="multiple" options={commonReasons.map((r) => ({ value: r, label: t(r) }))} />
                   </Form.Item>
-                  <Form.Item name="other" label="其他原因">
+                  <Form.Item name="other" label={t('其他原因')}>
                     <Input.TextArea rows={3} maxLength={500} data-testid="review-reason" />
                   </Form.Item>
                   {decision === 'refuse' ? (
-                    <Alert type="warning" showIcon message="不予登记的作品将按规定退费" style={{ marginBottom: 12 }} />
+                    <Alert
+                      type="warning"
+                      showIcon
+                      message={t('不予登记的作品将按规定退费')}
+                      style={{ marginBottom: 12 }}
+                    />
                   ) : null}
                 </>
               ) : null}
               <Button type="primary" onClick={decide} loading={busy} block data-testid="review-submit">
-                提交审核意见
+                {t('提交审核意见')}
               </Button>
             </Form>
           </Card>
-          <Card size="small" title="审核记录">
+          <Card size="small" title={t('审核记录')}>
             {view.decisions.length ? (
               <Timeline
                 items={view.decisions.map((d) => ({
@@ -261,41 +280,44 @@ export function ReviewDetail() {
                   children: (
                     <>
                       <div>
-                        {dayjs(d.decidedAt).format('YYYY-MM-DD HH:mm')} {stageLabel[d.stage]}：
-                        {decisionLabel[d.decision]}
+                        {dayjs(d.decidedAt).format('YYYY-MM-DD HH:mm')}{' '}
+                        {t('{stage}：{decision}', {
+                          stage: L.stage[d.stage] ?? '',
+                          decision: L.decision[d.decision] ?? '',
+                        })}
                       </div>
                       {d.reasons.length ? (
-                        <Typography.Text type="secondary">{d.reasons.join('；')}</Typography.Text>
+                        <Typography.Text type="secondary">{d.reasons.join(t('；'))}</Typography.Text>
                       ) : null}
                     </>
                   ),
                 }))}
               />
             ) : (
-              <Typography.Text type="secondary">暂无</Typography.Text>
+              <Typography.Text type="secondary">{t('暂无')}</Typography.Text>
             )}
           </Card>
-          <Card size="small" title="操作日志" style={{ marginTop: 16 }}>
+          <Card size="small" title={t('操作日志')} style={{ marginTop: 16 }}>
             <Timeline
               items={audit.map((a) => ({
                 children: (
-                  <Typography.Text style={{ fontSize: 12 }}>
-                    {dayjs(a.at).format('YYYY-MM-DD HH:mm')} {a.actorRole} {a.action}
+                  <Typography.Text className="hint">
+                    {dayjs(a.at).format('YYYY-MM-DD HH:mm')} {L.actor(a.actorRole)} {L.audit(a.action)}
                   </Typography.Text>
                 ),
               }))}
             />
           </Card>
-          <Card size="small" title="上传文件" style={{ marginTop: 16 }}>
+          <Card size="small" title={t('上传文件')} style={{ marginTop: 16 }}>
             <Table
               size="small"
               pagination={false}
               rowKey="uploadId"
               dataSource={view.uploads}
               columns={[
-                { title: '类型', render: (_v, u) => (u.kind === 'sample' ? '样本' : '附件') },
+                { title: t('类型'), render: (_v, u) => (u.kind === 'sample' ? t('样本') : t('附件')) },
                 {
-                  title: '文件',
+                  title: t('文件'),
                   render: (_v, u) => <StoredFile upload={u} />,
                 },
               ]}

@@ -2,7 +2,9 @@ import { Alert, App, Button, Card, Result, Space, Spin, Steps, Typography } from
 import { type KeyboardEvent, type PointerEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ApiFailure, get, post, put } from '../api';
-import { useFailure } from '../forms';
+import { failureText, useFailure } from '../forms';
+import { useLang, useT } from '../i18n';
+import { useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import type { Placement, SigningSession } from '../proto';
 import { useSession } from '../session';
@@ -73,6 +75,9 @@ export function SigningPage() {
   const [boxRef, boxWidth] = useWidth<HTMLDivElement>();
   const { message } = App.useApp();
   const fail = useFailure();
+  const t = useT();
+  const { lang } = useLang();
+  const L = useLabels();
   const base = `/api/signature/links/${token}`;
 
   const accepted = useCallback((p: Placement) => {
@@ -98,7 +103,7 @@ export function SigningPage() {
 
   /** A refusal by the service: its message on the page (and as a toast), the mark back where it was. */
   const refusedBy = (err: unknown) => {
-    if (err instanceof ApiFailure && err.status < 500) setProblem(err.message);
+    if (err instanceof ApiFailure && err.status < 500) setProblem(failureText(err.message, err.code, lang));
     if (saved.current) setPlacement(saved.current);
     fail(err);
   };
@@ -140,7 +145,7 @@ export function SigningPage() {
         {},
       );
       setDone({ complete: r.complete });
-      message.success('签署完成');
+      message.success(t('签署完成'));
     } catch (err) {
       refusedBy(err);
     } finally {
@@ -204,34 +209,39 @@ export function SigningPage() {
   return (
     <>
       <PageTitle>
-        电子签章：{session.kindLabel}（{session.signerName}）
+        {t('电子签章：{kind}（{name}）', {
+          kind: L.signerKind[session.kind] ?? session.kindLabel,
+          name: session.signerName,
+        })}
       </PageTitle>
       <Steps
         size="small"
         style={{ marginBottom: 16, maxWidth: 720 }}
         current={placement ? 2 : 1}
-        items={[{ title: '查看表单' }, { title: '开始签署' }, { title: '核对位置并确认' }]}
+        items={[{ title: t('查看表单') }, { title: t('开始签署') }, { title: t('核对位置并确认') }]}
       />
       <Alert
         type="info"
         showIcon
         style={{ marginBottom: 16 }}
-        message="申请表内容确认无误后，请点击“开始签署”：您的签名或印章会放在本页您的签章处（虚线框）。"
-        description="如需调整，可在签章区域内拖动签章，或选中签章后用方向键移动（按住 Shift 移动更快），“放到签章处”可放回原处。位置无误后点击“确认”完成签署；未经确认而直接关闭的签章操作无效，需重新签署。"
+        message={t('申请表内容确认无误后，请点击“开始签署”：您的签名或印章会放在本页您的签章处（虚线框）。')}
+        description={t(
+          '如需调整，可在签章区域内拖动签章，或选中签章后用方向键移动（按住 Shift 移动更快），“放到签章处”可放回原处。位置无误后点击“确认”完成签署；未经确认而直接关闭的签章操作无效，需重新签署。',
+        )}
       />
       <Space wrap style={{ marginBottom: 12 }}>
-        <Button href={session.formUrl} target="_blank" title="打开完整申请表（PDF）" data-testid="whole-form">
-          查看表单
+        <Button href={session.formUrl} target="_blank" title={t('打开完整申请表（PDF）')} data-testid="whole-form">
+          {t('查看表单')}
         </Button>
         <Button onClick={start} disabled={!!placement} loading={busy && !placement} data-testid="start-signing">
-          开始签署
+          {t('开始签署')}
         </Button>
         <Button
           onClick={() => mark && void move(mark, session.suggested)}
           disabled={!mark || inOwnBox}
           data-testid="to-own-box"
         >
-          放到签章处
+          {t('放到签章处')}
         </Button>
         <Button
           type="primary"
@@ -240,7 +250,7 @@ export function SigningPage() {
           loading={busy && !!placement}
           data-testid="confirm-signing"
         >
-          确认
+          {t('确认')}
         </Button>
       </Space>
       {problem ? (
@@ -253,14 +263,18 @@ export function SigningPage() {
           data-testid="signing-problem"
         />
       ) : null}
-      <Card size="small" title={`第${session.signaturePage + 1}页（签章页）`} styles={{ body: { padding: 8 } }}>
+      <Card
+        size="small"
+        title={t('第{n}页（签章页）', { n: session.signaturePage + 1 })}
+        styles={{ body: { padding: 8 } }}
+      >
         {imagePx === false ? (
           <Alert
             type="error"
             showIcon
             style={{ marginBottom: 12 }}
-            message="签章页图像加载失败"
-            description="请刷新页面重试；也可点击“查看表单”查看完整申请表。"
+            message={t('签章页图像加载失败')}
+            description={t('请刷新页面重试；也可点击“查看表单”查看完整申请表。')}
           />
         ) : null}
         <div ref={boxRef} style={{ width: '100%', maxWidth: W }}>
@@ -278,7 +292,7 @@ export function SigningPage() {
             <img
               data-testid="sign-page-image"
               src={session.pageImage.url}
-              alt={`申请表第${session.signaturePage + 1}页`}
+              alt={t('申请表第{n}页', { n: session.signaturePage + 1 })}
               draggable={false}
               onLoad={(e) => setImagePx(e.currentTarget.naturalWidth)}
               onError={() => setImagePx(false)}
@@ -310,7 +324,7 @@ export function SigningPage() {
                   background: 'rgba(255,255,255,.6)',
                 }}
               >
-                签章处
+                {t('签章处')}
               </div>
               {mark ? (
                 // biome-ignore lint/a11y/useSemanticElements: a draggable mark on the page, not a form control
@@ -319,7 +333,10 @@ export function SigningPage() {
                   data-testid="signature-mark"
                   role="button"
                   tabIndex={0}
-                  aria-label={`${session.mark === 'seal' ? '印章' : '签名'}：${session.signerName}。用方向键移动，按住 Shift 移动更快`}
+                  aria-label={t('{mark}：{name}。用方向键移动，按住 Shift 移动更快', {
+                    mark: session.mark === 'seal' ? t('印章') : t('签名'),
+                    name: session.signerName,
+                  })}
                   aria-describedby="mark-help"
                   onPointerDown={onDown}
                   onKeyDown={onKey}
@@ -350,7 +367,7 @@ export function SigningPage() {
           </div>
         </div>
         <Typography.Paragraph type="secondary" id="mark-help" style={{ marginTop: 8, marginBottom: 0 }}>
-          签章只能放在本页的签章区域内；放到区域外时，确认会被拒绝并提示原因。
+          {t('签章只能放在本页的签章区域内；放到区域外时，确认会被拒绝并提示原因。')}
         </Typography.Paragraph>
       </Card>
     </>
@@ -360,6 +377,7 @@ export function SigningPage() {
 /** 签署完成, with the next steps: back to the works, the signed form. */
 function Signed({ filingId, applicant }: { filingId: string; applicant: boolean }) {
   const navigate = useNavigate();
+  const t = useT();
   const formUrl = `/api/signature/filings/${filingId}/form`;
   // The signed form is the applicant's: offered when this user may fetch it.
   const [mayDownload, setMayDownload] = useState(false);
@@ -375,8 +393,10 @@ function Signed({ filingId, applicant }: { filingId: string; applicant: boolean 
   return (
     <Result
       status="success"
-      title={<h1 style={{ fontSize: 24, margin: 0 }}>签署完成</h1>}
-      subTitle="您的电子签章已确认。签章人是否完成签章以签章列表显示的状态为准；全部签章完成后，作品自动提交，申请人即可缴费。"
+      title={<h1 style={{ fontSize: 24, margin: 0 }}>{t('签署完成')}</h1>}
+      subTitle={t(
+        '您的电子签章已确认。签章人是否完成签章以签章列表显示的状态为准；全部签章完成后，作品自动提交，申请人即可缴费。',
+      )}
       data-testid="signed"
       extra={[
         <Button
@@ -385,11 +405,11 @@ function Signed({ filingId, applicant }: { filingId: string; applicant: boolean 
           onClick={() => navigate(applicant ? '/works/all' : '/')}
           data-testid="back-to-works"
         >
-          {applicant ? '返回我的作品' : '返回首页'}
+          {applicant ? t('返回我的作品') : t('返回首页')}
         </Button>,
         mayDownload ? (
           <Button key="form" href={formUrl} download data-testid="download-signed">
-            下载已签署的申请表
+            {t('下载已签署的申请表')}
           </Button>
         ) : null,
       ]}
@@ -399,19 +419,25 @@ function Signed({ filingId, applicant }: { filingId: string; applicant: boolean 
 
 /** 您不是本份文件的签署者, with the manual's 电子签章常见问题 hints. */
 export function NotTheSigner({ message }: { message?: string }) {
+  const t = useT();
+  const { lang } = useLang();
   return (
     <Result
       status="403"
-      title="您不是本份文件的签署者"
-      subTitle={message && message !== '您不是本份文件的签署者' ? message : undefined}
+      title={t('您不是本份文件的签署者')}
+      subTitle={
+        message && message !== '您不是本份文件的签署者' ? failureText(message, 'NOT_CURRENT_SIGNER', lang) : undefined
+      }
       data-testid="not-the-signer"
     >
       <Typography.Paragraph>
         <ol>
-          <li>请核实当前签章链接是否复制有误（每条签章链接均只对应相应的需签章人，请勿群发签章链接）。</li>
-          <li>请核实当前签章人登录的政务网账号是否有误（法人账号指单位账号，而非法定代表人个人账号）。</li>
-          <li>请检查填报时填写的相应证件号是否有错填漏填或有多余空格，证件号有误的需先修改再提交签章。</li>
-          <li>涉及多方签章的作品，需按签章列表的顺序依次签章，需当前签章人完成电子签章后才会生成下一位的签章链接。</li>
+          <li>{t('请核实当前签章链接是否复制有误（每条签章链接均只对应相应的需签章人，请勿群发签章链接）。')}</li>
+          <li>{t('请核实当前签章人登录的政务网账号是否有误（法人账号指单位账号，而非法定代表人个人账号）。')}</li>
+          <li>{t('请检查填报时填写的相应证件号是否有错填漏填或有多余空格，证件号有误的需先修改再提交签章。')}</li>
+          <li>
+            {t('涉及多方签章的作品，需按签章列表的顺序依次签章，需当前签章人完成电子签章后才会生成下一位的签章链接。')}
+          </li>
         </ol>
       </Typography.Paragraph>
     </Result>

@@ -4,7 +4,8 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { get } from '../api';
 import { type Filing, loadFiling } from '../filings';
 import { useFailure } from '../forms';
-import { statusColor, statusLabel } from '../labels';
+import { localeOf, useLang, useT } from '../i18n';
+import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { useSession } from '../session';
 import { temporalLink, usePortalSettings } from '../settings';
@@ -31,19 +32,21 @@ function PaperCertificate({ filing }: { filing: Filing }) {
   const d = filing.delivery;
   const done = filing.status === 'delivered';
   const mailed = d ? d.kind === 'mailed' : filing.content.certificateDelivery !== 'pickup';
-  const on = d ? new Date(d.recordedAt).toLocaleDateString('zh-CN') : undefined;
+  const t = useT();
+  const { lang } = useLang();
+  const on = d ? new Date(d.recordedAt).toLocaleDateString(localeOf(lang)) : undefined;
   const items = mailed
     ? [
-        { title: '证书已制作' },
-        { title: done ? '已邮寄' : '待邮寄', description: on ? `顺丰到付 · ${on}` : '顺丰到付' },
+        { title: t('证书已制作') },
+        { title: done ? t('已邮寄') : t('待邮寄'), description: on ? `${t('顺丰到付')} · ${on}` : t('顺丰到付') },
       ]
     : [
-        { title: '证书已制作' },
-        { title: '待自领', description: '收到电子发票后于工作时间内领取' },
-        { title: '已领取', description: on },
+        { title: t('证书已制作') },
+        { title: t('待自领'), description: t('收到电子发票后于工作时间内领取') },
+        { title: t('已领取'), description: on },
       ];
   return (
-    <Card size="small" title="纸质证书" style={{ marginBottom: 16 }}>
+    <Card size="small" title={t('纸质证书')} style={{ marginBottom: 16 }}>
       <Steps
         size="small"
         current={done ? items.length - 1 : 1}
@@ -55,10 +58,10 @@ function PaperCertificate({ filing }: { filing: Filing }) {
         {mailed ? (
           done ? (
             <>
-              已邮寄（顺丰到付）
+              {t('已邮寄（顺丰到付）')}
               {d?.waybillNo ? (
                 <>
-                  ，运单号{' '}
+                  {t('，运单号')}{' '}
                   <Typography.Text strong copyable data-testid="waybill">
                     {d.waybillNo}
                   </Typography.Text>
@@ -66,12 +69,12 @@ function PaperCertificate({ filing }: { filing: Filing }) {
               ) : null}
             </>
           ) : (
-            '证书已制作，待邮寄（顺丰到付）'
+            t('证书已制作，待邮寄（顺丰到付）')
           )
         ) : done ? (
-          '已领取（自领）'
+          t('已领取（自领）')
         ) : (
-          '证书已制作，待自领（收到电子发票后于工作时间内领取）'
+          t('证书已制作，待自领（收到电子发票后于工作时间内领取）')
         )}
       </span>
     </Card>
@@ -87,6 +90,9 @@ export function WorkDetail() {
   const { has } = useSession();
   const settings = usePortalSettings();
   const fail = useFailure();
+  const t = useT();
+  const { lang } = useLang();
+  const L = useLabels();
   const staffReader = has('initial_reviewer', 'final_reviewer', 'finance', 'admin', 'regional_staff');
   useEffect(() => {
     // Staff read through the staff view; an applicant reads their own filing.
@@ -96,7 +102,7 @@ export function WorkDetail() {
       fail(err);
     });
   }, [filingId, fail, staffReader]);
-  if (missing) return <Result status="404" title="没有找到该作品" />;
+  if (missing) return <Result status="404" title={t('没有找到该作品')} />;
   if (!filing) return <Spin style={{ display: 'block', margin: 48 }} />;
   const staff = staffReader;
   return (
@@ -106,18 +112,18 @@ export function WorkDetail() {
           <Space>
             {staff && settings ? (
               <Button href={temporalLink(settings, filingId)} target="_blank" data-testid="temporal-link">
-                在 Temporal 中查看流程
+                {t('在 Temporal 中查看流程')}
               </Button>
             ) : null}
             <Button href={`/api/signature/filings/${filingId}/form`} target="_blank">
-              查看表单
+              {t('查看表单')}
             </Button>
           </Space>
         }
       >
-        {filing.content.title ?? '作品'}{' '}
+        {filing.content.title ?? t('作品')}{' '}
         <Tag color={statusColor[filing.status]} data-testid="work-status">
-          {statusLabel[filing.status]}
+          {L.status[filing.status]}
         </Tag>
       </PageTitle>
       <Steps
@@ -131,18 +137,18 @@ export function WorkDetail() {
               ? 'finish'
               : undefined
         }
-        items={['填报', '电子签章', '缴费', '初审', '终审', '发证'].map((title) => ({ title }))}
+        items={[t('填报'), t('电子签章'), t('缴费'), t('初审'), t('终审'), t('发证')].map((title) => ({ title }))}
       />
       {filing.status === 'returned' ? (
         <Alert
           type="error"
           showIcon
           style={{ marginBottom: 16 }}
-          message="退回修改"
+          message={t('退回修改')}
           description={
             <>
               <div data-testid="return-reasons">{filing.remark}</div>
-              <Link to={`/filings/${filingId}/edit`}>修改后重新签章提交（无需重复缴费）</Link>
+              <Link to={`/filings/${filingId}/edit`}>{t('修改后重新签章提交（无需重复缴费）')}</Link>
             </>
           }
         />
@@ -152,23 +158,23 @@ export function WorkDetail() {
           type="warning"
           showIcon
           style={{ marginBottom: 16 }}
-          message="不予登记，已按规定退费"
+          message={t('不予登记，已按规定退费')}
           description={filing.remark}
         />
       ) : null}
       <Card size="small" style={{ marginBottom: 16 }}>
         <Descriptions size="small" column={3}>
-          <Descriptions.Item label="流水号">{filing.serialNo}</Descriptions.Item>
-          <Descriptions.Item label="申请日期">
-            {filing.appliedAt ? new Date(filing.appliedAt).toLocaleString('zh-CN') : ''}
+          <Descriptions.Item label={t('流水号')}>{filing.serialNo}</Descriptions.Item>
+          <Descriptions.Item label={t('申请日期')}>
+            {filing.appliedAt ? new Date(filing.appliedAt).toLocaleString(localeOf(lang)) : ''}
           </Descriptions.Item>
           {filing.reviewDeadline ? (
-            <Descriptions.Item label="办结期限">
-              {new Date(filing.reviewDeadline).toLocaleDateString('zh-CN')}
+            <Descriptions.Item label={t('办结期限')}>
+              {new Date(filing.reviewDeadline).toLocaleDateString(localeOf(lang))}
             </Descriptions.Item>
           ) : null}
           {filing.registrationNumber ? (
-            <Descriptions.Item label="登记号">
+            <Descriptions.Item label={t('登记号')}>
               <b data-testid="registration-number">{filing.registrationNumber}</b>
             </Descriptions.Item>
           ) : null}
@@ -180,16 +186,16 @@ export function WorkDetail() {
               href={`/api/certificate/certificates/${filingId}/pdf`}
               data-testid="download-certificate"
             >
-              下载证书
+              {t('下载证书')}
             </Button>
             {filing.registrationNumber ? (
-              <Link to={`/verify/${encodeURIComponent(filing.registrationNumber)}`}>证书查验</Link>
+              <Link to={`/verify/${encodeURIComponent(filing.registrationNumber)}`}>{t('证书查验')}</Link>
             ) : null}
           </Space>
         ) : null}
         {filing.status === 'awaiting_payment' || filing.status === 'payment_verifying' ? (
           <Button type="primary" onClick={() => navigate(`/filings/${filingId}/pay`)}>
-            缴费
+            {t('缴费')}
           </Button>
         ) : null}
       </Card>

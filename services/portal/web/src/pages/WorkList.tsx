@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { del, post } from '../api';
 import { useFailure } from '../forms';
-import { regionLabel, statusColor, statusLabel, workTypeLabel } from '../labels';
+import { localeOf, tk, useLang, useT } from '../i18n';
+import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 import { type FilingListItem, ListName } from '../proto';
@@ -12,25 +13,32 @@ import { SigningDialog } from './SigningDialog';
 /** The sidebar's lists, with the manual's notes. */
 export const listMeta: Record<ListName, { title: string; hint?: string }> = {
   to_submit: {
-    title: '待提交作品（含初审退回作品）',
-    hint: '暂存的作品和初审退回修改的作品。退回修改的作品，需按要求修改后重新签章提交，无需重复缴费，办理时限以重新提交时间计算。',
+    title: tk('待提交作品（含初审退回作品）'),
+    hint: tk(
+      '暂存的作品和初审退回修改的作品。退回修改的作品，需按要求修改后重新签章提交，无需重复缴费，办理时限以重新提交时间计算。',
+    ),
   },
   to_sign: {
-    title: '待签章作品',
-    hint: '用户若点击“修改”对作品填报信息进行修改或重新保存的，需重新进行电子签章。完成全部电子签章的作品，相应操作栏显示“提交”按钮，点击“提交”即可提交。',
+    title: tk('待签章作品'),
+    hint: tk(
+      '用户若点击“修改”对作品填报信息进行修改或重新保存的，需重新进行电子签章。完成全部电子签章的作品，相应操作栏显示“提交”按钮，点击“提交”即可提交。',
+    ),
   },
-  to_pay: { title: '待缴费作品', hint: '作品提交时需按要求进行缴费（150元/件），付款方式选择后将无法变更。' },
-  all: { title: '作品列表' },
-  initial_review: { title: '待初审作品', hint: '已提交作品请用户耐心等待审核结果（整个流程30个工作日内办结）。' },
-  final_review: { title: '待终审作品', hint: '已提交作品请用户耐心等待审核结果（整个流程30个工作日内办结）。' },
+  to_pay: { title: tk('待缴费作品'), hint: tk('作品提交时需按要求进行缴费（150元/件），付款方式选择后将无法变更。') },
+  all: { title: tk('作品列表') },
+  initial_review: {
+    title: tk('待初审作品'),
+    hint: tk('已提交作品请用户耐心等待审核结果（整个流程30个工作日内办结）。'),
+  },
+  final_review: { title: tk('待终审作品'), hint: tk('已提交作品请用户耐心等待审核结果（整个流程30个工作日内办结）。') },
   certified: {
-    title: '已发证作品',
-    hint: '审核通过的作品，平台会自动生成电子证书。纸质证书将根据实际情况依次安排邮寄或自取：选择邮寄的，事项办结后将陆续制证和邮寄（顺丰到付）；选择自领的，请在收到电子发票后于工作时间内前来领取。',
+    title: tk('已发证作品'),
+    hint: tk(
+      '审核通过的作品，平台会自动生成电子证书。纸质证书将根据实际情况依次安排邮寄或自取：选择邮寄的，事项办结后将陆续制证和邮寄（顺丰到付）；选择自领的，请在收到电子发票后于工作时间内前来领取。',
+    ),
   },
-  other: { title: '其他', hint: '不予登记并退费、撤回及逾期未补正视为撤回的作品。' },
+  other: { title: tk('其他'), hint: tk('不予登记并退费、撤回及逾期未补正视为撤回的作品。') },
 };
-
-const when = (iso?: string) => (iso ? new Date(iso).toLocaleDateString('zh-CN') : '');
 
 /** 用户 / 我的作品: one list of the sidebar, with the actions the filing service offers for each state. */
 export function WorkList({ regional }: { regional?: boolean }) {
@@ -38,13 +46,17 @@ export function WorkList({ regional }: { regional?: boolean }) {
   const list = ListName.safeParse(params.view).success ? (params.view as ListName) : 'all';
   const navigate = useNavigate();
   const fail = useFailure();
+  const t = useT();
+  const { lang } = useLang();
+  const L = useLabels();
+  const when = (iso?: string) => (iso ? new Date(iso).toLocaleDateString(localeOf(lang)) : '');
   const [title, setTitle] = useState('');
   const [signing, setSigning] = useState<string>();
   const paged = usePaged<FilingListItem>(
     regional ? '/api/filing/region/filings' : '/api/filing/filings',
     regional ? { title } : { list, title },
   );
-  const meta = regional ? { title: '下级部门作品', hint: '本地区及下级地区的作品（只读）。' } : listMeta[list];
+  const meta = regional ? { title: '下级部门作品', hint: tk('本地区及下级地区的作品（只读）。') } : listMeta[list];
 
   const run = async (fn: () => Promise<unknown>) => {
     try {
@@ -60,12 +72,12 @@ export function WorkList({ regional }: { regional?: boolean }) {
       <Space size={0} wrap>
         {a.has('edit') ? (
           <Button size="small" type="link" data-testid="edit" onClick={() => navigate(`/filings/${f.filingId}/edit`)}>
-            修改
+            {t('修改')}
           </Button>
         ) : null}
         {a.has('sign') ? (
           <Button size="small" type="link" onClick={() => setSigning(f.filingId)} data-testid="open-signing">
-            签章
+            {t('签章')}
           </Button>
         ) : null}
         {a.has('submit') ? (
@@ -80,17 +92,17 @@ export function WorkList({ regional }: { regional?: boolean }) {
               })
             }
           >
-            提交
+            {t('提交')}
           </Button>
         ) : null}
         {a.has('view_form') ? (
           <Button size="small" type="link" href={`/api/signature/filings/${f.filingId}/form`} target="_blank">
-            查看表单
+            {t('查看表单')}
           </Button>
         ) : null}
         {a.has('pay') ? (
           <Button size="small" type="link" data-testid="pay" onClick={() => navigate(`/filings/${f.filingId}/pay`)}>
-            缴费
+            {t('缴费')}
           </Button>
         ) : null}
         {f.status === 'certified' || f.status === 'delivered' ? (
@@ -100,12 +112,12 @@ export function WorkList({ regional }: { regional?: boolean }) {
             href={`/api/certificate/certificates/${f.filingId}/pdf`}
             data-testid="download-certificate"
           >
-            下载证书
+            {t('下载证书')}
           </Button>
         ) : null}
         {a.has('view') ? (
           <Button size="small" type="link" onClick={() => navigate(`/filings/${f.filingId}`)}>
-            查看
+            {t('查看')}
           </Button>
         ) : null}
         {a.has('delete') ? (
@@ -120,7 +132,7 @@ export function WorkList({ regional }: { regional?: boolean }) {
               })
             }
           >
-            删除
+            {t('删除')}
           </Button>
         ) : null}
       </Space>
@@ -132,7 +144,7 @@ export function WorkList({ regional }: { regional?: boolean }) {
       <PageTitle
         extra={
           <Input.Search
-            placeholder="标题"
+            placeholder={t('标题')}
             allowClear
             style={{ width: 240 }}
             onSearch={(v) => {
@@ -142,11 +154,11 @@ export function WorkList({ regional }: { regional?: boolean }) {
           />
         }
       >
-        {meta.title}
+        {t(meta.title)}
       </PageTitle>
       {meta.hint ? (
-        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-          {meta.hint}
+        <Typography.Paragraph type="secondary" className="hint">
+          {t(meta.hint)}
         </Typography.Paragraph>
       ) : null}
       <Table<FilingListItem>
@@ -155,40 +167,40 @@ export function WorkList({ regional }: { regional?: boolean }) {
         loading={paged.loading}
         dataSource={paged.items}
         pagination={paged.pagination}
-        locale={{ emptyText: <Empty description="暂无数据" /> }}
+        locale={{ emptyText: <Empty description={t('暂无数据')} /> }}
         columns={
           regional
             ? [
                 {
-                  title: '作品名称',
+                  title: t('作品名称'),
                   dataIndex: 'title',
-                  render: (t, f) => <Link to={`/filings/${f.filingId}`}>{t}</Link>,
+                  render: (title, f) => <Link to={`/filings/${f.filingId}`}>{title}</Link>,
                 },
-                { title: '作品类型', render: (_v, f) => (f.workType ? workTypeLabel[f.workType] : '') },
-                { title: '所在地区', render: (_v, f) => regionLabel(f.region) },
+                { title: t('作品类型'), render: (_v, f) => (f.workType ? L.workType[f.workType] : '') },
+                { title: t('所在地区'), render: (_v, f) => L.region(f.region) },
                 {
-                  title: '作品状态',
-                  render: (_v, f) => <Tag color={statusColor[f.status]}>{statusLabel[f.status]}</Tag>,
+                  title: t('作品状态'),
+                  render: (_v, f) => <Tag color={statusColor[f.status]}>{L.status[f.status]}</Tag>,
                 },
-                { title: '操作', render: (_v, f) => <Link to={`/filings/${f.filingId}`}>查看</Link> },
+                { title: t('操作'), render: (_v, f) => <Link to={`/filings/${f.filingId}`}>{t('查看')}</Link> },
               ]
             : [
-                { title: '流水号', dataIndex: 'serialNo', width: 150 },
+                { title: t('流水号'), dataIndex: 'serialNo', width: 150 },
                 {
-                  title: '作品名',
+                  title: t('作品名'),
                   dataIndex: 'title',
-                  render: (t, f) => <Link to={`/filings/${f.filingId}`}>{t || '（未填写）'}</Link>,
+                  render: (title, f) => <Link to={`/filings/${f.filingId}`}>{title || t('（未填写）')}</Link>,
                 },
                 {
-                  title: '状态',
+                  title: t('状态'),
                   render: (_v, f) => (
                     <Tag color={statusColor[f.status]} data-testid="status">
-                      {statusLabel[f.status]}
+                      {L.status[f.status]}
                     </Tag>
                   ),
                 },
                 {
-                  title: '备注',
+                  title: t('备注'),
                   dataIndex: 'remark',
                   render: (r?: string) =>
                     r ? (
@@ -199,10 +211,10 @@ export function WorkList({ regional }: { regional?: boolean }) {
                       </Tooltip>
                     ) : null,
                 },
-                { title: '申请日期', render: (_v, f) => when(f.appliedAt) },
-                { title: '著作权人', dataIndex: 'holders' },
-                { title: '作者', dataIndex: 'authors' },
-                { title: '操作', render: (_v, f) => actions(f) },
+                { title: t('申请日期'), render: (_v, f) => when(f.appliedAt) },
+                { title: t('著作权人'), dataIndex: 'holders' },
+                { title: t('作者'), dataIndex: 'authors' },
+                { title: t('操作'), render: (_v, f) => actions(f) },
               ]
         }
       />
