@@ -289,7 +289,7 @@ export function AdminDelivery() {
           {
             title: t('作品名'),
             dataIndex: 'title',
-            render: (title, f) => <Link to={`/filings/${f.filingId}`}>{title}</Link>,
+            render: (title, f) => <Link to={`/filings/${f.filingId}`}>{title || t('（未填写）')}</Link>,
           },
           { title: t('著作权人'), dataIndex: 'holders' },
           { title: t('状态'), render: (_v, f) => <Tag color={statusColor[f.status]}>{L.status[f.status]}</Tag> },

@@ -58,7 +58,7 @@ export function FinanceOffline() {
           {
             title: t('作品名'),
             dataIndex: 'title',
-            render: (title, p) => <Link to={`/filings/${p.filingId}`}>{title}</Link>,
+            render: (title, p) => <Link to={`/filings/${p.filingId}`}>{title || t('（未填写）')}</Link>,
           },
           { title: t('金额'), render: (_v, p) => fen(p.amountFen) },
           { title: t('付款方式'), render: (_v, p) => t(channelLabel[p.channel]) },
@@ -132,7 +132,7 @@ export function FinanceRefunds() {
           {
             title: t('作品名'),
             dataIndex: 'title',
-            render: (title, r) => <Link to={`/filings/${r.filingId}`}>{title}</Link>,
+            render: (title, r) => <Link to={`/filings/${r.filingId}`}>{title || t('（未填写）')}</Link>,
           },
           { title: t('付款方式'), render: (_v, r) => (r.method === 'online' ? t('线上') : t('线下')) },
           { title: t('金额'), render: (_v, r) => fen(r.amountFen) },

@@ -174,7 +174,7 @@ export function WorkList({ regional }: { regional?: boolean }) {
                 {
                   title: t('作品名称'),
                   dataIndex: 'title',
-                  render: (title, f) => <Link to={`/filings/${f.filingId}`}>{title}</Link>,
+                  render: (title, f) => <Link to={`/filings/${f.filingId}`}>{title || t('（未填写）')}</Link>,
                 },
                 { title: t('作品类型'), render: (_v, f) => (f.workType ? L.workType[f.workType] : '') },
                 { title: t('所在地区'), render: (_v, f) => L.region(f.region) },
