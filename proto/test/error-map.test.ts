@@ -254,7 +254,14 @@ describe('validation messages name the field by its label (one error map)', () =
       for (const option of (def.options as unknown[] | undefined) ?? []) walk(option, parent);
     };
     // Workflow and activity messages, and the error body itself, are no user's input.
-    const internal = ['RegistrationInput', 'NoticeInput', 'ProbeInput', 'ErrorBody'];
+    const internal = [
+      'RegistrationInput',
+      'RevocationInput',
+      'NoticeInput',
+      'RevocationNoticeInput',
+      'ProbeInput',
+      'ErrorBody',
+    ];
     const inputs = Object.entries(proto).filter(
       ([name]) => /(Input|Query|Params|Param|Body)$/.test(name) && !internal.includes(name),
     );
