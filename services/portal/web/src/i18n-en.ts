@@ -269,6 +269,12 @@ const words: Record<string, string> = {
     'Fill in and save the profile (name, ID, contact and certificate mailing details)',
   上传身份证明: 'Upload an identity proof',
   '尚需：': 'Still needed:',
+  '证件登记地在浙江省外：提交作品前请上传在浙工作/学习/居住证明':
+    'Your ID document was issued outside Zhejiang: upload proof of working, studying or living in Zhejiang before you submit a work.',
+  '上传在浙工作/学习/居住证明': 'Upload proof of working, studying or living in Zhejiang',
+  '在浙工作/学习/居住证明': 'Proof of working, studying or living in Zhejiang',
+  '证件登记地在浙江省外的，需上传近期在浙工作、学习或居住的有效证明（如劳动合同、学生证、居住证），PDF、JPEG 或 PNG。':
+    'If your ID document was issued outside Zhejiang, upload recent proof of working, studying or living in Zhejiang (an employment contract, a student card, a residence permit), as PDF, JPEG or PNG.',
   完善资料: 'Complete the profile',
 
   // Filing form

@@ -46,6 +46,8 @@ export function Profile() {
   };
 
   const idTypes = category ? idTypesOfCategory(category) : [];
+  // 管辖: a person or organisation registered outside Zhejiang files with proof of being here.
+  const residenceMissing = !!me?.residenceProofRequired && !profile?.residenceProofs?.length;
 
   return (
     <>
@@ -60,7 +62,17 @@ export function Profile() {
           data-testid="profile-missing"
         />
       ) : null}
-      {me?.profileComplete && saved ? (
+      {residenceMissing ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={t('证件登记地在浙江省外：提交作品前请上传在浙工作/学习/居住证明')}
+          description={<a href="#profile-residence">{t('上传在浙工作/学习/居住证明')}</a>}
+          data-testid="residence-missing"
+        />
+      ) : null}
+      {me?.profileComplete && saved && !residenceMissing ? (
         <Alert
           type="success"
           showIcon
@@ -192,6 +204,26 @@ export function Profile() {
             }}
           />
         </Form.Item>
+        <div id="profile-residence" />
+        {me?.residenceProofRequired || profile?.residenceProofs?.length ? (
+          <Form.Item
+            label={t('在浙工作/学习/居住证明')}
+            extra={t(
+              '证件登记地在浙江省外的，需上传近期在浙工作、学习或居住的有效证明（如劳动合同、学生证、居住证），PDF、JPEG 或 PNG。',
+            )}
+          >
+            <Uploads
+              action="/api/identity/proofs?purpose=residence"
+              value={profile?.residenceProofs}
+              label={t('+上传')}
+              testId="upload-residence-proof"
+              onChange={() => void reload()}
+              onRemove={async (ref) => {
+                await del(`/api/identity/proofs/${ref.uploadId}`);
+              }}
+            />
+          </Form.Item>
+        ) : null}
         <Row gutter={24}>
           <Col xs={24} md={8}>
             <Form.Item
