@@ -17,7 +17,7 @@ import { fuzzService, summarise } from './support/openapi-fuzz';
  * test). In this order since the fuzzing changes the seeded objects as a user would: an edit of the
  * filing awaiting signatures voids its signing links, a new profile can change who a signer is.
  */
-const services = { signature: 8, certificate: 6, payment: 10, filing: 17, identity: 13 } as const;
+const services = { signature: 8, certificate: 5, payment: 10, filing: 31, identity: 13 } as const;
 const peers = ['dev-oidc', 'dev-gateway', 'mail-catcher', 'worker', 'documents-worker'];
 const env = isolatedEnvironment('fuzz', 300);
 const c = loadConfig({ ...process.env, ...env });
