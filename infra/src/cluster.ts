@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '@copyreg/kit';
 import { SearchAttr } from '@copyreg/proto';
 import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
+import { registerNamespace } from './namespace';
 import { dataDir, repoRoot } from './paths';
 import {
   httpOk,
@@ -18,7 +18,7 @@ import {
   tailOf,
   waitFor,
 } from './proc';
-import { type StackPart, stackParts } from './stack';
+import { type StackPart, stackParts, upPart } from './stack';
 
 /**
  * The production Temporal topology on one machine: the Temporal server built from
@@ -411,16 +411,6 @@ async function startService(c: Config, service: ClusterService | 'ui', log: (s: 
   }
 }
 
-const saTypes: Record<string, number> = {
-  TEXT: 1,
-  KEYWORD: 2,
-  INT: 3,
-  DOUBLE: 4,
-  BOOL: 5,
-  DATETIME: 6,
-  KEYWORD_LIST: 7,
-};
-
 /**
  * The platform's namespace and its search attributes (proto's SearchAttr; on SQL visibility
  * each maps to one of the pre-made columns). Registered through the frontend before history
@@ -448,39 +438,13 @@ async function ensureNamespace(c: Config, log: (s: string) => void) {
   );
   const connection = answered;
   if (!connection) throw new Error('no connection to the Temporal frontend');
-  const svc = connection.workflowService;
   const namespace = c.TEMPORAL_NAMESPACE;
   try {
-    const exists = await svc.describeNamespace({ namespace }).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
-      await svc.registerNamespace({
-        namespace,
-        description: 'copyreg: 作品自愿登记',
-        workflowExecutionRetentionPeriod: msToTs(process.env.TEMPORAL_RETENTION ?? '30 days'),
-      });
-      log(`  temporal: namespace ${namespace} registered`);
-    }
-    // A new namespace reaches the frontend's namespace cache within ~10 s.
-    let have: Awaited<ReturnType<Connection['operatorService']['listSearchAttributes']>> | undefined;
-    await waitFor(
-      `namespace ${namespace} in the frontend's cache`,
-      async () => {
-        have = await connection.operatorService.listSearchAttributes({ namespace });
-        return true;
-      },
-      60_000,
-    );
-    const missing = Object.values(SearchAttr).filter((k) => !(k.name in (have?.customAttributes ?? {})));
-    if (missing.length) {
-      await connection.operatorService.addSearchAttributes({
-        namespace,
-        searchAttributes: Object.fromEntries(missing.map((k) => [k.name, saTypes[k.type as string] as number])),
-      });
-      log(`  temporal: search attributes ${missing.map((k) => k.name).join(', ')} added`);
-    }
+    await registerNamespace(connection, namespace, {
+      retention: process.env.TEMPORAL_RETENTION ?? '30 days',
+      description: 'copyreg: 作品自愿登记',
+      log,
+    });
     // The frontend's namespace cache refreshes every ~10 s: until then a query on a new
     // attribute is refused. Every attribute must be usable before any work starts.
     const query = Object.values(SearchAttr)
@@ -489,7 +453,7 @@ async function ensureNamespace(c: Config, log: (s: string) => void) {
     await waitFor(
       `the search attributes of ${namespace}`,
       async () => {
-        await svc.countWorkflowExecutions({ namespace, query });
+        await connection.workflowService.countWorkflowExecutions({ namespace, query });
         return true;
       },
       60_000,
@@ -532,20 +496,7 @@ export async function clusterHealthy(c: Config): Promise<boolean> {
 
 /** The stack's Postgres and MinIO (reused when they answer), as `up` brings them. */
 async function upParts(parts: StackPart[], c: Config, log: (s: string) => void, started: string[]) {
-  for (const part of parts) {
-    if (await part.healthy(c).catch(() => false)) {
-      log(`  ${part.name}: reusing the server that answers at ${part.address(c)}`);
-    } else if (await part.busy(c)) {
-      log(`  ${part.name}: waiting for the server already listening at ${part.address(c)}`);
-      await waitFor(part.name, () => part.healthy(c), 90_000);
-    } else {
-      log(`  ${part.name}: starting`);
-      await part.start(c);
-      started.push(part.name);
-      await waitFor(part.name, () => part.healthy(c), 90_000, part.name);
-    }
-    await part.prepare?.(c);
-  }
+  for (const part of parts) await upPart(part, c, log, started);
 }
 
 export const clusterStackParts = () => stackParts.filter((p) => p.name !== 'temporal');

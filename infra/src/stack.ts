@@ -209,26 +209,29 @@ const minio: StackPart = {
 export const stackParts: StackPart[] = [postgres, temporal, minio];
 
 /** Brings every part up; returns the names of the parts this call started (not reused). */
+/**
+ * One part up: reused when it answers, waited for when something already listens on its port (a
+ * loaded machine answers health checks slowly; a second server would die on the busy port),
+ * started otherwise (its name then goes into `started`).
+ */
+export async function upPart(part: StackPart, c: Config, log: (s: string) => void, started: string[]) {
+  if (await part.healthy(c).catch(() => false)) {
+    log(`  ${part.name}: reusing the server that answers at ${part.address(c)}`);
+  } else if (await part.busy(c)) {
+    log(`  ${part.name}: waiting for the server already listening at ${part.address(c)}`);
+    await waitFor(part.name, () => part.healthy(c), 90_000);
+  } else {
+    log(`  ${part.name}: starting`);
+    await part.start(c);
+    started.push(part.name);
+    await waitFor(part.name, () => part.healthy(c), 90_000, part.name);
+  }
+  await part.prepare?.(c);
+}
+
 export async function up(c: Config, log: (s: string) => void = console.log): Promise<string[]> {
   const started: string[] = [];
-  await Promise.all(
-    stackParts.map(async (part) => {
-      if (await part.healthy(c).catch(() => false)) {
-        log(`  ${part.name}: reusing the server that answers at ${part.address(c)}`);
-      } else if (await part.busy(c)) {
-        // Something already listens there (a loaded machine answers health checks slowly):
-        // wait for it rather than start a second server that would die on the busy port.
-        log(`  ${part.name}: waiting for the server already listening at ${part.address(c)}`);
-        await waitFor(part.name, () => part.healthy(c), 90_000);
-      } else {
-        log(`  ${part.name}: starting`);
-        await part.start(c);
-        started.push(part.name);
-        await waitFor(part.name, () => part.healthy(c), 90_000, part.name);
-      }
-      await part.prepare?.(c);
-    }),
-  );
+  await Promise.all(stackParts.map((part) => upPart(part, c, log, started)));
   return started;
 }
 

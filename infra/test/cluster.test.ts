@@ -14,7 +14,7 @@ import { logDir, repoRoot } from '../src/paths';
 import { platformProcesses } from '../src/platform';
 import { httpOk, waitFor } from '../src/proc';
 import { assertPortsFree, privatePorts, within } from './support/private-stack';
-import { exactlyOnceProblems, Gates, registrationDriver } from './support/registrations';
+import { Gates, registrationDriver, settledExactlyOnceProblems } from './support/registrations';
 
 /**
  * The production Temporal topology on loopback (infra/src/cluster.ts): the Temporal server's
@@ -219,16 +219,9 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
     // confirmed signatures, every notice delivered once, no object lost.
     // Mail leaves through the outbox dispatcher after the step that wrote it: wait until it has
     // (a notice delivered twice never comes right again, so waiting hides no duplicate).
-    let problems: string[] = [];
-    await waitFor(
-      'every notice delivered',
-      async () => {
-        problems = await exactlyOnceProblems(db, store, `http://127.0.0.1:${c.MAIL_WEB_PORT}`, filings);
-        return problems.length === 0;
-      },
-      90_000,
-    ).catch(() => {});
-    expect(problems).toEqual([]);
+    expect(await settledExactlyOnceProblems(db, store, `http://127.0.0.1:${c.MAIL_WEB_PORT}`, filings, 90_000)).toEqual(
+      [],
+    );
 
     // Advanced visibility on PostgreSQL: each registration found by its workflow id and the
     // platform's search attributes…

@@ -23,7 +23,7 @@ import {
   stopPostgres,
   within,
 } from './support/private-stack';
-import { exactlyOnceProblems, Gates, type HeldStep, registrationDriver } from './support/registrations';
+import { Gates, type HeldStep, registrationDriver, settledExactlyOnceProblems } from './support/registrations';
 
 /**
  * Faults while work is in flight, on a private stack (its own Postgres cluster, Temporal
@@ -293,16 +293,9 @@ describe('faults on a private stack while work is in flight', () => {
     // Mail leaves through the outbox dispatcher after the step that wrote it (retried with backoff
     // over the outages): wait until it has. A notice delivered twice never comes right again, so
     // waiting hides no duplicate.
-    let problems: string[] = [];
-    await waitFor(
-      'every notice delivered',
-      async () => {
-        problems = await exactlyOnceProblems(db, store, `http://127.0.0.1:${c.MAIL_WEB_PORT}`, filings);
-        return problems.length === 0;
-      },
-      120_000,
-    ).catch(() => {});
-    expect(problems).toEqual([]);
+    expect(
+      await settledExactlyOnceProblems(db, store, `http://127.0.0.1:${c.MAIL_WEB_PORT}`, filings, 120_000),
+    ).toEqual([]);
     // The answers were lost, every one of them: two reviews and two confirmations per registration.
     expect(filingProxy.lost).toHaveLength(2 * registrations);
     expect(signatureProxy.lost).toHaveLength(2 * registrations);

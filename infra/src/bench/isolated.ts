@@ -2,12 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Config, loadConfig } from '@copyreg/kit';
-import { SearchAttr } from '@copyreg/proto';
 import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
+import { registerNamespace } from '../namespace';
 import { logDir, repoRoot } from '../paths';
 import { type PlatformProcess, platformProcesses } from '../platform';
-import { httpOk, sleep, waitFor } from '../proc';
+import { httpOk, waitFor } from '../proc';
 
 /**
  * Platform processes run apart from everyone else's: their own database, bucket, Temporal
@@ -35,48 +34,11 @@ export function platformPorts(offset: number): Record<string, string> {
   return env;
 }
 
-const typeNumber: Record<string, number> = {
-  TEXT: 1,
-  KEYWORD: 2,
-  INT: 3,
-  DOUBLE: 4,
-  BOOL: 5,
-  DATETIME: 6,
-  KEYWORD_LIST: 7,
-};
-
 /** Registers the namespace (and the platform's search attributes in it) unless it exists. */
 export async function ensureNamespace(c: Config): Promise<void> {
   const connection = await Connection.connect({ address: c.TEMPORAL_ADDRESS });
-  const svc = connection.workflowService;
-  const namespace = c.TEMPORAL_NAMESPACE;
   try {
-    const exists = await svc.describeNamespace({ namespace }).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
-      await svc.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
-      await waitFor(`namespace ${namespace}`, () => svc.describeNamespace({ namespace }).then(() => true), 30_000);
-    }
-    // A new namespace reaches every part of the server's cache only after a few seconds.
-    let have: Awaited<ReturnType<typeof connection.operatorService.listSearchAttributes>> | undefined;
-    await waitFor(
-      `namespace ${namespace}`,
-      async () => {
-        have = await connection.operatorService.listSearchAttributes({ namespace });
-        return true;
-      },
-      30_000,
-    );
-    const missing = Object.values(SearchAttr).filter((k) => !(k.name in (have?.customAttributes ?? {})));
-    if (missing.length) {
-      await connection.operatorService.addSearchAttributes({
-        namespace,
-        searchAttributes: Object.fromEntries(missing.map((k) => [k.name, typeNumber[k.type as string] as number])),
-      });
-      await sleep(1000);
-    }
+    await registerNamespace(connection, c.TEMPORAL_NAMESPACE, { retention: '1 day' });
   } finally {
     await connection.close();
   }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Client as Minio } from 'minio';
 import { Flow, type Party, party, residentId } from '../../src/bench/flow';
 import { Latencies } from '../../src/bench/stats';
+import { waitFor } from '../../src/proc';
 
 /** The steps a registration is held before, in the order it reaches them. */
 export const heldSteps = ['sign', 'submit-and-pay', 'initial-review', 'final-review'] as const;
@@ -221,5 +222,29 @@ export async function exactlyOnceProblems(
     const kinds = new Set(notices.filter((n) => n.filing_id === id).map((n) => n.kind));
     if (!kinds.has('certified')) problems.push(`${id}: no 'certified' notice (has ${[...kinds].join(', ')})`);
   }
+  return problems;
+}
+
+/**
+ * exactlyOnceProblems once mail has settled: notices leave through the outbox after the step that
+ * wrote them (retried with backoff over outages), so this waits up to `ms` for the problems to
+ * clear. A notice delivered twice never comes right again, so waiting hides no duplicate.
+ */
+export async function settledExactlyOnceProblems(
+  db: Knex,
+  store: Minio,
+  mailUrl: string,
+  filingIds: string[],
+  ms: number,
+): Promise<string[]> {
+  let problems: string[] = [];
+  await waitFor(
+    'every notice delivered',
+    async () => {
+      problems = await exactlyOnceProblems(db, store, mailUrl, filingIds);
+      return problems.length === 0;
+    },
+    ms,
+  ).catch(() => {});
   return problems;
 }
