@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { residentIdCheckChar } from '@copyreg/proto';
 import type { Express } from 'express';
 
 /** Listens first, so an app that must know its own URL (an issuer, a redirect URI) can be built after. */
@@ -54,3 +55,12 @@ export const unreachableOidc = {
   redirectUri: 'http://127.0.0.1:1/cb',
   publicUrl: 'http://127.0.0.1:1',
 };
+
+/** A resident ID with its check character, from the first 17 digits. */
+export const rid = (first17: string) => first17 + residentIdCheckChar(first17);
+
+/** A 1×1 PNG: an upload the type sniffing accepts. */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);

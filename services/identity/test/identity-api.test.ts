@@ -1,29 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { config, createDb, createObjectStore, ensureBucket } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
-import {
-  type ErrorBody,
-  Me,
-  Profile,
-  type ProfileInput,
-  residentIdCheckChar,
-  UploadRef,
-  usccCheckChar,
-} from '@copyreg/proto';
+import { type ErrorBody, Me, Profile, type ProfileInput, UploadRef, usccCheckChar } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityApp, loadIdentity, profileCompleteness } from '../src/index';
-import { unreachableOidc } from './helpers';
+import { PNG, rid, unreachableOidc } from './helpers';
 
 const db = createDb();
 const store = createObjectStore();
 const bucket = config().S3_BUCKET;
 let api: Awaited<ReturnType<typeof serve>>;
-
-const rid = (first17: string) => first17 + residentIdCheckChar(first17);
-export const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 const profile = (over: Partial<ProfileInput> = {}): ProfileInput => ({
   category: 'individual',

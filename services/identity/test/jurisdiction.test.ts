@@ -9,12 +9,11 @@ import {
   jurisdictionOfDocument,
   Me,
   type ProfileInput,
-  residentIdCheckChar,
   usccCheckChar,
 } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityApp, jurisdictionOf } from '../src/index';
-import { unreachableOidc } from './helpers';
+import { PNG, rid, unreachableOidc } from './helpers';
 
 /**
  * 管辖 (Art. 7; the manual's 资料完善 note): a person or organisation whose ID document was issued
@@ -25,11 +24,6 @@ const store = createObjectStore();
 const bucket = config().S3_BUCKET;
 let api: Awaited<ReturnType<typeof serve>>;
 
-const rid = (first17: string) => first17 + residentIdCheckChar(first17);
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 const someId = (region: string) =>
   rid(`${region}${1960 + randomInt(40)}0101${String(randomInt(1000)).padStart(3, '0')}`);
 const profile = (idNumber: string): ProfileInput => ({

@@ -12,7 +12,7 @@ import {
 } from '@copyreg/proto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIdentityApp } from '../src/index';
-import { unreachableOidc } from './helpers';
+import { PNG, unreachableOidc } from './helpers';
 
 /** Staff views of accounts: an applicant's identity proofs for reviewers, the admin's user search. */
 
@@ -21,10 +21,6 @@ const store = createObjectStore();
 const bucket = config().S3_BUCKET;
 let api: Awaited<ReturnType<typeof serve>>;
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 // The test database keeps earlier runs' users: names, numbers and accounts are unique per run.
 const run = Date.now().toString(36).slice(-6);
