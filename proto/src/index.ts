@@ -20,4 +20,6 @@ export * from './registry';
 export * from './revocation';
 export * from './revocation-messages';
 export * from './search-attributes';
+export * from './service-request-messages';
+export * from './service-requests';
 export * from './signature';

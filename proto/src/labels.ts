@@ -151,6 +151,17 @@ export const fieldLabels: Record<string, FieldLabel> = {
   statement: { zh: '陈述意见', en: 'statement' },
   evidence: { zh: '证明材料', en: 'evidence', unit: '份', enItem: 'piece of evidence' },
   revocationId: { zh: '撤销登记编号', en: 'revocation id' },
+  // 其他登记服务 (service-requests.ts)
+  requestId: { zh: '申请编号', en: 'request id' },
+  mode: { zh: '变更类型', en: 'kind of change' },
+  changes: { zh: '变更或补充内容', en: 'changed facts' },
+  contract: { zh: '合同信息', en: 'contract' },
+  counterparty: { zh: '受让方或被许可方', en: 'assignee or licensee' },
+  contractUploadId: { zh: '合同文件', en: 'contract file' },
+  signedOn: { zh: '合同签订日期', en: 'date the contract was signed' },
+  termFrom: { zh: '许可期限（起）', en: 'licence term from' },
+  termTo: { zh: '许可期限（止）', en: 'licence term until' },
+  submit: { zh: '是否提交', en: 'submit now' },
   // Lists and searches
   pageSize: { zh: '每页条数', en: 'page size' },
   list: { zh: '列表', en: 'list' },

@@ -259,6 +259,8 @@ describe('validation messages name the field by its label (one error map)', () =
       'RevocationInput',
       'NoticeInput',
       'RevocationNoticeInput',
+      'ServiceRequestInput',
+      'ServiceNoticeInput',
       'ProbeInput',
       'ErrorBody',
     ];
