@@ -5,10 +5,11 @@ import { useFailure } from './forms';
 import type { UploadRef } from './proto';
 
 /** A sample or attachment: the filing service hands out a short-lived download link on request. */
-const linkOf = (uploadId: string) =>
-  get<{ url: string }>(`/api/filing/uploads/${uploadId}/download`).then((r) => r.url);
+const linkOf = (path: string) => get<{ url: string }>(path).then((r) => r.url);
+const uploadLink = (uploadId: string) => `/api/filing/uploads/${uploadId}/download`;
 
-export function StoredFile({ upload }: { upload: UploadRef }) {
+/** `link`: the route that hands out this file's link, where it is not the uploader's own (a revocation's evidence). */
+export function StoredFile({ upload, link }: { upload: UploadRef; link?: string }) {
   const fail = useFailure();
   return (
     <Button
@@ -16,7 +17,7 @@ export function StoredFile({ upload }: { upload: UploadRef }) {
       size="small"
       style={{ padding: 0 }}
       onClick={() =>
-        linkOf(upload.uploadId).then(
+        linkOf(link ?? uploadLink(upload.uploadId)).then(
           (url) => window.open(url, '_blank', 'noopener'),
           (err) => fail(err),
         )
@@ -31,7 +32,7 @@ export function StoredFile({ upload }: { upload: UploadRef }) {
 export function StoredImage({ upload, width = 140 }: { upload: UploadRef; width?: number }) {
   const [src, setSrc] = useState<string>();
   useEffect(() => {
-    linkOf(upload.uploadId).then(setSrc, () => undefined);
+    linkOf(uploadLink(upload.uploadId)).then(setSrc, () => undefined);
   }, [upload.uploadId]);
   return src ? <Image width={width} src={src} alt={upload.name} /> : null;
 }

@@ -714,6 +714,76 @@ const words: Record<string, string> = {
   '不予登记并退费、撤回及逾期未补正视为撤回的作品。':
     'Works refused and refunded, withdrawn, or deemed withdrawn for not being corrected in time.',
   '本地区及下级地区的作品（只读）。': 'Works of this region and the regions under it (read only).',
+
+  // 其他登记服务: revocation (撤销登记)
+  其他登记服务: 'Other services',
+  撤销登记: 'Revocation',
+  撤销登记审查: 'Revocations',
+  申请撤销登记: 'Apply for revocation',
+  依职权撤销登记: "Revoke on the office's own motion",
+  '申请撤销本人作品的登记，或作为利害关系人申请撤销他人作品的登记；对您的作品提出的撤销登记在此答复。':
+    "Ask for the registration of your own work to be revoked, or, as an interested party, for another's; answer a revocation of your work here.",
+  '对您的作品提出的撤销登记，请在答复期限内陈述意见；您也可以申请撤销本人作品的登记，或作为利害关系人提交证明材料申请撤销他人作品的登记。':
+    "Where a revocation of your work's registration has been opened, state your view before the deadline. You may also ask for the registration of your own work to be revoked, or, as an interested party with evidence, for another's.",
+  '登记机关依职权撤销登记的，著作权人将收到通知，并可在答复期限内陈述意见。':
+    'The holder is notified of a revocation the office opens and may state their view before the deadline.',
+  '著作权人可申请撤销本人作品的登记；利害关系人申请撤销他人作品的登记，须说明理由并上传至少1份证明材料。著作权人将收到通知，并可在答复期限内陈述意见。':
+    "A holder may ask for the registration of their own work to be revoked. An interested party asking for another's to be revoked gives the reasons and uploads at least one piece of evidence. The holder is notified and may state their view before the deadline.",
+  提出方: 'Opened by',
+  答复期限: 'Answer by',
+  审查: 'Decide',
+  撤销登记申请已提交: 'The application for revocation has been sent',
+  申请人身份: 'You are',
+  '著作权人本人（撤销本人作品的登记）': 'The holder (revoke the registration of my own work)',
+  利害关系人: 'An interested party',
+  申请理由: 'Reasons',
+  请填写申请理由: 'Please give the reasons',
+  请上传至少1份证明材料: 'Please upload at least one piece of evidence',
+  提交申请: 'Send the application',
+  没有找到该撤销登记: 'No such revocation',
+  '撤销登记：{title}': 'Revocation: {title}',
+  '该作品的登记已撤销，证书已失效':
+    'The registration of this work has been revoked; its certificate is no longer valid',
+  '撤销登记申请已驳回，登记继续有效': 'The application for revocation was dismissed; the registration stays valid',
+  撤销登记申请: 'The application',
+  期限内未答复: 'No answer before the deadline',
+  著作权人陈述意见: "The holder's statement",
+  答复时间: 'Answered on',
+  撤销登记决定: 'The decision',
+  决定: 'Decision',
+  本人: 'You',
+  登记机关工作人员: 'Office staff',
+  决定时间: 'Decided on',
+  '著作权人的答复期限尚未届满；著作权人答复或期限届满后方可作出决定。':
+    "The holder's time to answer has not run out: a decision can be made once they answer or the deadline passes.",
+  陈述意见已提交: 'Your statement has been sent',
+  '请在 {date} 前陈述意见；逾期未答复的，登记机关将依据现有材料作出决定。':
+    'Please state your view by {date}; without an answer by then, the office decides on what it has.',
+  请填写陈述意见: 'Please write your statement',
+  提交陈述意见: 'Send the statement',
+  已撤销登记: 'Registration revoked',
+  已驳回撤销申请: 'Application dismissed',
+  作出决定: 'Decide',
+  每行一条理由: 'One reason a line',
+  请填写理由: 'Please give the reasons',
+  提交决定: 'Record the decision',
+  申请人申请撤销原登记: "At the holder's request",
+  登记后发现有不予登记的情形: 'A ground for refusal found after registration',
+  登记的事实与实际不符: 'The registered facts are untrue',
+  重复登记: 'Duplicate registration',
+  著作权人申请: 'The holder',
+  利害关系人申请: 'An interested party',
+  登记机关依职权: 'The office, on its own motion',
+  待著作权人答复: "Awaiting the holder's answer",
+  待审查决定: 'Awaiting decision',
+  驳回撤销申请: 'Dismissed',
+  驳回申请: 'Dismiss',
+  '该作品已有正在办理的撤销登记，请等待其决定':
+    'A revocation of this work is already open; please wait for its decision.',
+  该作品的登记已撤销: 'The registration of this work has been revoked.',
+  '利害关系人申请撤销登记，请上传至少1份证明材料': 'An interested party must upload at least one piece of evidence.',
+  '只有著作权人本人可以申请撤销原登记；利害关系人请选择其他撤销依据并提交证明材料':
+    'Only the holder may ask for their own registration to be revoked; an interested party chooses another ground and uploads evidence.',
 };
 
 export const en: Record<string, string> = { ...formLabelEn, ...words };

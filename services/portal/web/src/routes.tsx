@@ -1,3 +1,4 @@
+import { permissions } from '@copyreg/proto/src/permissions';
 import { Button, Result, Spin } from 'antd';
 import { type ComponentType, lazy, type ReactNode } from 'react';
 import { Route, Routes as RouterRoutes } from 'react-router-dom';
@@ -41,6 +42,11 @@ const AdminUsers = page(() => import('./pages/Admin'), 'AdminUsers');
 const AdminDelivery = page(() => import('./pages/Admin'), 'AdminDelivery');
 const Registry = page(() => import('./pages/Registry'), 'Registry');
 const Statistics = page(() => import('./pages/Statistics'), 'Statistics');
+const OtherServices = page(() => import('./pages/OtherServices'), 'OtherServices');
+const RevocationList = page(() => import('./pages/Revocation'), 'RevocationList');
+const RevocationQueue = page(() => import('./pages/Revocation'), 'RevocationQueue');
+const RevocationRequest = page(() => import('./pages/Revocation'), 'RevocationRequest');
+const RevocationDetail = page(() => import('./pages/Revocation'), 'RevocationDetail');
 
 /** A page for logged-in users (with one of the roles, when given). */
 function Private({ roles, children }: { roles?: Role[]; children: ReactNode }) {
@@ -195,6 +201,62 @@ export function Routes() {
           element={
             <Private roles={['initial_reviewer', 'final_reviewer', 'admin']}>
               <Statistics />
+            </Private>
+          }
+        />
+        <Route
+          path="services"
+          element={
+            <Private roles={['applicant']}>
+              <OtherServices />
+            </Private>
+          }
+        />
+        <Route
+          path="services/revocations"
+          element={
+            <Private roles={['applicant']}>
+              <RevocationList />
+            </Private>
+          }
+        />
+        <Route
+          path="services/revocations/new"
+          element={
+            <Private roles={['applicant']}>
+              <RevocationRequest />
+            </Private>
+          }
+        />
+        <Route
+          path="services/revocations/:revocationId"
+          element={
+            <Private roles={['applicant']}>
+              <RevocationDetail />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/revocations"
+          element={
+            <Private roles={[...permissions.readRevocations]}>
+              <RevocationQueue />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/revocations/new"
+          element={
+            <Private roles={[...permissions.decideRevocation]}>
+              <RevocationRequest staff />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/revocations/:revocationId"
+          element={
+            <Private roles={[...permissions.readRevocations]}>
+              <RevocationDetail staff />
             </Private>
           }
         />

@@ -1,4 +1,5 @@
 import {
+  AppstoreOutlined,
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
@@ -11,6 +12,7 @@ import {
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
+import { permissions } from '@copyreg/proto/src/permissions';
 import { Badge, Button, Drawer, Dropdown, Layout, Menu, type MenuProps, Space, Spin, Typography, theme } from 'antd';
 import { type ReactNode, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -152,6 +154,7 @@ export function AppLayout() {
       { ...item('/profile', '资料完善'), icon: <UserOutlined /> },
       { ...item('/filings/new', '作品填报'), icon: <FileAddOutlined /> },
       { ...item('/works/all', '我的作品', 'all'), icon: <AuditOutlined /> },
+      { ...item('/services', '其他登记服务'), icon: <AppstoreOutlined /> },
     );
   } else if (applicant) {
     items.push(
@@ -179,6 +182,12 @@ export function AppLayout() {
           item('/works/other', '其他', 'other'),
         ],
       },
+      {
+        key: 'services',
+        icon: <AppstoreOutlined />,
+        label: t('其他登记服务'),
+        children: [item('/services/revocations', '撤销登记')],
+      },
     );
   }
   if (has('regional_staff')) {
@@ -194,6 +203,14 @@ export function AppLayout() {
     if (has('initial_reviewer')) review.push(item('/staff/review/initial', '初审'));
     if (has('final_reviewer')) review.push(item('/staff/review/final', '终审'));
     items.push({ key: 'review', icon: <AuditOutlined />, label: t('作品审核'), children: review });
+  }
+  if (has(...permissions.readRevocations)) {
+    items.push({
+      key: 'staff-services',
+      icon: <AppstoreOutlined />,
+      label: t('其他登记服务'),
+      children: [item('/staff/revocations', '撤销登记审查')],
+    });
   }
   if (has('finance')) {
     items.push({
@@ -226,9 +243,13 @@ export function AppLayout() {
         ? '/works/to_pay'
         : path.startsWith('/staff/review/')
           ? path.split('/').slice(0, 4).join('/')
-          : elder && (path.startsWith('/works/') || path.startsWith('/filings/'))
-            ? '/works/all'
-            : path,
+          : elder && path.startsWith('/services/')
+            ? '/services'
+            : /^\/(services|staff)\/revocations\//.test(path)
+              ? path.split('/').slice(0, 3).join('/')
+              : elder && (path.startsWith('/works/') || path.startsWith('/filings/'))
+                ? '/works/all'
+                : path,
   ];
 
   const logout = async () => {
@@ -240,7 +261,17 @@ export function AppLayout() {
     <Menu
       mode="inline"
       selectedKeys={selected}
-      defaultOpenKeys={['user', 'works', 'submitted', 'regional', 'review', 'finance', 'admin']}
+      defaultOpenKeys={[
+        'user',
+        'works',
+        'submitted',
+        'services',
+        'regional',
+        'review',
+        'staff-services',
+        'finance',
+        'admin',
+      ]}
       items={items}
       style={{ borderInlineEnd: 0 }}
     />
