@@ -401,6 +401,10 @@ export const FilingView = z
     revokedAt: z.iso.datetime().optional(),
     revocationId: Id.optional(),
     actions: z.array(FilingAction),
+    /** 我的办件: each review decision's stage, outcome and date, for the applicant's timeline (no reviewer). */
+    reviews: z
+      .array(z.object({ stage: ReviewStage, decision: ReviewDecision, decidedAt: z.iso.datetime() }))
+      .optional(),
     /** The manual's guidance for 作品简介 for the chosen work type. */
     descriptionGuidance: z.string().optional(),
   })

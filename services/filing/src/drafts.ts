@@ -15,7 +15,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { audit } from './audit';
 import type { FilingDeps } from './deps';
-import { type FilingRow, listColumns, loadOwnForUpdate, loadVisible, toView } from './filings';
+import { type FilingRow, listColumns, loadOwnForUpdate, loadVisible, toView, toViewWithReviews } from './filings';
 
 export const FilingParams = z.object({ filingId: Id });
 const Ok = z.object({ ok: z.literal(true) });
@@ -134,7 +134,7 @@ export function registerDraftRoutes(api: Api, deps: FilingDeps) {
     response: FilingView,
     async handler({ user, params }) {
       const row = await loadVisible(db, user, params.filingId);
-      return toView(row, row.applicant_id === user.userId);
+      return toViewWithReviews(db, row, row.applicant_id === user.userId);
     },
   });
 

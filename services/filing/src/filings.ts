@@ -117,6 +117,20 @@ export function toView(row: FilingRow, forApplicant: boolean): FilingView {
   };
 }
 
+/** The filing with its review decisions' dates, for the applicant's timeline (我的办件); reasons stay in the remark. */
+export async function toViewWithReviews(db: Knex, row: FilingRow, forApplicant: boolean): Promise<FilingView> {
+  const decisions = await db('filing.review_decisions')
+    .where({ filing_id: row.id })
+    .orderBy('id')
+    .select('stage', 'decision', 'decided_at');
+  return {
+    ...toView(row, forApplicant),
+    ...(decisions.length
+      ? { reviews: decisions.map((d) => ({ stage: d.stage, decision: d.decision, decidedAt: iso(d.decided_at)! })) }
+      : {}),
+  };
+}
+
 export function toListItem(row: FilingRow, forApplicant: boolean): z.input<typeof FilingListItem> {
   return {
     filingId: row.id,
