@@ -1,7 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, screenshotFailure, shot } from './browser';
+import { launchBrowser, login, screenshotFailure, seriousViolations, shot } from './browser';
 import { people } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
 
@@ -52,29 +51,12 @@ describe('accessibility', () => {
     return context.newPage();
   }
 
-  /** The page's serious and critical axe violations, one line each (rule, impact, where). */
-  async function serious(page: Page, name: string): Promise<string[]> {
-    await page.waitForLoadState('networkidle').catch(() => undefined);
-    // Animations (antd's fades) finished, so colours are the final ones.
-    await page.waitForTimeout(400);
-    const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${name}: ${v.id} (${v.impact}) ${v.nodes
-            .slice(0, 3)
-            .map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`)
-            .join(' | ')}`,
-      );
-  }
-
   async function checkPage(page: Page, path: string, name: string, ready: string): Promise<string[]> {
     await page.goto(path);
     await page.locator(ready).first().waitFor();
     expect(await page.evaluate(() => document.querySelectorAll('h1').length), `${name}: h1 count`).toBe(1);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
-    return serious(page, name);
+    return seriousViolations(page, name);
   }
 
   for (const viewport of ['desktop', 'phone'] as const) {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless; Playwright gives each launch a fresh temporary profile (user-data-dir). */
@@ -75,4 +76,21 @@ export async function screenshotFailure(contexts: BrowserContext[], prefix: stri
     for (const p of c.pages())
       await p.screenshot({ path: path.join(dir, `${prefix}-${n++}.png`), fullPage: true }).catch(() => undefined);
   console.log(`failure screenshots in ${dir}`);
+}
+
+/** The page's serious and critical axe violations (WCAG 2.1 A and AA), one line each (rule, impact, where). */
+export async function seriousViolations(page: Page, name: string): Promise<string[]> {
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  // Animations (antd's fades) finished, so colours are the final ones.
+  await page.waitForTimeout(400);
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${name}: ${v.id} (${v.impact}) ${v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`)
+          .join(' | ')}`,
+    );
 }

@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import { residentId } from '@copyreg/infra/src/bench/flow';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../web/src/i18n-en';
-import { launchBrowser, login, screenshotFailure, shot } from './browser';
+import { launchBrowser, login, screenshotFailure, seriousViolations, shot } from './browser';
 import { people } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
 import { confirmDialog } from './ui';
@@ -193,22 +192,6 @@ describe('the portal in English and in 长辈版', () => {
     return left;
   }
 
-  /** axe-core's serious and critical violations (WCAG 2.1 A and AA). */
-  async function serious(page: Page, name: string): Promise<string[]> {
-    await page.waitForLoadState('networkidle').catch(() => undefined);
-    await page.waitForTimeout(400);
-    const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${name}: ${v.id} (${v.impact}) ${v.nodes
-            .slice(0, 3)
-            .map((x) => `${x.target.join(' ')} ${x.failureSummary?.split('\n')[1]?.trim() ?? ''}`)
-            .join(' | ')}`,
-      );
-  }
-
   /** Every CJK string of a list answer's items (titles, names, remarks: user data of other works). */
   const dataOf = (value: unknown): string[] =>
     typeof value === 'string'
@@ -226,7 +209,7 @@ describe('the portal in English and in 长辈版', () => {
   const problems: string[] = [];
   async function check(page: Page, name: string, userData: string[] = [], screenshot?: string) {
     problems.push(...(await chineseOn(page, name, userData)));
-    problems.push(...(await serious(page, name)));
+    problems.push(...(await seriousViolations(page, name)));
     if (screenshot) await shot(page, screenshot);
   }
   async function visit(
@@ -564,7 +547,7 @@ describe('the portal in English and in 长辈版', () => {
         await page.goto(url);
         await page.locator(ready).first().waitFor();
         expect(await bodySize(), `${what}: body text size`).toBeGreaterThanOrEqual(18);
-        problems.push(...(await serious(page, `${name} ${what}`)));
+        problems.push(...(await seriousViolations(page, `${name} ${what}`)));
         if (what === 'home' || what === 'filing form' || what === 'works')
           await shot(page, `elder-${viewport}-${what.replace(' ', '-')}`);
       }
@@ -582,7 +565,7 @@ describe('the portal in English and in 长辈版', () => {
       await page.goto('/filings/new');
       await page.locator('[data-testid="filing-form"]').waitFor();
       expect(await page.evaluate('document.documentElement.lang')).toBe('en');
-      problems.push(...(await serious(page, `${name} English filing form`)));
+      problems.push(...(await seriousViolations(page, `${name} English filing form`)));
       await shot(page, `elder-${viewport}-english-filing-form`);
       await page.click('[data-testid="lang-switch"]');
 
