@@ -79,10 +79,10 @@ export const workTypeColumns: { workType: WorkType; label: string }[] = [
 ];
 
 /**
- * Where a registration ended: 已登记 (certified or delivered), 不予登记, 撤回 (by the applicant or
- * deemed, 视为撤回), or still under way (办理中).
+ * Where a registration ended: 已登记 (certified or delivered), 已撤销 (registered, then revoked),
+ * 不予登记, 撤回 (by the applicant or deemed, 视为撤回), or still under way (办理中).
  */
-export const Outcome = z.enum(['certified', 'refused', 'withdrawn', 'expired', 'in_progress']);
+export const Outcome = z.enum(['certified', 'revoked', 'refused', 'withdrawn', 'expired', 'in_progress']);
 export type Outcome = z.infer<typeof Outcome>;
 
 export const StatisticsQuery = z

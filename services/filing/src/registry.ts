@@ -2,7 +2,7 @@ import { type Api, config } from '@copyreg/kit';
 import {
   type DraftContent,
   maskPersonName,
-  type Outcome,
+  Outcome,
   permissions,
   type RegistryEntry,
   RegistryPage,
@@ -173,7 +173,9 @@ export async function statistics(db: Knex, q: StatisticsQuery): Promise<z.input<
         .whereRaw("applied_at >= (?::date)::timestamp at time zone 'Asia/Shanghai'", [q.from])
         .whereRaw("applied_at < (?::date + 1)::timestamp at time zone 'Asia/Shanghai'", [q.to])
         .select(
-          db.raw(`case when ${REGISTERED} then 'certified'
+          // A revoked registration keeps its last status (certified or delivered): revoked_at tells.
+          db.raw(`case when revoked_at is not null then 'revoked'
+                       when ${REGISTERED} then 'certified'
                        when status in ('refused', 'withdrawn', 'expired') then status
                        else 'in_progress' end as k`),
         )
@@ -183,7 +185,7 @@ export async function statistics(db: Knex, q: StatisticsQuery): Promise<z.input<
   ]);
   const typeCount = new Map(byType.map((r) => [r.k, r.n]));
   const outcomeCount = new Map(byOutcome.map((r) => [r.k, r.n]));
-  const outcomes: Outcome[] = ['certified', 'refused', 'withdrawn', 'expired', 'in_progress'];
+  const outcomes = Outcome.options;
   return {
     from: q.from,
     to: q.to,

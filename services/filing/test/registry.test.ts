@@ -37,6 +37,8 @@ interface Seed {
   authors?: DraftContent['authors'];
   category?: 'individual' | 'organisation';
   year?: number;
+  /** 撤销登记: the revocation workflow marks the row; its status stays certified or delivered. */
+  revokedAt?: string;
 }
 
 /** One row of filing.filings as the workflow's read model would hold it. */
@@ -83,6 +85,7 @@ async function seed(s: Seed) {
     registration_number: registered ? number : null,
     registered_on: registered ? (s.registeredOn ?? `${y}-03-15`) : null,
     applied_at: s.appliedAt ?? `${y}-03-01T02:00:00Z`,
+    revoked_at: s.revokedAt ?? null,
   });
   if (s.category) {
     await app.db('identity.profiles').insert({
@@ -312,6 +315,13 @@ describe('统计 (staff statistics)', () => {
     { status: 'withdrawn', workType: 'music' },
     { status: 'final_review', workType: 'written' },
     { status: 'certified', workType: 'music', registeredOn: `${year + 1}-01-01` }, // next year
+    // Registered, then revoked: a registration of its month, and the outcome 已撤销.
+    {
+      status: 'delivered',
+      workType: 'photography',
+      registeredOn: `${year}-05-10`,
+      revokedAt: `${year}-06-01T02:00:00Z`,
+    },
   ];
   const staff = { cookie: '' };
   beforeAll(async () => {
@@ -334,7 +344,7 @@ describe('统计 (staff statistics)', () => {
     const res = await get(`/statistics?from=${year}-01-01&to=${year}-12-31`, staff.cookie);
     expect(res.status).toBe(200);
     const report = StatisticsReport.parse(await res.json());
-    expect(report.total).toBe(6);
+    expect(report.total).toBe(7);
     const type = (w: WorkType) => report.byWorkType.find((r) => r.workType === w)?.count;
     expect([
       type('fine_art'),
@@ -343,27 +353,29 @@ describe('统计 (staff statistics)', () => {
       type('film'),
       type('other'),
       type('music'),
-    ]).toEqual([2, 1, 1, 1, 1, 0]);
+    ]).toEqual([2, 2, 1, 1, 1, 0]);
     expect(report.byWorkType.map((r) => r.label)).toEqual(workTypeColumns.map((c) => c.label));
     expect(report.byCity).toEqual([
-      { city: '330100', count: 3 },
+      { city: '330100', count: 4 },
       { city: '330200', count: 2 },
       { city: '330300', count: 1 },
     ]);
     expect(report.byMonth).toEqual([
       { month: `${year}-01`, count: 2 },
       { month: `${year}-02`, count: 1 },
+      { month: `${year}-05`, count: 1 },
       { month: `${year}-07`, count: 1 },
       { month: `${year}-12`, count: 2 },
     ]);
     expect(Object.fromEntries(report.byApplicantCategory.map((r) => [r.category, r.count]))).toEqual({
       individual: 3,
       organisation: 2,
-      unknown: 1,
+      unknown: 2,
     });
-    // Applied within the year: 10 of the mix (the next year's registration was applied for this year).
+    // Applied within the year: 11 of the mix (the next year's registration was applied for this year).
     expect(Object.fromEntries(report.byOutcome.map((r) => [r.outcome, r.count]))).toEqual({
       certified: 7,
+      revoked: 1,
       refused: 1,
       withdrawn: 1,
       expired: 0,
@@ -379,7 +391,7 @@ describe('统计 (staff statistics)', () => {
     );
     const bySql = new Map<string, number>(sql.rows.map((r: { work_type: string; n: number }) => [r.work_type, r.n]));
     const sqlTotal = [...bySql.values()].reduce((a, b) => a + b, 0);
-    expect(sqlTotal).toBe(6);
+    expect(sqlTotal).toBe(7);
 
     const res = await get(`/statistics/yearly.xlsx?year=${year}`, staff.cookie);
     expect(res.status).toBe(200);

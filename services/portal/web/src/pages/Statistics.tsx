@@ -10,6 +10,7 @@ import { PageTitle } from '../layout/AppLayout';
 
 const outcomeLabel: Record<StatisticsReport['byOutcome'][number]['outcome'], string> = {
   certified: tk('已登记'),
+  revoked: tk('已撤销'),
   refused: tk('不予登记'),
   withdrawn: tk('申请人撤回'),
   expired: tk('逾期未补正（视为撤回）'),
