@@ -13,6 +13,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- Debian packages -------------------------------------------------------------------
 # SoftHSM2: the PKCS#11 token the certificate service's office key tests sign with.
 DEBIAN_PACKAGES+=(softhsm2)
+# HAProxy: the proxy in front of the API replicas of the cluster topology (infra/src/replicas.ts).
+DEBIAN_PACKAGES+=(haproxy)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

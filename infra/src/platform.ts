@@ -13,11 +13,14 @@ export interface PlatformProcess {
   /** The URL that answers once it is ready, and what to print for it. */
   health?: (c: Config) => string;
   address?: (c: Config) => string;
+  /** An API's port setting: the port its replicas move (replicas.ts). */
+  portKey?: keyof Config;
 }
 
 const service = (name: string, portKey: keyof Config, what: string): PlatformProcess => ({
   name,
   script: `services/${name}/src/main.ts`,
+  portKey,
   health: (c) => `http://127.0.0.1:${c[portKey]}/healthz`,
   address: (c) => `${what}: http://127.0.0.1:${c[portKey]}/api/${name}  (OpenAPI docs: /api/${name}/docs)`,
 });

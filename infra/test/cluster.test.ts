@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,11 +7,11 @@ import { Client, Connection } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { Client as Minio } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killGroup, platformPorts, spawnOne, spawnPlatform, stopChild } from '../src/bench/isolated';
+import { killGroup, platformPorts } from '../src/bench/isolated';
 import { clusterClientEnv, clusterConnectionOptions, clusterPortList, clusterPorts } from '../src/cluster';
 import { logDir, repoRoot } from '../src/paths';
-import { platformProcesses } from '../src/platform';
 import { httpOk, waitFor } from '../src/proc';
+import { apiProcesses, proxyStats, type ReplicatedPlatform, startReplicated } from '../src/replicas';
 import { assertPortsFree, privatePorts, within } from './support/private-stack';
 import { Gates, registrationDriver, settledExactlyOnceProblems } from './support/registrations';
 
@@ -20,17 +19,19 @@ import { Gates, registrationDriver, settledExactlyOnceProblems } from './support
  * The production Temporal topology on loopback (infra/src/cluster.ts): the Temporal server's
  * frontend, history, matching and worker services as four processes on a private PostgreSQL
  * cluster (persistence and advanced visibility), mutual TLS to the frontend, the Web UI server;
- * MinIO; the platform's services; two registration workers and two documents workers. Every
- * port differs from the default stack's and the other tests' (Postgres 5463, frontend 7263,
- * UI 8263, MinIO 9060, services 3500–3512).
+ * MinIO; two replicas of each API behind HAProxy (infra/src/replicas.ts); two registration
+ * workers and two documents workers. Every port differs from the default stack's and the other
+ * tests' (Postgres 5463, frontend 7263, UI 8263, MinIO 9060, services 3500–3535).
  *
- * CLUSTER_REGISTRATIONS (default 4) registrations run end to end through the HTTP APIs; while
- * they are held before signing, one registration worker is killed (kill -9): their workflows,
- * cached there, move to the other worker by replaying their histories from the cluster. While
- * they are held before the final review, one documents worker is killed: the certificates are
- * rendered by the other. Every registration finishes exactly once (one number, one payment,
- * one certificate, each notice once), and the cluster's SQL visibility finds each by the
- * platform's search attributes, through the API and through the Web UI.
+ * CLUSTER_REGISTRATIONS (default 4) registrations run end to end through the proxy; each API
+ * loses one replica (kill -9) once that replica has served the registrations' requests in the
+ * phase that uses it, so a request may be cut mid-answer and is retried with its
+ * Idempotency-Key on the survivor. While they are held before signing, one registration worker
+ * is killed: their workflows, cached there, move to the other worker by replaying their
+ * histories from the cluster. While they are held before the final review, one documents worker
+ * is killed: the certificates are rendered by the other. Every registration finishes exactly
+ * once (one number, one payment, one certificate, each notice once), and the cluster's SQL
+ * visibility finds each by the platform's search attributes, through the API and the Web UI.
  */
 const privateDir = path.join(repoRoot, '.data', 'cluster-test');
 const pgCluster = 'copyreg-cluster-test';
@@ -87,8 +88,7 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
   let connection: Connection;
   let temporal: Client;
   let store: Minio;
-  let platform: Awaited<ReturnType<typeof spawnPlatform>>;
-  const workers: Record<'worker' | 'documents-worker', ChildProcess[]> = { worker: [], 'documents-worker': [] };
+  let platform: ReplicatedPlatform;
   let driver: Awaited<ReturnType<typeof registrationDriver>>;
   const gates = new Gates();
 
@@ -118,18 +118,11 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
       accessKey: c.S3_ACCESS_KEY,
       secretKey: c.S3_SECRET_KEY,
     });
-    platform = await spawnPlatform(
-      ['dev-oidc', 'dev-gateway', 'mail-catcher', 'identity', 'filing', 'signature', 'payment', 'certificate'],
-      platformEnv,
-      'cluster',
+    const started = Date.now();
+    platform = await startReplicated(c, platformEnv, { logPrefix: 'cluster' });
+    console.log(
+      `platform (2 replicas of 5 APIs, HAProxy, 4 workers) up in ${Math.round((Date.now() - started) / 1000)} s`,
     );
-    if (Object.keys(platform.failed).length)
-      throw new Error(`not started on the cluster: ${JSON.stringify(platform.failed)}`);
-    for (const name of ['worker', 'documents-worker'] as const) {
-      const p = platformProcesses.find((x) => x.name === name);
-      if (!p) throw new Error(`no ${name} in the platform list`);
-      for (const i of [0, 1]) workers[name].push(spawnOne(p, platformEnv, `cluster-${i}`));
-    }
     // All four workers poll, over mutual TLS, before any work starts (1: workflow, 2: activity tasks).
     await waitFor(
       'two registration workers and two documents workers polling the cluster',
@@ -141,7 +134,6 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
   }, 600_000);
 
   afterAll(async () => {
-    await Promise.all(Object.values(workers).flatMap((list) => list.map((w) => stopChild(w))));
     await platform?.stop();
     await connection?.close();
     await db?.destroy();
@@ -179,41 +171,67 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
     expect(p.frontend).not.toBe(7233);
   });
 
-  it('registrations end to end through the cluster; one worker of each kind killed mid-flight; each finishes exactly once', async () => {
+  it('registrations end to end through the proxy; one API replica of each service and one worker of each kind killed mid-flight; each finishes exactly once', async () => {
     expect(registrations).toBeGreaterThan(0);
+    const child = (name: string) => {
+      const found = platform.children.get(name);
+      if (!found) throw new Error(`no ${name} in the platform`);
+      return found;
+    };
+    const served = async (server: string) => (await proxyStats(c)).find((s) => s.server === server)?.requests ?? 0;
+    /** kill -9 an API replica once it serves this phase's requests: one may be cut mid-answer. */
+    const killWhenServing = async (server: string, since?: number) => {
+      const before = since ?? (await served(server));
+      await waitFor(`${server} serving requests`, async () => (await served(server)) > before, 120_000);
+      killGroup(child(server), 'SIGKILL');
+    };
     const inFlight = Promise.allSettled(Array.from({ length: registrations }, (_, i) => driver.register(i)));
-    const held = async (step: 'sign' | 'final-review') =>
+    const held = async (step: 'sign' | 'submit-and-pay' | 'final-review') =>
       within(
         gates.arrived(step, registrations),
         300_000,
         `the registrations did not all reach "${step}" within 5 minutes`,
       );
 
+    // Profiles, proofs and drafts under way: one identity and one filing replica die.
+    // (From 0: no API has been called before; health checks are not counted.)
+    await Promise.all([killWhenServing('identity-1', 0), killWhenServing('filing-1', 0)]);
+
     // Held before any signature: kill -9 one registration worker. Their workflows, cached on
     // either worker, continue on the survivor from the histories the cluster keeps.
     await held('sign');
-    const [registrationVictim] = workers.worker;
-    if (!registrationVictim) throw new Error('no registration worker');
-    killGroup(registrationVictim, 'SIGKILL');
+    killGroup(child('worker-1'), 'SIGKILL');
     gates.open('sign');
+    await killWhenServing('signature-1');
+
+    await held('submit-and-pay');
     gates.open('submit-and-pay');
     gates.open('initial-review');
+    await killWhenServing('payment-1');
 
     // Held before the final review (whose approval issues the certificate on the documents
-    // queue): kill -9 one documents worker.
+    // queue): kill -9 one documents worker; the certificates are fetched as one replica dies.
     await held('final-review');
-    const [documentsVictim] = workers['documents-worker'];
-    if (!documentsVictim) throw new Error('no documents worker');
-    killGroup(documentsVictim, 'SIGKILL');
+    killGroup(child('documents-worker-1'), 'SIGKILL');
     gates.open('final-review');
+    await killWhenServing('certificate-1');
 
     const settled = await within(inFlight, 480_000, 'the registrations did not all finish within 8 minutes');
     expect(settled.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []))).toEqual([]);
     const filings = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     expect(filings).toHaveLength(registrations);
-    expect(registrationVictim.exitCode ?? registrationVictim.signalCode).not.toBeNull();
-    expect(documentsVictim.exitCode ?? documentsVictim.signalCode).not.toBeNull();
-    for (const survivor of [workers.worker[1], workers['documents-worker'][1]]) expect(survivor?.exitCode).toBeNull();
+    const victims = [...apiProcesses.map((p) => `${p.name}-1`), 'worker-1', 'documents-worker-1'];
+    for (const name of victims) expect(child(name).signalCode, name).toBe('SIGKILL');
+    for (const name of [...apiProcesses.map((p) => `${p.name}-2`), 'worker-2', 'documents-worker-2', 'proxy'])
+      expect(child(name).exitCode ?? child(name).signalCode, name).toBeNull();
+    // The proxy balanced over both replicas of each API and took the dead ones out.
+    const stats = await proxyStats(c);
+    for (const p of apiProcesses) {
+      const [dead, alive] = [1, 2].map((i) => stats.find((s) => s.server === `${p.name}-${i}`));
+      expect([dead?.status, alive?.status], p.name).toEqual(['DOWN', 'UP']);
+      expect(dead?.requests, p.name).toBeGreaterThan(0);
+      expect(alive?.requests, p.name).toBeGreaterThan(0);
+    }
 
     // Exactly once: one number, one confirmed payment, one valid certificate, two decisions, two
     // confirmed signatures, every notice delivered once, no object lost.
@@ -245,7 +263,7 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
     const listed = JSON.stringify(await res.json());
     for (const id of filings) expect(listed).toContain(registrationWorkflowId(id));
     console.log(
-      `cluster: ${filings.length} registrations certified exactly once; killed registration worker pid ${registrationVictim.pid} and documents worker pid ${documentsVictim.pid} mid-flight`,
+      `cluster: ${filings.length} registrations certified exactly once with ${victims.join(', ')} killed mid-flight; requests per replica: ${stats.map((s) => `${s.server} ${s.requests}`).join(', ')}`,
     );
   }, 900_000);
 });

@@ -91,8 +91,14 @@ export async function spawnPlatform(
   return { spawned, missing, failed, stop };
 }
 
-export function spawnOne(p: PlatformProcess, env: Record<string, string>, logPrefix: string): ChildProcess {
-  const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), [p.script], {
+export function spawnOne(
+  p: PlatformProcess,
+  env: Record<string, string>,
+  logPrefix: string,
+  /** Another program than the process's script under tsx (e.g. the proxy). */
+  [cmd, ...args]: string[] = [path.join(repoRoot, 'node_modules/.bin/tsx'), p.script],
+): ChildProcess {
+  const child = spawn(cmd as string, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
