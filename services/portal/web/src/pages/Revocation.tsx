@@ -94,12 +94,13 @@ function RevocationTable({ staff }: { staff?: boolean }) {
         scroll={{ x: 'max-content' }}
         data-testid="revocation-table"
         columns={[
-          { title: t('登记号'), dataIndex: 'registrationNumber' },
+          // On a phone: the title, the status and the link (the page has the rest).
+          { title: t('登记号'), dataIndex: 'registrationNumber', responsive: ['md'] },
           { title: t('作品名称'), dataIndex: 'title' },
-          { title: t('提出方'), render: (_v, r) => t(revocationInitiatorLabel[r.initiator]) },
-          { title: t('撤销依据'), render: (_v, r) => t(revocationGroundLabel[r.ground]) },
-          { title: t('申请日期'), render: (_v, r) => day(r.createdAt) },
-          { title: t('答复期限'), render: (_v, r) => day(r.answerDeadline) },
+          { title: t('提出方'), render: (_v, r) => t(revocationInitiatorLabel[r.initiator]), responsive: ['md'] },
+          { title: t('撤销依据'), render: (_v, r) => t(revocationGroundLabel[r.ground]), responsive: ['md'] },
+          { title: t('申请日期'), render: (_v, r) => day(r.createdAt), responsive: ['md'] },
+          { title: t('答复期限'), render: (_v, r) => day(r.answerDeadline), responsive: ['md'] },
           { title: t('状态'), render: (_v, r) => <StatusTag status={r.status} t={t} /> },
           {
             title: t('操作'),
