@@ -97,6 +97,8 @@ export const Me = z
      * working, studying or living in Zhejiang is needed before a work is submitted.
      */
     residenceProofRequired: z.boolean().optional(),
+    /** The ID document the real-name login verified: 资料完善 shows it prefilled, and saves no other. */
+    verifiedId: z.object({ idType: IdType, idNumber: z.string() }).optional(),
   })
   .meta({ id: 'Me' });
 export type Me = z.infer<typeof Me>;

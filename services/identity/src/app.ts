@@ -135,7 +135,9 @@ export function createIdentityApp(deps: IdentityDeps) {
     response: Me,
     async handler({ user }) {
       const current = await sessionUserOf(db, user.userId);
-      const row = await db('identity.users').where({ id: user.userId }).first('verified_name');
+      const row = await db('identity.users')
+        .where({ id: user.userId })
+        .first('verified_name', 'verified_id_type', 'verified_id_number');
       const profile = await loadProfile(db, user.userId);
       const missing = missingOf(profile);
       const jurisdiction = await jurisdictionOf(db, user.userId);
@@ -149,6 +151,9 @@ export function createIdentityApp(deps: IdentityDeps) {
         missing,
         ...(jurisdiction
           ? { residenceProofRequired: jurisdiction.basis === 'residence_proof' || jurisdiction.basis === 'missing' }
+          : {}),
+        ...(row?.verified_id_type && row.verified_id_number
+          ? { verifiedId: { idType: row.verified_id_type, idNumber: row.verified_id_number } }
           : {}),
       };
     },

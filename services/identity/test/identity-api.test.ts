@@ -66,6 +66,7 @@ describe('资料完善 (profile)', () => {
     const { userId, cookie } = await as();
     let me = Me.parse((await call(cookie, 'get', '/me')).json);
     expect(me).toMatchObject({ userId, profile: null, profileComplete: false, missing: ['profile'] });
+    expect(me.verifiedId).toBeUndefined();
 
     const saved = await call(cookie, 'put', '/profile', profile());
     expect(saved.status).toBe(200);
@@ -151,6 +152,11 @@ describe('the profile is tied to the verified login', () => {
 
   it('a person verified with one resident ID cannot save another, nor save as an organisation', async () => {
     const { userId, cookie } = await verifiedLogin('resident_id', rid('33010619900307123'));
+    // 资料完善 is prefilled with the verified document before anything is saved.
+    expect(Me.parse((await call(cookie, 'get', '/me')).json)).toMatchObject({
+      profile: null,
+      verifiedId: { idType: 'resident_id', idNumber: rid('33010619900307123') },
+    });
     const other = await call(cookie, 'put', '/profile', profile({ idNumber: rid('33010219851112204') }));
     expect(other.status).toBe(400);
     expect(other.json.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'idNumber' });
