@@ -213,6 +213,32 @@ export const ApplicantProofs = z
   .meta({ id: 'ApplicantProofs' });
 export type ApplicantProofs = z.infer<typeof ApplicantProofs>;
 
+/** An administrator opening an account's proofs outside a review says why; the reason is recorded. */
+export const ProofAccessQuery = z
+  .object({
+    reason: z
+      .string({ error: '请填写查看理由' })
+      .trim()
+      .min(2, '查看理由至少2个字')
+      .max(200, '查看理由不能超过200个字'),
+  })
+  .meta({ id: 'ProofAccessQuery' });
+
+/** One recorded look at an account's identity proofs (身份证明查阅记录). */
+export const ProofAccessEntry = z
+  .object({
+    at: z.iso.datetime(),
+    staffId: Id,
+    staffRoles: z.array(Role),
+    filingId: Id.nullable(),
+    reason: z.string(),
+    proofIds: z.array(Id),
+  })
+  .meta({ id: 'ProofAccessEntry' });
+export type ProofAccessEntry = z.infer<typeof ProofAccessEntry>;
+export const ProofAccessLog = z.object({ items: z.array(ProofAccessEntry) }).meta({ id: 'ProofAccessLog' });
+export type ProofAccessLog = z.infer<typeof ProofAccessLog>;
+
 /** What other services learn about a user (e.g. the signature service matching a signer). */
 export const IdentityRecord = z.object({
   userId: Id,

@@ -13,8 +13,13 @@ export const permissions = {
   readFiling: ['initial_reviewer', 'final_reviewer', 'finance', 'admin', 'regional_staff'],
   /** The review queues and decisions (初审 / 终审; each stage its own role). */
   review: ['initial_reviewer', 'final_reviewer'],
-  /** An applicant's identity proofs (资料完善's uploads). */
+  /**
+   * An applicant's identity proofs (资料完善's uploads), through a filing: reviewers for the filings
+   * in their own queue and region, admins for any submitted filing. Each look is recorded.
+   */
   readIdentityProofs: ['initial_reviewer', 'final_reviewer', 'admin'],
+  /** Any account's identity proofs without a filing, with a stated reason (recorded). */
+  readAnyIdentityProofs: ['admin'],
   /** Another applicant's signing list and certificates. */
   readSigningAndCertificates: ['initial_reviewer', 'final_reviewer', 'admin'],
   /** Offline payments, refunds and every order (缴费核对). */

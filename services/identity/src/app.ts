@@ -6,7 +6,6 @@ import {
   downloadUrl,
   fileTypes,
   IdempotencyStore,
-  logger,
   MB,
   receiveUpload,
   requireUser,
@@ -15,12 +14,13 @@ import {
 import {
   ApplicantProofs,
   CategoryChangeInput,
-  holds,
   Id,
   IdentityCorrectionInput,
   Me,
   Profile,
   ProfileInput,
+  ProofAccessLog,
+  ProofAccessQuery,
   ProofUploadQuery,
   permissions,
   RolesInput,
@@ -47,7 +47,7 @@ import {
   sessionUserOf,
   setRoles,
 } from './profiles';
-import { applicantProofs, searchUsers } from './staff';
+import { proofAccessLog, searchUsers, viewApplicantProofs } from './staff';
 
 /** A proof of identity (身份证明): a scan or photo, 10 MB at most. */
 const identityProofUpload: UploadRule = {
@@ -75,8 +75,6 @@ export interface IdentityDeps {
 const Ok = z.object({ ok: z.literal(true) });
 const Redirect = z.object({}).describe('302 redirect');
 const DownloadLink = z.object({ url: z.url(), expiresInSeconds: z.number().int() }).meta({ id: 'DownloadLink' });
-/** Staff who may see an applicant's identity proofs when reviewing. */
-
 /** The identity service: login, the caller, 资料完善, identity proofs, staff administration. */
 export function createIdentityApp(deps: IdentityDeps) {
   const { db, store, bucket } = deps;
@@ -215,14 +213,14 @@ export function createIdentityApp(deps: IdentityDeps) {
   api.route({
     method: 'get',
     path: '/proofs/:proofId/download',
-    summary: '身份证明的下载链接（本人或审核人员；5 分钟内有效，以附件方式下载）',
+    summary: '身份证明的下载链接（本人；5 分钟内有效，以附件方式下载）',
     tags: ['profile'],
     access: 'user',
     params: z.object({ proofId: Id }),
     response: DownloadLink,
     async handler({ user, params }) {
-      const staff = holds(user.roles, 'readIdentityProofs');
-      const proof = await findProof(db, staff ? undefined : user.userId, params.proofId);
+      // Staff reach proofs only through a recorded look (the filing's applicant, or an admin's reason).
+      const proof = await findProof(db, user.userId, params.proofId);
       if (!proof) throw new ApiError('NOT_FOUND', '没有找到这份身份证明');
       return { url: await downloadUrl(store, proof), expiresInSeconds: 300 };
     },
@@ -231,27 +229,33 @@ export function createIdentityApp(deps: IdentityDeps) {
   api.route({
     method: 'get',
     path: '/staff/users/:userId/proofs',
-    summary: '审核时查看申请人的身份证明（预览与下载链接，10 分钟内有效）及用于核对的资料（初审、终审、管理员）',
+    summary: '管理员查看某账号的身份证明（须填写查看理由，每次查看都记录；审核人员经所审作品查看）',
     tags: ['staff'],
-    access: permissions.readIdentityProofs,
+    access: permissions.readAnyIdentityProofs,
     params: z.object({ userId: Id }),
+    query: ProofAccessQuery,
     response: ApplicantProofs,
-    async handler({ user, params, req }) {
-      const found = await applicantProofs(db, store, params.userId);
+    async handler({ user, params, query, req }) {
+      const found = await viewApplicantProofs(db, store, params.userId, {
+        staffId: user.userId,
+        staffRoles: user.roles,
+        reason: query.reason,
+        ip: req.ip,
+      });
       if (!found) throw new ApiError('NOT_FOUND', '没有找到该用户', 'userId');
-      // Identity keeps no audit table: who looked at whose documents goes to the service log.
-      logger.info(
-        {
-          staffId: user.userId,
-          roles: user.roles,
-          userId: params.userId,
-          proofIds: found.proofs.map((p) => p.uploadId),
-          ip: req.ip,
-        },
-        'staff viewed identity proofs',
-      );
       return found;
     },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/staff/users/:userId/proof-access',
+    summary: '身份证明查阅记录：谁在何时因何查看了该账号的身份证明（管理员）',
+    tags: ['staff'],
+    access: permissions.readAnyIdentityProofs,
+    params: z.object({ userId: Id }),
+    response: ProofAccessLog,
+    handler: async ({ params }) => ({ items: await proofAccessLog(db, params.userId) }),
   });
 
   api.route({

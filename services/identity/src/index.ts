@@ -16,3 +16,4 @@ export {
 } from './profiles';
 export { migrationSource } from './schema';
 export { seedDevAccounts } from './seed';
+export { type ProofAccess, proofAccessLog, viewApplicantProofs } from './staff';

@@ -1,5 +1,5 @@
 import { downloadUrl, previewUrl } from '@copyreg/kit';
-import type { ApplicantProofs, Role, UserListItem } from '@copyreg/proto';
+import type { ApplicantProofs, ProofAccessEntry, Role, UserListItem } from '@copyreg/proto';
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
 
@@ -14,11 +14,7 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const linkSeconds = 600;
 
 /** An applicant's proofs with preview and download links, or undefined for an unknown user. */
-export async function applicantProofs(
-  db: Knex,
-  store: ObjectStore,
-  userId: string,
-): Promise<ApplicantProofs | undefined> {
+async function applicantProofs(db: Knex, store: ObjectStore, userId: string): Promise<ApplicantProofs | undefined> {
   const user = await db('identity.users').where({ id: userId }).first();
   const profile = await db('identity.profiles').where({ user_id: userId }).first();
   if (!user && !profile) return undefined;
@@ -58,6 +54,49 @@ export async function applicantProofs(
     proofs,
     expiresInSeconds: linkSeconds,
   };
+}
+
+/** Why staff open an account's proofs: the filing under review, or an administrator's reason. */
+export interface ProofAccess {
+  staffId: string;
+  staffRoles: readonly Role[];
+  reason: string;
+  filingId?: string;
+  ip?: string | undefined;
+}
+
+/** The applicant's proofs for staff, the look recorded in identity.proof_access in the same step. */
+export async function viewApplicantProofs(
+  db: Knex,
+  store: ObjectStore,
+  userId: string,
+  access: ProofAccess,
+): Promise<ApplicantProofs | undefined> {
+  const found = await applicantProofs(db, store, userId);
+  if (!found) return undefined;
+  await db('identity.proof_access').insert({
+    staff_id: access.staffId,
+    staff_roles: JSON.stringify(access.staffRoles),
+    user_id: userId,
+    filing_id: access.filingId ?? null,
+    reason: access.reason,
+    proof_ids: JSON.stringify(found.proofs.map((p) => p.uploadId)),
+    ip: access.ip?.slice(0, 64) ?? null,
+  });
+  return found;
+}
+
+/** Who has looked at an account's identity proofs, newest first (the last 200 looks). */
+export async function proofAccessLog(db: Knex, userId: string): Promise<ProofAccessEntry[]> {
+  const rows = await db('identity.proof_access').where({ user_id: userId }).orderBy('id', 'desc').limit(200);
+  return rows.map((r) => ({
+    at: iso(r.at),
+    staffId: r.staff_id,
+    staffRoles: r.staff_roles,
+    filingId: r.filing_id,
+    reason: r.reason,
+    proofIds: r.proof_ids,
+  }));
 }
 
 /**

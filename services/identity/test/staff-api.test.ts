@@ -1,20 +1,21 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { config, createDb, createObjectStore, ensureBucket, logger } from '@copyreg/kit';
+import { config, createDb, createObjectStore, ensureBucket } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
 import {
   ApplicantProofs,
   type ErrorBody,
   type ProfileInput,
+  ProofAccessLog,
   type Role,
   residentIdCheckChar,
   UploadRef,
   UserPage,
 } from '@copyreg/proto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityApp } from '../src/index';
 import { PNG, unreachableOidc } from './helpers';
 
-/** Staff views of accounts: an applicant's identity proofs for reviewers, the admin's user search. */
+/** Staff views of accounts: an account's identity proofs for administrators, the admin's user search. */
 
 const db = createDb();
 const store = createObjectStore();
@@ -88,16 +89,18 @@ beforeAll(async () => {
   await ensureBucket(store, bucket);
   api = await serve(createIdentityApp({ db, store, bucket, oidc: unreachableOidc }));
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 afterAll(async () => {
   await api.close();
   await db.destroy();
 });
 
-describe("an applicant's identity proofs for reviewers (身份证明)", () => {
-  it('a reviewer sees every proof the applicant keeps, with previews, downloads and the profile to check against', async () => {
+describe("an account's identity proofs for administrators (身份证明, with a recorded reason)", () => {
+  const reason = '核对代理资质';
+  /** why: the reason to send; null sends none. */
+  const proofsOf = (cookie: string, userId: string, why: string | null = reason) =>
+    call(cookie, `/staff/users/${userId}/proofs${why === null ? '' : `?${new URLSearchParams({ reason: why })}`}`);
+
+  it('an admin who names a reason sees every proof with previews, downloads and the profile to check against; the look is recorded', async () => {
     const owner = await applicant({ category: 'individual', name: `张审核${run}` });
     const front = await upload(owner.cookie, PNG, '身份证正面.png');
     const licence = await upload(owner.cookie, PDF, '授权书.pdf');
@@ -110,10 +113,9 @@ describe("an applicant's identity proofs for reviewers (身份证明)", () => {
         })
       ).status,
     ).toBe(200);
-    const log = vi.spyOn(logger, 'info');
 
-    const reviewer = await as(['initial_reviewer']);
-    const res = await call(reviewer.cookie, `/staff/users/${owner.userId}/proofs`);
+    const admin = await as(['admin']);
+    const res = await proofsOf(admin.cookie, owner.userId, `  ${reason}  `);
     expect(res.status).toBe(200);
     const seen = ApplicantProofs.parse(res.json);
     expect(seen.profile).toEqual({
@@ -140,51 +142,76 @@ describe("an applicant's identity proofs for reviewers (身份证明)", () => {
     expect(saved.headers.get('content-disposition')).toMatch(/^attachment/);
     expect(Buffer.from(await saved.arrayBuffer()).equals(PNG)).toBe(true);
 
-    // Who looked at whose documents is recorded.
-    expect(log).toHaveBeenCalledWith(
-      expect.objectContaining({
-        staffId: reviewer.userId,
-        userId: owner.userId,
-        proofIds: [front.uploadId, licence.uploadId],
-      }),
-      'staff viewed identity proofs',
-    );
+    // Who looked at whose documents, which ones, when and why: in the access log, not a log line.
+    const log = await call(admin.cookie, `/staff/users/${owner.userId}/proof-access`);
+    expect(log.status).toBe(200);
+    const entries = ProofAccessLog.parse(log.json).items;
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      staffId: admin.userId,
+      staffRoles: ['admin'],
+      filingId: null,
+      reason,
+      proofIds: [front.uploadId, licence.uploadId],
+    });
+    expect(Date.parse(entries[0]!.at)).toBeGreaterThan(Date.now() - 60_000);
+  });
 
-    for (const role of ['final_reviewer', 'admin'] as const) {
-      const other = await as([role]);
-      expect((await call(other.cookie, `/staff/users/${owner.userId}/proofs`)).status).toBe(200);
+  it('refuses a look without a reason (400, naming the field) and records nothing', async () => {
+    const owner = await applicant();
+    await upload(owner.cookie, PNG, 'id.png');
+    const admin = await as(['admin']);
+    for (const why of [null, ' ', '查']) {
+      const res = await proofsOf(admin.cookie, owner.userId, why);
+      expect(res.status).toBe(400);
+      expect(res.json.error.field).toBe('query.reason');
+      expect(res.json.error.message).toMatch(/查看理由/);
+      expect(res.json).not.toHaveProperty('proofs');
     }
+    expect(await db('identity.proof_access').where({ user_id: owner.userId }).count()).toEqual([{ count: '0' }]);
   });
 
   it('shows an account without a profile as such (nothing to check yet)', async () => {
-    const reviewer = await as(['final_reviewer']);
+    const admin = await as(['admin']);
     const userId = randomUUID();
     await db('identity.users').insert({ id: userId, issuer: 'test', subject: `acct-${run}-bare` });
-    const res = await call(reviewer.cookie, `/staff/users/${userId}/proofs`);
+    const res = await proofsOf(admin.cookie, userId);
     expect(res.status).toBe(200);
     expect(ApplicantProofs.parse(res.json)).toMatchObject({ userId, profile: null, verified: {}, proofs: [] });
   });
 
-  it('refuses the applicant (even the owner, on this staff route), finance and regional staff', async () => {
+  it('refuses reviewers (they open proofs through the filing they review), applicants, finance and regional staff', async () => {
     const owner = await applicant();
-    await upload(owner.cookie, PNG, 'id.png');
-    for (const caller of [owner, await as(['applicant']), await as(['finance']), await as(['regional_staff'])]) {
-      const res = await call(caller.cookie, `/staff/users/${owner.userId}/proofs`);
-      expect(res.status).toBe(403);
-      expect(res.json.error.code).toBe('FORBIDDEN');
-      expect(res.json.error.message).toMatch(/权限/);
-      expect(res.json).not.toHaveProperty('proofs');
+    const proof = await upload(owner.cookie, PNG, 'id.png');
+    const callers = [owner, await as(['applicant']), await as(['finance']), await as(['regional_staff'])];
+    callers.push(await as(['initial_reviewer']), await as(['final_reviewer']));
+    for (const caller of callers) {
+      for (const path of [
+        `/staff/users/${owner.userId}/proofs?reason=${reason}`,
+        `/staff/users/${owner.userId}/proof-access`,
+      ]) {
+        const res = await call(caller.cookie, path);
+        expect(res.status).toBe(403);
+        expect(res.json.error.code).toBe('FORBIDDEN');
+        expect(res.json.error.message).toMatch(/权限/);
+        expect(res.json).not.toHaveProperty('proofs');
+      }
+      // Nor by the proof's own download link, which is its owner's alone.
+      if (caller !== owner) expect((await call(caller.cookie, `/proofs/${proof.uploadId}/download`)).status).toBe(404);
     }
-    expect((await fetch(`${api.url}/api/identity/staff/users/${owner.userId}/proofs`)).status).toBe(401);
+    expect((await fetch(`${api.url}/api/identity/staff/users/${owner.userId}/proofs?reason=${reason}`)).status).toBe(
+      401,
+    );
+    expect(await db('identity.proof_access').where({ user_id: owner.userId }).count()).toEqual([{ count: '0' }]);
   });
 
   it('answers 404 for an unknown user and 400 for a malformed id', async () => {
-    const reviewer = await as(['initial_reviewer']);
-    const unknown = await call(reviewer.cookie, `/staff/users/${randomUUID()}/proofs`);
+    const admin = await as(['admin']);
+    const unknown = await proofsOf(admin.cookie, randomUUID());
     expect(unknown.status).toBe(404);
     expect(unknown.json.error).toMatchObject({ code: 'NOT_FOUND', field: 'userId' });
     expect(unknown.json.error.message).toMatch(/没有找到该用户/);
-    const bad = await call(reviewer.cookie, '/staff/users/not-a-user/proofs');
+    const bad = await call(admin.cookie, `/staff/users/not-a-user/proofs?reason=${reason}`);
     expect(bad.status).toBe(400);
     expect(bad.json.error.field).toBe('params.userId');
   });

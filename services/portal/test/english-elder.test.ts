@@ -482,6 +482,8 @@ describe('the portal in English and in 长辈版', () => {
     await admin.locator('[data-testid="admin-user-search"] input').fill(applicant.idNumber);
     await admin.locator('[data-testid="admin-user-search"] button').click();
     await admin.locator('[data-testid="category-form"]').waitFor();
+    await admin.locator('[data-testid="proof-reason"]').fill('Checking the agency licence');
+    await admin.locator('[data-testid="proof-open"]').click();
     await admin.locator('[data-testid="identity-proof"]').first().waitFor();
     await check(admin, 'admin user', [...adm, applicant.name], 'en-11-admin-user');
     await visit(admin, '/staff/admin/delivery', '.ant-table', 'admin delivery', [

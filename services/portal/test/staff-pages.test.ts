@@ -177,6 +177,9 @@ describe('staff pages', () => {
     await row.locator('[data-testid="admin-user-open"]').click();
     const account = admin.locator('[data-testid="admin-user"]');
     await account.getByText(applicantName).waitFor();
+    // Outside a review an administrator names a reason first; the look is recorded with it.
+    await admin.locator('[data-testid="proof-reason"]').fill('核对代理资质');
+    await admin.locator('[data-testid="proof-open"]').click();
     await admin.locator('[data-testid="identity-proofs"] [data-testid="identity-proof"]').nth(1).waitFor();
     await shot(admin, '61-admin-user-search');
 

@@ -111,6 +111,11 @@ const words: Record<string, string> = {
   上传内容格式有误: 'The upload is not in the right form',
   上传的文件是空的: 'The uploaded file is empty',
   '不能审核本人提交的作品，请由其他审核人员审核': 'You cannot review your own work; another reviewer has to',
+  '不能审核本人签章的作品，请由其他审核人员审核': 'You cannot review a work you signed; another reviewer has to',
+  '您已确认签署，签章正在处理中，无需重复签署': 'You have confirmed; your signature is being applied',
+  '该作品的登记已撤销，纸质证书不再寄送或领取':
+    'This registration was revoked: its paper certificate is no longer sent or collected',
+  签章处理中: 'Signature being applied',
   '不能核对本人提交作品的缴费，请由其他财务人员核对':
     'You cannot check the payment of your own work; another finance officer has to',
   付款方式选择后将无法变更: 'The payment method cannot be changed once chosen',
@@ -500,6 +505,15 @@ const words: Record<string, string> = {
   申请人身份证明: "The applicant's identity proofs",
   申请人尚未上传身份证明: 'The applicant has not uploaded an identity proof yet',
   该用户尚未完善资料: 'This user has not completed the profile yet',
+  '查看他人的身份证明须说明理由，查看人、时间和理由都将被记录。':
+    "Opening someone else's identity proofs needs a reason; who looked, when and why are recorded.",
+  查看理由: 'Reason for viewing',
+  查看身份证明: 'View identity proofs',
+  请填写查看理由: 'Enter the reason for viewing',
+  查看理由至少2个字: 'The reason needs at least 2 characters',
+  查看理由不能超过200个字: 'The reason cannot exceed 200 characters',
+  '只能查看您待审队列中、所辖地区内作品的申请人身份证明':
+    "You can open the applicant's identity proofs only for works in your own review queue and region",
   实名认证: 'Verified identity',
   与资料一致: 'Matches the profile',
   与资料不一致: 'Does not match the profile',
@@ -659,6 +673,26 @@ const words: Record<string, string> = {
   签章页图像加载失败: 'The signature page could not be loaded',
   '请刷新页面重试；也可点击“查看表单”查看完整申请表。': 'Please reload the page; "View form" opens the whole form.',
   '申请表第{n}页': 'Application form, page {n}',
+  // The guided journey: 我的办件 on the home page, the timeline, the ID from the login, field help
+  '：': ': ',
+  我的办件: 'My applications',
+  '全部作品（{n}）': 'All works ({n})',
+  '还没有作品，点击“在线办理：作品填报”开始': 'No works yet. Click "Apply online: file a work" to begin.',
+  '申请日期 {date}': 'Applied {date}',
+  继续填报: 'Continue filling in',
+  修改后重新提交: 'Correct and resubmit',
+  去签章: 'Sign now',
+  去提交: 'Submit now',
+  查看缴费: 'View payment',
+  查看证书: 'View certificate',
+  查看进度: 'View progress',
+  办理进度: 'Progress',
+  '邮寄（顺丰到付）': 'Mailed (SF Express, postage due)',
+  填写说明: 'Help for this field',
+  '相应栏目均有浮窗显示填写或上传说明：点按栏目名称旁的问号，或用 Tab 键移到问号上，即可查看。':
+    'Each field has help in a pop-up: tap the question mark beside its name, or move to it with the Tab key.',
+  '证件类型和证件号取自登录时的实名认证，不可自行修改；如有误，请联系工作人员核对后更正。':
+    'The ID type and number come from your real-name login and cannot be changed here; if they are wrong, ask the office staff to check and correct them.',
   签章处: 'Sign here',
   '{mark}：{name}。用方向键移动，按住 Shift 移动更快':
     '{mark}: {name}. Move it with the arrow keys; with Shift, faster',
@@ -784,6 +818,77 @@ const words: Record<string, string> = {
   '利害关系人申请撤销登记，请上传至少1份证明材料': 'An interested party must upload at least one piece of evidence.',
   '只有著作权人本人可以申请撤销原登记；利害关系人请选择其他撤销依据并提交证明材料':
     'Only the holder may ask for their own registration to be revoked; an interested party chooses another ground and uploads evidence.',
+
+  // 其他登记服务: change, reissue, contract filing
+  申请办理: 'New request',
+  '其他登记服务：{list}': 'Other services: {list}',
+  '其他登记服务：{stage}': 'Other services: {stage}',
+  '{kind}：{title}': '{kind}: {title}',
+  '{role}：{name}': '{role}: {name}',
+  待提交业务: 'To submit',
+  待签章业务: 'To sign',
+  审核中业务: 'Under review',
+  已办结业务: 'Completed',
+  业务初审: 'Requests: initial review',
+  业务终审: 'Requests: final review',
+  业务类型: 'Service',
+  签章确认: 'Sign to confirm',
+  撤回: 'Withdraw',
+  请添加受让方: 'Please add the assignee',
+  请添加被许可方: 'Please add the licensee',
+  已提交: 'Submitted',
+  已暂存: 'Saved',
+  '更正或补充已登记作品的信息。登记的全部著作权人须依次签章确认，经初审、终审后发放新版证书，原登记号不变。':
+    'Correct or add to the facts of a registered work. Every holder of the registration signs to confirm, in order; after the initial and final review a new edition of the certificate is issued with the same number.',
+  '证书遗失的申请补证，损坏的申请换证；审核通过后发放同一登记号的新版证书，原证书的二维码将显示已被替换。':
+    "Ask for a reissue of a lost certificate or a replacement of a damaged one. Once approved, a new edition with the same number is issued, and the old one's QR code shows that it was replaced.",
+  '著作权转让合同备案：转让方（现著作权人）与受让方依次签章确认并上传合同，审核通过后发放备案证明，登记公告显示新的著作权人。':
+    'Filing of a copyright transfer contract: the assignor (the current holder) and the assignee sign to confirm in turn and the contract is uploaded. Once approved, a certificate of filing is issued and the public register shows the new holder.',
+  '专有许可合同备案：许可方（著作权人）与被许可方依次签章确认并上传合同，审核通过后发放备案证明。':
+    'Filing of an exclusive licence contract: the licensor (the holder) and the licensee sign to confirm in turn and the contract is uploaded. Once approved, a certificate of filing is issued.',
+  登记作品: 'Registered work',
+  请选择登记作品: 'Please choose the registered work',
+  请选择已发证的作品: 'Choose a certified work',
+  暂无已发证的作品: 'No certified work yet',
+  申请类型: 'Kind of request',
+  '只填写需要变更或补充的项目，其余保持登记时的内容。':
+    'Fill in only what changes or is added; the rest stays as registered.',
+  多位作者以顿号分隔: 'Separate several authors with commas',
+  申请原因: 'Reason',
+  受让方: 'Assignee',
+  被许可方: 'Licensee',
+  添加: 'Add',
+  合同文本: 'Contract',
+  请上传合同文本: 'Please upload the contract',
+  请选择合同签订日期: 'Please choose the date the contract was signed',
+  转让的权利: 'Rights transferred',
+  许可的权利: 'Rights licensed',
+  请至少选择一项权利: 'Please choose at least one right',
+  许可期限: 'Licence term',
+  请选择许可期限: 'Please choose the licence term',
+  申请说明: 'Explanation',
+  请填写申请说明: 'Please write an explanation',
+  '已签章 {time}': 'Signed {time}',
+  没有找到该业务: 'No such request',
+  下载备案证明: 'Download the certificate of filing',
+  '已办结，备案号 {n}': 'Completed; filing number {n}',
+  '已办结，已发放第 {e} 版证书（登记号 {n}）':
+    'Completed; edition {e} of the certificate was issued (registration number {n})',
+  '本业务收费 {fee} 元': 'The fee for this request is CNY {fee}',
+  申请内容: 'The request',
+  '作品名称（变更后）': 'Title (new)',
+  '作者（变更后）': 'Authors (new)',
+  '创作完成日期（变更后）': 'Date of completion (new)',
+  '首次发表日期（变更后）': 'Date of first publication (new)',
+  '首次发表地点（变更后）': 'Place of first publication (new)',
+  审核意见已提交: 'The review decision was recorded',
+  '每行一条理由；不予办理须写明理由': 'One reason a line; a refusal needs its reasons',
+  '更正或补充已登记作品的作品名称、作者、创作完成日期、发表情况等信息。':
+    "Correct or add to a registered work's title, authors, date of completion or publication.",
+  '证书遗失的申请补证，证书损坏的申请换证。': 'A new certificate for a lost one, or a replacement for a damaged one.',
+  '著作权转让合同的备案，办结后登记公告显示新的著作权人。':
+    'Filing of a copyright transfer contract; once completed, the public register shows the new holder.',
+  '著作权专有许可合同的备案。': 'Filing of an exclusive licence contract.',
 };
 
 export const en: Record<string, string> = { ...formLabelEn, ...words };

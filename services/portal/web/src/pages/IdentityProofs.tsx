@@ -1,18 +1,69 @@
 import { FilePdfOutlined } from '@ant-design/icons';
-import { Alert, Card, Descriptions, Empty, Image, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Form, Image, Input, Space, Spin, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { get } from '../api';
-import { failureText } from '../forms';
+import { failureText, zodRule } from '../forms';
 import { useLang, useT } from '../i18n';
 import { useLabels } from '../labels';
-import type { ApplicantProofs, StaffProof } from '../proto';
+import { type ApplicantProofs, ProofAccessQuery, type StaffProof } from '../proto';
 
 /**
  * 申请人身份证明 for staff: the applicant's proofs (images inline, PDFs in the browser's viewer)
- * beside what to check them against — the profile and the document the login verified.
+ * beside what to check them against — the profile and the document the login verified. A reviewer
+ * opens them through the filing under review; an administrator names a reason first. Every look
+ * is recorded by the identity service.
  */
-export function IdentityProofs({ userId }: { userId: string }) {
+export function IdentityProofs(props: { filingId: string } | { userId: string }) {
+  const t = useT();
+  // The reason holds for the account it was given for only.
+  const [opened, setOpened] = useState<{ userId: string; reason: string }>();
+  if ('filingId' in props)
+    return (
+      <ProofsCard
+        key={props.filingId}
+        path={`/api/filing/staff/filings/${props.filingId}/applicant-proofs`}
+        title={t('申请人身份证明')}
+      />
+    );
+  const reason = 'userId' in props && opened?.userId === props.userId ? opened.reason : undefined;
+  if (reason)
+    return (
+      <ProofsCard
+        key={`${props.userId}:${reason}`}
+        path={`/api/identity/staff/users/${props.userId}/proofs`}
+        reason={reason}
+        title={t('身份证明')}
+      />
+    );
+  return (
+    <Card size="small" title={t('身份证明')} style={{ marginBottom: 16 }} data-testid="identity-proofs">
+      <Typography.Paragraph type="secondary">
+        {t('查看他人的身份证明须说明理由，查看人、时间和理由都将被记录。')}
+      </Typography.Paragraph>
+      <Form
+        layout="inline"
+        onFinish={(v: { reason: string }) => setOpened({ userId: props.userId, reason: v.reason.trim() })}
+      >
+        <Form.Item
+          name="reason"
+          label={t('查看理由')}
+          rules={[zodRule(ProofAccessQuery.shape.reason)]}
+          style={{ flex: 1, minWidth: 240 }}
+        >
+          <Input maxLength={200} data-testid="proof-reason" />
+        </Form.Item>
+        <Form.Item>
+          <Button htmlType="submit" data-testid="proof-open">
+            {t('查看身份证明')}
+          </Button>
+        </Form.Item>
+      </Form>
+    </Card>
+  );
+}
+
+function ProofsCard({ path, reason, title }: { path: string; reason?: string; title: string }) {
   const [data, setData] = useState<ApplicantProofs>();
   const [failure, setFailure] = useState<string>();
   const t = useT();
@@ -23,7 +74,7 @@ export function IdentityProofs({ userId }: { userId: string }) {
     let live = true;
     // The links are short-lived: fetch fresh ones a minute before they expire.
     const load = () =>
-      get<ApplicantProofs>(`/api/identity/staff/users/${userId}/proofs`).then(
+      get<ApplicantProofs>(path, reason ? { reason } : undefined).then(
         (d) => {
           if (!live) return;
           setData(d);
@@ -36,10 +87,10 @@ export function IdentityProofs({ userId }: { userId: string }) {
       live = false;
       clearTimeout(timer);
     };
-  }, [userId]);
+  }, [path, reason]);
 
   return (
-    <Card size="small" title={t('申请人身份证明')} style={{ marginBottom: 16 }} data-testid="identity-proofs">
+    <Card size="small" title={title} style={{ marginBottom: 16 }} data-testid="identity-proofs">
       {failure ? (
         <Alert type="error" showIcon message={failureText(failure, undefined, lang)} />
       ) : !data ? (

@@ -20,7 +20,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { get, post } from '../api';
 import { StoredFile, StoredImage } from '../files';
@@ -62,6 +62,12 @@ const deadlineTag = (t: T, iso?: string) => {
   );
 };
 
+/**
+ * Works this reviewer approved at 终审 whose certificate is still being made: the registration
+ * leaves the final queue only once it is certified, so the queue hides them until the list agrees.
+ */
+const certifying = new Set<string>();
+
 /** The queue's filter form; sent as the filing API's ReviewQueueQuery. */
 interface QueueFilters {
   title?: string;
@@ -77,6 +83,22 @@ export function ReviewQueue() {
   const list = usePaged<FilingListItem>(`/api/filing/queues/${stage}`, filters);
   const t = useT();
   const L = useLabels();
+  // A work the list no longer holds (once it has answered since mounting) is certified: forget it.
+  const answered = useRef(false);
+  if (list.loading) answered.current = true;
+  if (answered.current && !list.loading) {
+    const listed = new Set(list.items.map((f) => f.filingId));
+    for (const id of certifying) if (!listed.has(id)) certifying.delete(id);
+  }
+  const items = list.items.filter((f) => !certifying.has(f.filingId));
+  const hidden = list.items.length - items.length;
+  const { reload } = list;
+  // Until the certificate is made: look again shortly, so the count and the list settle by themselves.
+  useEffect(() => {
+    if (!hidden) return;
+    const timer = setTimeout(() => void reload(), 2000);
+    return () => clearTimeout(timer);
+  }, [hidden, reload]);
   const search = (v: QueueFilters) => {
     setFilters({
       title: v.title?.trim() || undefined,
@@ -121,8 +143,8 @@ export function ReviewQueue() {
         rowKey="filingId"
         size="middle"
         loading={list.loading}
-        dataSource={list.items}
-        pagination={list.pagination}
+        dataSource={items}
+        pagination={{ ...list.pagination, total: list.total - hidden }}
         columns={[
           { title: t('流水号'), dataIndex: 'serialNo' },
           { title: t('作品名'), dataIndex: 'title' },
@@ -175,6 +197,7 @@ export function ReviewDetail() {
     setBusy(true);
     try {
       await post(`/api/filing/filings/${filingId}/reviews/${stage}`, { decision: v.decision, reasons });
+      if (stage === 'final' && v.decision === 'approve') certifying.add(filingId);
       message.success(t(decisionDone[v.decision]));
       navigate(`/staff/review/${stage}`);
     } catch (err) {
@@ -228,7 +251,7 @@ export function ReviewDetail() {
             </Card>
           ) : null}
           <ReviewChecks view={view} />
-          <IdentityProofs userId={view.applicantId} />
+          <IdentityProofs filingId={filingId} />
           <FilingContentView content={view.content} />
         </Col>
         <Col xs={24} md={8}>
