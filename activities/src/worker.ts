@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { revokeCertificate } from '@copyreg/certificate';
-import { createRevocationActivities } from '@copyreg/filing';
+import { fileContractRecord, reissueCertificate, revokeCertificate } from '@copyreg/certificate';
+import { createRevocationActivities, createServiceRequestActivities } from '@copyreg/filing';
 import {
   config,
   createDb,
@@ -13,6 +13,7 @@ import {
   workerTracing,
   workflowInterceptorModules,
 } from '@copyreg/kit';
+import { noticeMessageId } from '@copyreg/payment';
 import { TaskQueue } from '@copyreg/proto';
 import {
   bundleWorkflowCode,
@@ -23,6 +24,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { Knex } from 'knex';
+import type { Client as ObjectStore } from 'minio';
 import { createActivities } from './index';
 import { startOutboxDispatcher } from './outbox';
 
@@ -64,6 +66,17 @@ export function revocationActivities(db: Knex) {
   return createRevocationActivities({ db, revokeCertificate: (input) => revokeCertificate(db, input) });
 }
 
+/** 其他登记服务 (workflows/src/service-request.ts): the filing service's activities, the certificate's editions and records. */
+export function serviceRequestActivities(db: Knex, store: ObjectStore, bucket: string) {
+  const certificates = { db, store, bucket };
+  return createServiceRequestActivities({
+    db,
+    issueEdition: (filingId, by) => reissueCertificate(certificates, filingId, by),
+    fileContractRecord: (input) => fileContractRecord(certificates, input),
+    messageIdOf: noticeMessageId,
+  });
+}
+
 /** A worker for the registration task queue: the workflows and the light activities. */
 export async function createRegistrationWorker(opts: WorkerOptions = {}): Promise<Worker> {
   installRuntime();
@@ -71,13 +84,18 @@ export async function createRegistrationWorker(opts: WorkerOptions = {}): Promis
   const connection = opts.connection ?? (await NativeConnection.connect(temporalConnectionOptions()));
   const activities =
     opts.activities ?? createActivities({ db: createDb(), store: createObjectStore(), bucket: c.S3_BUCKET });
+  const small = createDb(c.DATABASE_URL, { min: 0, max: 2 });
   return Worker.create({
     connection,
     namespace: c.TEMPORAL_NAMESPACE,
     taskQueue: opts.taskQueue ?? TaskQueue.registration,
     workflowBundle: await workflowBundle(),
-    // 撤销登记's beside the registration's (its own small pool: connects only when one runs).
-    activities: { ...revocationActivities(createDb(c.DATABASE_URL, { min: 0, max: 2 })), ...activities },
+    // 撤销登记's and 其他登记服务's beside the registration's (their own small pool: connects only when one runs).
+    activities: {
+      ...revocationActivities(small),
+      ...serviceRequestActivities(small, createObjectStore(), c.S3_BUCKET),
+      ...activities,
+    },
     maxCachedWorkflows: opts.maxCachedWorkflows ?? c.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: c.WORKER_WORKFLOW_TASK_SLOTS,
     maxConcurrentActivityTaskExecutions: c.WORKER_ACTIVITY_SLOTS,

@@ -32,8 +32,8 @@ export const RegistryQuery = PageQuery.extend({
   .meta({ id: 'RegistryQuery' });
 export type RegistryQuery = z.infer<typeof RegistryQuery>;
 
-/** valid 有效; revoked 已撤销 (TODO: changed 已变更 once change registrations exist). */
-export const RegistryStatus = z.enum(['valid', 'revoked']);
+/** valid 有效; changed 已变更 (a change registration or a transfer since, 其他登记服务); revoked 已撤销. */
+export const RegistryStatus = z.enum(['valid', 'changed', 'revoked']);
 
 export const RegistryEntry = z
   .object({

@@ -2,3 +2,4 @@
 export { probeWorkflow } from './probe';
 export { registrationWorkflow } from './registration';
 export { revocationWorkflow } from './revocation';
+export { serviceRequestWorkflow } from './service-request';

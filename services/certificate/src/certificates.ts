@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { ApiError, config, putObject } from '@copyreg/kit';
-import type { FilingSnapshot, ObjectRef } from '@copyreg/proto';
+import type { ChangedFacts, FilingSnapshot, ObjectRef } from '@copyreg/proto';
 import {
   CertificateStatus,
   type CertificateSummary,
@@ -27,7 +27,7 @@ export interface CertificateDeps {
   bucket: string;
 }
 
-type StoredFacts = Omit<CertificateFacts, 'edition' | 'verifyUrl' | 'officeName'>;
+type StoredFacts = Omit<CertificateFacts, 'edition' | 'editionLabel' | 'verifyUrl' | 'officeName'>;
 
 interface Row {
   certificate_id: string;
@@ -46,6 +46,19 @@ interface Row {
   issued_at: Date;
   revoked_at: Date | null;
   revocation_ground: RevocationGround | null;
+  service_request_id: string | null;
+  reason: EditionReason | null;
+}
+
+/** Why an edition after the first was issued: 变更 (a change registration), 补证 (lost), 换证 (damaged), or staff's 补发. */
+export type EditionReason = 'change' | 'lost' | 'damaged' | 'staff';
+
+/** The request (其他登记服务) an edition is issued for: its id, the approving operator, the reason, the changed facts. */
+export interface EditionRequest {
+  requestId: string;
+  operatorId: string;
+  reason: EditionReason;
+  changes?: ChangedFacts | undefined;
 }
 
 const table = 'certificate.certificates';
@@ -69,13 +82,29 @@ export function factsOf(snapshot: FilingSnapshot, registrationNumber: string, re
     registrationNumber,
     title: c.title,
     workType: c.workType,
-    authors: c.authors.map((a) =>
-      a.signature && a.signature !== a.name ? `${a.name}（署名：${a.signature}）` : a.name,
-    ),
+    authors: c.authors.map(authorLine),
     holders: c.holders.map((h) => h.name),
     completedOn: c.completedOn,
     firstPublishedOn: c.published ? c.firstPublishedOn : undefined,
     registeredOn,
+  };
+}
+
+/** An author as the certificate names them: the name, with the 署名 where it differs. */
+const authorLine = (a: { name: string; signature?: string | undefined }) =>
+  a.signature && a.signature !== a.name ? `${a.name}（署名：${a.signature}）` : a.name;
+
+/** The facts of the current edition with a change registration's changed facts over them. */
+function changedFacts(facts: StoredFacts, changes: ChangedFacts | undefined): StoredFacts {
+  if (!changes) return facts;
+  const published = changes.published ?? facts.firstPublishedOn !== undefined;
+  return {
+    ...facts,
+    ...(changes.title ? { title: changes.title } : {}),
+    ...(changes.authors ? { authors: changes.authors.map(authorLine) } : {}),
+    ...(changes.holders ? { holders: changes.holders.map((h) => h.name) } : {}),
+    ...(changes.completedOn ? { completedOn: changes.completedOn } : {}),
+    firstPublishedOn: published ? (changes.firstPublishedOn ?? facts.firstPublishedOn) : undefined,
   };
 }
 
@@ -105,9 +134,32 @@ export async function issueCertificate(
   return produce(deps, row);
 }
 
-/** 补证: the same number, the next edition; the current one becomes superseded. */
-export async function reissueCertificate(deps: CertificateDeps, filingId: string): Promise<CertificateSummary> {
-  const row = await deps.db.transaction(async (trx) => {
+/**
+ * 补证 / 换证 / 变更: the same number, the next edition; the current one becomes superseded. For a
+ * request (其他登记服务) the edition records the request, operator and reason and carries the
+ * changed facts; it is issued once per request (a retried activity finds it).
+ */
+export async function reissueCertificate(
+  deps: CertificateDeps,
+  filingId: string,
+  by?: EditionRequest,
+): Promise<CertificateSummary> {
+  const issued = async () =>
+    by ? ((await deps.db(table).where({ service_request_id: by.requestId }).first()) as Row | undefined) : undefined;
+  const row =
+    (await issued()) ??
+    (await nextEdition(deps, filingId, by).catch(async (err) => {
+      // A concurrent attempt for the same request committed first: its edition is this one.
+      const again = await issued();
+      if (again) return again;
+      throw err;
+    }));
+  await produce(deps, row);
+  return summaryOf((await deps.db(table).where({ certificate_id: row.certificate_id }).first()) as Row);
+}
+
+async function nextEdition(deps: CertificateDeps, filingId: string, by: EditionRequest | undefined): Promise<Row> {
+  return deps.db.transaction(async (trx) => {
     const rows: Row[] = await trx(table).where({ filing_id: filingId }).orderBy('edition', 'desc').forUpdate();
     const current = rows[0];
     if (!current) throw new ApiError('NOT_FOUND', '该作品尚未发证');
@@ -124,15 +176,16 @@ export async function reissueCertificate(deps: CertificateDeps, filingId: string
       edition,
       status: 'valid',
       check_code: checkCode(current.registration_number, edition),
-      facts: JSON.stringify(current.facts),
+      facts: JSON.stringify(changedFacts(current.facts, by?.changes)),
       registered_on: current.registered_on,
       signed_at: new Date(),
+      service_request_id: by?.requestId ?? null,
+      operator_id: by?.operatorId ?? null,
+      reason: by?.reason ?? 'staff',
     };
     await trx(table).insert(next);
     return (await trx(table).where({ certificate_id: next.certificate_id }).first()) as Row;
   });
-  await produce(deps, row);
-  return summaryOf((await deps.db(table).where({ certificate_id: row.certificate_id }).first()) as Row);
 }
 
 /**
@@ -169,21 +222,12 @@ async function produce(deps: CertificateDeps, row: Row): Promise<ObjectRef> {
     ...row.facts,
     registeredOn: isoDate(row.registered_on),
     edition: row.edition,
+    editionLabel: row.reason === 'change' ? `变更（第 ${row.edition} 版）` : `补发（第 ${row.edition} 版）`,
     officeName: settings.OFFICE_NAME,
     verifyUrl: verifyUrl(row.registration_number, row.check_code),
   });
-  const signed = await signPdf(pdf, {
-    identity: await officeKeyProvider(deps.db),
-    fieldName: `${settings.OFFICE_NAME} 登记证书签章`,
-    signerName: settings.OFFICE_NAME,
-    reason: '作品登记证书',
-    location: settings.OFFICE_NAME,
-    signingTime: new Date(row.signed_at),
-    pageIndex: 0,
-    rect: { x: 0, y: 0, width: 0, height: 0 },
-  });
   const key = `certificates/${row.filing_id}/${row.registration_number}-${row.edition}.pdf`;
-  const ref = await putObject(deps.store, key, signed, 'application/pdf', deps.bucket);
+  const ref = await signAndStore(deps, pdf, { what: '登记证书', signedAt: new Date(row.signed_at), key });
   await deps
     .db(table)
     .where({ certificate_id: row.certificate_id })
@@ -191,8 +235,28 @@ async function produce(deps: CertificateDeps, row: Row): Promise<ObjectRef> {
   return ref;
 }
 
+/** Signs a document as the office (signing time fixed by its row, so a retry makes the same bytes) and stores it. */
+export async function signAndStore(
+  deps: CertificateDeps,
+  pdf: Uint8Array,
+  doc: { what: string; signedAt: Date; key: string },
+): Promise<ObjectRef> {
+  const office = documentSettings().OFFICE_NAME;
+  const signed = await signPdf(pdf, {
+    identity: await officeKeyProvider(deps.db),
+    fieldName: `${office} ${doc.what}签章`,
+    signerName: office,
+    reason: doc.what === '登记证书' ? '作品登记证书' : doc.what,
+    location: office,
+    signingTime: doc.signedAt,
+    pageIndex: 0,
+    rect: { x: 0, y: 0, width: 0, height: 0 },
+  });
+  return putObject(deps.store, doc.key, signed, 'application/pdf', deps.bucket);
+}
+
 /** The China calendar day of an instant. */
-const chinaDay = (d: Date) => new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+export const chinaDay = (d: Date) => new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 const isoDate = (d: string | Date) =>
   typeof d === 'string'
@@ -261,13 +325,14 @@ export async function verifyCertificate(
   // The same answer whether the number or the second field is wrong: nothing to probe with.
   if (!row?.sha256) throw new ApiError('NOT_FOUND', '未查到与登记号及所填信息相符的证书');
   const latest = rows[0]?.edition ?? row.edition;
+  const replacedBy = rows[0]?.reason === 'change' ? '变更登记后的证书' : '补发证书';
   const revokedOn = row.status === 'revoked' && row.revoked_at ? chinaDay(row.revoked_at) : undefined;
   const statusText =
     row.status === 'valid'
       ? '有效'
       : row.status === 'revoked'
         ? `已撤销登记${revokedOn ? `（${revokedOn}${row.revocation_ground ? `，${revocationGroundLabel[row.revocation_ground]}` : ''}）` : ''}`
-        : `已被补发证书取代（最新为第 ${latest} 版）`;
+        : `已被${replacedBy}取代（最新为第 ${latest} 版）`;
   return {
     registrationNumber: row.registration_number,
     title: row.facts.title,

@@ -29,6 +29,8 @@ export const defaultWorkTypeLetters: Record<WorkType, string> = {
 const schema = z.object({
   /** Region part of the number, e.g. 浙作登字 (浙江省作品登记). */
   REGISTRATION_NUMBER_PREFIX: z.string().min(1).default('浙作登字'),
+  /** 合同备案号 `浙作备字-2026-00000001`: its own sequence per year. */
+  RECORD_NUMBER_PREFIX: z.string().min(1).default('浙作备字'),
   /** JSON object overriding letters per work type, e.g. {"other":"Q"}. */
   REGISTRATION_NUMBER_LETTERS: z
     .string()

@@ -8,6 +8,7 @@ import { registerOpsRoutes } from './ops';
 import { registerRegistryRoutes } from './registry';
 import { registerReviewRoutes } from './review';
 import { registerRevocationRoutes } from './revocation';
+import { registerServiceRequestRoutes } from './service-requests';
 import { registerSubmissionRoutes } from './submission';
 import { registerUploadRoutes } from './uploads';
 
@@ -23,6 +24,7 @@ export function createFilingApp(deps: FilingDeps = defaultFilingDeps()) {
   registerOpsRoutes(api);
   registerRegistryRoutes(api, deps);
   registerRevocationRoutes(api, deps);
+  registerServiceRequestRoutes(api, deps);
   registerCodecServer(api, deps);
   // The Temporal Web UI calls the codec server from its own origin.
   return createApp(api, (app) => app.use(codecServerCors()));

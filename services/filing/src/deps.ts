@@ -1,5 +1,5 @@
 import { config, createDb, createObjectStore, temporalClient } from '@copyreg/kit';
-import { type RegistrationInput, type RevocationInput, TaskQueue } from '@copyreg/proto';
+import { type RegistrationInput, type RevocationInput, type ServiceRequestInput, TaskQueue } from '@copyreg/proto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Client as ObjectStore } from 'minio';
@@ -20,6 +20,8 @@ export interface FilingDeps {
   workflowInputExtras?: Pick<RegistrationInput, 'timing' | 'documentsTaskQueue'>;
   /** 撤销登记: timings for tests (a short answer deadline). */
   revocationTiming?: RevocationInput['timing'];
+  /** 其他登记服务: timings for tests (a short review deadline). */
+  serviceRequestTiming?: ServiceRequestInput['timing'];
   /** 登记公告: people's names masked or in full (default: the office setting REGISTRY_PERSON_NAMES). */
   registryPersonNames?: 'masked' | 'full';
 }

@@ -3,5 +3,6 @@ export { defaultFilingDeps, type FilingDeps } from './deps';
 export { recordStatus } from './read-model';
 export { coversRegion, regionPrefix } from './regions';
 export { createRevocationActivities, type RevocationActivityDeps } from './revocation';
+export { createServiceRequestActivities, type ServiceRequestActivityDeps } from './service-requests-activities';
 export { deriveSigners, signerId } from './signers';
 export { loadSnapshot, saveSnapshot } from './snapshots';

@@ -39,6 +39,7 @@ const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 interface RegistryRow {
   id: string;
   revoked_at: Date | null;
+  changed_at: Date | null;
   registration_number: string;
   title: string;
   work_type: WorkType;
@@ -78,17 +79,19 @@ export async function searchRegistry(
     return b;
   };
   const offset = (q.page - 1) * q.pageSize;
-  // The certified content is the frozen version's (what was signed and certified).
+  // The certified content is the frozen version's (what was signed and certified), with the facts
+  // registered since by a change or transfer (其他登记服务) over it.
   const rows = (await filtered()
     .leftJoin('filing.filing_versions as v', (j) => j.on('v.filing_id', 'f.id').andOn('v.version_no', 'f.version_no'))
     .select(
       'f.id',
       'f.registration_number',
-      'f.title',
+      db.raw("coalesce(f.current_facts->>'title', f.title) as title"),
       'f.work_type',
       'f.revoked_at',
+      'f.changed_at',
       db.raw("to_char(f.registered_on, 'YYYY-MM-DD') as registered_on"),
-      db.raw("coalesce(v.snapshot->'content', f.content) as content"),
+      db.raw("coalesce(v.snapshot->'content', f.content) || coalesce(f.current_facts, '{}'::jsonb) as content"),
     )
     .orderBy([
       { column: 'f.registered_on', order: 'desc' },
@@ -137,7 +140,7 @@ export async function searchRegistry(
       registeredOn: r.registered_on,
       ...(c.completedOn ? { completedOn: c.completedOn } : {}),
       ...(c.firstPublishedOn ? { firstPublishedOn: c.firstPublishedOn } : {}),
-      status: r.revoked_at || revoked.has(r.id) ? 'revoked' : 'valid',
+      status: r.revoked_at || revoked.has(r.id) ? 'revoked' : r.changed_at ? 'changed' : 'valid',
     };
   });
   return { items, total, page: q.page, pageSize: q.pageSize };

@@ -91,7 +91,7 @@ const unavailable = () =>
   Object.assign(new ApiError('UPSTREAM_UNAVAILABLE', '撤销登记流程暂时没有响应，请稍后重试'), { retryAfterSeconds: 2 });
 
 /** Calls Temporal within the service's deadline (an Update waits forever when no worker polls). */
-async function withinDeadline<T>(deps: FilingDeps, fn: (client: Client) => Promise<T>): Promise<T> {
+export async function withinDeadline<T>(deps: FilingDeps, fn: (client: Client) => Promise<T>): Promise<T> {
   const client = await deps.temporal().catch(() => {
     throw unavailable();
   });

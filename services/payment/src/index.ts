@@ -3,7 +3,7 @@ export { createPaymentApp } from './app';
 export { paymentConfig } from './config';
 export { createPaymentDeps, type PaymentServiceDeps } from './deps';
 export { issueInvoice } from './invoices';
-export { noticeSentAt, sendNotice } from './notices';
+export { noticeMessageId, noticeSentAt, sendNotice } from './notices';
 export { confirmOffline, rejectOffline, submitOfflineReference } from './offline';
 export { ensureOrder, handleAlipayNotification, queryPayment } from './orders';
 export { refundPayment } from './refunds';

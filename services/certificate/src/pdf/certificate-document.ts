@@ -18,6 +18,8 @@ export interface CertificateFacts {
   registeredOn: string;
   /** The certificate's version: 1, then 2… for each reissue (补证). */
   edition: number;
+  /** Printed under the QR code from the second edition on: 补发（第 N 版）or 变更（第 N 版）. */
+  editionLabel?: string | undefined;
   officeName: string;
   verifyUrl: string;
 }
@@ -88,7 +90,10 @@ export async function renderCertificate(facts: CertificateFacts): Promise<Uint8A
   // The QR code to the public verification page (bottom left).
   drawQr(page, facts.verifyUrl, CERTIFICATE_QR.x, CERTIFICATE_QR.y, CERTIFICATE_QR.size);
   page.drawText('扫码查验证书真伪', { x: 78, y: 104, size: 9, font, color: grey });
-  if (facts.edition > 1) page.drawText(`补发（第 ${facts.edition} 版）`, { x: 78, y: 90, size: 9, font, color: grey });
+  if (facts.edition > 1) {
+    const label = facts.editionLabel ?? `补发（第 ${facts.edition} 版）`;
+    page.drawText(label, { x: 78, y: 90, size: 9, font, color: grey });
+  }
   drawCentred(
     page,
     '本证书为电子证书，经登记机构数字签名；可通过证书上的二维码或登记号在线查验。',

@@ -1,0 +1,658 @@
+import { loadIdentity } from '@copyreg/identity';
+import { type Api, ApiError, downloadUrl, workflowCallError } from '@copyreg/kit';
+import {
+  type ConfirmPartyUpdate,
+  confirmPartyUpdate,
+  decideServiceRequestUpdate,
+  type Holder,
+  holds,
+  type PartyRole,
+  permissions,
+  type ServiceDecideUpdate,
+  ServiceRequestCreateInput,
+  ServiceRequestDecisionInput,
+  ServiceRequestDownload,
+  type ServiceRequestInput,
+  type ServiceRequestKind,
+  type ServiceRequestListItem,
+  type ServiceRequestListName,
+  ServiceRequestListQuery,
+  ServiceRequestPage,
+  ServiceRequestPath,
+  ServiceRequestQueueQuery,
+  ServiceRequestReviewPath,
+  type ServiceRequestState,
+  type ServiceRequestStatus,
+  ServiceRequestView,
+  type SessionUser,
+  serviceRequestListStatuses,
+  serviceRequestWorkflowId,
+  type UploadRef,
+  type WorkType,
+  withdrawServiceRequestUpdate,
+} from '@copyreg/proto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Knex } from 'knex';
+import type { z } from 'zod';
+import { audit } from './audit';
+import type { FilingDeps } from './deps';
+import { coversRegion, regionPrefix } from './regions';
+import { uuidOf, withinDeadline } from './revocation';
+import { currentHolders, type ServiceRequestRow, serviceFee } from './service-requests-activities';
+
+/**
+ * 其他登记服务 (change, reissue, contract filing): the HTTP routes of the request workflow
+ * (workflows/src/service-request.ts). Applicant: create (optionally as a draft), submit, list own,
+ * get, confirm (each party in order, by the identity the login provider verified), withdraw.
+ * Staff: the queue of a review stage (by role; regional reviewers see their region) and the
+ * decision. The request's facts are stored here before the workflow starts; the workflow is sent
+ * identifiers only.
+ */
+
+type Row = ServiceRequestRow & { title: string };
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : undefined);
+const notFound = () => new ApiError('NOT_FOUND', '没有找到该申请', 'requestId');
+const OPEN: ServiceRequestStatus[] = ['awaiting_confirmations', 'initial_review', 'final_review'];
+
+const listOf = (status: ServiceRequestStatus) =>
+  (Object.entries(serviceRequestListStatuses) as [ServiceRequestListName, ServiceRequestStatus[]][]).find(([, s]) =>
+    s.includes(status),
+  )?.[0] ?? 'done';
+
+/** Staff who review, or regional staff (read only) within their region. */
+function staffSees(user: SessionUser, row: Pick<Row, 'region' | 'status'>): boolean {
+  if (row.status === 'draft') return false;
+  if (holds(user.roles, 'review') || user.roles.includes('admin')) {
+    return !user.region || coversRegion(user.region, row.region);
+  }
+  return user.roles.includes('regional_staff') && !!user.region && coversRegion(user.region, row.region);
+}
+
+/** The caller's verified ID document (the login provider's), upper-cased as the forms store it. */
+async function verifiedDocument(db: Knex, userId: string) {
+  const identity = await loadIdentity(db, userId);
+  return identity?.idType && identity.idNumber
+    ? { idType: identity.idType, idNumber: identity.idNumber.toUpperCase() }
+    : undefined;
+}
+
+async function loadRow(db: Knex, requestId: string): Promise<Row | undefined> {
+  return db('filing.service_requests as r')
+    .join('filing.filings as f', 'f.id', 'r.filing_id')
+    .where('r.id', requestId)
+    .first('r.*', db.raw("coalesce(f.current_facts->>'title', f.title) as title"));
+}
+
+/** The applicant, staff who may see it, or a party to it (by verified identity); else 404. */
+async function loadVisible(db: Knex, user: SessionUser, requestId: string): Promise<Row> {
+  const row = await loadRow(db, requestId);
+  if (!row) throw notFound();
+  if (row.applicant_id === user.userId || staffSees(user, row)) return row;
+  const doc = row.status === 'draft' ? undefined : await verifiedDocument(db, user.userId);
+  const party =
+    doc &&
+    (await db('filing.service_request_parties')
+      .where({ request_id: requestId, id_type: doc.idType })
+      .whereRaw('upper(id_number) = ?', [doc.idNumber])
+      .first('seq'));
+  if (!party) throw notFound();
+  return row;
+}
+
+function actionsOf(row: Row, user: SessionUser): ServiceRequestListItem['actions'] {
+  const own = row.applicant_id === user.userId;
+  const actions: ServiceRequestListItem['actions'] = ['view'];
+  if (own && row.status === 'draft') actions.push('submit');
+  if (row.status === 'awaiting_confirmations') actions.push('confirm');
+  if (own && (row.status === 'draft' || OPEN.includes(row.status))) actions.push('withdraw');
+  if (!own && holds(user.roles, 'review') && (row.status === 'initial_review' || row.status === 'final_review')) {
+    actions.push('review');
+  }
+  if (row.outcome?.recordNumber) actions.push('download_record');
+  return actions;
+}
+
+function itemOf(row: Row, user: SessionUser): z.input<typeof ServiceRequestListItem> {
+  return {
+    requestId: row.id,
+    kind: row.kind,
+    filingId: row.filing_id,
+    registrationNumber: row.registration_number,
+    title: row.title,
+    status: row.status,
+    list: listOf(row.status),
+    statusSince: iso(row.status_at),
+    ...(row.submitted_at ? { appliedAt: iso(row.submitted_at) } : {}),
+    ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline) } : {}),
+    actions: actionsOf(row, user),
+  };
+}
+
+async function viewOf(db: Knex, row: Row, user: SessionUser): Promise<z.input<typeof ServiceRequestView>> {
+  const parties = await db('filing.service_request_parties').where({ request_id: row.id }).orderBy('seq');
+  const statements = row.decisions.length
+    ? await db('filing.service_request_statements').whereIn(
+        'id',
+        row.decisions.map((d) => d.statementId),
+      )
+    : [];
+  const notices = await db('filing.service_request_notices').where({ request_id: row.id }).orderBy('created_at');
+  const staff = staffSees(user, row);
+  return {
+    ...itemOf(row, user),
+    applicantId: row.applicant_id,
+    statement: row.statement,
+    ...(row.mode ? { mode: row.mode } : {}),
+    ...(row.reason ? { reason: row.reason } : {}),
+    ...(row.changes ? { changes: row.changes } : {}),
+    ...(row.contract && row.contract_file
+      ? {
+          contract: {
+            counterpartyName: row.contract.counterparty.name,
+            contractFile: row.contract_file,
+            signedOn: row.contract.signedOn,
+            rights: row.contract.rights,
+            ...(row.contract.termFrom ? { termFrom: row.contract.termFrom } : {}),
+            ...(row.contract.termTo ? { termTo: row.contract.termTo } : {}),
+          },
+        }
+      : {}),
+    parties: parties.map((p) => ({
+      seq: p.seq,
+      role: p.role,
+      name: p.name,
+      current: row.status === 'awaiting_confirmations' && p.seq === row.confirmed,
+      ...(p.confirmed_at ? { confirmedAt: iso(p.confirmed_at) } : {}),
+    })),
+    decisions: row.decisions.map((d) => ({
+      stage: d.stage,
+      decision: d.decision,
+      reasons: statements.find((s) => s.id === d.statementId)?.reasons ?? [],
+      decidedBy: d.deciderId,
+      decidedAt: d.decidedAt,
+    })),
+    ...(row.outcome ? { outcome: row.outcome } : {}),
+    fee: serviceFee(row.kind),
+    notices: notices
+      .filter((n) => staff || n.recipient !== 'staff')
+      .map((n) => ({ kind: n.kind, at: iso(n.created_at) as string })),
+    createdAt: iso(row.created_at) as string,
+    workflowId: serviceRequestWorkflowId(row.id),
+  };
+}
+
+async function pageOfRows(
+  db: Knex,
+  user: SessionUser,
+  filtered: () => Knex.QueryBuilder,
+  q: { page: number; pageSize: number },
+  order: 'asc' | 'desc',
+) {
+  const rows = (await filtered()
+    .select('r.*', db.raw("coalesce(f.current_facts->>'title', f.title) as title"))
+    .orderBy([
+      { column: 'r.created_at', order },
+      { column: 'r.id', order },
+    ])
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)) as Row[];
+  const [count] = await filtered().count<{ n: string }[]>({ n: '*' });
+  return {
+    items: rows.map((r) => itemOf(r, user)),
+    total: Number(count?.n ?? 0),
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}
+
+/** Starts the request's workflow; a retried command finds it started. */
+async function startWorkflow(deps: FilingDeps, input: ServiceRequestInput): Promise<void> {
+  try {
+    await withinDeadline(deps, (client) =>
+      client.workflow.start('serviceRequestWorkflow', {
+        taskQueue: deps.taskQueue,
+        workflowId: serviceRequestWorkflowId(input.requestId),
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+      }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw workflowCallError(err);
+  }
+}
+
+async function updateRequest<A>(
+  deps: FilingDeps,
+  requestId: string,
+  def: UpdateDefinition<ServiceRequestState, [A]>,
+  arg: A,
+  updateId: string,
+): Promise<ServiceRequestState> {
+  try {
+    return await withinDeadline(deps, (client) =>
+      client.workflow.getHandle(serviceRequestWorkflowId(requestId)).executeUpdate(def, { args: [arg], updateId }),
+    );
+  } catch (err) {
+    throw workflowCallError(err, () => new ApiError('INVALID_STATE', '该申请已办结'));
+  }
+}
+
+/**
+ * Marks the request submitted and starts its workflow, in the caller's transaction: a start that
+ * fails leaves nothing behind, and the open-request index refuses a second request in progress.
+ */
+async function submit(tx: Knex, deps: FilingDeps, row: ServiceRequestRow, workType: WorkType): Promise<void> {
+  const status: ServiceRequestStatus = row.party_count > 0 ? 'awaiting_confirmations' : 'initial_review';
+  try {
+    await tx('filing.service_requests')
+      .where({ id: row.id, status: 'draft' })
+      .update({
+        status,
+        waiting_on: row.party_count > 0 ? 'party:0' : 'initial-review',
+        submitted_at: tx.fn.now(),
+        updated_at: tx.fn.now(),
+      });
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string };
+    if (e.code === '23505' && e.constraint === 'service_requests_open') {
+      throw new ApiError('CONFLICT', '该作品已有正在办理的其他登记服务申请，请待其办结后再申请', 'filingId');
+    }
+    throw err;
+  }
+  await startWorkflow(deps, {
+    requestId: row.id,
+    kind: row.kind,
+    filingId: row.filing_id,
+    applicantId: row.applicant_id,
+    partyCount: row.party_count,
+    region: row.region,
+    workType,
+    registrationNumber: row.registration_number,
+    ...(deps.serviceRequestTiming ? { timing: deps.serviceRequestTiming } : {}),
+  });
+}
+
+export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
+  const { db } = deps;
+
+  api.route({
+    method: 'post',
+    path: '/service-requests',
+    summary:
+      '申请其他登记服务（本人已登记的作品）：change 变更或补充登记、reissue 补证/换证、transfer 转让合同备案、licence 专有许可合同备案（合同 PDF 先上传为附件）；submit=false 暂存',
+    tags: ['service-requests'],
+    access: 'user',
+    body: ServiceRequestCreateInput,
+    response: ServiceRequestView,
+    status: 201,
+    async handler({ user, body, req, operationId }) {
+      const requestId = uuidOf('service-request', operationId);
+      const existing = await loadRow(db, requestId);
+      if (existing) return viewOf(db, existing, user); // this very command, retried
+      const filing = await db('filing.filings as f')
+        .leftJoin('filing.filing_versions as v', (j) =>
+          j.on('v.filing_id', 'f.id').andOn('v.version_no', 'f.version_no'),
+        )
+        .where('f.id', body.filingId)
+        .first(
+          'f.id',
+          'f.applicant_id',
+          'f.status',
+          'f.region',
+          'f.work_type',
+          'f.registration_number',
+          'f.revoked_at',
+          'f.current_facts',
+          db.raw("coalesce(v.snapshot->'content', f.content) as content"),
+        );
+      if (!filing || filing.applicant_id !== user.userId) throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
+      if (!['certified', 'delivered'].includes(filing.status) || !filing.registration_number) {
+        throw new ApiError('INVALID_STATE', '该作品尚未登记发证，不能申请其他登记服务', 'filingId');
+      }
+      if (filing.revoked_at) throw new ApiError('INVALID_STATE', '该作品的登记已撤销', 'filingId');
+
+      let contractFile: UploadRef | undefined;
+      if (body.kind === 'transfer' || body.kind === 'licence') {
+        const u = await db('filing.uploads')
+          .where({ id: body.contract.contractUploadId, owner_id: user.userId })
+          .first();
+        if (!u) throw new ApiError('VALIDATION_FAILED', '没有找到合同文件，请重新上传', 'contract.contractUploadId');
+        if (u.mime !== 'application/pdf') {
+          throw new ApiError('VALIDATION_FAILED', '合同文件应为 PDF 文件', 'contract.contractUploadId');
+        }
+        contractFile = { uploadId: u.id, name: u.name, sha256: u.sha256, size: u.size, mime: u.mime };
+      }
+      // Who confirms, in order: every current holder; for a contract, then the other party.
+      const holders = currentHolders(filing);
+      const parties: { role: PartyRole; h: Pick<Holder, 'name' | 'idType' | 'idNumber'> }[] =
+        body.kind === 'reissue'
+          ? []
+          : [
+              ...holders.map((h) => ({ role: (body.kind === 'change' ? 'holder' : 'assignor') as PartyRole, h })),
+              ...(body.kind === 'change' ? [] : [{ role: 'assignee' as const, h: body.contract.counterparty }]),
+            ];
+      const row = {
+        id: requestId,
+        kind: body.kind as ServiceRequestKind,
+        filing_id: filing.id as string,
+        applicant_id: user.userId,
+        registration_number: filing.registration_number as string,
+        region: (filing.region ?? '') as string,
+        party_count: parties.length,
+      };
+      await db.transaction(async (tx) => {
+        await tx('filing.service_requests').insert({
+          ...row,
+          statement: body.statement,
+          mode: body.kind === 'change' ? body.mode : null,
+          reason: body.kind === 'reissue' ? body.reason : null,
+          changes: body.kind === 'change' ? JSON.stringify(body.changes) : null,
+          contract: body.kind === 'transfer' || body.kind === 'licence' ? JSON.stringify(body.contract) : null,
+          contract_file: contractFile ? JSON.stringify(contractFile) : null,
+          status: 'draft',
+          operation_id: operationId,
+        });
+        if (parties.length) {
+          await tx('filing.service_request_parties').insert(
+            parties.map((p, seq) => ({
+              request_id: requestId,
+              seq,
+              role: p.role,
+              name: p.h.name,
+              id_type: p.h.idType,
+              id_number: p.h.idNumber.toUpperCase(),
+            })),
+          );
+        }
+        await audit(tx, {
+          operationId,
+          filingId: filing.id,
+          user,
+          action: `service_request.${body.submit ? 'submitted' : 'drafted'}`,
+          detail: { requestId, kind: body.kind, parties: parties.length },
+          req,
+        });
+        if (body.submit) await submit(tx, deps, { ...row, status: 'draft' } as ServiceRequestRow, filing.work_type);
+      });
+      return viewOf(db, (await loadRow(db, requestId)) as Row, user);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/service-requests/:requestId/submit',
+    summary: '提交暂存的其他登记服务申请（开始签章确认或审核）',
+    tags: ['service-requests'],
+    access: 'user',
+    params: ServiceRequestPath,
+    response: ServiceRequestView,
+    async handler({ user, params, req, operationId }) {
+      const row = await loadVisible(db, user, params.requestId);
+      if (row.applicant_id !== user.userId) throw new ApiError('FORBIDDEN', '只有申请人可以提交申请');
+      if (row.status !== 'draft') {
+        if (row.submitted_at) return viewOf(db, row, user); // submitted already (a retry)
+        throw new ApiError('INVALID_STATE', '该申请已撤回');
+      }
+      const filing = await db('filing.filings').where({ id: row.filing_id }).first('work_type', 'revoked_at');
+      if (filing?.revoked_at) throw new ApiError('INVALID_STATE', '该作品的登记已撤销', 'requestId');
+      await db.transaction(async (tx) => {
+        await audit(tx, {
+          operationId,
+          filingId: row.filing_id,
+          user,
+          action: 'service_request.submitted',
+          detail: { requestId: row.id, kind: row.kind },
+          req,
+        });
+        await submit(tx, deps, row, filing.work_type);
+      });
+      return viewOf(db, (await loadRow(db, row.id)) as Row, user);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/service-requests',
+    summary: '我的其他登记服务申请：待提交、待签章、审核中、已办结（最新在前）',
+    tags: ['service-requests'],
+    access: 'user',
+    query: ServiceRequestListQuery,
+    response: ServiceRequestPage,
+    handler: ({ user, query }) =>
+      pageOfRows(
+        db,
+        user,
+        () => {
+          const b = db('filing.service_requests as r')
+            .join('filing.filings as f', 'f.id', 'r.filing_id')
+            .where('r.applicant_id', user.userId);
+          if (query.list) b.whereIn('r.status', serviceRequestListStatuses[query.list]);
+          if (query.kind) b.where('r.kind', query.kind);
+          return b;
+        },
+        query,
+        'desc',
+      ),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/staff/service-requests',
+    summary:
+      '其他登记服务审核队列：initial 待初审（初审员）、final 待终审（终审员），绑定地区的审核员只看本地区；先提交的在前',
+    tags: ['service-requests'],
+    access: permissions.review,
+    query: ServiceRequestQueueQuery,
+    response: ServiceRequestPage,
+    handler: ({ user, query }) => {
+      const role = query.stage === 'initial' ? 'initial_reviewer' : 'final_reviewer';
+      if (!user.roles.includes(role)) {
+        throw new ApiError(
+          'FORBIDDEN',
+          query.stage === 'initial' ? '只有初审员可以查看待初审队列' : '只有终审员可以查看待终审队列',
+          'stage',
+        );
+      }
+      return pageOfRows(
+        db,
+        user,
+        () => {
+          const b = db('filing.service_requests as r')
+            .join('filing.filings as f', 'f.id', 'r.filing_id')
+            .where('r.status', query.stage === 'initial' ? 'initial_review' : 'final_review');
+          if (user.region) b.where('r.region', 'like', `${regionPrefix(user.region)}%`);
+          if (query.kind) b.where('r.kind', query.kind);
+          return b;
+        },
+        query,
+        'asc',
+      );
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/service-requests/:requestId',
+    summary: '其他登记服务申请详情：事项、当事人签章确认、审核意见、结果（申请人、当事人、工作人员）',
+    tags: ['service-requests'],
+    access: 'user',
+    params: ServiceRequestPath,
+    response: ServiceRequestView,
+    async handler({ user, params }) {
+      return viewOf(db, await loadVisible(db, user, params.requestId), user);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/service-requests/:requestId/confirm',
+    summary: '当事人签章确认：按顺序（著作权人依次，合同备案为转让方/许可方后受让方/被许可方），须以本人实名身份登录',
+    tags: ['service-requests'],
+    access: 'user',
+    params: ServiceRequestPath,
+    response: ServiceRequestView,
+    async handler({ user, params, req, operationId }) {
+      const row = await loadRow(db, params.requestId);
+      if (!row || (row.status === 'draft' && row.applicant_id !== user.userId)) throw notFound();
+      const doc = await verifiedDocument(db, user.userId);
+      const mine = doc
+        ? ((await db('filing.service_request_parties')
+            .where({ request_id: row.id, id_type: doc.idType, id_number: doc.idNumber })
+            .orderBy('seq')) as { seq: number; confirmed_by: string | null }[])
+        : [];
+      if (!mine.length)
+        throw new ApiError('NOT_CURRENT_SIGNER', '您不是本申请的签署当事人，请以当事人本人实名身份登录');
+      // The same person may hold two places (e.g. holder and assignee): the first not yet confirmed.
+      const party = mine.find((p) => !p.confirmed_by);
+      if (!party) throw new ApiError('CONFLICT', '您已签章确认，不能重复确认');
+      if (row.status !== 'awaiting_confirmations') throw new ApiError('INVALID_STATE', '该申请当前无需签章确认');
+      await db.transaction(async (tx) => {
+        await tx('filing.service_request_parties')
+          .where({ request_id: row.id, seq: party.seq })
+          .whereNull('confirmed_at')
+          .update({ confirmed_at: tx.fn.now(), confirmed_by: user.userId });
+        const u: ConfirmPartyUpdate = { actorId: user.userId, seq: party.seq };
+        await updateRequest(deps, row.id, confirmPartyUpdate, u, operationId);
+        await audit(tx, {
+          operationId,
+          filingId: row.filing_id,
+          user,
+          role: 'party',
+          action: 'service_request.confirmed',
+          detail: { requestId: row.id, seq: party.seq },
+          req,
+        });
+      });
+      return viewOf(db, (await loadRow(db, row.id)) as Row, user);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/service-requests/:requestId/withdraw',
+    summary: '撤回其他登记服务申请（申请人，办结前）',
+    tags: ['service-requests'],
+    access: 'user',
+    params: ServiceRequestPath,
+    response: ServiceRequestView,
+    async handler({ user, params, req, operationId }) {
+      const row = await loadVisible(db, user, params.requestId);
+      if (row.applicant_id !== user.userId) throw new ApiError('FORBIDDEN', '只有申请人可以撤回申请');
+      if (row.status === 'withdrawn') return viewOf(db, row, user);
+      await db.transaction(async (tx) => {
+        if (row.status === 'draft') {
+          // A draft has no workflow: the read model is its only record.
+          await tx('filing.service_requests')
+            .where({ id: row.id, status: 'draft' })
+            .update({ status: 'withdrawn', status_at: tx.fn.now(), updated_at: tx.fn.now() });
+        } else {
+          await updateRequest(deps, row.id, withdrawServiceRequestUpdate, { actorId: user.userId }, operationId);
+        }
+        await audit(tx, {
+          operationId,
+          filingId: row.filing_id,
+          user,
+          action: 'service_request.withdrawn',
+          detail: { requestId: row.id },
+          req,
+        });
+      });
+      return viewOf(db, (await loadRow(db, row.id)) as Row, user);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/staff/service-requests/:requestId/review/:stage',
+    summary:
+      '其他登记服务审核：initial 初审（初审员）、final 终审（终审员，不能是初审人）；approve 通过 / refuse 不予办理（须写明理由）。终审通过即发新版证书或备案证明',
+    tags: ['service-requests'],
+    access: permissions.review,
+    params: ServiceRequestReviewPath,
+    body: ServiceRequestDecisionInput,
+    response: ServiceRequestView,
+    async handler({ user, params, body, req, operationId }) {
+      const row = await loadRow(db, params.requestId);
+      if (!row || !staffSees(user, row)) throw notFound();
+      const statementId = uuidOf('service-decision', operationId);
+      // The reasons are stored (committed) before the workflow takes the decision, since its notice
+      // quotes them; a decision the workflow refuses takes its reasons away again.
+      const statements = () => db('filing.service_request_statements').where({ id: statementId });
+      await db('filing.service_request_statements')
+        .insert({
+          id: statementId,
+          request_id: row.id,
+          stage: params.stage,
+          author_id: user.userId,
+          reasons: JSON.stringify(body.reasons),
+        })
+        .onConflict('id')
+        .ignore();
+      const u: ServiceDecideUpdate = {
+        deciderId: user.userId,
+        deciderRoles: user.roles,
+        stage: params.stage,
+        decision: body.decision,
+        statementId,
+      };
+      await updateRequest(deps, row.id, decideServiceRequestUpdate, u, operationId).catch(async (err) => {
+        // The workflow ends with the final decision: a retry whose first reply was lost finds it closed.
+        const now = await loadRow(db, row.id);
+        if (now?.decisions.some((d) => d.statementId === statementId)) return;
+        await statements().del();
+        throw err;
+      });
+      await audit(db, {
+        operationId,
+        filingId: row.filing_id,
+        user,
+        action: `service_request.${params.stage}_${body.decision}`,
+        detail: { requestId: row.id, reasons: body.reasons },
+        req,
+      });
+      return viewOf(db, (await loadRow(db, row.id)) as Row, user);
+    },
+  });
+
+  /** A short-lived link to one of the request's documents, for the applicant or staff. */
+  const link = async (user: SessionUser, requestId: string, which: 'record' | 'contract') => {
+    const row = await loadVisible(db, user, requestId);
+    const ref =
+      which === 'contract'
+        ? row.contract_file &&
+          (await db('filing.uploads').where({ id: row.contract_file.uploadId }).first('bucket', 'object_key as key'))
+        : await db('certificate.filing_records')
+            .where({ request_id: row.id })
+            .whereNotNull('sha256')
+            .first('bucket', 'object_key as key', 'record_number');
+    if (!ref) throw new ApiError('NOT_FOUND', which === 'contract' ? '没有合同文件' : '备案证明尚未生成', 'requestId');
+    const name = which === 'contract' ? (row.contract_file?.name ?? '合同.pdf') : `备案证明-${ref.record_number}.pdf`;
+    return { url: await downloadUrl(deps.store, { bucket: ref.bucket, key: ref.key, name }), expiresInSeconds: 300 };
+  };
+
+  api.route({
+    method: 'get',
+    path: '/service-requests/:requestId/record/download',
+    summary: '合同备案证明 PDF 的下载链接（申请人、当事人、工作人员；5 分钟内有效）',
+    tags: ['service-requests'],
+    access: 'user',
+    params: ServiceRequestPath,
+    response: ServiceRequestDownload,
+    handler: ({ user, params }) => link(user, params.requestId, 'record'),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/service-requests/:requestId/contract/download',
+    summary: '备案合同文件的下载链接（申请人、当事人、工作人员；5 分钟内有效）',
+    tags: ['service-requests'],
+    access: 'user',
+    params: ServiceRequestPath,
+    response: ServiceRequestDownload,
+    handler: ({ user, params }) => link(user, params.requestId, 'contract'),
+  });
+}

@@ -1,0 +1,608 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { serviceRequestActivities, workflowBundle } from '@copyreg/activities/worker';
+import { upsertLogin } from '@copyreg/identity';
+import { config, getObject, temporalConnectionOptions } from '@copyreg/kit';
+import { sessionCookie } from '@copyreg/kit/testing';
+import { type DraftContent, type Holder, ServiceRequestView, serviceRequestWorkflowId } from '@copyreg/proto';
+import { usccCheckChar } from '@copyreg/proto/src/id-numbers';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatchOutbox } from '../../../activities/src/outbox';
+import { type Actor, actor, type FilingTestApp, PDF, PNG, rid, startFiling } from './helpers';
+
+/**
+ * 其他登记服务 end to end on the real stack: the filing API, the service-request workflow on the
+ * Temporal server with its real activities over Postgres and MinIO (the certificate's new edition
+ * and 备案证明 included), public verification, the registry, and the mail the outbox sends. The
+ * registrations are seeded as the registration workflow leaves them (certified, with edition 1).
+ */
+let app: FilingTestApp;
+let worker: Worker;
+let running: Promise<void>;
+let temporal: Client;
+
+const run = randomUUID().slice(0, 8);
+let serial = 0;
+
+beforeAll(async () => {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // installed already in this process
+  }
+  const address = temporalConnectionOptions();
+  temporal = new Client({ connection: await Connection.connect(address), namespace: config().TEMPORAL_NAMESPACE });
+  app = await startFiling({ temporal: async () => temporal, updateTimeoutMs: 10_000, registryPersonNames: 'full' });
+  app.deps.serviceRequestTiming = { reviewDeadlineAfter: '1 hour' };
+  worker = await Worker.create({
+    connection: await NativeConnection.connect(address),
+    namespace: config().TEMPORAL_NAMESPACE,
+    taskQueue: app.deps.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      loadWorkingCalendar: async () => ({ holidays: [], makeupWorkdays: [], years: [] }),
+      ...serviceRequestActivities(app.db, app.deps.store, app.deps.bucket),
+    },
+  });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await app?.close();
+});
+
+// --- People --------------------------------------------------------------------------------
+
+/** A person or organisation whose identity the login provider verified. */
+async function person(name: string, idType: Holder['idType'], idNumber: string, roles = ['applicant']): Promise<Actor> {
+  const userId = randomUUID();
+  await upsertLogin(app.db, { userId, issuer: 'test', subject: userId, name, idType, idNumber });
+  return { userId, cookie: await sessionCookie({ userId, roles: roles as never }) };
+}
+const zhangId = () => rid(`330106199003${String(serial).padStart(2, '0')}123`.slice(0, 17));
+const liId = () => rid(`330106198805${String(serial).padStart(2, '0')}456`.slice(0, 17));
+const usccOf = (n: number) => {
+  const first17 = `91330106MA2${String(n).padStart(6, '0')}`.slice(0, 17);
+  return first17 + usccCheckChar(first17);
+};
+
+/** A certified registration with its certificate (edition 1), held by 张三 and (optionally) 李四. */
+async function registered(opts: { coHolder?: boolean } = {}) {
+  serial += 1;
+  const zhang: Holder = {
+    holderType: 'individual',
+    name: '张三',
+    idType: 'resident_id',
+    idNumber: zhangId(),
+    region: '330106',
+  };
+  const li: Holder = {
+    holderType: 'individual',
+    name: '李四',
+    idType: 'resident_id',
+    idNumber: liId(),
+    region: '330106',
+  };
+  const holders = opts.coHolder ? [zhang, li] : [zhang];
+  const applicant = await person('张三', 'resident_id', zhang.idNumber);
+  const coHolder = opts.coHolder ? await person('李四', 'resident_id', li.idNumber) : undefined;
+  const id = randomUUID();
+  const number = `浙作登字-2026-F-${run}${String(serial).padStart(4, '0')}`;
+  const content: DraftContent = {
+    title: `服务-${run}-${serial}`,
+    workType: 'fine_art',
+    completedOn: '2025-03-01',
+    published: false,
+    holders,
+    authors: [{ name: '张三' }],
+    invoiceEmail: `zhang-${run}-${serial}@example.com`,
+  };
+  await app.db('filing.filings').insert({
+    id,
+    applicant_id: applicant.userId,
+    serial_no: `SR${run}${String(serial).padStart(4, '0')}`,
+    status: 'certified',
+    status_seq: 9,
+    content,
+    title: content.title,
+    work_type: 'fine_art',
+    holders_text: holders.map((h) => h.name).join('、'),
+    authors_text: '张三',
+    region: '330106',
+    registration_number: number,
+    registered_on: '2026-03-15',
+    applied_at: '2026-02-01T02:00:00Z',
+  });
+  await app.db('certificate.certificates').insert({
+    certificate_id: randomUUID(),
+    filing_id: id,
+    applicant_id: applicant.userId,
+    registration_number: number,
+    edition: 1,
+    status: 'valid',
+    check_code: `S${run}${String(serial).padStart(4, '0')}`,
+    facts: JSON.stringify({
+      registrationNumber: number,
+      title: content.title,
+      workType: 'fine_art',
+      authors: ['张三'],
+      holders: holders.map((h) => h.name),
+      completedOn: '2025-03-01',
+      registeredOn: '2026-03-15',
+    }),
+    registered_on: '2026-03-15',
+    signed_at: new Date(),
+    bucket: app.deps.bucket,
+    object_key: `certificates/${id}/${number}-1.pdf`,
+    sha256: 'a'.repeat(64),
+  });
+  return { id, number, applicant, coHolder, title: content.title };
+}
+
+// --- HTTP and checks -------------------------------------------------------------------------
+
+interface Answer {
+  status: number;
+  replayed: boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed JSON bodies
+  json: any;
+}
+async function send(who: Actor, method: string, path: string, body?: unknown, key?: string): Promise<Answer> {
+  const res = await fetch(`${app.api.url}/api/filing${path}`, {
+    method,
+    headers: {
+      cookie: who.cookie,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(key ? { 'idempotency-key': key } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    replayed: res.headers.get('idempotent-replayed') === 'true',
+    json: text ? JSON.parse(text) : {},
+  };
+}
+const view = async (who: Actor, id: string) =>
+  ServiceRequestView.parse((await send(who, 'get', `/service-requests/${id}`)).json);
+const registry = async (number: string) => {
+  const res = await fetch(`${app.api.url}/api/filing/registry?${new URLSearchParams({ number })}`);
+  return (await res.json()) as { items: { title: string; holders: string[]; status: string }[] };
+};
+/** The editions as public verification reads them (its wording is the certificate service's test). */
+const editions = async (filingId: string) =>
+  (await app.db('certificate.certificates').where({ filing_id: filingId }).orderBy('edition')) as {
+    edition: number;
+    status: string;
+    facts: { title: string; firstPublishedOn?: string };
+    service_request_id: string | null;
+    operator_id: string | null;
+    reason: string | null;
+    bucket: string;
+    object_key: string;
+  }[];
+
+/** Both review stages by two different people; returns the final view. */
+async function approveBoth(id: string) {
+  const initial = await actor(['initial_reviewer']);
+  const final = await actor(['final_reviewer']);
+  const first = await send(initial, 'post', `/staff/service-requests/${id}/review/initial`, { decision: 'approve' });
+  expect(first.status).toBe(200);
+  expect(first.json.status).toBe('final_review');
+  const done = await send(final, 'post', `/staff/service-requests/${id}/review/final`, { decision: 'approve' });
+  expect(done.status).toBe(200);
+  expect(done.json.status).toBe('completed');
+  return { view: ServiceRequestView.parse(done.json), final };
+}
+
+/**
+ * The request's mail: claimed rendered for the payment service's mailer (payment.notices) and
+ * queued in the outbox, once per notice; the dispatcher (run twice) takes each once. Returns the
+ * subjects in order.
+ */
+async function mailed(filingId: string, id: string): Promise<string[]> {
+  const taken: string[] = [];
+  const send = async (row: { notice_key: string }) => {
+    taken.push(row.notice_key);
+  };
+  const deps = { db: app.db, store: app.deps.store, bucket: app.deps.bucket, send };
+  for (let i = 0; i < 2; i++) await dispatchOutbox(deps, { filingId, asOf: new Date(Date.now() + 60_000) });
+  const queued = await app.db('ops.notice_outbox').where('notice_key', 'like', `${id}:%`);
+  expect(queued.every((r) => r.sent_at)).toBe(true);
+  // Each taken once (a dispatcher of another process may have taken some first).
+  expect(new Set(taken).size).toBe(taken.length);
+  const rows = await app.db('payment.notices').where('notice_key', 'like', `${id}:%`).orderBy('claimed_at');
+  expect(rows.map((r) => r.notice_key).sort()).toEqual(queued.map((r) => r.notice_key).sort());
+  return rows.map((r) => r.subject as string);
+}
+
+/** With RECORD_HISTORIES=1, keeps the request's history in workflows/histories (replayed by activities' replay test). */
+async function recordHistory(id: string, name: string) {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const file = new URL(`../../../workflows/histories/${name}.json`, import.meta.url);
+  if (existsSync(file)) return;
+  await temporal.workflow.getHandle(serviceRequestWorkflowId(id)).result();
+  const history = await temporal.workflow.getHandle(serviceRequestWorkflowId(id)).fetchHistory();
+  writeFileSync(file, `${historyToJSON(history)}\n`);
+}
+
+/** Every PDF the platform writes passes `qpdf --check`. */
+async function soundPdf(ref: { bucket: string; key: string } | undefined) {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'service-request-')), 'doc.pdf');
+  writeFileSync(file, await getObject(app.deps.store, { bucket: ref?.bucket ?? '', key: ref?.key ?? '' }));
+  const { stdout } = await promisify(execFile)('qpdf', ['--check', file]);
+  expect(stdout).toContain('No syntax or stream encoding errors found');
+}
+
+// --- Tests ---------------------------------------------------------------------------------------
+
+describe('变更或补充登记 (change)', () => {
+  it('every holder confirms in order; initial then final review by two people; a new edition with the changed facts', async () => {
+    const r = await registered({ coHolder: true });
+    const li = r.coHolder as Actor;
+    const newTitle = `${r.title}（修订版）`;
+    const body = {
+      kind: 'change',
+      filingId: r.id,
+      mode: 'change',
+      changes: { title: newTitle, published: true, firstPublishedOn: '2025-06-01', firstPublishedPlace: '杭州' },
+      statement: '作品名称更正，补充首次发表信息。',
+    };
+    const key = randomUUID();
+    const created = await send(r.applicant, 'post', '/service-requests', body, key);
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ kind: 'change', status: 'awaiting_confirmations', list: 'to_sign', fee: 0 });
+    expect(created.json.parties.map((p: { name: string; current: boolean }) => [p.name, p.current])).toEqual([
+      ['张三', true],
+      ['李四', false],
+    ]);
+    // A retried request gets the first answer and makes nothing new.
+    const again = await send(r.applicant, 'post', '/service-requests', body, key);
+    expect(again.replayed).toBe(true);
+    expect(again.json.requestId).toBe(created.json.requestId);
+    const id = created.json.requestId as string;
+    // One request in progress per registration.
+    const second = await send(r.applicant, 'post', '/service-requests', { ...body, statement: '另一项' });
+    expect(second.status).toBe(409);
+
+    // Out of turn, and a stranger: refused, nothing recorded.
+    const early = await send(li, 'post', `/service-requests/${id}/confirm`);
+    expect(early.status).toBe(403);
+    expect(early.json.error.code).toBe('NOT_CURRENT_SIGNER');
+    const stranger = await person('王五', 'resident_id', rid('33010619700101789'));
+    const notParty = await send(stranger, 'post', `/service-requests/${id}/confirm`);
+    expect(notParty.status).toBe(403);
+    expect(notParty.json.error.code).toBe('NOT_CURRENT_SIGNER');
+    expect((await send(stranger, 'get', `/service-requests/${id}`)).status).toBe(404);
+    expect((await view(r.applicant, id)).parties.every((p) => !p.confirmedAt)).toBe(true);
+
+    const first = await send(r.applicant, 'post', `/service-requests/${id}/confirm`);
+    expect(first.status).toBe(200);
+    expect(first.json.parties[1].current).toBe(true);
+    // The co-holder sees the request (a party to it) and confirms.
+    expect((await view(li, id)).parties[0]?.confirmedAt).toBeDefined();
+    const second2 = await send(li, 'post', `/service-requests/${id}/confirm`);
+    expect(second2.status).toBe(200);
+    expect(second2.json).toMatchObject({ status: 'initial_review', list: 'in_review' });
+    expect(Date.parse(second2.json.reviewDeadline)).toBeGreaterThan(Date.now());
+
+    // The queue by role: an initial reviewer of the region sees it, one of another region does not.
+    const queue = (
+      await send(
+        await actor(['initial_reviewer'], '330100'),
+        'get',
+        '/staff/service-requests?stage=initial&pageSize=100',
+      )
+    ).json;
+    expect(queue.items.map((i: { requestId: string }) => i.requestId)).toContain(id);
+    const elsewhere = (
+      await send(
+        await actor(['initial_reviewer'], '330200'),
+        'get',
+        '/staff/service-requests?stage=initial&pageSize=100',
+      )
+    ).json;
+    expect(elsewhere.items.map((i: { requestId: string }) => i.requestId)).not.toContain(id);
+    const wrongRole = await send(await actor(['initial_reviewer']), 'get', '/staff/service-requests?stage=final');
+    expect(wrongRole.status).toBe(403);
+    // The applicant is no reviewer; a final reviewer cannot take the initial stage.
+    const own = await send(r.applicant, 'post', `/staff/service-requests/${id}/review/initial`, {
+      decision: 'approve',
+    });
+    expect(own.status).toBe(403);
+    const outOfStage = await send(
+      await actor(['final_reviewer']),
+      'post',
+      `/staff/service-requests/${id}/review/initial`,
+      {
+        decision: 'approve',
+      },
+    );
+    expect(outOfStage.status).toBe(403);
+
+    // One person holding both roles may not decide both stages.
+    const both = await actor(['initial_reviewer', 'final_reviewer']);
+    expect(
+      (await send(both, 'post', `/staff/service-requests/${id}/review/initial`, { decision: 'approve' })).status,
+    ).toBe(200);
+    const sameAgain = await send(both, 'post', `/staff/service-requests/${id}/review/final`, { decision: 'approve' });
+    expect(sameAgain.status).toBe(403);
+    expect(sameAgain.json.error.message).toContain('初审以外');
+    const final = await actor(['final_reviewer']);
+    const done = await send(final, 'post', `/staff/service-requests/${id}/review/final`, { decision: 'approve' });
+    expect(done.status).toBe(200);
+    expect(done.json).toMatchObject({
+      status: 'completed',
+      list: 'done',
+      outcome: { edition: 2, registrationNumber: r.number },
+    });
+
+    // The new edition carries the changed facts; the old one shows superseded; the snapshot is untouched.
+    const [old, edition] = await editions(r.id);
+    expect(old).toMatchObject({ edition: 1, status: 'superseded', facts: { title: r.title } });
+    expect(edition).toMatchObject({
+      edition: 2,
+      status: 'valid',
+      service_request_id: id,
+      operator_id: final.userId,
+      reason: 'change',
+      facts: { title: newTitle, firstPublishedOn: '2025-06-01' },
+    });
+    await soundPdf(edition && { bucket: edition.bucket, key: edition.object_key });
+    const filing = await app.db('filing.filings').where({ id: r.id }).first('title', 'content');
+    expect(filing.title).toBe(r.title);
+    expect(filing.content.title).toBe(r.title);
+    const entry = (await registry(r.number)).items[0];
+    expect(entry).toMatchObject({ title: newTitle, status: 'changed' });
+
+    // Audit names who did what.
+    const audit = (await send(final, 'get', `/staff/filings/${r.id}/audit`)).json as {
+      action: string;
+      actorId: string;
+    }[];
+    expect(audit.find((a) => a.action === 'service_request.final_approve')?.actorId).toBe(final.userId);
+    expect(audit.filter((a) => a.action === 'service_request.confirmed')).toHaveLength(2);
+
+    // Mail: each party's turn, then the result, once each.
+    const subjects = await mailed(r.id, id);
+    expect(subjects).toHaveLength(3);
+    expect(subjects[0]).toContain('请张三签章确认');
+    expect(subjects[1]).toContain('请李四签章确认');
+    expect(subjects[2]).toContain('已办结');
+    await recordHistory(id, 'service-request-change-two-holders');
+  });
+});
+
+describe('补证/换证 (reissue)', () => {
+  it('no confirmations; review; a new edition with the same number recording operator, reason and request', async () => {
+    const r = await registered();
+    const created = await send(r.applicant, 'post', '/service-requests', {
+      kind: 'reissue',
+      filingId: r.id,
+      reason: 'lost',
+      statement: '证书遗失，申请补发。',
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ status: 'initial_review', parties: [] });
+    const id = created.json.requestId as string;
+    const { view: done, final } = await approveBoth(id);
+    expect(done.outcome).toMatchObject({ edition: 2, registrationNumber: r.number });
+    const [old, edition] = await editions(r.id);
+    expect(old?.status).toBe('superseded');
+    expect(edition).toMatchObject({
+      status: 'valid',
+      service_request_id: id,
+      operator_id: final.userId,
+      reason: 'lost',
+    });
+    await soundPdf(edition && { bucket: edition.bucket, key: edition.object_key });
+    expect((await registry(r.number)).items[0]?.status).toBe('valid');
+    const subjects = await mailed(r.id, id);
+    expect(subjects).toEqual([expect.stringContaining('已办结')]);
+    await recordHistory(id, 'service-request-reissue');
+  });
+
+  it('refused at initial review with reasons (mailed); withdrawn before review; each change of course refused afterwards', async () => {
+    const r = await registered();
+    const created = await send(r.applicant, 'post', '/service-requests', {
+      kind: 'reissue',
+      filingId: r.id,
+      reason: 'damaged',
+      statement: '证书损坏。',
+    });
+    const id = created.json.requestId as string;
+    const initial = await actor(['initial_reviewer']);
+    const noReason = await send(initial, 'post', `/staff/service-requests/${id}/review/initial`, {
+      decision: 'refuse',
+    });
+    expect(noReason.status).toBe(400);
+    expect(noReason.json.error.field).toBe('reasons');
+    expect(noReason.json.error.message).toContain('理由');
+    const refused = await send(initial, 'post', `/staff/service-requests/${id}/review/initial`, {
+      decision: 'refuse',
+      reasons: ['未提交损坏证书原件照片'],
+    });
+    expect(refused.status).toBe(200);
+    expect(refused.json).toMatchObject({ status: 'refused', list: 'done' });
+    expect(refused.json.decisions[0].reasons).toEqual(['未提交损坏证书原件照片']);
+    expect((await send(r.applicant, 'post', `/service-requests/${id}/withdraw`)).status).toBe(409);
+    expect(await app.db('certificate.certificates').where({ filing_id: r.id }).count({ n: '*' })).toEqual([{ n: '1' }]);
+    const subjects = await mailed(r.id, id);
+    expect(subjects).toEqual([expect.stringContaining('不予办理')]);
+    expect(
+      (
+        await app
+          .db('payment.notices')
+          .where({ notice_key: `${id}:service_request_decided:applicant` })
+          .first()
+      ).body,
+    ).toContain('未提交损坏证书原件照片');
+    await recordHistory(id, 'service-request-reissue-refused');
+
+    // A draft is the applicant's alone; submitted later; withdrawn by the applicant only.
+    const draft = await send(r.applicant, 'post', '/service-requests', {
+      kind: 'reissue',
+      filingId: r.id,
+      reason: 'lost',
+      statement: '证书遗失。',
+      submit: false,
+    });
+    expect(draft.json).toMatchObject({ status: 'draft', list: 'to_submit', actions: ['view', 'submit', 'withdraw'] });
+    const draftId = draft.json.requestId as string;
+    expect((await send(await actor(['initial_reviewer']), 'get', `/service-requests/${draftId}`)).status).toBe(404);
+    const submitted = await send(r.applicant, 'post', `/service-requests/${draftId}/submit`);
+    expect(submitted.json.status).toBe('initial_review');
+    const list = (await send(r.applicant, 'get', '/service-requests?list=in_review')).json;
+    expect(list.items.map((i: { requestId: string }) => i.requestId)).toEqual([draftId]);
+    expect((await send(await actor(), 'post', `/service-requests/${draftId}/withdraw`)).status).toBe(404);
+    const withdrawn = await send(r.applicant, 'post', `/service-requests/${draftId}/withdraw`);
+    expect(withdrawn.json.status).toBe('withdrawn');
+    await recordHistory(draftId, 'service-request-withdrawn');
+  });
+});
+
+describe('著作权转让、专有许可合同备案 (contract filing)', () => {
+  async function contract(who: Actor) {
+    const res = await app.upload(who.cookie, 'attachment', PDF, '转让合同.pdf');
+    expect(res.status).toBe(201);
+    return res.json.uploadId as string;
+  }
+
+  it('transfer: the assignor then the assignee confirm; review; a numbered record and its 备案证明; the registry shows the new holder', async () => {
+    const r = await registered();
+    const uscc = usccOf(serial);
+    const company: Holder = {
+      holderType: 'organisation',
+      name: `杭州西湖文化传媒有限公司${run}`,
+      idType: 'uscc',
+      idNumber: uscc,
+      region: '330106',
+    };
+    const body = {
+      kind: 'transfer',
+      filingId: r.id,
+      statement: '著作权转让合同备案。',
+      contract: {
+        counterparty: company,
+        contractUploadId: await contract(r.applicant),
+        signedOn: '2026-05-01',
+        rights: ['reproduction', 'distribution', 'network'],
+      },
+    };
+    // Bad input: a contract that is not a PDF, someone else's upload, someone else's work.
+    const png = await app.upload(r.applicant.cookie, 'attachment', PNG, '合同.png');
+    const notPdf = await send(r.applicant, 'post', '/service-requests', {
+      ...body,
+      contract: { ...body.contract, contractUploadId: png.json.uploadId },
+    });
+    expect(notPdf.status).toBe(400);
+    expect(notPdf.json.error.field).toBe('contract.contractUploadId');
+    const other = await actor();
+    const foreign = await send(r.applicant, 'post', '/service-requests', {
+      ...body,
+      contract: { ...body.contract, contractUploadId: await contract(other) },
+    });
+    expect(foreign.status).toBe(400);
+    expect((await send(other, 'post', '/service-requests', body)).status).toBe(404);
+    const badUscc = await send(r.applicant, 'post', '/service-requests', {
+      ...body,
+      contract: { ...body.contract, counterparty: { ...company, idNumber: '91330106MA2000000X' } },
+    });
+    expect(badUscc.status).toBe(400);
+    expect(badUscc.json.error.field).toBe('contract.counterparty.idNumber');
+    expect(badUscc.json.error.message).toContain('统一社会信用代码');
+    expect(await app.db('filing.service_requests').where({ filing_id: r.id }).count({ n: '*' })).toEqual([{ n: '0' }]);
+
+    const created = await send(r.applicant, 'post', '/service-requests', body);
+    expect(created.status).toBe(201);
+    expect(created.json.parties.map((p: { role: string }) => p.role)).toEqual(['assignor', 'assignee']);
+    const id = created.json.requestId as string;
+    const assignee = await person(company.name, 'uscc', uscc);
+    // The assignee waits for the assignor; then confirms.
+    expect((await send(assignee, 'post', `/service-requests/${id}/confirm`)).status).toBe(403);
+    expect((await send(r.applicant, 'post', `/service-requests/${id}/confirm`)).status).toBe(200);
+    // Confirming twice is refused: the applicant cannot confirm in the assignee's place.
+    const twice = await send(r.applicant, 'post', `/service-requests/${id}/confirm`);
+    expect(twice.status).toBe(409);
+    expect(twice.json.error.code).toBe('CONFLICT');
+    const confirmed = await send(assignee, 'post', `/service-requests/${id}/confirm`);
+    expect(confirmed.json.status).toBe('initial_review');
+    // The reviewer opens the contract.
+    const link = await send(await actor(['initial_reviewer']), 'get', `/service-requests/${id}/contract/download`);
+    expect(link.status).toBe(200);
+
+    const { view: done } = await approveBoth(id);
+    expect(done.outcome?.recordNumber).toMatch(/^浙作备字-\d{4}-\d{8}$/);
+    expect(done.actions).toContain('download_record');
+    const record = await app.db('certificate.filing_records').where({ request_id: id }).first();
+    expect(record.facts).toMatchObject({
+      assignors: ['张三'],
+      assignee: company.name,
+      rights: ['复制权', '发行权', '信息网络传播权'],
+    });
+    await soundPdf({ bucket: record.bucket, key: record.object_key });
+    const download = await send(r.applicant, 'get', `/service-requests/${id}/record/download`);
+    expect(download.status).toBe(200);
+    expect((await send(other, 'get', `/service-requests/${id}/record/download`)).status).toBe(404);
+
+    // The registry shows the holder now; the certificate's edition stays (the record is the statement).
+    const entry = (await registry(r.number)).items[0];
+    expect(entry).toMatchObject({ holders: [company.name], status: 'changed' });
+    expect((await editions(r.id)).map((e) => e.status)).toEqual(['valid']);
+    const subjects = await mailed(r.id, id);
+    expect(subjects).toHaveLength(3);
+    expect(subjects[1]).toContain(`请${company.name}签章确认`);
+    await recordHistory(id, 'service-request-transfer');
+  });
+
+  it('exclusive licence: the licence term is required; the record is filed; the holder stays', async () => {
+    const r = await registered();
+    const licensee: Holder = {
+      holderType: 'individual',
+      name: '赵六',
+      idType: 'resident_id',
+      idNumber: rid('33010219850505111'),
+      region: '330102',
+    };
+    const body = {
+      kind: 'licence',
+      filingId: r.id,
+      statement: '专有许可合同备案。',
+      contract: {
+        counterparty: licensee,
+        contractUploadId: await contract(r.applicant),
+        signedOn: '2026-05-01',
+        rights: ['network'],
+      },
+    };
+    const noTerm = await send(r.applicant, 'post', '/service-requests', body);
+    expect(noTerm.status).toBe(400);
+    expect(noTerm.json.error.field).toBe('contract.termTo');
+    expect(noTerm.json.error.message).toContain('许可期限');
+    const created = await send(r.applicant, 'post', '/service-requests', {
+      ...body,
+      contract: { ...body.contract, termFrom: '2026-06-01', termTo: '2029-05-31' },
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.requestId as string;
+    expect((await send(r.applicant, 'post', `/service-requests/${id}/confirm`)).status).toBe(200);
+    const zhao = await person('赵六', 'resident_id', licensee.idNumber);
+    expect((await send(zhao, 'post', `/service-requests/${id}/confirm`)).status).toBe(200);
+    const { view: done } = await approveBoth(id);
+    expect(done.outcome?.recordNumber).toBeDefined();
+    const record = await app.db('certificate.filing_records').where({ request_id: id }).first();
+    expect(record.facts).toMatchObject({ kind: 'licence', termFrom: '2026-06-01', termTo: '2029-05-31' });
+    await soundPdf({ bucket: record.bucket, key: record.object_key });
+    expect((await registry(r.number)).items[0]).toMatchObject({ holders: ['张三'], status: 'valid' });
+    await recordHistory(id, 'service-request-licence');
+  });
+});

@@ -1,0 +1,282 @@
+import type {
+  ConfirmPartyUpdate,
+  ErrorCode,
+  RegistrationActivities,
+  Role,
+  ServiceDecideUpdate,
+  ServiceNoticeInput,
+  ServiceRequestActivities,
+  ServiceRequestInput,
+  ServiceRequestState,
+  ServiceRequestStatus,
+  WithdrawServiceRequestUpdate,
+} from '@copyreg/proto';
+// Runtime imports from proto are zod-free files only (see registration.ts).
+import { SearchAttr } from '@copyreg/proto/src/search-attributes';
+import { serviceRequestTimingDefaults } from '@copyreg/proto/src/service-request-defaults';
+import {
+  confirmPartyUpdate,
+  decideServiceRequestUpdate,
+  serviceRequestStateQuery,
+  withdrawServiceRequestUpdate,
+} from '@copyreg/proto/src/service-request-messages';
+import { msToNumber } from '@temporalio/common/lib/time';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { chinaDate, indexCalendar, missingYears, workingDayDeadline } from './working-days';
+
+/**
+ * 其他登记服务: one request about a certified registration (变更或补充登记, 补证/换证, 转让或专有许可
+ * 合同备案), from submission to completion. Workflow id: serviceRequestWorkflowId(requestId); the
+ * contract is proto/src/service-requests.ts.
+ *
+ *   awaiting_confirmations ──party 0 … N-1 confirm, in order──▶ initial_review ──approve──▶ final_review
+ *        (none for a reissue)                                      │ refuse                 │ approve: new edition
+ *   withdraw (applicant, before the final decision) ──▶ withdrawn   ▼                        ▼ or filing record
+ *                                                                refused ◀──── refuse ── completed
+ *
+ * Who the parties are stays in Postgres: the service matches the caller's verified identity to
+ * party `seq` before the update, and the workflow keeps the order. Each review stage is due within
+ * working days on the official calendar; past it the request is flagged Overdue for ops. Search
+ * attributes (shared with registrations; the workflow type tells them apart): WaitingOn
+ * (`party:N`, `initial-review`, `final-review`, `none`), StatusSince, ReviewDeadline, Overdue,
+ * Region, WorkType, SerialNumber (the registration number).
+ */
+const acts = proxyActivities<ServiceRequestActivities & Pick<RegistrationActivities, 'loadWorkingCalendar'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** Each stage its own role (proto's permissions.review holds both). */
+const STAGE_ROLE: Record<'initial' | 'final', Role> = { initial: 'initial_reviewer', final: 'final_reviewer' };
+
+const refusal = (code: ErrorCode, message: string) =>
+  ApplicationFailure.create({ type: code, message, nonRetryable: true });
+
+const FINAL: ServiceRequestStatus[] = ['completed', 'refused', 'withdrawn'];
+
+export async function serviceRequestWorkflow(input: ServiceRequestInput): Promise<ServiceRequestState> {
+  const timing = { ...serviceRequestTimingDefaults, ...input.timing };
+  const { requestId, partyCount } = input;
+  const state: ServiceRequestState = {
+    requestId,
+    kind: input.kind,
+    status: partyCount > 0 ? 'awaiting_confirmations' : 'initial_review',
+    statusSince: nowIso(),
+    waitingOn: partyCount > 0 ? 'party:0' : 'initial-review',
+    confirmed: 0,
+    partyCount,
+    decisions: [],
+  };
+  let seq = 0;
+  let revision = 0;
+  let overdue = false;
+  const snapshot = (): ServiceRequestState => JSON.parse(JSON.stringify(state)) as ServiceRequestState;
+  const transition = (status: ServiceRequestStatus, waitingOn: string) => {
+    state.status = status;
+    state.waitingOn = waitingOn;
+    state.statusSince = nowIso();
+    overdue = false;
+    revision++;
+  };
+
+  // Effects one at a time, in arrival order (as the revocation workflow's).
+  let tail: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = tail.then(() => fn());
+    tail = next.catch(() => undefined);
+    return next;
+  };
+
+  async function publish(): Promise<void> {
+    upsertSearchAttributes([
+      { key: SearchAttr.WaitingOn, value: state.waitingOn },
+      { key: SearchAttr.StatusSince, value: new Date(state.statusSince) },
+      { key: SearchAttr.Region, value: input.region },
+      { key: SearchAttr.WorkType, value: input.workType },
+      { key: SearchAttr.ReviewDeadline, value: state.reviewDeadline ? new Date(state.reviewDeadline) : null },
+      { key: SearchAttr.Overdue, value: overdue },
+      { key: SearchAttr.SerialNumber, value: input.registrationNumber },
+    ]);
+    setCurrentDetails(describe(state, overdue));
+    seq += 1;
+    await acts.recordServiceRequest({ ...state, seq });
+  }
+
+  const notice = (kind: ServiceNoticeInput['kind'], recipient: ServiceNoticeInput['recipient'], party?: number) =>
+    acts.sendServiceNotice({
+      noticeKey: `${requestId}:${kind}:${recipient}${party === undefined ? '' : `:${party}`}`,
+      kind,
+      requestId,
+      recipient,
+      ...(party === undefined ? {} : { seq: party }),
+    });
+
+  /** Enters a review stage: its deadline on the working-day calendar, the record, the staff desk's notice. */
+  async function enterReview(stage: 'initial' | 'final'): Promise<void> {
+    transition(stage === 'initial' ? 'initial_review' : 'final_review', `${stage}-review`);
+    state.reviewDeadline = (await reviewDeadline()).toISOString();
+    await publish();
+    await notice('service_request_submitted', 'staff', stage === 'initial' ? 0 : 1);
+  }
+
+  // --- The rules (validators run them, and the handlers again after waiting their turn) --------
+
+  function checkConfirm(u: ConfirmPartyUpdate): void {
+    if (state.status !== 'awaiting_confirmations') throw refusal('INVALID_STATE', '该申请当前无需签章确认');
+    if (u.seq < state.confirmed) throw refusal('CONFLICT', '您已签章确认，不能重复确认');
+    if (u.seq !== state.confirmed) throw refusal('NOT_CURRENT_SIGNER', '尚未轮到您签章确认，请等待前一位当事人确认');
+  }
+
+  function checkDecide(u: ServiceDecideUpdate): void {
+    if (!u.deciderRoles.includes(STAGE_ROLE[u.stage])) {
+      throw refusal('FORBIDDEN', u.stage === 'initial' ? '只有初审员可以作出初审决定' : '只有终审员可以作出终审决定');
+    }
+    if (u.deciderId === input.applicantId) throw refusal('FORBIDDEN', '不能审核本人提交的申请');
+    const want = u.stage === 'initial' ? 'initial_review' : 'final_review';
+    if (state.status !== want) {
+      throw refusal('INVALID_STATE', FINAL.includes(state.status) ? '该申请已办结' : '该申请当前不在此审核阶段');
+    }
+    if (u.stage === 'final' && state.decisions.some((d) => d.stage === 'initial' && d.deciderId === u.deciderId)) {
+      throw refusal('FORBIDDEN', '终审须由初审以外的人员作出');
+    }
+  }
+
+  function checkWithdraw(u: WithdrawServiceRequestUpdate): void {
+    if (u.actorId !== input.applicantId) throw refusal('FORBIDDEN', '只有申请人可以撤回申请');
+    if (FINAL.includes(state.status)) throw refusal('INVALID_STATE', '该申请已办结，不能撤回');
+  }
+
+  // --- Handlers ------------------------------------------------------------------------------
+
+  setHandler(serviceRequestStateQuery, snapshot);
+
+  setHandler(
+    confirmPartyUpdate,
+    (u: ConfirmPartyUpdate) =>
+      inTurn(async () => {
+        checkConfirm(u);
+        state.confirmed += 1;
+        if (state.confirmed < partyCount) {
+          state.waitingOn = `party:${state.confirmed}`;
+          revision++;
+          await publish();
+          await notice('service_request_to_confirm', 'party', state.confirmed);
+        } else {
+          await enterReview('initial');
+        }
+        return snapshot();
+      }),
+    { validator: checkConfirm },
+  );
+
+  setHandler(
+    decideServiceRequestUpdate,
+    (u: ServiceDecideUpdate) =>
+      inTurn(async () => {
+        checkDecide(u);
+        const decidedAt = nowIso();
+        state.decisions.push({
+          stage: u.stage,
+          decision: u.decision,
+          deciderId: u.deciderId,
+          statementId: u.statementId,
+          decidedAt,
+        });
+        if (u.decision === 'refuse') {
+          state.reviewDeadline = undefined;
+          transition('refused', 'none');
+        } else if (u.stage === 'initial') {
+          await enterReview('final');
+          return snapshot();
+        } else {
+          const done = { requestId, operatorId: u.deciderId, completedAt: decidedAt };
+          state.outcome = await acts.completeServiceRequest(done);
+          await acts.applyServiceOutcome(done);
+          state.reviewDeadline = undefined;
+          transition('completed', 'none');
+        }
+        await publish();
+        await notice('service_request_decided', 'applicant');
+        return snapshot();
+      }),
+    { validator: checkDecide },
+  );
+
+  setHandler(
+    withdrawServiceRequestUpdate,
+    (u: WithdrawServiceRequestUpdate) =>
+      inTurn(async () => {
+        checkWithdraw(u);
+        state.reviewDeadline = undefined;
+        transition('withdrawn', 'none');
+        await publish();
+        return snapshot();
+      }),
+    { validator: checkWithdraw },
+  );
+
+  // --- Main: the first step, then the review deadlines until the request is done ---------------
+
+  await inTurn(async () => {
+    if (partyCount > 0) {
+      await publish();
+      await notice('service_request_to_confirm', 'party', 0);
+    } else {
+      await enterReview('initial');
+    }
+  });
+
+  while (!FINAL.includes(state.status)) {
+    const rev = revision;
+    const due = state.reviewDeadline && !overdue ? Date.parse(state.reviewDeadline) : undefined;
+    if (due === undefined) {
+      await condition(() => revision !== rev);
+      continue;
+    }
+    if (await condition(() => revision !== rev, Math.max(1, due - Date.now()))) continue;
+    await inTurn(async () => {
+      if (revision !== rev) return; // moved on while this waited its turn
+      overdue = true;
+      await publish();
+    });
+  }
+
+  await condition(allHandlersFinished);
+  return snapshot();
+
+  async function reviewDeadline(): Promise<Date> {
+    const now = Date.now();
+    if (timing.reviewDeadlineAfter) return new Date(now + msToNumber(timing.reviewDeadlineAfter));
+    const year = Number(chinaDate(now).slice(0, 4));
+    const cal = indexCalendar(await acts.loadWorkingCalendar({ fromYear: year, toYear: year + 1 }));
+    const missing = missingYears(year, year + 1, cal);
+    if (missing.length) log.warn('working calendar lacks years; counting weekends only there', { missing });
+    return workingDayDeadline(now, timing.reviewWorkingDays, cal);
+  }
+}
+
+/** What it waits for, in words, for the Temporal UI. */
+function describe(s: ServiceRequestState, overdue: boolean): string {
+  const since = `（自 ${s.statusSince}）`;
+  const late = overdue ? '，已逾期' : '';
+  if (s.status === 'awaiting_confirmations')
+    return `其他登记服务（${s.kind}）：等待第 ${s.confirmed + 1}/${s.partyCount} 位当事人签章确认${since}`;
+  if (s.status === 'initial_review' || s.status === 'final_review') {
+    const stage = s.status === 'initial_review' ? '初审' : '终审';
+    return `其他登记服务（${s.kind}）：待${stage}，期限 ${s.reviewDeadline ?? ''}${late}${since}`;
+  }
+  return `其他登记服务（${s.kind}）：已结束（${s.status}）${since}`;
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
