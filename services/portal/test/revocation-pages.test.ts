@@ -4,8 +4,9 @@ import { createDb } from '@copyreg/kit';
 import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotFailure, seriousViolations, shot } from './browser';
+import { launchBrowser, screenshotFailure } from './browser';
 import { png } from './fixtures';
+import { checkState, partyPage, type Size } from './party-browser';
 import { ensurePlatform, type TestPlatform } from './platform';
 import { fill, radio, toast, upload } from './ui';
 
@@ -88,37 +89,16 @@ describe('revocation pages', () => {
     await platform?.stop();
   });
 
-  const sizes = { desktop: { width: 1366, height: 900 }, phone: { width: 390, height: 844 } };
+  const as = (who: Party, size?: Size, storage?: Record<string, string>) =>
+    partyPage(browser, platform.url, contexts, who, size, storage);
+  const check = (page: Page, name: string) => checkState(page, name, violations);
 
-  /** A page of this person's own browser, logged in by their session cookie. */
-  async function as(who: Party, size: keyof typeof sizes = 'desktop'): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: platform.url,
-      locale: 'zh-CN',
-      viewport: sizes[size],
-      ...(size === 'phone' ? { isMobile: true, hasTouch: true } : {}),
-    });
-    context.setDefaultTimeout(20_000);
-    contexts.push(context);
-    const [name, ...value] = who.cookie.split(';')[0]!.split('=');
-    await context.addCookies([{ name: name!, value: value.join('='), url: platform.url }]);
-    return context.newPage();
-  }
-
-  /** The page's state is on screen: axe's serious and critical findings are collected, the picture kept. */
-  async function check(page: Page, name: string) {
-    violations.push(...(await seriousViolations(page, name)));
-    await shot(page, name);
-    if (page.viewportSize()?.width === sizes.phone.width) {
-      // Nothing wider than the screen (the page's code runs in the browser, hence the string).
-      const [scrollWidth, innerWidth] = (await page.evaluate(
-        '[document.documentElement.scrollWidth, window.innerWidth]',
-      )) as [number, number];
-      expect(scrollWidth, `${name} is ${scrollWidth} px wide`).toBeLessThanOrEqual(innerWidth);
-    }
-  }
-
-  const status = (page: Page) => page.locator('h1 [data-testid="revocation-status"]');
+  /** Waits (Playwright's patience, not a fixed sleep) until the heading's status tag says exactly this. */
+  const status = (page: Page, text: string) =>
+    page
+      .locator('h1 [data-testid="revocation-status"]')
+      .filter({ hasText: new RegExp(`^${text}$`) })
+      .waitFor();
   const row = (page: Page, title: string) => page.locator('.ant-table-tbody tr.ant-table-row', { hasText: title });
 
   it('an interested party applies with evidence, the holder answers, a reviewer revokes; the work shows 已撤销', async () => {
@@ -141,7 +121,7 @@ describe('revocation pages', () => {
     await check(party, 'revocation-01-request');
     await party.click('[data-testid="revocation-submit"]');
     await party.waitForURL(/\/services\/revocations\/[0-9a-f-]{36}$/);
-    await expect.poll(() => status(party).textContent()).toBe('待著作权人答复');
+    await status(party, '待著作权人答复');
     await check(party, 'revocation-02-requested');
 
     // The holder: the proceeding in their list, the ground, the evidence, and the answer within the deadline.
@@ -149,7 +129,7 @@ describe('revocation pages', () => {
     await holderPage.goto('/services/revocations');
     await row(holderPage, work.number).locator('[data-testid="revocation-open"]').click();
     const request = holderPage.locator('[data-testid="revocation-request"]');
-    await expect.poll(() => request.textContent()).toContain('登记的事实与实际不符');
+    await request.getByText('登记的事实与实际不符').waitFor();
     expect(await request.textContent()).toContain('创作底稿.png');
     await check(holderPage, 'revocation-03-holder-notified');
     const answer = holderPage.locator('[data-testid="answer-form"]');
@@ -157,7 +137,7 @@ describe('revocation pages', () => {
     await upload(answer, '证明材料', await png('创作过程.png'));
     await holderPage.click('[data-testid="answer-submit"]');
     await toast(holderPage, '陈述意见已提交');
-    await expect.poll(() => status(holderPage).textContent()).toBe('待审查决定');
+    await status(holderPage, '待审查决定');
     expect(await holderPage.locator('[data-testid="revocation-answer"]').textContent()).toContain('创作过程.png');
     await check(holderPage, 'revocation-04-answered');
 
@@ -175,7 +155,7 @@ describe('revocation pages', () => {
     await fill(decision, '理由', '经核实，登记的作者与事实不符。\n利害关系人提交的创作底稿早于登记的完成日期。');
     await check(staff, 'revocation-06-staff-decide');
     await staff.click('[data-testid="decision-submit"]');
-    await expect.poll(() => status(staff).textContent()).toBe('已撤销登记');
+    await status(staff, '已撤销登记');
     const decided = staff.locator('[data-testid="revocation-decision"]');
     expect(await decided.textContent()).toContain('利害关系人提交的创作底稿早于登记的完成日期。');
     expect(await decided.textContent()).toContain('本人');
@@ -183,18 +163,16 @@ describe('revocation pages', () => {
 
     // The holder sees the outcome, and 已撤销 in the work list and on the work's page.
     await holderPage.reload();
-    await expect
-      .poll(() => holderPage.locator('[data-testid="revocation-outcome"]').textContent())
-      .toContain('该作品的登记已撤销');
+    await holderPage.locator('[data-testid="revocation-outcome"]', { hasText: '该作品的登记已撤销' }).waitFor();
     expect(await holderPage.locator('[data-testid="revocation-decision"]').textContent()).toContain(
       '经核实，登记的作者与事实不符。',
     );
     await check(holderPage, 'revocation-08-holder-outcome');
     await holderPage.goto('/works/certified');
-    await expect.poll(() => row(holderPage, `撤销页-${run}-断桥`).locator('[data-testid="revoked"]').count()).toBe(1);
+    await row(holderPage, `撤销页-${run}-断桥`).locator('[data-testid="revoked"]').waitFor();
     await check(holderPage, 'revocation-09-work-list-revoked');
     await holderPage.goto(`/filings/${work.id}`);
-    await expect.poll(() => holderPage.locator('h1').textContent()).toContain('已撤销');
+    await holderPage.locator('h1', { hasText: '已撤销' }).waitFor();
     await check(holderPage, 'revocation-10-work-revoked');
     // The verification and registry pages read the same mark.
     expect((await db('filing.filings').where({ id: work.id }).first('revoked_at')).revoked_at).not.toBeNull();
@@ -213,7 +191,7 @@ describe('revocation pages', () => {
     await fill(form, '申请理由', '作品信息登记有误，申请撤销后重新登记。');
     await check(phone, 'revocation-phone-02-request');
     await phone.click('[data-testid="revocation-submit"]');
-    await expect.poll(() => status(phone).textContent()).toBe('待审查决定');
+    await status(phone, '待审查决定');
     // Nothing to answer in one's own request.
     expect(await phone.locator('[data-testid="answer-form"]').count()).toBe(0);
     expect(await phone.locator('[data-testid="revocation-request"]').textContent()).toContain('申请人申请撤销原登记');
@@ -227,12 +205,10 @@ describe('revocation pages', () => {
     await fill(decision, '理由', '申请人未说明登记有误之处。');
     await check(staff, 'revocation-phone-04-staff-decide');
     await staff.click('[data-testid="decision-submit"]');
-    await expect.poll(() => status(staff).textContent()).toBe('驳回撤销申请');
+    await status(staff, '驳回撤销申请');
 
     await phone.reload();
-    await expect
-      .poll(() => phone.locator('[data-testid="revocation-outcome"]').textContent())
-      .toContain('登记继续有效');
+    await phone.locator('[data-testid="revocation-outcome"]', { hasText: '登记继续有效' }).waitFor();
     await check(phone, 'revocation-phone-05-dismissed');
     await phone.goto('/works/certified');
     await row(phone, `撤销页-${run}-雷峰`).waitFor();
@@ -250,7 +226,7 @@ describe('revocation pages', () => {
     await fill(form, '申请理由', '与本机关此前登记的作品重复。');
     await check(staff, 'revocation-11-own-motion');
     await staff.click('[data-testid="revocation-submit"]');
-    await expect.poll(() => status(staff).textContent()).toBe('待著作权人答复');
+    await status(staff, '待著作权人答复');
     expect(await staff.locator('[data-testid="revocation-request"]').textContent()).toContain('登记机关依职权');
     // The one who opened it is not offered the decision.
     expect(await staff.locator('[data-testid="decision-form"]').count()).toBe(0);
@@ -267,6 +243,36 @@ describe('revocation pages', () => {
     await fill(staff.locator('[data-testid="revocation-form"]'), '申请理由', '重复提出。');
     await staff.click('[data-testid="revocation-submit"]');
     await toast(staff, '该作品已有正在办理的撤销登记');
+  });
+
+  it('in English and 长辈版 on a phone, the pages have no Chinese of their own', async () => {
+    const page = await as(holder, 'phone', { lang: 'en', [`elder:${holder.userId}`]: '1' });
+    // The page's own words: menus, headings of cards and tables, labels, tags, buttons, notes (not user data).
+    const chrome = async () =>
+      (
+        await page
+          .locator(
+            // The header's 中文 switch and the user's name are not the page's words.
+            'nav, #main th, #main .ant-card-head-title, #main .ant-descriptions-item-label, #main .ant-tag, #main button:not(.ant-btn-link), #main .ant-alert-message, #main label',
+          )
+          .allInnerTexts()
+      ).join(' | ');
+    await page.goto('/services');
+    await page.locator('[data-testid="service-card"]').first().waitFor();
+    await check(page, 'revocation-en-elder-01-services');
+    await page.click('[data-testid="menu-button"]');
+    await page.locator('[data-testid="menu-drawer"] nav').waitFor();
+    expect(await chrome()).toContain('Other services');
+    expect(await chrome()).not.toMatch(/[\u3400-\u9fff]/);
+    await page.keyboard.press('Escape');
+    await page.locator('a[href="/services/revocations"]').click();
+    await row(page, `撤销页-${run}-断桥`).waitFor();
+    await check(page, 'revocation-en-elder-02-list');
+    expect(await chrome()).not.toMatch(/[\u3400-\u9fff]/);
+    await row(page, `撤销页-${run}-断桥`).locator('[data-testid="revocation-open"]').click();
+    await status(page, 'Registration revoked');
+    await check(page, 'revocation-en-elder-03-revoked');
+    expect(await chrome()).not.toMatch(/[\u3400-\u9fff]/);
   });
 
   it('every page state has no serious or critical accessibility violation', () => {

@@ -788,6 +788,7 @@ const words: Record<string, string> = {
   本人: 'You',
   登记机关工作人员: 'Office staff',
   决定时间: 'Decided on',
+  决定人: 'Decided by',
   '著作权人的答复期限尚未届满；著作权人答复或期限届满后方可作出决定。':
     "The holder's time to answer has not run out: a decision can be made once they answer or the deadline passes.",
   陈述意见已提交: 'Your statement has been sent',

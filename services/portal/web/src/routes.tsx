@@ -1,7 +1,7 @@
 import { permissions } from '@copyreg/proto/src/permissions';
 import { Button, Result, Spin } from 'antd';
 import { type ComponentType, lazy, type ReactNode } from 'react';
-import { Route, Routes as RouterRoutes } from 'react-router-dom';
+import { Route, Routes as RouterRoutes, useParams } from 'react-router-dom';
 import { useT } from './i18n';
 import { AppLayout } from './layout/AppLayout';
 import type { Role } from './proto';
@@ -47,6 +47,10 @@ const RevocationList = page(() => import('./pages/Revocation'), 'RevocationList'
 const RevocationQueue = page(() => import('./pages/Revocation'), 'RevocationQueue');
 const RevocationRequest = page(() => import('./pages/Revocation'), 'RevocationRequest');
 const RevocationDetail = page(() => import('./pages/Revocation'), 'RevocationDetail');
+const ServiceRequestList = page(() => import('./pages/ServiceRequests'), 'ServiceRequestList');
+const ServiceRequestForm = page(() => import('./pages/ServiceRequests'), 'ServiceRequestForm');
+const ServiceRequestDetail = page(() => import('./pages/ServiceRequests'), 'ServiceRequestDetail');
+const ServiceRequestQueue = page(() => import('./pages/ServiceRequests'), 'ServiceRequestQueue');
 
 /** A page for logged-in users (with one of the roles, when given). */
 function Private({ roles, children }: { roles?: Role[]; children: ReactNode }) {
@@ -69,6 +73,12 @@ function Private({ roles, children }: { roles?: Role[]; children: ReactNode }) {
   }
   if (roles && !has(...roles)) return <Result status="403" title={t('您没有访问此页面的权限')} />;
   return <>{children}</>;
+}
+
+/** A request under review at the stage in the address (业务初审 / 业务终审). */
+function StaffServiceRequest() {
+  const { stage } = useParams();
+  return <ServiceRequestDetail staffStage={stage === 'final' ? 'final' : 'initial'} />;
 }
 
 function NotFound() {
@@ -233,6 +243,46 @@ export function Routes() {
           element={
             <Private roles={['applicant']}>
               <RevocationDetail />
+            </Private>
+          }
+        />
+        <Route
+          path="services/requests/:list"
+          element={
+            <Private roles={['applicant']}>
+              <ServiceRequestList />
+            </Private>
+          }
+        />
+        <Route
+          path="services/new/:kind"
+          element={
+            <Private roles={['applicant']}>
+              <ServiceRequestForm />
+            </Private>
+          }
+        />
+        <Route
+          path="services/request/:requestId"
+          element={
+            <Private roles={['applicant']}>
+              <ServiceRequestDetail />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/service-requests/:stage"
+          element={
+            <Private roles={['initial_reviewer', 'final_reviewer']}>
+              <ServiceRequestQueue />
+            </Private>
+          }
+        />
+        <Route
+          path="staff/service-requests/:stage/:requestId"
+          element={
+            <Private roles={['initial_reviewer', 'final_reviewer']}>
+              <StaffServiceRequest />
             </Private>
           }
         />

@@ -186,7 +186,14 @@ export function AppLayout() {
         key: 'services',
         icon: <AppstoreOutlined />,
         label: t('其他登记服务'),
-        children: [item('/services/revocations', '撤销登记')],
+        children: [
+          item('/services', '申请办理'),
+          item('/services/requests/to_submit', '待提交业务'),
+          item('/services/requests/to_sign', '待签章业务'),
+          item('/services/requests/in_review', '审核中业务'),
+          item('/services/requests/done', '已办结业务'),
+          item('/services/revocations', '撤销登记'),
+        ],
       },
     );
   }
@@ -205,12 +212,11 @@ export function AppLayout() {
     items.push({ key: 'review', icon: <AuditOutlined />, label: t('作品审核'), children: review });
   }
   if (has(...permissions.readRevocations)) {
-    items.push({
-      key: 'staff-services',
-      icon: <AppstoreOutlined />,
-      label: t('其他登记服务'),
-      children: [item('/staff/revocations', '撤销登记审查')],
-    });
+    const services: Item[] = [];
+    if (has('initial_reviewer')) services.push(item('/staff/service-requests/initial', '业务初审'));
+    if (has('final_reviewer')) services.push(item('/staff/service-requests/final', '业务终审'));
+    services.push(item('/staff/revocations', '撤销登记审查'));
+    items.push({ key: 'staff-services', icon: <AppstoreOutlined />, label: t('其他登记服务'), children: services });
   }
   if (has('finance')) {
     items.push({
@@ -247,9 +253,13 @@ export function AppLayout() {
             ? '/services'
             : /^\/(services|staff)\/revocations\//.test(path)
               ? path.split('/').slice(0, 3).join('/')
-              : elder && (path.startsWith('/works/') || path.startsWith('/filings/'))
-                ? '/works/all'
-                : path,
+              : path.startsWith('/services/new/')
+                ? '/services'
+                : path.startsWith('/staff/service-requests/')
+                  ? path.split('/').slice(0, 4).join('/')
+                  : elder && (path.startsWith('/works/') || path.startsWith('/filings/'))
+                    ? '/works/all'
+                    : path,
   ];
 
   const logout = async () => {

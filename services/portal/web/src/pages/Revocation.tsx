@@ -2,7 +2,7 @@ import { permissions } from '@copyreg/proto/src/permissions';
 import {
   type RevocationDecision,
   type RevocationGround,
-  type RevocationStatus,
+  RevocationStatus,
   type RevocationView,
   revocationDecisionLabel,
   revocationGroundLabel,
@@ -36,6 +36,7 @@ import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 import type { UploadRef } from '../proto';
 import { useSession } from '../session';
+import { ListFilter, lines, useCommand } from './ServiceParts';
 
 /**
  * 撤销登记 (作品自愿登记试行办法 Art. 6) in the portal: the applicant's list of proceedings against
@@ -70,21 +71,15 @@ function RevocationTable({ staff }: { staff?: boolean }) {
   const base = staff ? '/staff/revocations' : '/services/revocations';
   return (
     <>
-      <Space style={{ marginBottom: 12 }} wrap>
-        <span id="revocation-status-filter">{t('状态')}</span>
-        <Select<RevocationStatus>
-          allowClear
-          aria-labelledby="revocation-status-filter"
-          placeholder={t('全部')}
-          style={{ width: 180 }}
-          value={status}
-          onChange={(v) => {
-            setStatus(v);
-            list.setPage(1);
-          }}
-          options={Object.entries(revocationStatusLabel).map(([value, label]) => ({ value, label: t(label) }))}
-        />
-      </Space>
+      <ListFilter<RevocationStatus>
+        label={t('状态')}
+        value={status}
+        onChange={(v) => {
+          setStatus(v);
+          list.setPage(1);
+        }}
+        options={RevocationStatus.options.map((value) => ({ value, label: t(revocationStatusLabel[value]) }))}
+      />
       <Table<RevocationView>
         rowKey="revocationId"
         size="middle"
@@ -180,16 +175,14 @@ export function RevocationRequest({ staff }: { staff?: boolean }) {
   const t = useT();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const fail = useFailure();
   const { message } = App.useApp();
   const [form] = Form.useForm<RequestValues>();
   const as = Form.useWatch('as', form);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useCommand();
   const holder = !staff && as === 'holder';
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await post<RevocationView>('/api/filing/revocations', {
         registrationNumber: v.registrationNumber.trim(),
         ground: holder ? 'holder_request' : v.ground,
@@ -198,11 +191,7 @@ export function RevocationRequest({ staff }: { staff?: boolean }) {
       });
       message.success(t('撤销登记申请已提交'));
       navigate(`${staff ? '/staff/revocations' : '/services/revocations'}/${r.revocationId}`);
-    } catch (err) {
-      fail(err, form);
-    } finally {
-      setBusy(false);
-    }
+    }, form);
   };
   return (
     <>
@@ -399,7 +388,7 @@ export function RevocationDetail({ staff }: { staff?: boolean }) {
                 <div key={r}>{r}</div>
               ))}
             </Descriptions.Item>
-            <Descriptions.Item label={t('经办人')}>
+            <Descriptions.Item label={t('决定人')}>
               {me?.userId === view.decision.decidedBy ? t('本人') : t('登记机关工作人员')}
               {staff ? <code style={{ marginLeft: 8 }}>{view.decision.decidedBy.slice(0, 8)}</code> : null}
             </Descriptions.Item>
@@ -420,14 +409,12 @@ export function RevocationDetail({ staff }: { staff?: boolean }) {
 /** 陈述意见: the holder's statement within the deadline, with evidence if they have any. */
 function AnswerForm({ view, onDone }: { view: RevocationView; onDone: (v: RevocationView) => void }) {
   const t = useT();
-  const fail = useFailure();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ statement: string; evidence?: UploadRef[] }>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useCommand();
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
+    await run(async () => {
       onDone(
         await post<RevocationView>(`/api/filing/revocations/${view.revocationId}/answer`, {
           statement: v.statement,
@@ -435,11 +422,7 @@ function AnswerForm({ view, onDone }: { view: RevocationView; onDone: (v: Revoca
         }),
       );
       message.success(t('陈述意见已提交'));
-    } catch (err) {
-      fail(err, form);
-    } finally {
-      setBusy(false);
-    }
+    }, form);
   };
   return (
     <Card size="small" title={t('陈述意见')} style={{ marginBottom: 16 }}>
@@ -475,30 +458,21 @@ const decisionDone: Record<RevocationDecision, string> = { revoke: tk('已撤销
 /** 撤销 or 驳回 with the ground (the requested one by default) and the reasons, one a line. */
 function DecisionForm({ view, onDone }: { view: RevocationView; onDone: (v: RevocationView) => void }) {
   const t = useT();
-  const fail = useFailure();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ decision: RevocationDecision; ground: RevocationGround; reasons: string }>();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useCommand();
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
+    await run(async () => {
       onDone(
         await post<RevocationView>(`/api/filing/revocations/${view.revocationId}/decision`, {
           decision: v.decision,
           ground: v.ground,
-          reasons: v.reasons
-            .split('\n')
-            .map((r) => r.trim())
-            .filter(Boolean),
+          reasons: lines(v.reasons),
         }),
       );
       message.success(t(decisionDone[v.decision]));
-    } catch (err) {
-      fail(err, form);
-    } finally {
-      setBusy(false);
-    }
+    }, form);
   };
   return (
     <Card size="small" title={t('作出决定')} style={{ marginBottom: 16 }}>

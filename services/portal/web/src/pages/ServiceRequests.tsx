@@ -1,0 +1,685 @@
+import {
+  type ChangedFacts,
+  ChangeMode,
+  changeModeLabel,
+  changeModeLabelEn,
+  type PartyRole,
+  partyRoleLabel,
+  partyRoleLabelEn,
+  ReissueReason,
+  reissueReasonLabel,
+  reissueReasonLabelEn,
+  type ServiceDecision,
+  ServiceRequestKind,
+  type ServiceRequestListItem,
+  ServiceRequestListName,
+  type ServiceRequestStatus,
+  type ServiceRequestView,
+  type ServiceReviewStage,
+  serviceDecisionLabel,
+  serviceDecisionLabelEn,
+  serviceRequestKindLabel,
+  serviceRequestKindLabelEn,
+  serviceRequestListLabel,
+  serviceRequestListLabelEn,
+  serviceRequestStatusLabel,
+  serviceRequestStatusLabelEn,
+} from '@copyreg/proto/src/service-requests';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  DatePicker,
+  Descriptions,
+  Form,
+  Input,
+  Radio,
+  Result,
+  Select,
+  Space,
+  Spin,
+  Steps,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { get, type Page, post } from '../api';
+import { StoredFile } from '../files';
+import { Uploads, useFailure } from '../forms';
+import { type Lang, useLang, useT } from '../i18n';
+import { useLabels } from '../labels';
+import { PageTitle } from '../layout/AppLayout';
+import { usePaged } from '../paging';
+import { type FilingListItem, type Holder, Right, type UploadRef } from '../proto';
+import { HolderDialog } from './FilingForm';
+import { ListFilter, lines, useCommand } from './ServiceParts';
+
+/**
+ * 其他登记服务 (issue 17): 变更或补充登记, 补证/换证 and 著作权转让/专有许可合同备案, each a request
+ * about one of the applicant's certified registrations, in the lists 待提交, 待签章, 审核中, 已办结;
+ * and the staff's review queues. Built against proto/src/service-requests.ts; the routes of the
+ * filing service are in `paths`, the one place to follow them.
+ */
+const paths = {
+  requests: '/api/filing/service-requests',
+  one: (id: string) => `/api/filing/service-requests/${id}`,
+  act: (id: string, action: 'submit' | 'confirm' | 'withdraw') => `/api/filing/service-requests/${id}/${action}`,
+  record: (id: string) => `/api/filing/service-requests/${id}/record/download`,
+  queue: '/api/filing/staff/service-requests',
+  contract: (id: string) => `/api/filing/service-requests/${id}/contract/download`,
+  review: (id: string, stage: ServiceReviewStage) => `/api/filing/staff/service-requests/${id}/review/${stage}`,
+};
+
+/** The contract's labels in the language shown. */
+const labels = (lang: Lang) => {
+  const en = lang === 'en';
+  return {
+    kind: en ? serviceRequestKindLabelEn : serviceRequestKindLabel,
+    status: en ? serviceRequestStatusLabelEn : serviceRequestStatusLabel,
+    list: en ? serviceRequestListLabelEn : serviceRequestListLabel,
+    mode: en ? changeModeLabelEn : changeModeLabel,
+    reason: en ? reissueReasonLabelEn : reissueReasonLabel,
+    party: en ? partyRoleLabelEn : partyRoleLabel,
+    decision: en ? serviceDecisionLabelEn : serviceDecisionLabel,
+  };
+};
+const useServiceLabels = () => labels(useLang().lang);
+
+const statusColor: Record<ServiceRequestStatus, string> = {
+  draft: 'default',
+  awaiting_confirmations: 'orange',
+  initial_review: 'blue',
+  final_review: 'geekblue',
+  completed: 'green',
+  refused: 'magenta',
+  withdrawn: 'default',
+};
+const day = (iso?: string) => (iso ? dayjs(iso).format('YYYY-MM-DD') : '');
+
+function StatusTag({ status }: { status: ServiceRequestStatus }) {
+  const S = useServiceLabels();
+  return (
+    <Tag color={statusColor[status]} data-testid="request-status">
+      {S.status[status]}
+    </Tag>
+  );
+}
+
+/** One of the applicant's lists (待提交, 待签章, 审核中, 已办结), with each row's actions. */
+export function ServiceRequestList() {
+  const params = useParams();
+  const list = ServiceRequestListName.safeParse(params.list).data ?? 'to_submit';
+  const t = useT();
+  const S = useServiceLabels();
+  const { run } = useCommand();
+  const { message } = App.useApp();
+  const paged = usePaged<ServiceRequestListItem>(paths.requests, { list });
+  const act = (r: ServiceRequestListItem, action: 'submit' | 'confirm' | 'withdraw', done: string) =>
+    run(async () => {
+      await post(paths.act(r.requestId, action), {});
+      message.success(t(done));
+      await paged.reload();
+    });
+  return (
+    <>
+      <PageTitle
+        extra={
+          <Link to="/services">
+            <Button type="primary">{t('申请办理')}</Button>
+          </Link>
+        }
+      >
+        {t('其他登记服务：{list}', { list: S.list[list] })}
+      </PageTitle>
+      <Table<ServiceRequestListItem>
+        rowKey="requestId"
+        size="middle"
+        loading={paged.loading}
+        dataSource={paged.items}
+        pagination={paged.pagination}
+        data-testid="request-table"
+        columns={[
+          { title: t('业务类型'), render: (_v, r) => S.kind[r.kind] },
+          {
+            title: t('作品名称'),
+            render: (_v, r) => <Link to={`/services/request/${r.requestId}`}>{r.title}</Link>,
+          },
+          { title: t('登记号'), dataIndex: 'registrationNumber', responsive: ['md'] },
+          { title: t('申请日期'), render: (_v, r) => day(r.appliedAt), responsive: ['md'] },
+          { title: t('状态'), render: (_v, r) => <StatusTag status={r.status} /> },
+          {
+            title: t('操作'),
+            render: (_v, r) => {
+              const a = new Set(r.actions);
+              return (
+                <Space size={0} wrap>
+                  {a.has('submit') ? (
+                    <Button size="small" type="link" onClick={() => act(r, 'submit', '已提交')}>
+                      {t('提交')}
+                    </Button>
+                  ) : null}
+                  {a.has('confirm') ? (
+                    <Button
+                      size="small"
+                      type="link"
+                      onClick={() => act(r, 'confirm', '已签章确认')}
+                      data-testid="request-confirm"
+                    >
+                      {t('签章确认')}
+                    </Button>
+                  ) : null}
+                  {a.has('withdraw') ? (
+                    <Button size="small" type="link" danger onClick={() => act(r, 'withdraw', '已撤回')}>
+                      {t('撤回')}
+                    </Button>
+                  ) : null}
+                  <Link to={`/services/request/${r.requestId}`}>{t('查看')}</Link>
+                </Space>
+              );
+            },
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+/** The applicant's certified, not revoked registrations to choose from. */
+function useRegistrations() {
+  const [items, setItems] = useState<FilingListItem[]>([]);
+  const fail = useFailure();
+  useEffect(() => {
+    get<Page<FilingListItem>>('/api/filing/filings', { list: 'certified', pageSize: 100 }).then(
+      (p) => setItems(p.items.filter((f) => f.registrationNumber && !f.revokedAt)),
+      fail,
+    );
+  }, [fail]);
+  return items;
+}
+
+interface RequestValues {
+  filingId: string;
+  statement: string;
+  // change
+  mode?: ChangeMode;
+  title?: string;
+  completedOn?: Dayjs;
+  firstPublishedOn?: Dayjs;
+  firstPublishedPlace?: string;
+  authors?: string;
+  // reissue
+  reason?: ReissueReason;
+  // transfer, licence
+  contractFile?: UploadRef[];
+  signedOn?: Dayjs;
+  rights?: (typeof Right.options)[number][];
+  term?: [Dayjs, Dayjs];
+}
+
+const iso = (d?: Dayjs) => d?.format('YYYY-MM-DD');
+
+/** The request body the contract asks for (ServiceRequestCreateInput), from the form's values. */
+function bodyOf(kind: ServiceRequestKind, v: RequestValues, counterparty: Holder | undefined, submit: boolean) {
+  const common = { kind, filingId: v.filingId, statement: v.statement, submit };
+  if (kind === 'reissue') return { ...common, reason: v.reason };
+  if (kind === 'change') {
+    const authors = (v.authors ?? '')
+      .split(/[、,，\n]/)
+      .map((a) => a.trim())
+      .filter(Boolean);
+    const changes: ChangedFacts = {
+      ...(v.title?.trim() ? { title: v.title.trim() } : {}),
+      ...(v.completedOn ? { completedOn: iso(v.completedOn) } : {}),
+      ...(v.firstPublishedOn ? { published: true, firstPublishedOn: iso(v.firstPublishedOn) } : {}),
+      ...(v.firstPublishedPlace?.trim() ? { firstPublishedPlace: v.firstPublishedPlace.trim() } : {}),
+      ...(authors.length ? { authors: authors.map((name) => ({ name })) } : {}),
+    };
+    return { ...common, mode: v.mode, changes };
+  }
+  return {
+    ...common,
+    contract: {
+      counterparty,
+      contractUploadId: v.contractFile?.[0]?.uploadId,
+      signedOn: iso(v.signedOn),
+      rights: v.rights ?? [],
+      ...(kind === 'licence' && v.term ? { termFrom: iso(v.term[0]), termTo: iso(v.term[1]) } : {}),
+    },
+  };
+}
+
+/** 申请办理: a new request of one kind about one of the applicant's registrations; kept (暂存) or submitted. */
+export function ServiceRequestForm() {
+  const params = useParams();
+  const kind = ServiceRequestKind.safeParse(params.kind).data ?? 'change';
+  const t = useT();
+  const L = useLabels();
+  const S = useServiceLabels();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const registrations = useRegistrations();
+  const [form] = Form.useForm<RequestValues>();
+  const [counterparty, setCounterparty] = useState<Holder>();
+  const [dialog, setDialog] = useState(false);
+  const { busy, run } = useCommand();
+  const contract = kind === 'transfer' || kind === 'licence';
+  const send = async (submit: boolean) => {
+    const v = await form.validateFields();
+    if (contract && !counterparty) {
+      message.error(kind === 'transfer' ? t('请添加受让方') : t('请添加被许可方'));
+      return;
+    }
+    await run(async () => {
+      const r = await post<ServiceRequestView>(paths.requests, bodyOf(kind, v, counterparty, submit));
+      message.success(submit ? t('已提交') : t('已暂存'));
+      navigate(`/services/request/${r.requestId}`);
+    }, form);
+  };
+  const hint: Record<ServiceRequestKind, string> = {
+    change: t(
+      '更正或补充已登记作品的信息。登记的全部著作权人须依次签章确认，经初审、终审后发放新版证书，原登记号不变。',
+    ),
+    reissue: t(
+      '证书遗失的申请补证，损坏的申请换证；审核通过后发放同一登记号的新版证书，原证书的二维码将显示已被替换。',
+    ),
+    transfer: t(
+      '著作权转让合同备案：转让方（现著作权人）与受让方依次签章确认并上传合同，审核通过后发放备案证明，登记公告显示新的著作权人。',
+    ),
+    licence: t('专有许可合同备案：许可方（著作权人）与被许可方依次签章确认并上传合同，审核通过后发放备案证明。'),
+  };
+  return (
+    <>
+      <PageTitle>{S.kind[kind]}</PageTitle>
+      <Alert type="info" showIcon style={{ marginBottom: 16 }} message={hint[kind]} />
+      <Form<RequestValues>
+        form={form}
+        layout="vertical"
+        style={{ maxWidth: 720 }}
+        initialValues={{ mode: 'change', reason: 'lost', rights: [] }}
+        data-testid="request-form"
+      >
+        <Form.Item name="filingId" label={t('登记作品')} rules={[{ required: true, message: t('请选择登记作品') }]}>
+          <Select
+            showSearch
+            optionFilterProp="label"
+            placeholder={t('请选择已发证的作品')}
+            options={registrations.map((f) => ({ value: f.filingId, label: `${f.registrationNumber} ${f.title}` }))}
+            notFoundContent={t('暂无已发证的作品')}
+          />
+        </Form.Item>
+        {kind === 'change' ? (
+          <>
+            <Form.Item name="mode" label={t('申请类型')}>
+              <Radio.Group options={ChangeMode.options.map((m) => ({ value: m, label: S.mode[m] }))} />
+            </Form.Item>
+            <Typography.Paragraph type="secondary">
+              {t('只填写需要变更或补充的项目，其余保持登记时的内容。')}
+            </Typography.Paragraph>
+            <Form.Item name="title" label={t('作品名称')}>
+              <Input maxLength={200} />
+            </Form.Item>
+            <Form.Item name="authors" label={t('作者')} extra={t('多位作者以顿号分隔')}>
+              <Input maxLength={500} />
+            </Form.Item>
+            <Space wrap size="large">
+              <Form.Item name="completedOn" label={t('创作完成日期')}>
+                <DatePicker disabledDate={(d) => d.isAfter(dayjs())} />
+              </Form.Item>
+              <Form.Item name="firstPublishedOn" label={t('首次发表日期')}>
+                <DatePicker disabledDate={(d) => d.isAfter(dayjs())} />
+              </Form.Item>
+            </Space>
+            <Form.Item name="firstPublishedPlace" label={t('首次发表地点')}>
+              <Input maxLength={200} />
+            </Form.Item>
+          </>
+        ) : null}
+        {kind === 'reissue' ? (
+          <Form.Item name="reason" label={t('申请原因')} rules={[{ required: true }]}>
+            <Radio.Group options={ReissueReason.options.map((r) => ({ value: r, label: S.reason[r] }))} />
+          </Form.Item>
+        ) : null}
+        {contract ? (
+          <>
+            <Form.Item label={kind === 'transfer' ? t('受让方') : t('被许可方')} required>
+              <Space wrap>
+                {counterparty ? <span data-testid="counterparty">{counterparty.name}</span> : null}
+                <Button onClick={() => setDialog(true)} data-testid="counterparty-edit">
+                  {counterparty ? t('修改') : t('添加')}
+                </Button>
+              </Space>
+            </Form.Item>
+            <Form.Item
+              name="contractFile"
+              label={t('合同文本')}
+              rules={[{ required: true, type: 'array', min: 1, message: t('请上传合同文本') }]}
+            >
+              <Uploads action="/api/filing/uploads/attachment" accept=".pdf" max={1} testId="contract-upload" />
+            </Form.Item>
+            <Form.Item
+              name="signedOn"
+              label={t('合同签订日期')}
+              rules={[{ required: true, message: t('请选择合同签订日期') }]}
+            >
+              <DatePicker disabledDate={(d) => d.isAfter(dayjs())} />
+            </Form.Item>
+            <Form.Item
+              name="rights"
+              label={kind === 'transfer' ? t('转让的权利') : t('许可的权利')}
+              rules={[{ required: true, type: 'array', min: 1, message: t('请至少选择一项权利') }]}
+            >
+              <Checkbox.Group options={Right.options.map((r) => ({ value: r, label: L.right[r] }))} />
+            </Form.Item>
+            {kind === 'licence' ? (
+              <Form.Item name="term" label={t('许可期限')} rules={[{ required: true, message: t('请选择许可期限') }]}>
+                <DatePicker.RangePicker />
+              </Form.Item>
+            ) : null}
+          </>
+        ) : null}
+        <Form.Item
+          name="statement"
+          label={t('申请说明')}
+          rules={[{ required: true, whitespace: true, message: t('请填写申请说明') }]}
+        >
+          <Input.TextArea rows={4} maxLength={2000} showCount />
+        </Form.Item>
+        <Space wrap>
+          <Button type="primary" onClick={() => send(true)} loading={busy} data-testid="request-submit">
+            {t('提交')}
+          </Button>
+          <Button onClick={() => send(false)} loading={busy} data-testid="request-save">
+            {t('暂存')}
+          </Button>
+        </Space>
+      </Form>
+      <HolderDialog
+        open={dialog}
+        initial={counterparty}
+        onOk={(h) => {
+          setCounterparty(h);
+          setDialog(false);
+        }}
+        onCancel={() => setDialog(false)}
+      />
+    </>
+  );
+}
+
+const Parties = ({ view }: { view: ServiceRequestView }) => {
+  const t = useT();
+  const S = useServiceLabels();
+  if (!view.parties.length) return null;
+  return (
+    <Card size="small" title={t('签章确认')} style={{ marginBottom: 16 }}>
+      <Steps
+        direction="vertical"
+        size="small"
+        current={view.parties.findIndex((p) => p.current)}
+        items={view.parties.map((p) => ({
+          title: t('{role}：{name}', { role: S.party[p.role as PartyRole], name: p.name }),
+          status: p.confirmedAt ? 'finish' : p.current ? 'process' : 'wait',
+          description: p.confirmedAt
+            ? t('已签章 {time}', { time: dayjs(p.confirmedAt).format('YYYY-MM-DD HH:mm') })
+            : p.current
+              ? t('待签章')
+              : t('准备签章'),
+        }))}
+      />
+    </Card>
+  );
+};
+
+/** One request: what was asked, the parties' confirmations, the decisions and the outcome. */
+export function ServiceRequestDetail({ staffStage }: { staffStage?: ServiceReviewStage }) {
+  const { requestId = '' } = useParams();
+  const t = useT();
+  const L = useLabels();
+  const S = useServiceLabels();
+  const fail = useFailure();
+  const { message } = App.useApp();
+  const [view, setView] = useState<ServiceRequestView>();
+  const [missing, setMissing] = useState(false);
+  const { run } = useCommand();
+  const load = () =>
+    get<ServiceRequestView>(paths.one(requestId)).then(setView, (err) => {
+      setMissing(true);
+      fail(err);
+    });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loads once per request id
+  useEffect(() => {
+    void load();
+  }, [requestId]);
+  if (missing) return <Result status="404" title={t('没有找到该业务')} />;
+  if (!view) return <Spin style={{ display: 'block', margin: 48 }} />;
+  const a = new Set(view.actions);
+  const act = (action: 'submit' | 'confirm' | 'withdraw', done: string) =>
+    run(async () => {
+      setView(await post<ServiceRequestView>(paths.act(view.requestId, action), {}));
+      message.success(t(done));
+    });
+  const download = () =>
+    get<{ url: string }>(paths.record(view.requestId)).then((r) => window.open(r.url, '_blank', 'noopener'), fail);
+  const c = view.changes;
+  const contract = view.kind === 'transfer' || view.kind === 'licence';
+  return (
+    <>
+      <PageTitle
+        extra={
+          <Space wrap>
+            {a.has('submit') ? (
+              <Button type="primary" onClick={() => act('submit', '已提交')} data-testid="request-submit">
+                {t('提交')}
+              </Button>
+            ) : null}
+            {a.has('confirm') ? (
+              <Button type="primary" onClick={() => act('confirm', '已签章确认')} data-testid="request-confirm">
+                {t('签章确认')}
+              </Button>
+            ) : null}
+            {a.has('withdraw') ? (
+              <Button danger onClick={() => act('withdraw', '已撤回')}>
+                {t('撤回')}
+              </Button>
+            ) : null}
+            {a.has('download_record') && contract ? (
+              <Button onClick={download} data-testid="request-record">
+                {t('下载备案证明')}
+              </Button>
+            ) : null}
+            {view.outcome?.edition ? (
+              // The new edition is the registration's certificate now.
+              <Button href={`/api/certificate/certificates/${view.filingId}/pdf`} data-testid="request-certificate">
+                {t('下载证书')}
+              </Button>
+            ) : null}
+          </Space>
+        }
+      >
+        {t('{kind}：{title}', { kind: S.kind[view.kind], title: view.title })} <StatusTag status={view.status} />
+      </PageTitle>
+      {view.outcome ? (
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="request-outcome"
+          message={
+            view.outcome.recordNumber
+              ? t('已办结，备案号 {n}', { n: view.outcome.recordNumber })
+              : t('已办结，已发放第 {e} 版证书（登记号 {n}）', {
+                  e: view.outcome.edition ?? 1,
+                  n: view.outcome.registrationNumber,
+                })
+          }
+        />
+      ) : null}
+      {view.fee > 0 ? (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={t('本业务收费 {fee} 元', { fee: view.fee })}
+        />
+      ) : null}
+      <Card size="small" title={t('申请内容')} style={{ marginBottom: 16 }}>
+        <Descriptions column={1} size="small" bordered data-testid="request-facts">
+          <Descriptions.Item label={t('登记号')}>{view.registrationNumber}</Descriptions.Item>
+          <Descriptions.Item label={t('作品名称')}>
+            <Link to={`/filings/${view.filingId}`}>{view.title}</Link>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('申请日期')}>{day(view.appliedAt)}</Descriptions.Item>
+          {view.mode ? <Descriptions.Item label={t('申请类型')}>{S.mode[view.mode]}</Descriptions.Item> : null}
+          {view.reason ? <Descriptions.Item label={t('申请原因')}>{S.reason[view.reason]}</Descriptions.Item> : null}
+          {c?.title ? <Descriptions.Item label={t('作品名称（变更后）')}>{c.title}</Descriptions.Item> : null}
+          {c?.authors ? (
+            <Descriptions.Item label={t('作者（变更后）')}>
+              {c.authors.map((x) => x.name).join(t('、'))}
+            </Descriptions.Item>
+          ) : null}
+          {c?.completedOn ? (
+            <Descriptions.Item label={t('创作完成日期（变更后）')}>{c.completedOn}</Descriptions.Item>
+          ) : null}
+          {c?.firstPublishedOn ? (
+            <Descriptions.Item label={t('首次发表日期（变更后）')}>{c.firstPublishedOn}</Descriptions.Item>
+          ) : null}
+          {c?.firstPublishedPlace ? (
+            <Descriptions.Item label={t('首次发表地点（变更后）')}>{c.firstPublishedPlace}</Descriptions.Item>
+          ) : null}
+          {view.contract ? (
+            <>
+              <Descriptions.Item label={view.kind === 'transfer' ? t('受让方') : t('被许可方')}>
+                {view.contract.counterpartyName}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('合同文本')}>
+                <StoredFile upload={view.contract.contractFile} link={paths.contract(view.requestId)} />
+              </Descriptions.Item>
+              <Descriptions.Item label={t('合同签订日期')}>{view.contract.signedOn}</Descriptions.Item>
+              <Descriptions.Item label={view.kind === 'transfer' ? t('转让的权利') : t('许可的权利')}>
+                {view.contract.rights.map((r) => L.right[r]).join(t('、'))}
+              </Descriptions.Item>
+              {view.contract.termFrom ? (
+                <Descriptions.Item label={t('许可期限')}>
+                  {view.contract.termFrom} – {view.contract.termTo}
+                </Descriptions.Item>
+              ) : null}
+            </>
+          ) : null}
+          <Descriptions.Item label={t('申请说明')}>
+            <span style={{ whiteSpace: 'pre-wrap' }}>{view.statement}</span>
+          </Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Parties view={view} />
+      {view.decisions.length ? (
+        <Card size="small" title={t('审核记录')} style={{ marginBottom: 16 }}>
+          {view.decisions.map((d) => (
+            <div key={`${d.stage}-${d.decidedAt}`}>
+              {dayjs(d.decidedAt).format('YYYY-MM-DD HH:mm')}{' '}
+              {t('{stage}：{decision}', { stage: L.stage[d.stage] ?? '', decision: S.decision[d.decision] })}
+              {d.reasons.length ? <Typography.Text type="secondary"> {d.reasons.join(t('；'))}</Typography.Text> : null}
+            </div>
+          ))}
+        </Card>
+      ) : null}
+      {staffStage && a.has('review') ? <ReviewForm view={view} stage={staffStage} onDone={setView} /> : null}
+    </>
+  );
+}
+
+/** 通过 or 不予办理 (with reasons) at the reviewer's stage. */
+function ReviewForm(props: {
+  view: ServiceRequestView;
+  stage: ServiceReviewStage;
+  onDone: (v: ServiceRequestView) => void;
+}) {
+  const t = useT();
+  const S = useServiceLabels();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ decision: ServiceDecision; reasons?: string }>();
+  const { busy, run } = useCommand();
+  const submit = async () => {
+    const v = await form.validateFields();
+    await run(async () => {
+      props.onDone(
+        await post<ServiceRequestView>(paths.review(props.view.requestId, props.stage), {
+          decision: v.decision,
+          reasons: lines(v.reasons),
+        }),
+      );
+      message.success(t('审核意见已提交'));
+    }, form);
+  };
+  return (
+    <Card size="small" title={t('审核意见')} style={{ marginBottom: 16 }}>
+      <Form form={form} layout="vertical" initialValues={{ decision: 'approve' }} data-testid="request-review-form">
+        <Form.Item name="decision" label={t('审核结果')} rules={[{ required: true }]}>
+          <Radio.Group
+            optionType="button"
+            options={(['approve', 'refuse'] as const).map((d) => ({ value: d, label: S.decision[d] }))}
+          />
+        </Form.Item>
+        <Form.Item name="reasons" label={t('理由')} extra={t('每行一条理由；不予办理须写明理由')}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Button type="primary" onClick={submit} loading={busy} data-testid="request-review-submit">
+          {t('提交审核意见')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+/** 业务初审 / 业务终审: the requests waiting at the stage, oldest first. */
+export function ServiceRequestQueue() {
+  const { stage = 'initial' } = useParams() as { stage: ServiceReviewStage };
+  const t = useT();
+  const L = useLabels();
+  const S = useServiceLabels();
+  const [kind, setKind] = useState<ServiceRequestKind>();
+  const paged = usePaged<ServiceRequestListItem>(paths.queue, { stage, kind });
+  return (
+    <>
+      <PageTitle>{t('其他登记服务：{stage}', { stage: L.stage[stage] ?? '' })}</PageTitle>
+      <ListFilter<ServiceRequestKind>
+        label={t('业务类型')}
+        width={260}
+        value={kind}
+        onChange={(v) => {
+          setKind(v);
+          paged.setPage(1);
+        }}
+        options={ServiceRequestKind.options.map((k) => ({ value: k, label: S.kind[k] }))}
+      />
+      <Table<ServiceRequestListItem>
+        rowKey="requestId"
+        size="middle"
+        loading={paged.loading}
+        dataSource={paged.items}
+        pagination={paged.pagination}
+        data-testid="request-queue"
+        columns={[
+          { title: t('业务类型'), render: (_v, r) => S.kind[r.kind] },
+          { title: t('作品名称'), dataIndex: 'title' },
+          { title: t('登记号'), dataIndex: 'registrationNumber', responsive: ['md'] },
+          { title: t('申请日期'), render: (_v, r) => day(r.appliedAt), responsive: ['md'] },
+          { title: t('办结期限'), render: (_v, r) => day(r.reviewDeadline), responsive: ['md'] },
+          { title: t('状态'), render: (_v, r) => <StatusTag status={r.status} /> },
+          {
+            title: t('操作'),
+            render: (_v, r) => (
+              <Link to={`/staff/service-requests/${stage}/${r.requestId}`} data-testid="request-open">
+                {t('审核')}
+              </Link>
+            ),
+          },
+        ]}
+      />
+    </>
+  );
+}
