@@ -5,7 +5,7 @@ import { redInk } from '../../signature/test/marks';
 import { launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
 import { people, png } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
-import { choose, confirmDialog, date, dragMark, fill, modal, radio, toast, upload } from './ui';
+import { choose, confirmDialog, date, dragMark, fill, item, modal, radio, toast, upload } from './ui';
 
 type Person = { accountId: string; name: string; idNumber: string };
 
@@ -66,7 +66,8 @@ describe('portal journeys', () => {
     const form = page.locator('[data-testid="profile-form"]');
     await form.waitFor();
     await fill(form, '姓名或名称', who.name);
-    await fill(form, '证件号', who.idNumber);
+    // The ID number is the one the real-name login verified: filled in and read-only, not typed.
+    await expect.poll(() => item(form, '证件号').locator('input').inputValue()).toBe(who.idNumber);
     await fill(form, '经办人', who.name);
     await fill(form, '联系手机', '13800138000');
     await choose(page, form, '所属地区', '浙江省杭州市西湖区');

@@ -24,6 +24,9 @@ function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
+/** Dispatched on window after a command succeeded: what shows counts (the sidebar's badges) reloads them. */
+export const COMMAND_DONE = 'copyreg:command-done';
+
 /** How often a command is sent again after a transient failure (no answer, 503), with the same key. */
 const COMMAND_RETRIES = 3;
 
@@ -74,6 +77,7 @@ export async function api<T>(
       };
       throw new ApiFailure(res.status, error as ErrorBody['error']);
     }
+    if (method !== 'GET') window.dispatchEvent(new Event(COMMAND_DONE));
     return data as T;
   }
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { COMMAND_DONE } from './api';
 import { loadList } from './filings';
 import type { ListName } from './proto';
 
@@ -31,5 +32,16 @@ export function useCounts(enabled: boolean, refreshKey?: string): [Counts, () =>
   }, [enabled]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the page changes
   useEffect(load, [load, refreshKey]);
+  // Stale counts otherwise: an action on the same page (删除, 提交), or one in another tab or by
+  // someone else (a signer signs, the gateway confirms a payment) while this tab was in the background.
+  useEffect(() => {
+    const visible = () => document.visibilityState === 'visible' && load();
+    window.addEventListener(COMMAND_DONE, load);
+    document.addEventListener('visibilitychange', visible);
+    return () => {
+      window.removeEventListener(COMMAND_DONE, load);
+      document.removeEventListener('visibilitychange', visible);
+    };
+  }, [load]);
   return [counts, load];
 }

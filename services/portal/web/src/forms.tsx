@@ -1,7 +1,7 @@
-import { UploadOutlined } from '@ant-design/icons';
-import { App, Button, Upload, type UploadFile } from 'antd';
+import { QuestionCircleOutlined, UploadOutlined } from '@ant-design/icons';
+import { App, Button, Tooltip, Upload, type UploadFile } from 'antd';
 import type { FormInstance, Rule, RuleObject } from 'antd/es/form';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import type { z } from 'zod';
 import { ApiFailure } from './api';
 import { type Lang, storedLang, translate, useLang, useT } from './i18n';
@@ -158,3 +158,39 @@ export function Uploads(props: {
     </Upload>
   );
 }
+
+/**
+ * A field's help (填写说明) beside its label. antd's own icon is neither focusable nor opened by a
+ * tap (touch screens have no hover); this is a button that opens on hover, keyboard focus and tap,
+ * closes with Esc, and carries the text as its accessible description.
+ */
+function HelpTip({ text }: { text: string }) {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  return (
+    <>
+      <Tooltip title={text} open={open} onOpenChange={setOpen} trigger={['hover', 'focus']}>
+        <button
+          type="button"
+          aria-label={t('填写说明')}
+          aria-describedby={id}
+          data-testid="help-tip"
+          onClick={() => setOpen(true)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setOpen(false);
+          }}
+          style={{ background: 'none', border: 0, padding: '0 2px', color: 'inherit', font: 'inherit', cursor: 'help' }}
+        >
+          <QuestionCircleOutlined aria-hidden />
+        </button>
+      </Tooltip>
+      <span id={id} hidden>
+        {text}
+      </span>
+    </>
+  );
+}
+
+/** A Form.Item's `tooltip` as a HelpTip: `<Form.Item label="作品名称" tooltip={helpTip(t('…'))}>`. */
+export const helpTip = (text: string) => ({ icon: <HelpTip text={text} /> });

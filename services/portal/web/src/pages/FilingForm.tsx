@@ -24,7 +24,7 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { post, put } from '../api';
 import { type Filing, loadFiling } from '../filings';
-import { idNumberRule, Uploads, useFailure, zodRule } from '../forms';
+import { helpTip, idNumberRule, Uploads, useFailure, zodRule } from '../forms';
 import { Rich, useT } from '../i18n';
 import { useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
@@ -216,7 +216,7 @@ export function FilingForm() {
               <Form.Item
                 name="title"
                 label={t('作品名称')}
-                tooltip={t('填写作品的完整名称，与样本一致；系列作品请分别登记。')}
+                tooltip={helpTip(t('填写作品的完整名称，与样本一致；系列作品请分别登记。'))}
                 rules={[
                   { required: true, message: t('请填写作品名称') },
                   { max: 200, message: t('作品名称不超过200字') },
@@ -229,7 +229,7 @@ export function FilingForm() {
               <Form.Item
                 name="workType"
                 label={t('作品类别')}
-                tooltip={t('按《著作权法》规定的作品类别选择；计算机软件请到中国版权保护中心登记。')}
+                tooltip={helpTip(t('按《著作权法》规定的作品类别选择；计算机软件请到中国版权保护中心登记。'))}
                 rules={[{ required: true, message: t('请选择作品类别') }]}
               >
                 <Select options={WorkType.options.map((v) => ({ value: v, label: L.workType[v] }))} />
@@ -239,7 +239,7 @@ export function FilingForm() {
           <Form.Item
             name="creationNature"
             label={t('作品创作性质')}
-            tooltip={t('改编、翻译、汇编、注释、整理的作品需在附件中提供原作品的授权证明。')}
+            tooltip={helpTip(t('改编、翻译、汇编、注释、整理的作品需在附件中提供原作品的授权证明。'))}
             rules={[{ required: true }]}
           >
             <Radio.Group options={Object.entries(L.creationNature).map(([value, label]) => ({ value, label }))} />
@@ -249,7 +249,7 @@ export function FilingForm() {
               <Form.Item
                 name="completedOn"
                 label={t('创作/制作完成日期')}
-                tooltip={t('作品创作完成的日期，不晚于今天。')}
+                tooltip={helpTip(t('作品创作完成的日期，不晚于今天。'))}
                 rules={[{ required: true, message: t('请选择创作完成日期') }]}
                 {...dateProps}
               >
@@ -271,7 +271,7 @@ export function FilingForm() {
                 <Form.Item
                   name="firstPublishedOn"
                   label={t('首次发表日期')}
-                  tooltip={t('首次发表日期不能早于创作完成日期。')}
+                  tooltip={helpTip(t('首次发表日期不能早于创作完成日期。'))}
                   dependencies={['completedOn']}
                   rules={[
                     { required: true, message: t('已发表的作品请选择首次发表日期') },
@@ -293,7 +293,7 @@ export function FilingForm() {
             <Form.Item
               name="firstPublishedPlace"
               label={t('首次发表地点')}
-              tooltip={t('如：中国杭州，或发表的网站、刊物名称。')}
+              tooltip={helpTip(t('如：中国杭州，或发表的网站、刊物名称。'))}
             >
               <Input maxLength={200} />
             </Form.Item>
@@ -301,8 +301,10 @@ export function FilingForm() {
           <Form.Item
             name="ownershipMode"
             label={t('权利归属方式')}
-            tooltip={t(
-              '请根据作品的实际情况选择并提供相应证明（见“填报说明”）。职务作品：作者为参与创作的职员个人；法人作品：作者为单位，执笔者为个人。',
+            tooltip={helpTip(
+              t(
+                '请根据作品的实际情况选择并提供相应证明（见“填报说明”）。职务作品：作者为参与创作的职员个人；法人作品：作者为单位，执笔者为个人。',
+              ),
             )}
             extra={t(
               '若已添加著作权人、作者或执笔者信息后需要修改权利归属方式，请先删除有误或多余的单位或个人信息，然后再重新选择权利归属方式，并按要求重新添加。',
@@ -316,7 +318,7 @@ export function FilingForm() {
               <Form.Item
                 name="acquisitionMode"
                 label={t('权利取得方式')}
-                tooltip={t('继承、承受的需在附件中提供相应证明。')}
+                tooltip={helpTip(t('继承、承受的需在附件中提供相应证明。'))}
                 rules={[{ required: true }]}
               >
                 <Radio.Group options={Object.entries(L.acquisitionMode).map(([value, label]) => ({ value, label }))} />
@@ -350,8 +352,10 @@ export function FilingForm() {
               <Form.Item
                 name="samples"
                 label={t('样本')}
-                tooltip={t(
-                  '上传能完整体现作品内容的样本：图片 JPG/PNG，文字 PDF，音视频请上传 MP3/MP4；单个文件不超过规定大小。',
+                tooltip={helpTip(
+                  t(
+                    '上传能完整体现作品内容的样本：图片 JPG/PNG，文字 PDF，音视频请上传 MP3/MP4；单个文件不超过规定大小。',
+                  ),
                 )}
                 rules={[{ type: 'array', min: 1, message: t('请上传作品样本') }]}
                 valuePropName="value"
@@ -368,7 +372,9 @@ export function FilingForm() {
               <Form.Item
                 name="attachments"
                 label={t('附件')}
-                tooltip={t('权利证明材料：如委托创作合同、职务作品约定、授权书、继承证明、未成年人户口簿页等。')}
+                tooltip={helpTip(
+                  t('权利证明材料：如委托创作合同、职务作品约定、授权书、继承证明、未成年人户口簿页等。'),
+                )}
                 valuePropName="value"
               >
                 <Uploads action="/api/filing/uploads/attachment" label={t('上传附件')} testId="upload-attachment" />
@@ -381,8 +387,10 @@ export function FilingForm() {
           <Form.Item
             name="description"
             label={t('作品简介及创意')}
-            tooltip={t(
-              '文字作品需说明文章字数、内容概要；音乐作品需说明曲调节拍、歌曲含义；美术作品需说明主要元素、构成方式；摄影作品需说明摄影内容、摄影参数。',
+            tooltip={helpTip(
+              t(
+                '文字作品需说明文章字数、内容概要；音乐作品需说明曲调节拍、歌曲含义；美术作品需说明主要元素、构成方式；摄影作品需说明摄影内容、摄影参数。',
+              ),
             )}
             extra={workType ? L.guidance[workType] : t('请先选择作品类别，按类别说明作品。')}
             rules={[{ required: true, message: t('请填写作品简介及创意') }, { max: 5000 }]}
@@ -392,7 +400,7 @@ export function FilingForm() {
           <Form.Item
             name="creationProcess"
             label={t('创作经过及意图')}
-            tooltip={t('如：本作品由作者独立完成。')}
+            tooltip={helpTip(t('如：本作品由作者独立完成。'))}
             rules={[{ required: true, message: t('请填写创作经过及意图') }, { max: 5000 }]}
           >
             <Input.TextArea rows={3} maxLength={5000} showCount />
@@ -708,7 +716,7 @@ export function HolderDialog(props: { open: boolean; initial?: Holder; onOk: (h:
         </Row>
         <Row gutter={16}>
           <Col xs={24} md={10}>
-            <Form.Item name="handler" label={t('经办人')} tooltip={t('单位著作权人的经办人；个人可不填。')}>
+            <Form.Item name="handler" label={t('经办人')} tooltip={helpTip(t('单位著作权人的经办人；个人可不填。'))}>
               <Input maxLength={50} />
             </Form.Item>
           </Col>
@@ -769,7 +777,7 @@ function AuthorDialog(props: { open: boolean; initial?: Author; onOk: (a: Author
         >
           <Input maxLength={100} />
         </Form.Item>
-        <Form.Item name="signature" label={t('署名')} tooltip={t('作品上的署名，如笔名；与姓名相同可不填。')}>
+        <Form.Item name="signature" label={t('署名')} tooltip={helpTip(t('作品上的署名，如笔名；与姓名相同可不填。'))}>
           <Input maxLength={100} />
         </Form.Item>
       </Form>
@@ -783,7 +791,7 @@ function FilingHelp() {
   return (
     <Typography>
       <Typography.Title level={5}>{t('作品基本信息')}</Typography.Title>
-      <p>{t('相应栏目均有浮窗显示填写或上传说明，请注意查看（将鼠标移到或点按栏目名称旁的问号）。')}</p>
+      <p>{t('相应栏目均有浮窗显示填写或上传说明：点按栏目名称旁的问号，或用 Tab 键移到问号上，即可查看。')}</p>
       <p>{t('权利归属方式请根据作品的实际情况选择，并在附件中提供相应证明：')}</p>
       <ul>
         <li>{t('{mode}：作者本人享有著作权。', { mode: L.ownershipMode.individual ?? '' })}</li>

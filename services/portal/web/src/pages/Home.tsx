@@ -1,8 +1,83 @@
-import { Alert, Button, Card, Col, Row, Space, Steps, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, List, Row, Space, Steps, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Rich, useT } from '../i18n';
+import { localeOf, Rich, useLang, useT } from '../i18n';
+import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
+import { nextAction } from '../next-action';
+import { usePaged } from '../paging';
+import type { FilingListItem } from '../proto';
 import { loginUrl, useSession } from '../session';
+import { SigningDialog } from './SigningDialog';
+
+/** 我的办件: the applicant's latest works, each with its status and the one thing to do next. */
+function MyWorks() {
+  const works = usePaged<FilingListItem>('/api/filing/filings', { list: 'all' });
+  const [signing, setSigning] = useState<string>();
+  const navigate = useNavigate();
+  const t = useT();
+  const { lang } = useLang();
+  const L = useLabels();
+  const shown = works.items.slice(0, 5);
+  return (
+    <Card
+      size="small"
+      title={<h2 style={{ fontSize: 'inherit', margin: 0 }}>{t('我的办件')}</h2>}
+      extra={
+        works.total > shown.length ? <Link to="/works/all">{t('全部作品（{n}）', { n: works.total })}</Link> : null
+      }
+      style={{ marginBottom: 24 }}
+      data-testid="my-works"
+    >
+      <List<FilingListItem>
+        loading={works.loading}
+        dataSource={shown}
+        locale={{ emptyText: <Empty description={t('还没有作品，点击“在线办理：作品填报”开始')} /> }}
+        renderItem={(f) => {
+          const next = nextAction(f.filingId, f.status);
+          return (
+            <List.Item
+              data-testid="my-work"
+              actions={[
+                <Button
+                  key="next"
+                  type={next.primary ? 'primary' : 'default'}
+                  data-testid="next-action"
+                  onClick={() => (next.sign ? setSigning(f.filingId) : navigate(next.to ?? `/filings/${f.filingId}`))}
+                >
+                  {t(next.label)}
+                </Button>,
+              ]}
+            >
+              <List.Item.Meta
+                title={<Link to={`/filings/${f.filingId}`}>{f.title || t('（未填写）')}</Link>}
+                description={
+                  <Space size={4} wrap>
+                    <Tag color={statusColor[f.status]} data-testid="my-work-status">
+                      {L.status[f.status]}
+                    </Tag>
+                    {f.appliedAt
+                      ? t('申请日期 {date}', { date: new Date(f.appliedAt).toLocaleDateString(localeOf(lang)) })
+                      : null}
+                  </Space>
+                }
+              />
+            </List.Item>
+          );
+        }}
+      />
+      {signing ? (
+        <SigningDialog
+          filingId={signing}
+          onClose={() => {
+            setSigning(undefined);
+            void works.reload();
+          }}
+        />
+      ) : null}
+    </Card>
+  );
+}
 
 /** 首页: the 作品自愿登记须知 and the flow of the manual. */
 export function Home() {
@@ -15,6 +90,7 @@ export function Home() {
   return (
     <>
       <PageTitle>{t('作品自愿登记须知')}</PageTitle>
+      {me && applicant && me.profileComplete ? <MyWorks /> : null}
       <Row gutter={24}>
         <Col xs={24} md={15}>
           <Typography>

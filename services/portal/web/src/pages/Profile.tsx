@@ -23,13 +23,28 @@ export function Profile() {
   const navigate = useNavigate();
   const profile = me?.profile ?? null;
   const category = Form.useWatch('category', form) as UserCategory | undefined;
-  // 用户类别选择后不可自行修改: fixed once a profile is saved.
-  const categoryFixed = !!profile;
+  // The ID document is the one the real-name login verified (or, once saved, the profile's): the
+  // service saves no other, so the user sees it filled in and cannot change it.
+  const verified = me?.verifiedId;
+  const idFixed = !!profile || !!verified;
+  // 用户类别选择后不可自行修改: fixed once a profile is saved, or by the verified document's kind.
+  const categoryFixed = idFixed;
 
   useEffect(() => {
     if (profile) form.setFieldsValue(profile as ProfileInput);
     else if (me?.name) form.setFieldsValue({ name: me.name, handler: me.name });
   }, [profile, me?.name, form]);
+  const hasProfile = !!profile;
+  const [verifiedType, verifiedNumber] = [verified?.idType, verified?.idNumber];
+  useEffect(() => {
+    if (hasProfile || !verifiedType || !verifiedNumber) return;
+    const organisation = idTypesOfCategory('organisation').includes(verifiedType);
+    form.setFieldsValue({
+      category: organisation ? 'organisation' : 'individual',
+      idType: verifiedType,
+      idNumber: verifiedNumber,
+    });
+  }, [hasProfile, verifiedType, verifiedNumber, form]);
 
   const save = async (values: ProfileInput) => {
     setSaving(true);
@@ -134,7 +149,7 @@ export function Profile() {
           </Col>
           <Col xs={24} md={12}>
             <Form.Item name="idType" label={t('证件类型')} rules={[{ required: true, message: t('请选择证件类型') }]}>
-              <Select options={idTypes.map((v) => ({ value: v, label: L.idType[v] }))} />
+              <Select disabled={idFixed} options={idTypes.map((v) => ({ value: v, label: L.idType[v] }))} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
@@ -143,11 +158,20 @@ export function Profile() {
               label={t('证件号')}
               dependencies={['idType']}
               rules={[{ required: true, message: t('请填写证件号') }, idNumberRule('idType')]}
-              extra={t(
-                '证件类型和证件号需准确填写、仔细核对（不要错填、误填，也注意前后不要空格），以免导致无法正常进行电子签章。',
-              )}
+              extra={
+                idFixed
+                  ? t('证件类型和证件号取自登录时的实名认证，不可自行修改；如有误，请联系工作人员核对后更正。')
+                  : t(
+                      '证件类型和证件号需准确填写、仔细核对（不要错填、误填，也注意前后不要空格），以免导致无法正常进行电子签章。',
+                    )
+              }
             >
-              <Input maxLength={40} />
+              <Input
+                maxLength={40}
+                readOnly={idFixed}
+                variant={idFixed ? 'filled' : undefined}
+                data-testid="id-number"
+              />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>

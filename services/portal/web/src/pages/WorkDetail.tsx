@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Result, Space, Spin, Steps, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Result, Space, Spin, Steps, Tag, Timeline, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { get } from '../api';
@@ -7,9 +7,11 @@ import { useFailure } from '../forms';
 import { localeOf, useLang, useT } from '../i18n';
 import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
+import type { CertificateSummary, PaymentOrderView, SigningList, StaffFilingView } from '../proto';
 import { useSession } from '../session';
 import { temporalLink, usePortalSettings } from '../settings';
 import { FilingContentView } from './FilingContentView';
+import { loadSigningList } from './SigningDialog';
 
 const stepOf: Record<string, number> = {
   draft: 0,
@@ -81,11 +83,100 @@ function PaperCertificate({ filing }: { filing: Filing }) {
   );
 }
 
+/** What the other services know of a registration's steps; each absent where the reader may not see it. */
+interface StepRecords {
+  signing?: SigningList;
+  payment?: PaymentOrderView;
+  certificates?: { items: CertificateSummary[] };
+}
+
+const quietly = <T,>(p: Promise<T>) => p.catch(() => undefined);
+
+/**
+ * 我的办件: the registration's steps with their dates (提交, each signature, 缴费, 初审, 终审, 发证,
+ * 邮寄 or 自领), oldest first, then the step it waits on.
+ */
+function StepTimeline({ filing }: { filing: Filing | StaffFilingView }) {
+  const [records, setRecords] = useState<StepRecords>();
+  const t = useT();
+  const { lang } = useLang();
+  const L = useLabels();
+  const { filingId, status } = filing;
+  useEffect(() => {
+    if (status === 'draft') return;
+    Promise.all([
+      quietly(loadSigningList(filingId)),
+      quietly(get<PaymentOrderView>(`/api/payment/orders/${filingId}`)),
+      quietly(get<{ items: CertificateSummary[] }>(`/api/certificate/certificates/${filingId}`)),
+    ]).then(([signing, payment, certificates]) => setRecords({ signing, payment, certificates }));
+  }, [filingId, status]);
+  if (status === 'draft') return null;
+
+  const done: { label: string; at: string }[] = [];
+  if (filing.appliedAt) done.push({ label: t('提交'), at: filing.appliedAt });
+  const signers = records?.signing?.items ?? [];
+  for (const s of signers) {
+    if (s.signedAt)
+      done.push({ label: t('{kind}：{name}', { kind: L.signerKind[s.kind] ?? '', name: s.name }), at: s.signedAt });
+  }
+  if (records?.payment?.confirmedAt) done.push({ label: t('缴费'), at: records.payment.confirmedAt });
+  const reviews = 'decisions' in filing ? filing.decisions : (filing.reviews ?? []);
+  for (const r of reviews) done.push({ label: L.audit(`review.${r.stage}.${r.decision}`), at: r.decidedAt });
+  const first = records?.certificates?.items.at(-1);
+  if (first) done.push({ label: t('发证'), at: first.issuedAt });
+  if (filing.delivery) {
+    done.push({
+      label: filing.delivery.kind === 'mailed' ? t('邮寄（顺丰到付）') : t('已领取（自领）'),
+      at: filing.delivery.recordedAt,
+    });
+  }
+  done.sort((a, b) => a.at.localeCompare(b.at));
+
+  // The step it waits on, by the status's one name (待缴费, 待初审 …); the signers still to sign by name.
+  const unsigned = signers.filter((s) => !s.signedAt).map((s) => s.name);
+  const waits: (typeof status)[] = [
+    'awaiting_submission',
+    'awaiting_payment',
+    'payment_verifying',
+    'initial_review',
+    'final_review',
+    'returned',
+  ];
+  const next =
+    status === 'awaiting_signatures'
+      ? `${L.status[status]}${unsigned.length ? `${t('：')}${unsigned.join(t('、'))}` : ''}`
+      : status === 'certified'
+        ? filing.content.certificateDelivery === 'pickup'
+          ? t('待自领')
+          : t('待邮寄')
+        : waits.includes(status)
+          ? L.status[status]
+          : undefined;
+  const day = (iso: string) => new Date(iso).toLocaleDateString(localeOf(lang));
+  return (
+    <Card size="small" title={t('办理进度')} style={{ marginBottom: 16 }} data-testid="timeline">
+      <Timeline
+        items={[
+          ...done.map((d) => ({
+            color: 'green',
+            children: (
+              <span data-testid="timeline-step">
+                {d.label} <time dateTime={d.at}>{day(d.at)}</time>
+              </span>
+            ),
+          })),
+          ...(next ? [{ color: 'gray', children: <span data-testid="timeline-next">{next}</span> }] : []),
+        ]}
+      />
+    </Card>
+  );
+}
+
 /** One registration: status, the filing, reviewers' reasons, payment, certificate and paper certificate. */
 export function WorkDetail() {
   const { filingId } = useParams() as { filingId: string };
   const navigate = useNavigate();
-  const [filing, setFiling] = useState<Filing>();
+  const [filing, setFiling] = useState<Filing | StaffFilingView>();
   const [missing, setMissing] = useState(false);
   const { has } = useSession();
   const settings = usePortalSettings();
@@ -96,7 +187,7 @@ export function WorkDetail() {
   const staffReader = has('initial_reviewer', 'final_reviewer', 'finance', 'admin', 'regional_staff');
   useEffect(() => {
     // Staff read through the staff view; an applicant reads their own filing.
-    const load = staffReader ? get<Filing>(`/api/filing/staff/filings/${filingId}`) : loadFiling(filingId);
+    const load = staffReader ? get<StaffFilingView>(`/api/filing/staff/filings/${filingId}`) : loadFiling(filingId);
     load.then(setFiling, (err) => {
       setMissing(true);
       fail(err);
@@ -201,6 +292,7 @@ export function WorkDetail() {
         ) : null}
       </Card>
       {filing.status === 'certified' || filing.status === 'delivered' ? <PaperCertificate filing={filing} /> : null}
+      <StepTimeline filing={filing} />
       <FilingContentView content={filing.content} />
     </>
   );
