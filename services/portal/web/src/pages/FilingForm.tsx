@@ -646,7 +646,12 @@ function WriterFields() {
   );
 }
 
-export function HolderDialog(props: { open: boolean; initial?: Holder; onOk: (h: Holder) => void; onCancel: () => void }) {
+export function HolderDialog(props: {
+  open: boolean;
+  initial?: Holder;
+  onOk: (h: Holder) => void;
+  onCancel: () => void;
+}) {
   const [form] = Form.useForm<Holder & { minor?: boolean }>();
   const t = useT();
   const L = useLabels();
