@@ -3,11 +3,11 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type Config, ConfigError, loadConfig } from '@copyreg/kit';
 import { testEnvironment } from '@copyreg/kit/vitest';
-import { spawnOne, stopChild } from './bench/isolated';
 import { clusterAddresses, clusterClientEnv, clusterDown, clusterStatus, clusterUp } from './cluster';
 import { migrateAll, wipeDatabase } from './migrate';
 import { dataDir, repoRoot } from './paths';
 import { platformProcesses, startPlatform } from './platform';
+import { startReplicated } from './replicas';
 import { down, reset, stackParts, up } from './stack';
 
 /**
@@ -74,8 +74,9 @@ async function start(c: Config, dev = false) {
 /**
  * `npm run stack:cluster`: the platform on the production Temporal topology (cluster.ts): the
  * Temporal server's four services on the project's Postgres with mutual TLS and its Web UI,
- * MinIO, every service, and two registration and two documents workers. Ctrl-C stops what it
- * started. `cluster up|down|status` manage the servers alone.
+ * MinIO, two replicas of each API behind HAProxy (replicas.ts), two registration and two
+ * documents workers, the portal. Ctrl-C stops what it started. `cluster up|down|status` manage
+ * the servers alone.
  */
 async function clusterCommand(c: Config, sub: string | undefined) {
   switch (sub) {
@@ -109,29 +110,26 @@ async function clusterCommand(c: Config, sub: string | undefined) {
     process.exit(1);
   }
   head('Starting the platform on the cluster');
-  const env = clusterClientEnv();
-  const platform = await startPlatform(c, env, true, 180_000).catch(async (err) => {
+  const platform = await startReplicated(c, clusterClientEnv(), {
+    logPrefix: 'cluster',
+    portal: true,
+    readyTimeoutMs: 180_000,
+  }).catch(async (err) => {
     console.error(err instanceof Error ? err.message : err);
     await clusterDown(log);
     await down(started, log);
     process.exit(1);
   });
-  // A second registration worker and a second documents worker on the same task queues.
-  const second = ['worker', 'documents-worker'].flatMap((name) => {
-    const p = platformProcesses.find((x) => x.name === name);
-    return p ? [spawnOne(p, { ...env } as Record<string, string>, 'cluster-2')] : [];
-  });
   head('作品自愿登记平台 is running on the Temporal cluster:');
   for (const p of platformProcesses) if (p.address) log(`  ${p.address(c)}`);
   for (const a of clusterAddresses(c)) log(`  ${a}`);
-  log('  workers: 2 registration, 2 documents');
+  log('  APIs: 2 replicas each behind HAProxy on the ports above; workers: 2 registration, 2 documents');
   log('\nCtrl-C stops everything this command started.');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     head('Stopping');
-    await Promise.all(second.map((child) => stopChild(child)));
     await platform.stop();
     await clusterDown(log);
     await down(started, log);
@@ -139,8 +137,8 @@ async function clusterCommand(c: Config, sub: string | undefined) {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  for (const child of [...platform.children, ...second])
-    child.on('exit', () => !stopping && log('a platform process exited: see .data/logs'));
+  for (const [name, child] of platform.children)
+    child.on('exit', () => !stopping && log(`${name} exited: see .data/logs`));
 }
 
 const resultsDir = path.join(dataDir, 'test-results');

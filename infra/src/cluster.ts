@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '@copyreg/kit';
-import { SearchAttr } from '@copyreg/proto';
+import { SearchAttr, TaskQueue } from '@copyreg/proto';
 import { Connection } from '@temporalio/client';
 import { registerNamespace } from './namespace';
 import { dataDir, repoRoot } from './paths';
@@ -587,4 +588,45 @@ export async function clusterStatus(c: Config): Promise<Record<string, string>> 
   }
   out['temporal cluster'] = (await clusterHealthy(c).catch(() => false)) ? 'healthy' : 'not answering';
   return out;
+}
+
+// --- a private cluster stack (the cluster test, the bench) ---------------------------------
+
+/**
+ * The project's CLI (`cluster up`, `reset`…) with a private cluster's environment; `reset` only
+ * for a private one (it drops the Postgres cluster and deletes the data directory).
+ */
+export function privateClusterCli(env: Record<string, string>, args: string[], timeout = 300_000) {
+  const dir = env.COPYREG_DATA_DIR ?? '';
+  if (args[0] === 'reset' && (path.dirname(dir) !== dataDir || !env.PG_CLUSTER?.startsWith('copyreg-')))
+    throw new Error(`refusing to reset anything but a private cluster stack (${dir})`);
+  const started = Date.now();
+  const r = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), ['infra/src/cli.ts', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout,
+  });
+  if (r.status !== 0)
+    throw new Error(`cli ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  return { out: r.stdout, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+/** Waits until N registration workers and N documents workers poll the cluster (over mutual TLS). */
+export async function waitForPollers(c: Config, connection: Connection, n: number, timeoutMs = 180_000) {
+  const pollers = async (name: string, taskQueueType: 1 | 2) =>
+    (
+      await connection.workflowService.describeTaskQueue({
+        namespace: c.TEMPORAL_NAMESPACE,
+        taskQueue: { name },
+        taskQueueType,
+      })
+    ).pollers ?? [];
+  // 1: workflow tasks, 2: activity tasks.
+  await waitFor(
+    `${n} registration workers and ${n} documents workers polling the cluster`,
+    async () =>
+      (await pollers(TaskQueue.registration, 1)).length >= n && (await pollers(TaskQueue.documents, 2)).length >= n,
+    timeoutMs,
+  );
 }

@@ -110,7 +110,14 @@ async function ready(name: string, child: ChildProcess, url: string, timeoutMs: 
 export async function startReplicated(
   c: Config,
   env: Record<string, string>,
-  opts: { logPrefix: string; replicas?: number; portal?: boolean; readyTimeoutMs?: number },
+  opts: {
+    logPrefix: string;
+    replicas?: number;
+    /** Workers of each kind (default: as many as replicas; the bench starts its own). */
+    workers?: number;
+    portal?: boolean;
+    readyTimeoutMs?: number;
+  },
 ): Promise<ReplicatedPlatform> {
   const replicas = opts.replicas ?? 2;
   const timeout = opts.readyTimeoutMs ?? 120_000;
@@ -140,7 +147,7 @@ export async function startReplicated(
       );
     }
     children.set('proxy', await startProxy(c, replicas, opts.logPrefix));
-    for (let i = 0; i < replicas; i++)
+    for (let i = 0; i < (opts.workers ?? replicas); i++)
       for (const name of workerNames)
         children.set(`${name}-${i + 1}`, spawnOne(byName(name), env, `${opts.logPrefix}-${i + 1}`));
     if (opts.portal) {

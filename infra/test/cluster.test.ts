@@ -1,15 +1,21 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDb, loadConfig } from '@copyreg/kit';
-import { registrationWorkflowId, TaskQueue } from '@copyreg/proto';
+import { registrationWorkflowId } from '@copyreg/proto';
 import { Client, Connection } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { Client as Minio } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killGroup, platformPorts } from '../src/bench/isolated';
-import { clusterClientEnv, clusterConnectionOptions, clusterPortList, clusterPorts } from '../src/cluster';
-import { logDir, repoRoot } from '../src/paths';
+import { killGroup, privateStackEnvironment } from '../src/bench/isolated';
+import {
+  clusterClientEnv,
+  clusterConnectionOptions,
+  clusterPortList,
+  clusterPorts,
+  privateClusterCli,
+  waitForPollers,
+} from '../src/cluster';
+import { logDir } from '../src/paths';
 import { httpOk, waitFor } from '../src/proc';
 import { apiProcesses, proxyStats, type ReplicatedPlatform, startReplicated } from '../src/replicas';
 import { assertPortsFree, privatePorts, within } from './support/private-stack';
@@ -33,55 +39,14 @@ import { Gates, registrationDriver, settledExactlyOnceProblems } from './support
  * once (one number, one payment, one certificate, each notice once), and the cluster's SQL
  * visibility finds each by the platform's search attributes, through the API and the Web UI.
  */
-const privateDir = path.join(repoRoot, '.data', 'cluster-test');
-const pgCluster = 'copyreg-cluster-test';
 const registrations = Number(process.env.CLUSTER_REGISTRATIONS ?? 4);
-
-function clusterTestEnv(): Record<string, string> {
-  const base = loadConfig({});
-  const offset = 30;
-  const pg = base.PG_PORT + offset;
-  const temporal = Number(base.TEMPORAL_ADDRESS.split(':')[1]) + offset;
-  const s3 = Number(new URL(base.S3_ENDPOINT).port) + 2 * offset;
-  return {
-    COPYREG_DATA_DIR: privateDir,
-    PG_CLUSTER: pgCluster,
-    PG_PORT: String(pg),
-    DATABASE_URL: `postgres://copyreg:copyreg@127.0.0.1:${pg}/copyreg`,
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_UI_PORT: String(base.TEMPORAL_UI_PORT + offset),
-    TEMPORAL_UI_URL: `http://127.0.0.1:${base.TEMPORAL_UI_PORT + offset}`,
-    S3_ENDPOINT: `http://127.0.0.1:${s3}`,
-    MINIO_CONSOLE_PORT: String(s3 + 1),
-    S3_BUCKET: 'copyreg',
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    ...platformPorts(500),
-  };
-}
-
-const env = clusterTestEnv();
+const env = privateStackEnvironment('cluster-test', 30, 500);
 const c = loadConfig({ ...process.env, ...env });
+const privateDir = env.COPYREG_DATA_DIR as string;
 const tls = path.join(privateDir, 'temporal-tls');
 /** What every platform process gets: the private stack, and the cluster's client certificate. */
 const platformEnv = { ...env, ...clusterClientEnv(tls) };
-
-/** The project's CLI with the private environment; `reset` only ever for this test's cluster. */
-function cli(args: string[], timeout = 300_000) {
-  if (args[0] === 'reset' && (env.PG_CLUSTER !== pgCluster || env.COPYREG_DATA_DIR !== privateDir))
-    throw new Error('refusing to reset anything but the cluster test stack');
-  const started = Date.now();
-  const r = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), ['infra/src/cli.ts', ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    timeout,
-  });
-  if (r.status !== 0)
-    throw new Error(`cli ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
-  return { out: r.stdout, seconds: Math.round((Date.now() - started) / 1000) };
-}
+const cli = (args: string[]) => privateClusterCli(env, args);
 
 describe('the Temporal cluster topology (four server processes on PostgreSQL, mTLS) under worker kills', () => {
   let db: Knex;
@@ -91,15 +56,6 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
   let platform: ReplicatedPlatform;
   let driver: Awaited<ReturnType<typeof registrationDriver>>;
   const gates = new Gates();
-
-  const pollers = async (name: string, taskQueueType: 1 | 2) =>
-    (
-      await connection.workflowService.describeTaskQueue({
-        namespace: c.TEMPORAL_NAMESPACE,
-        taskQueue: { name },
-        taskQueueType,
-      })
-    ).pollers ?? [];
 
   beforeAll(async () => {
     // From nothing: a run killed half-way leaves its processes' pids, cluster and data behind.
@@ -123,13 +79,7 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
     console.log(
       `platform (2 replicas of 5 APIs, HAProxy, 4 workers) up in ${Math.round((Date.now() - started) / 1000)} s`,
     );
-    // All four workers poll, over mutual TLS, before any work starts (1: workflow, 2: activity tasks).
-    await waitFor(
-      'two registration workers and two documents workers polling the cluster',
-      async () =>
-        (await pollers(TaskQueue.registration, 1)).length >= 2 && (await pollers(TaskQueue.documents, 2)).length >= 2,
-      180_000,
-    );
+    await waitForPollers(c, connection, 2);
     driver = await registrationDriver(db, c, gates);
   }, 600_000);
 

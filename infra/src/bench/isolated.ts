@@ -152,3 +152,30 @@ export function isolatedEnvironment(tag: string, portOffset: number): Record<str
     ...platformPorts(portOffset),
   };
 }
+
+/**
+ * A whole stack of its own beside the developer's (the fault test's, the cluster test's, the
+ * bench's cluster): data directory .data/NAME, Postgres cluster copyreg-NAME, Postgres and
+ * Temporal (and its UI) moved by OFFSET, MinIO by twice that, the platform by PLATFORM_OFFSET.
+ */
+export function privateStackEnvironment(name: string, offset: number, platformOffset: number): Record<string, string> {
+  const base = loadConfig({});
+  const pg = base.PG_PORT + offset;
+  const s3 = Number(new URL(base.S3_ENDPOINT).port) + 2 * offset;
+  return {
+    COPYREG_DATA_DIR: path.join(repoRoot, '.data', name),
+    PG_CLUSTER: `copyreg-${name}`,
+    PG_PORT: String(pg),
+    DATABASE_URL: `postgres://copyreg:copyreg@127.0.0.1:${pg}/copyreg`,
+    TEMPORAL_ADDRESS: `127.0.0.1:${Number(base.TEMPORAL_ADDRESS.split(':')[1]) + offset}`,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_UI_PORT: String(base.TEMPORAL_UI_PORT + offset),
+    TEMPORAL_UI_URL: `http://127.0.0.1:${base.TEMPORAL_UI_PORT + offset}`,
+    S3_ENDPOINT: `http://127.0.0.1:${s3}`,
+    MINIO_CONSOLE_PORT: String(s3 + 1),
+    S3_BUCKET: 'copyreg',
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    ...platformPorts(platformOffset),
+  };
+}

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Config, loadConfig } from '@copyreg/kit';
-import { killGroup, platformPorts, spawnOne, stopChild } from '../../src/bench/isolated';
+import { killGroup, privateStackEnvironment, spawnOne, stopChild } from '../../src/bench/isolated';
 import { postgresBinDir, repoRoot } from '../../src/paths';
 import type { PlatformProcess } from '../../src/platform';
 import { isAlive, portOpen, run, sleep } from '../../src/proc';
@@ -15,28 +15,8 @@ import { isAlive, portOpen, run, sleep } from '../../src/proc';
 export const privateDataDir = path.join(repoRoot, '.data', 'faults');
 const cluster = 'copyreg-faults';
 
-export function privateStackEnv(portOffset = 10, platformOffset = 200): Record<string, string> {
-  const base = loadConfig({});
-  const pg = base.PG_PORT + portOffset;
-  const temporal = Number(base.TEMPORAL_ADDRESS.split(':')[1]) + portOffset;
-  const s3 = Number(new URL(base.S3_ENDPOINT).port) + 2 * portOffset;
-  return {
-    COPYREG_DATA_DIR: privateDataDir,
-    PG_CLUSTER: cluster,
-    PG_PORT: String(pg),
-    DATABASE_URL: `postgres://copyreg:copyreg@127.0.0.1:${pg}/copyreg`,
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_UI_PORT: String(base.TEMPORAL_UI_PORT + portOffset),
-    TEMPORAL_UI_URL: `http://127.0.0.1:${base.TEMPORAL_UI_PORT + portOffset}`,
-    S3_ENDPOINT: `http://127.0.0.1:${s3}`,
-    MINIO_CONSOLE_PORT: String(s3 + 1),
-    S3_BUCKET: 'copyreg',
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    ...platformPorts(platformOffset),
-  };
-}
+export const privateStackEnv = (portOffset = 10, platformOffset = 200) =>
+  privateStackEnvironment('faults', portOffset, platformOffset);
 
 /** Runs the project's CLI (`up`, `down`) with the private stack's environment. */
 export function cli(command: 'up' | 'down' | 'status' | 'reset', env: Record<string, string>) {
