@@ -81,7 +81,7 @@ export async function runEndToEnd(
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const failed = errors.length;
   // Orchestration per registration, from the histories of the registrations that completed.
-  const histories = await countHistories(ctx.config, filingIds).catch((err: Error) => {
+  const histories = await countHistories(ctx.config, filingIds, platform.connection).catch((err: Error) => {
     errors.push(`counting histories: ${err.message}`);
     return undefined;
   });

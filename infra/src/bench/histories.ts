@@ -1,6 +1,6 @@
 import type { Config } from '@copyreg/kit';
 import { registrationWorkflowId } from '@copyreg/proto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 
 /**
  * What orchestration cost per registration, counted from the histories the run produced (issue
@@ -16,8 +16,12 @@ export interface HistoryFigures {
   timers: number[];
 }
 
-export async function countHistories(c: Config, filingIds: string[]): Promise<HistoryFigures> {
-  const connection = await Connection.connect({ address: c.TEMPORAL_ADDRESS });
+export async function countHistories(
+  c: Config,
+  filingIds: string[],
+  options: ConnectionOptions = { address: c.TEMPORAL_ADDRESS },
+): Promise<HistoryFigures> {
+  const connection = await Connection.connect(options);
   const figures: HistoryFigures = { registrations: 0, events: [], activities: [], workflowTasks: [], timers: [] };
   try {
     // Raw history: payloads are counted, never decoded, so no data converter is needed.

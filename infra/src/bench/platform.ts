@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Config } from '@copyreg/kit';
+import type { ConnectionOptions } from '@temporalio/client';
 import { platformProcesses } from '../platform';
 import type { FlowUrls } from './flow';
 import { spawnOne, spawnPlatform, stopChild } from './isolated';
@@ -14,6 +15,8 @@ export interface BenchPlatform {
   /** Services that did not start, with why. */
   failed: Record<string, string>;
   missing: string[];
+  /** How to reach its Temporal when not plainly at TEMPORAL_ADDRESS (the cluster's mutual TLS). */
+  connection?: ConnectionOptions;
   pids(): Record<string, number[]>;
   startWorkers(n: number, extraEnv?: Record<string, string>): ChildProcess[];
   stopWorkers(): Promise<void>;
@@ -25,6 +28,24 @@ const peers = ['dev-oidc', 'dev-gateway', 'mail-catcher'];
 
 export async function startBenchPlatform(c: Config, env: Record<string, string>): Promise<BenchPlatform> {
   const running = await spawnPlatform([...services, ...peers], env, 'bench');
+  const pidsOf = (names: string[]) =>
+    running.spawned.filter((s) => names.includes(s.name)).map((s) => s.child.pid as number);
+  return benchPlatform(c, env, {
+    failed: running.failed,
+    missing: running.missing,
+    groups: () => ({ services: pidsOf(services), peers: pidsOf(peers) }),
+    stop: running.stop,
+  });
+}
+
+/** The bench's view of a running platform: its URLs and processes; workers started per scenario. */
+export function benchPlatform(
+  c: Config,
+  env: Record<string, string>,
+  running: Pick<BenchPlatform, 'failed' | 'missing' | 'connection' | 'stop'> & {
+    groups: () => Record<string, number[]>;
+  },
+): BenchPlatform {
   let workers: { name: string; child: ChildProcess }[] = [];
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const stopWorkers = async () => {
@@ -42,10 +63,9 @@ export async function startBenchPlatform(c: Config, env: Record<string, string>)
     },
     failed: running.failed,
     missing: running.missing,
+    ...(running.connection ? { connection: running.connection } : {}),
     pids() {
-      const out: Record<string, number[]> = {};
-      out.services = running.spawned.filter((s) => services.includes(s.name)).map((s) => s.child.pid as number);
-      out.peers = running.spawned.filter((s) => peers.includes(s.name)).map((s) => s.child.pid as number);
+      const out = running.groups();
       for (const w of workers) out[w.name] = [...(out[w.name] ?? []), w.child.pid as number];
       return out;
     },

@@ -107,7 +107,7 @@ export function renderMarkdown(r: BenchResult): string {
   out.push('```');
   out.push('');
   out.push(
-    'The run uses its own database (`copyreg_bench`), bucket (`copyreg-bench`), Temporal namespace (`copyreg-bench`) and ports (3401 and up) on the running stack, and starts its own service and worker processes; the waiting and pragmas scenarios run on a private Temporal server (port 7293, a fresh SQLite file each, deleted afterwards); the JSON result is in `bench-results/` (gitignored). Faults (worker kill -9, Temporal restart, MinIO down 30 s, Postgres restart, ten copies of every payment notification) and OpenAPI fuzzing are tests, not figures: `infra/test/faults.test.ts` and `infra/test/fuzz.test.ts`, run by `npm test`.',
+    'The run uses its own database (`copyreg_bench`), bucket (`copyreg-bench`), Temporal namespace (`copyreg-bench`) and ports (3401 and up) on the running stack, and starts its own service and worker processes; the waiting and pragmas scenarios run on a private Temporal server (port 7293, a fresh SQLite file each, deleted afterwards); the cluster scenario on a private cluster stack made from nothing and removed afterwards (Postgres 5478, the Temporal cluster on 7278 with mutual TLS, MinIO 9090, two replicas of each API behind HAProxy on 3601 and up); the JSON result is in `bench-results/` (gitignored). Faults (worker kill -9, Temporal restart, MinIO down 30 s, Postgres restart, ten copies of every payment notification) and OpenAPI fuzzing are tests, not figures: `infra/test/faults.test.ts` and `infra/test/fuzz.test.ts`, run by `npm test`.',
   );
   out.push('');
   out.push('| machine | |');

@@ -1,6 +1,7 @@
 import type { Config } from '@copyreg/kit';
 import type { Knex } from 'knex';
 import { runBundle } from './bundle';
+import { runClusterEndToEnd } from './cluster';
 import { runDocumentSlots, runEndToEnd } from './e2e';
 import { runListPages } from './list';
 import type { BenchPlatform } from './platform';
@@ -60,6 +61,12 @@ export const scenarios: Scenario[] = [
       const problem = await platformProblem(ctx);
       return problem ? { skipped: problem } : runEndToEnd(ctx, await ctx.platform(), 2);
     },
+  },
+  {
+    name: 'cluster',
+    title:
+      'End to end on the cluster topology — Temporal cluster on PostgreSQL (mTLS), two replicas of each API behind HAProxy, two worker processes',
+    run: (ctx) => runClusterEndToEnd(ctx),
   },
   {
     name: 'waiting',
