@@ -207,6 +207,10 @@ const auditActionZh: Record<string, string> = {
   'review.final.approve': '终审通过',
   'review.final.return': '终审退回修改',
   'review.final.refuse': '终审不予登记',
+  'revocation.requested': '申请撤销登记',
+  'revocation.answered': '著作权人答复撤销申请',
+  'codec.decode': '在 Temporal 中查看流程数据',
+  'codec.encode': '在 Temporal 中提交流程数据',
 };
 const auditActionEn: Record<string, string> = {
   'draft.created': 'Draft created',
@@ -222,6 +226,10 @@ const auditActionEn: Record<string, string> = {
   'review.final.approve': 'Final review: approved',
   'review.final.return': 'Final review: returned for correction',
   'review.final.refuse': 'Final review: refused',
+  'revocation.requested': 'Revocation requested',
+  'revocation.answered': 'Holder answered the revocation request',
+  'codec.decode': 'Workflow data viewed in Temporal',
+  'codec.encode': 'Workflow data entered in Temporal',
 };
 
 type Names = Record<string, string>;
