@@ -323,11 +323,13 @@ export async function signAll(t: Setup, from = 0): Promise<RegistrationState> {
   for (let i = from; i < round.signers.length; i++) {
     const signer = round.signers[i];
     assert(signer, `signer ${i} is in the round`);
-    s = await handle.executeUpdate(signUpdate, {
+    // 确认 is answered before the signature is applied: the next signer's turn comes after it.
+    if (i > from) s = await until(handle, waitingOn(`signer:${i + 1}`));
+    await handle.executeUpdate(signUpdate, {
       args: [{ signerId: signer.signerId, placementId: `placement-${i}`, versionNo: s.versionNo }],
     });
   }
-  return s;
+  return until(handle, (x) => x.status !== 'awaiting_signatures' || x.versionNo !== s.versionNo);
 }
 
 export const payment = (method: 'online' | 'offline' = 'online') => ({

@@ -44,6 +44,9 @@ const branches: Record<string, RegExp> = {
 
 /** The patch of the one-activity-per-transition path: its histories carry its marker. */
 const TRANSITIONS_PATCH = '2026-11-one-activity-per-transition';
+/** Implies the transitions path, whose marker its histories then do not carry. */
+const SIGN_AT_ONCE_PATCH = '2026-11-sign-answered-at-once';
+const onTransitionsPath = (t: string) => t.includes(TRANSITIONS_PATCH) || t.includes(SIGN_AT_ONCE_PATCH);
 
 describe('registration workflow: replay of recorded histories', () => {
   it('has a recorded history for every branch of the workflow, on the earlier path and on the current one', () => {
@@ -51,10 +54,22 @@ describe('registration workflow: replay of recorded histories', () => {
     const missing: string[] = [];
     for (const [branch, marker] of Object.entries(branches)) {
       const took = texts.filter((t) => marker.test(t));
-      if (!took.some((t) => !t.includes(TRANSITIONS_PATCH))) missing.push(`${branch} (before ${TRANSITIONS_PATCH})`);
-      if (!took.some((t) => t.includes(TRANSITIONS_PATCH))) missing.push(`${branch} (${TRANSITIONS_PATCH})`);
+      if (!took.some((t) => !onTransitionsPath(t))) missing.push(`${branch} (before ${TRANSITIONS_PATCH})`);
+      if (!took.some(onTransitionsPath)) missing.push(`${branch} (${TRANSITIONS_PATCH})`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('has a recorded history that takes each patch made after it', () => {
+    const texts = histories.map((h) => allText(h.history));
+    // (2026-11-separation-of-duties leaves no marker on a new registration: its validator refuses
+    // before the handler could ask; the handler asks only for a breach an older validator let in.)
+    const later = [
+      SIGN_AT_ONCE_PATCH, // 确认 answered before the signature is applied
+      '2026-11-registration-hears-revocation', // certified, then 已撤销
+    ];
+    expect(later.filter((p) => !texts.some((t) => t.includes(p)))).toEqual([]);
+    expect(texts.some((t) => /"status":"revoked"/.test(t))).toBe(true);
   });
 
   it('replays every recorded history without nondeterminism', async () => {

@@ -51,15 +51,14 @@ describe('registration workflow: signing (签章)', () => {
         t.handle.executeUpdate(signUpdate, { args: [{ signerId: first.signerId, versionNo: 1 }] }),
         'SIGNATURE_NOT_PLACED',
       );
-      // A placement the signature service does not know: the activity's refusal is the update's.
-      await expectRefused(
-        t.handle.executeUpdate(signUpdate, {
-          args: [{ signerId: first.signerId, placementId: 'unknown-placement', versionNo: 1 }],
-        }),
-        'SIGNATURE_NOT_PLACED',
-        '没有找到该签章位置，请重新放置签章',
-      );
-      expect((await t.handle.query(stateQuery)).signingRounds[0]?.signers[0]?.state).toBe('current');
+      // A placement the signature service does not know: 确认 is answered (签章处理中), then the
+      // service's refusal puts the signer back to 待签章 to place it again.
+      const unknown = await t.handle.executeUpdate(signUpdate, {
+        args: [{ signerId: first.signerId, placementId: 'unknown-placement', versionNo: 1 }],
+      });
+      expect(unknown.signingRounds[0]?.signers[0]?.state).toBe('signing');
+      const back = await until(t.handle, (x) => x.signingRounds[0]?.signers[0]?.state === 'current');
+      expect(back.waitingOn).toBe('signer:1');
       // A form version that is not the current one.
       await expectRefused(
         t.handle.executeUpdate(signUpdate, { args: [{ signerId: first.signerId, placementId: 'p', versionNo: 2 }] }),
@@ -72,10 +71,11 @@ describe('registration workflow: signing (签章)', () => {
       );
       expect(t.fakes.named('applySignature')).toHaveLength(1); // the unknown placement only
 
-      const after1 = await t.handle.executeUpdate(signUpdate, {
+      const confirmed = await t.handle.executeUpdate(signUpdate, {
         args: [{ signerId: first.signerId, placementId: 'p1', versionNo: 1 }],
       });
-      expect(after1.waitingOn).toBe('signer:2');
+      expect(confirmed.signingRounds[0]?.signers.map((x) => x.state)).toEqual(['signing', 'waiting', 'waiting']);
+      const after1 = await until(t.handle, waitingOn('signer:2'));
       expect(after1.signingRounds[0]?.signers.map((x) => x.state)).toEqual(['signed', 'current', 'waiting']);
       expect(after1.signingRounds[0]?.signers[0]?.signedAt).toBeDefined();
 
@@ -90,10 +90,11 @@ describe('registration workflow: signing (签章)', () => {
       await t.handle.executeUpdate(signUpdate, {
         args: [{ signerId: second.signerId, placementId: 'p2', versionNo: 1 }],
       });
-      const done = await t.handle.executeUpdate(signUpdate, {
+      await until(t.handle, waitingOn('signer:3'));
+      await t.handle.executeUpdate(signUpdate, {
         args: [{ signerId: third.signerId, placementId: 'p3', versionNo: 1 }],
       });
-      expect(done.status).toBe('awaiting_submission');
+      const done = await until(t.handle, status('awaiting_submission'));
       expect(done.waitingOn).toBe('applicant');
       expect(done.signingRounds[0]?.signedForm?.key).toBe(`forms/${t.filingId}/r1-s2.pdf`);
       expect(t.fakes.outbox.filter((m) => m.kind === 'signer_turn').map((m) => m.noticeKey)).toEqual([
@@ -118,8 +119,8 @@ describe('registration workflow: signing (签章)', () => {
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.find((r) => r.status === 'rejected');
       expect((rejected as PromiseRejectedResult).reason.cause?.type).toBe('CONFLICT');
+      await until(t.handle, waitingOn('signer:2'));
       expect(t.fakes.named('applySignature')).toHaveLength(1);
-      expect((await t.handle.query(stateQuery)).waitingOn).toBe('signer:2');
       await t.handle.terminate('test done');
     });
   });
@@ -134,6 +135,7 @@ describe('registration workflow: signing (签章)', () => {
       await t.handle.executeUpdate(signUpdate, {
         args: [{ signerId: first.signerId, placementId: 'p1', versionNo: 1 }],
       });
+      await until(t.handle, waitingOn('signer:2'));
 
       // A stale version number is refused.
       await expectRefused(

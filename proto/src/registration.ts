@@ -41,6 +41,7 @@ export const RegistrationStatus = z.enum([
   'refused', // 不予登记并退费
   'withdrawn', // 申请人撤回
   'expired', // 退回后逾期未补正，视为撤回
+  'revoked', // 已撤销 (撤销登记: a revocation workflow decided it)
 ]);
 export type RegistrationStatus = z.infer<typeof RegistrationStatus>;
 
@@ -101,6 +102,8 @@ export const SignUpdate = z.object({
   placementId: z.string().min(1).optional(),
   /** Which form version the signer saw: a signature for a voided version is refused. */
   versionNo: z.number().int().positive(),
+  /** The user who confirmed (the signer's own account): no one reviews a filing they signed. */
+  actorId: Id.optional(),
 });
 export type SignUpdate = z.infer<typeof SignUpdate>;
 
@@ -150,12 +153,22 @@ export type DeliveryUpdate = z.infer<typeof DeliveryUpdate>;
 
 // --- State (the `state` query) -------------------------------------------------------------
 
-export const SignerState = z.enum(['waiting', 'current', 'signed']); // 准备签章 / 待签章 / 已签章
+/** 准备签章 / 待签章 / 签章处理中 (confirmed, the PDF signature being applied) / 已签章. */
+export const SignerState = z.enum(['waiting', 'current', 'signing', 'signed']);
 export const SigningRound = z.object({
   round: z.number().int().positive(),
   versionNo: z.number().int().positive(),
   form: ObjectRef.optional(),
-  signers: z.array(SignerRef.extend({ state: SignerState, signedAt: z.iso.datetime().optional() })),
+  signers: z.array(
+    SignerRef.extend({
+      state: SignerState,
+      signedAt: z.iso.datetime().optional(),
+      /** The confirmed placement, while its signature is applied (签章处理中). */
+      placementId: z.string().optional(),
+      /** The user who confirmed the signature (separation of duties in review). */
+      confirmedBy: Id.optional(),
+    }),
+  ),
   voidedAt: z.iso.datetime().optional(),
   /** The form with every signature so far (each applySignature returns the newer PDF). */
   signedForm: ObjectRef.optional(),
@@ -203,6 +216,8 @@ export const RegistrationState = z.object({
   registrationNumber: z.string().optional(),
   certificate: ObjectRef.optional(),
   delivery: CertificateDelivery.optional(),
+  /** 撤销登记: the revocation that revoked this registration, and when. */
+  revocation: z.object({ revocationId: Id, decidedAt: z.iso.datetime() }).optional(),
 });
 export type RegistrationState = z.infer<typeof RegistrationState>;
 

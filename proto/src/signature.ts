@@ -4,8 +4,8 @@ import { SignerKind } from './registration';
 
 // Contracts of the signature service (电子签章): the signing list, links, placements.
 
-/** 准备签章 (waiting) / 待签章 (current) / 已签章 (signed). */
-export const SigningSlotState = z.enum(['waiting', 'current', 'signed']);
+/** 准备签章 (waiting) / 待签章 (current) / 签章处理中 (signing: confirmed, being applied) / 已签章 (signed). */
+export const SigningSlotState = z.enum(['waiting', 'current', 'signing', 'signed']);
 
 /** A row of the signing list (签章列表). */
 export const SigningListItem = z.object({
@@ -15,7 +15,7 @@ export const SigningListItem = z.object({
   kind: SignerKind,
   kindLabel: z.enum(['著作权人签章', '执笔者签章']).describe('类型'),
   state: SigningSlotState,
-  stateLabel: z.enum(['准备签章', '待签章', '已签章']).describe('状态'),
+  stateLabel: z.enum(['准备签章', '待签章', '签章处理中', '已签章']).describe('状态'),
   signedAt: z.iso.datetime().optional(),
   /** 签章 / 复制签章链接: only the current signer has a link. */
   signingLink: z.string().optional(),

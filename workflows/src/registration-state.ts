@@ -53,9 +53,11 @@ export interface Carried {
   returnWarningSent?: boolean;
   /** Counts notices of a kind so each reminder has its own idempotency key. */
   reminders: number;
+  /** 撤销登记: heard from the revocation workflow; the main loop closes the registration. */
+  pendingRevocation?: { revocationId: string; decidedAt: string };
 }
 
-const TERMINAL: RegistrationStatus[] = ['delivered', 'withdrawn', 'expired'];
+const TERMINAL: RegistrationStatus[] = ['delivered', 'withdrawn', 'expired', 'revoked'];
 
 export class Registration {
   readonly input: RegistrationInput;
@@ -137,6 +139,11 @@ export class Registration {
     return this.currentRound().signers.findIndex((s) => s.state === 'current');
   }
 
+  /** The signer whose confirmed signature is being applied (签章处理中), if any. */
+  signingIndex(): number {
+    return this.currentRound().signers.findIndex((s) => s.state === 'signing');
+  }
+
   // --- The rules: each throws a refusal or returns ------------------------------------------
 
   checkSign(u: SignUpdate): void {
@@ -145,6 +152,11 @@ export class Registration {
       throw refusal('CONFLICT', '申请表已修改，原签章作废，请重新打开签章链接');
     }
     const round = this.currentRound();
+    const signing = round.signers[this.signingIndex()];
+    if (signing) {
+      if (signing.signerId === u.signerId) throw refusal('CONFLICT', '您已确认签署，签章正在处理中，无需重复签署');
+      throw refusal('NOT_CURRENT_SIGNER', '您不是本份文件的签署者');
+    }
     const idx = this.currentSignerIndex();
     if (idx < 0) throw refusal('INVALID_STATE', '申请表正在生成，请稍后再签章');
     if (round.signers[idx]?.signerId !== u.signerId) {
@@ -184,7 +196,12 @@ export class Registration {
     if (chosen && chosen !== u.method) throw refusal('PAYMENT_METHOD_LOCKED', '缴费方式一经选择不可更改');
   }
 
-  checkReview(u: ReviewUpdate): void {
+  /**
+   * `dutiesApply`: asked only when the review breaches separation of duties. The validator always
+   * refuses it; the handler asks patched('2026-11-separation-of-duties'), so a review accepted
+   * before the rule existed replays as it ran, and a new registration carries no marker for it.
+   */
+  checkReview(u: ReviewUpdate, dutiesApply: () => boolean = () => true): void {
     const stageStatus = u.stage === 'initial' ? 'initial_review' : 'final_review';
     if (this.state.status !== stageStatus || this.data.certifying) {
       throw refusal('INVALID_STATE', u.stage === 'initial' ? '该作品当前不在初审阶段' : '该作品当前不在终审阶段');
@@ -193,9 +210,36 @@ export class Registration {
     if (u.reviewerRole !== role) {
       throw refusal('FORBIDDEN', u.stage === 'initial' ? '只有初审员可以进行初审' : '只有终审员可以进行终审');
     }
+    const breach = this.dutyBreach(u);
+    if (breach && dutiesApply()) throw breach;
     const reasons = u.reasons ?? [];
     if (u.decision === 'return' && reasons.length === 0) throw refusal('VALIDATION_FAILED', '退回修改须填写原因');
     if (u.decision === 'refuse' && reasons.length === 0) throw refusal('VALIDATION_FAILED', '不予登记须填写理由');
+  }
+
+  /**
+   * Separation of duties (职责分离): no one reviews a filing they filed or signed, and the final
+   * review is a second pair of eyes: not the initial reviewer whose approval sent it there.
+   */
+  dutyBreach(u: ReviewUpdate): ApplicationFailure | undefined {
+    if (u.reviewerId === this.input.applicantId) {
+      return refusal('FORBIDDEN', '不能审核本人提交的作品，请由其他审核人员审核');
+    }
+    const signed = this.state.signingRounds.some((r) => r.signers.some((s) => s.confirmedBy === u.reviewerId));
+    if (signed) return refusal('FORBIDDEN', '不能审核本人签章的作品，请由其他审核人员审核');
+    const initial = this.state.reviewRounds.filter((r) => r.stage === 'initial').at(-1);
+    if (u.stage === 'final' && initial?.reviewerId === u.reviewerId) {
+      return refusal('FORBIDDEN', '终审须由初审以外的审核人员进行，您已对该作品作出初审决定');
+    }
+    return undefined;
+  }
+
+  /** Returns false when already heard (a signal may come twice) or not certified (only a registration is revoked). */
+  noteRevocation(r: { revocationId: string; decidedAt: string }): boolean {
+    if (this.state.revocation || this.data.pendingRevocation || this.state.status !== 'certified') return false;
+    this.data.pendingRevocation = r;
+    this.touch();
+    return true;
   }
 
   checkWithdraw(u: { actorId: string }): void {
@@ -217,6 +261,9 @@ export class Registration {
 
   checkDelivery(u: DeliveryUpdate): void {
     if (this.hasDelivery(u)) return;
+    if (this.state.status === 'revoked' || this.data.pendingRevocation) {
+      throw refusal('INVALID_STATE', '该作品的登记已撤销，纸质证书不再寄送或领取');
+    }
     if (this.state.status !== 'certified') throw refusal('INVALID_STATE', '证书尚未制作完成或已寄送/领取');
     if (u.kind === 'picked_up' && !this.state.payment.invoice) {
       throw refusal('INVALID_STATE', '电子发票开具后方可领取纸质证书');

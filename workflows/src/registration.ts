@@ -24,6 +24,7 @@ import {
   withdrawUpdate,
 } from '@copyreg/proto/src/messages';
 import { registrationTimingDefaults } from '@copyreg/proto/src/registration-defaults';
+import { registrationRevokedSignal } from '@copyreg/proto/src/revocation-messages';
 import { SearchAttr } from '@copyreg/proto/src/search-attributes';
 import { TaskQueue } from '@copyreg/proto/src/task-queues';
 import { msToNumber } from '@temporalio/common/lib/time';
@@ -74,6 +75,15 @@ const transitions = proxyActivities<Pick<TransitionActivities, 'commitTransition
  * time stands. Registrations started before this replay the earlier path.
  */
 const ONE_ACTIVITY_PER_TRANSITION = '2026-11-one-activity-per-transition';
+/**
+ * The signer's 确认 answered at once: the update records the confirmation (签章处理中) and returns;
+ * the main loop applies the PDF signature right after and opens the next signer's link.
+ */
+const SIGN_ANSWERED_AT_ONCE = '2026-11-sign-answered-at-once';
+/** Separation of duties checked in the review handler too (the validator always checks it). */
+const SEPARATION_OF_DUTIES = '2026-11-separation-of-duties';
+/** A revocation (撤销登记) heard: the certified registration becomes 已撤销 and ends. */
+const HEARS_REVOCATION = '2026-11-registration-hears-revocation';
 
 /** Runs handlers' and the main loop's effects one at a time, in arrival order. */
 class Serial {
@@ -95,7 +105,10 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
   });
   // Decided once, first: a registration keeps the path it started on (replay of older histories).
-  const v2 = patched(ONE_ACTIVITY_PER_TRANSITION);
+  // The later patch first: a registration that takes it is on the v2 path too, without v2's marker
+  // (each patch costs a marker and a TemporalChangeVersion upsert: issue 15's event budget).
+  const v3 = patched(SIGN_ANSWERED_AT_ONCE);
+  const v2 = v3 || patched(ONE_ACTIVITY_PER_TRANSITION);
   const tdocs = proxyActivities<DocumentTransitions>({
     taskQueue: input.documentsTaskQueue ?? TaskQueue.documents,
     startToCloseTimeout: '5 minutes',
@@ -467,67 +480,115 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
 
   setHandler(stateQuery, () => reg.snapshot());
 
+  /**
+   * The signer's signature applied to the form, then the next signer's turn (or 待提交), in one
+   * documents activity; taken over when it has committed.
+   */
+  async function applySigned(idx: number, u: SignUpdate & { placementId: string }): Promise<void> {
+    const next = projected();
+    const round = next.currentRound();
+    const signer = round.signers[idx];
+    if (!signer) throw new Error('a signer of the round');
+    signer.state = 'signed';
+    signer.signedAt = nowIso();
+    delete signer.placementId;
+    if (u.actorId) signer.confirmedBy = u.actorId;
+    const following = round.signers[idx + 1];
+    let t: Pick<Transition, 'activate' | 'notices' | 'state'> = {};
+    if (following) {
+      following.state = 'current';
+      next.data.nextSignerReminderAt = after(timing.signerReminderEvery);
+      next.transition('awaiting_signatures', `signer:${idx + 2}`, nowIso());
+      t = {
+        activate: { round: round.round, signerIndex: idx + 1 },
+        ...withNotices([signerTurn(round.round, idx + 1)], next),
+      };
+    } else {
+      next.transition('awaiting_submission', 'applicant', nowIso());
+    }
+    round.signedForm = await tdocs.signAndCommit({
+      filingId,
+      sign: { round: round.round, signerIndex: idx, signerId: u.signerId, placementId: u.placementId },
+      transition: { record: record(undefined, next), ...t },
+    });
+    adopt(next, ['nextSignerReminderAt']);
+    attributes();
+  }
+
   const signV2 = (u: SignUpdate) =>
     inTurn(async () => {
       reg.checkSign(u);
-      const next = projected();
-      const round = next.currentRound();
-      const idx = next.currentSignerIndex();
-      const signer = round.signers[idx];
-      if (!signer || !u.placementId) throw new Error('checked by checkSign');
-      signer.state = 'signed';
-      signer.signedAt = nowIso();
-      const following = round.signers[idx + 1];
-      let t: Pick<Transition, 'activate' | 'notices' | 'state'> = {};
-      if (following) {
-        following.state = 'current';
-        next.data.nextSignerReminderAt = after(timing.signerReminderEvery);
-        next.transition('awaiting_signatures', `signer:${idx + 2}`, nowIso());
-        t = {
-          activate: { round: round.round, signerIndex: idx + 1 },
-          ...withNotices([signerTurn(round.round, idx + 1)], next),
-        };
-      } else {
-        next.transition('awaiting_submission', 'applicant', nowIso());
-      }
-      round.signedForm = await tdocs.signAndCommit({
-        filingId,
-        sign: { round: round.round, signerIndex: idx, signerId: u.signerId, placementId: u.placementId },
-        transition: { record: record(undefined, next), ...t },
-      });
-      adopt(next, ['nextSignerReminderAt']);
-      attributes();
+      const { placementId } = u;
+      if (!placementId) throw new Error('checked by checkSign');
+      await applySigned(reg.currentSignerIndex(), { ...u, placementId });
       return reg.snapshot();
     });
+
+  /** 确认 recorded (签章处理中) and answered; the main loop applies the signature (applyConfirmed). */
+  const signV3 = (u: SignUpdate) =>
+    inTurn(async () => {
+      reg.checkSign(u);
+      const signer = reg.currentRound().signers[reg.currentSignerIndex()];
+      if (!signer || !u.placementId) throw new Error('checked by checkSign');
+      signer.state = 'signing';
+      signer.placementId = u.placementId;
+      if (u.actorId) signer.confirmedBy = u.actorId;
+      reg.touch();
+      return reg.snapshot();
+    });
+
+  /**
+   * The confirmed signature applied. A typed refusal from the signature service (the placement is
+   * unknown) puts the signer back to 待签章 to place it again, instead of failing the registration.
+   */
+  async function applyConfirmed(): Promise<void> {
+    const idx = reg.signingIndex();
+    const signer = reg.currentRound().signers[idx];
+    if (state().status !== 'awaiting_signatures' || !signer?.placementId) return;
+    const u = { signerId: signer.signerId, placementId: signer.placementId, versionNo: state().versionNo };
+    try {
+      await applySigned(idx, { ...u, ...(signer.confirmedBy ? { actorId: signer.confirmedBy } : {}) });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable)) {
+        throw err;
+      }
+      log.warn('confirmed signature refused; the signer places it again', { error: err.cause.message });
+      signer.state = 'current';
+      delete signer.placementId;
+      reg.touch();
+    }
+  }
 
   setHandler(
     signUpdate,
     (u: SignUpdate) =>
-      v2
-        ? signV2(u)
-        : inTurn(async () => {
-            reg.checkSign(u);
-            const round = reg.currentRound();
-            const idx = reg.currentSignerIndex();
-            const signer = round.signers[idx];
-            if (!signer || !u.placementId) throw new Error('checked by checkSign');
-            round.signedForm = await docs.applySignature({
-              filingId,
-              round: round.round,
-              signerIndex: idx,
-              signerId: u.signerId,
-              placementId: u.placementId,
-            });
-            signer.state = 'signed';
-            signer.signedAt = nowIso();
-            if (idx + 1 < round.signers.length) {
-              await activate(idx + 1);
-            } else {
-              reg.transition('awaiting_submission', 'applicant', nowIso());
-              await publish();
-            }
-            return reg.snapshot();
-          }),
+      v3
+        ? signV3(u)
+        : v2
+          ? signV2(u)
+          : inTurn(async () => {
+              reg.checkSign(u);
+              const round = reg.currentRound();
+              const idx = reg.currentSignerIndex();
+              const signer = round.signers[idx];
+              if (!signer || !u.placementId) throw new Error('checked by checkSign');
+              round.signedForm = await docs.applySignature({
+                filingId,
+                round: round.round,
+                signerIndex: idx,
+                signerId: u.signerId,
+                placementId: u.placementId,
+              });
+              signer.state = 'signed';
+              signer.signedAt = nowIso();
+              if (idx + 1 < round.signers.length) {
+                await activate(idx + 1);
+              } else {
+                reg.transition('awaiting_submission', 'applicant', nowIso());
+                await publish();
+              }
+              return reg.snapshot();
+            }),
     { validator: (u: SignUpdate) => reg.checkSign(u) },
   );
 
@@ -671,7 +732,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   const reviewV2 = (u: ReviewUpdate) =>
     inTurn(() =>
       transact(async () => {
-        reg.checkReview(u);
+        reg.checkReview(u, () => patched(SEPARATION_OF_DUTIES));
         const s = state();
         const reasons = u.reasons ?? [];
         s.reviewRounds.push({
@@ -715,7 +776,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
       v2
         ? reviewV2(u)
         : inTurn(async () => {
-            reg.checkReview(u);
+            reg.checkReview(u, () => patched(SEPARATION_OF_DUTIES));
             const s = state();
             const reasons = u.reasons ?? [];
             s.reviewRounds.push({
@@ -822,6 +883,25 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   setHandler(paymentRejectedSignal, (r: { paymentId: string; reason: string }) => {
     if (!reg.noteRejection(r)) log.info('payment rejection ignored', { paymentId: r.paymentId });
   });
+  setHandler(registrationRevokedSignal, (r: { revocationId: string; decidedAt: string }) => {
+    if (!reg.noteRevocation(r)) log.info('revocation ignored (heard already, or not certified)', r);
+  });
+
+  /**
+   * 已撤销: the certified registration ends (no delivery). The revocation marked the read model
+   * (filing.filings.revoked_at) before it signalled; its status column keeps the registration's last
+   * (the registry's and the statistics' convention), so only the state and search attributes change.
+   */
+  function revoke(): void {
+    const r = reg.data.pendingRevocation;
+    if (!r || state().status !== 'certified') return;
+    reg.data.pendingRevocation = undefined;
+    state().revocation = r;
+    reg.transition('revoked', 'none', nowIso());
+    attributes();
+  }
+  /** Patched where it is first taken: registrations started before it never heard the signal. */
+  const revocationHeard = () => reg.data.pendingRevocation !== undefined && patched(HEARS_REVOCATION);
 
   // --- The main loop: one phase per status; waits outside the lock, acts inside it ------------
 
@@ -875,6 +955,10 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
         case 'awaiting_signatures': {
           if (!reg.roundOpened()) {
             await locked(openRoundV2);
+            break;
+          }
+          if (reg.signingIndex() >= 0) {
+            await locked(applyConfirmed);
             break;
           }
           const reminderAt = reg.data.nextSignerReminderAt;
@@ -1022,8 +1106,12 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
         case 'refused':
           await locked(refundV2);
           break;
+        case 'certified':
+          if (revocationHeard()) await locked(async () => revoke());
+          else await waitV2();
+          break;
         default:
-          // awaiting_submission, certified: only a message moves it on.
+          // awaiting_submission: only a message moves it on.
           await waitV2();
       }
       if (suggested() && !reg.finished) {
@@ -1190,8 +1278,12 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
       case 'refused':
         await locked(refund);
         break;
+      case 'certified':
+        if (revocationHeard()) await locked(async () => revoke());
+        else await waitForChange();
+        break;
       default:
-        // awaiting_submission, certified: only a message moves it on.
+        // awaiting_submission: only a message moves it on.
         await waitForChange();
     }
     if (suggested() && !reg.finished) {

@@ -111,6 +111,7 @@ async function certified(): Promise<string> {
   });
   await until(filingId, (s) => s.waitingOn === 'signer:1');
   await handle.executeUpdate(signUpdate, { args: [{ signerId, placementId: 'placement-1', versionNo: 1 }] });
+  await until(filingId, (s) => s.status === 'awaiting_submission'); // 确认 is answered before the signature
   await handle.executeUpdate(submitUpdate, { args: [{ actorId: applicantId }] });
   await handle.executeUpdate(choosePaymentMethodUpdate, { args: [{ method: 'online' }] });
   await handle.signal(paymentConfirmedSignal, { paymentId: randomUUID(), method: 'online', amountFen: 15000 });

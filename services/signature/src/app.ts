@@ -43,7 +43,7 @@ import { PAGE_IMAGE_DPI, type PageSize, pageImage, pageSizes } from './pages';
 import { markSize } from './rounds';
 import { idDocumentOf } from './signer-identity';
 
-const stateLabel = { waiting: '准备签章', current: '待签章', signed: '已签章' } as const;
+const stateLabel = { waiting: '准备签章', current: '待签章', signing: '签章处理中', signed: '已签章' } as const;
 
 /** The manual's hints for 您不是本份文件的签署者 (电子签章常见问题). */
 const notSignerHints = [
@@ -183,24 +183,38 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
         .orderBy('signer_index');
       const voided = !!round.voided_at;
       const allSigned = !voided && slots.every((s) => s.state === 'signed');
+      // Confirmed, not yet applied (签章处理中): the workflow answers 确认 before the PDF signature.
+      const confirmed = new Set(
+        (
+          await db('signature.placements')
+            .where({ filing_id: round.filing_id, round: round.round })
+            .whereNotNull('confirmed_at')
+            .select('signer_index')
+        ).map((p) => p.signer_index as number),
+      );
+      const stateOf = (s: { state: keyof typeof stateLabel; signer_index: number }) =>
+        s.state === 'current' && confirmed.has(s.signer_index) ? 'signing' : s.state;
       return {
         filingId: round.filing_id,
         round: round.round,
         versionNo: round.version_no,
         formUrl: `${base}/filings/${round.filing_id}/form`,
         complete: allSigned && (await awaitsSubmission(round.filing_id, round.version_no)),
-        items: slots.map((s) => ({
-          seq: s.signer_index + 1,
-          signerId: s.signer_id,
-          name: s.name,
-          kind: s.kind,
-          kindLabel: signerKindLabel[s.kind as 'holder' | 'writer'],
-          state: s.state,
-          stateLabel: stateLabel[s.state as keyof typeof stateLabel],
-          ...(s.signed_at ? { signedAt: new Date(s.signed_at).toISOString() } : {}),
-          // Only the current signer's link is handed out (需当前签章人完成电子签章后才会生成相应签章链接).
-          ...(s.state === 'current' && !voided ? { signingLink: linkUrl(s.token) } : {}),
-        })),
+        items: slots.map((s) => {
+          const state = stateOf(s);
+          return {
+            seq: s.signer_index + 1,
+            signerId: s.signer_id,
+            name: s.name,
+            kind: s.kind,
+            kindLabel: signerKindLabel[s.kind as 'holder' | 'writer'],
+            state,
+            stateLabel: stateLabel[state],
+            ...(s.signed_at ? { signedAt: new Date(s.signed_at).toISOString() } : {}),
+            // Only the current signer's link is handed out (需当前签章人完成电子签章后才会生成相应签章链接).
+            ...(state === 'current' && !voided ? { signingLink: linkUrl(s.token) } : {}),
+          };
+        }),
       };
     },
   });
@@ -416,7 +430,12 @@ export function createSignatureApp(deps: SignatureAppDeps = {}) {
         const state = await registration.update(
           slot.filing_id,
           signUpdate,
-          { signerId: slot.signer_id, placementId: params.placementId, versionNo: round.version_no },
+          {
+            signerId: slot.signer_id,
+            placementId: params.placementId,
+            versionNo: round.version_no,
+            actorId: user.userId,
+          },
           { updateId: `sign-${params.placementId}` },
         );
         const current = state.signingRounds[state.signingRounds.length - 1];

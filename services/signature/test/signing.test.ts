@@ -60,6 +60,8 @@ describe('电子签章: ordered signing through links', () => {
   // While set, the documents worker holds a signature it has applied before handing it back to the
   // workflow: the moment in which the slot says 已签章 but the registration has not taken it yet.
   let holdSignature: Promise<void> | undefined;
+  // While set, the documents worker waits before applying a confirmed signature (签章处理中).
+  let holdApply: Promise<void> | undefined;
 
   const login = async (key: string, idType: string, idNumber: string, name: string) => {
     const user = await upsertLogin(db, {
@@ -109,6 +111,7 @@ describe('电子签章: ordered signing through links', () => {
         ...others,
         ...createDocumentActivities(deps),
         applySignature: async (input: Parameters<typeof applySignature>[1]) => {
+          await holdApply;
           const ref = await applySignature(deps, input);
           await holdSignature;
           return ref;
@@ -344,16 +347,31 @@ describe('电子签章: ordered signing through links', () => {
     // Closing without 确认: still 待签章, the workflow has not moved.
     expect((await list()).items[0]?.stateLabel).toBe('待签章');
 
-    const confirmed = await call('POST', `/links/${token}/placements/${placed.placementId}/confirm`, cookies.person);
-    expect(confirmed.status).toBe(200);
-    expect(await confirmed.json()).toEqual({ signed: true, seq: 1, complete: false });
-    // Its answer lost, the confirmation is sent again: the first outcome again, signed once.
-    const again = await call('POST', `/links/${token}/placements/${placed.placementId}/confirm`, cookies.person);
-    expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ signed: true, seq: 1, complete: false });
+    // 确认 is answered before the PDF signature is applied (held here): the list says 签章处理中
+    // and hands out no link until the signature is in.
+    let release = () => {};
+    holdApply = new Promise<void>((r) => {
+      release = r;
+    });
+    try {
+      const confirmed = await call('POST', `/links/${token}/placements/${placed.placementId}/confirm`, cookies.person);
+      expect(confirmed.status).toBe(200);
+      expect(await confirmed.json()).toEqual({ signed: true, seq: 1, complete: false });
+      // Its answer lost, the confirmation is sent again: the first outcome again, signed once.
+      const again = await call('POST', `/links/${token}/placements/${placed.placementId}/confirm`, cookies.person);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ signed: true, seq: 1, complete: false });
+      const applying = await list();
+      expect(applying.items.map((i) => i.stateLabel)).toEqual(['签章处理中', '准备签章']);
+      expect(applying.items.map((i) => i.signingLink)).toEqual([undefined, undefined]);
+    } finally {
+      release();
+      holdApply = undefined;
+    }
     expect(await db('signature.placements').where({ filing_id: filingId }).whereNotNull('confirmed_at')).toHaveLength(
       1,
     );
+    await until(async () => (await list()).items[1]?.state === 'current');
     const l = await list();
     expect(l.items.map((i) => i.stateLabel)).toEqual(['已签章', '待签章']);
     expect(l.items[0]?.signingLink).toBeUndefined();
@@ -395,8 +413,10 @@ describe('电子签章: ordered signing through links', () => {
     holdSignature = new Promise<void>((r) => {
       release = r;
     });
-    const confirming = call('POST', `/links/${token}/placements/${again.placementId}/confirm`, cookies.company);
     try {
+      // Answered at once, while the signature is still to be handed back.
+      const done = await call('POST', `/links/${token}/placements/${again.placementId}/confirm`, cookies.company);
+      expect(await done.json()).toEqual({ signed: true, seq: 2, complete: false });
       await until(async () => (await list()).items.every((i) => i.state === 'signed'));
       expect((await list()).complete).toBe(false);
       await expect(handle.executeUpdate(submitUpdate, { args: [{ actorId: applicantId }] })).rejects.toMatchObject({
@@ -406,10 +426,8 @@ describe('电子签章: ordered signing through links', () => {
       release();
       holdSignature = undefined;
     }
-    const done = await confirming;
-    expect(await done.json()).toEqual({ signed: true, seq: 2, complete: true });
-    // Once the confirmation has answered, the list is complete: 提交 is accepted.
-    expect((await list()).complete).toBe(true);
+    // Once the registration has taken the signature, the list is complete: 提交 is accepted.
+    await until(async () => (await list()).complete);
 
     const state = await handle.query(stateQuery);
     expect(state.status).toBe('awaiting_submission');

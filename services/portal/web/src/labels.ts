@@ -47,6 +47,7 @@ export const statusLabel: Record<FilingStatus, string> = {
   refused: '不予登记并退费',
   withdrawn: '申请人撤回',
   expired: '逾期未补正，视为撤回',
+  revoked: '已撤销',
 };
 
 export const statusColor: Partial<Record<FilingStatus, string>> = {
@@ -61,6 +62,7 @@ export const statusColor: Partial<Record<FilingStatus, string>> = {
   certified: 'green',
   delivered: 'green',
   refused: 'magenta',
+  revoked: 'red',
 };
 
 export const idTypeLabel: Record<IdType, string> = {
@@ -91,7 +93,13 @@ export const roleLabel = {
   regional_staff: '下级部门',
 } as const;
 
-export const signerStateLabel = { waiting: '准备签章', current: '待签章', signed: '已签章' } as const;
+/** 签章处理中: confirmed, the PDF signature being applied (the next signer's link opens after it). */
+export const signerStateLabel = {
+  waiting: '准备签章',
+  current: '待签章',
+  signing: '签章处理中',
+  signed: '已签章',
+} as const;
 
 /** A few region codes for the pickers (行政区划代码); any 6-digit code is accepted. */
 export const regions: { value: string; label: string }[] = [
@@ -138,6 +146,7 @@ const statusLabelEn: Record<FilingStatus, string> = {
   refused: 'Refused and refunded',
   withdrawn: 'Withdrawn by the applicant',
   expired: 'Not corrected in time, deemed withdrawn',
+  revoked: 'Revoked',
 };
 
 const idTypeLabelEn: Record<IdType, string> = {
@@ -169,6 +178,7 @@ const roleLabelEn: Record<keyof typeof roleLabel, string> = {
 const signerStateLabelEn: Record<keyof typeof signerStateLabel, string> = {
   waiting: 'Waiting for earlier signers',
   current: 'Awaiting signature',
+  signing: 'Signature being applied',
   signed: 'Signed',
 };
 

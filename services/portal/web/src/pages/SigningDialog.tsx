@@ -101,7 +101,7 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
             title: t('状态'),
             render: (_v, r) => (
               <Tag
-                color={r.state === 'signed' ? 'green' : r.state === 'current' ? 'orange' : 'default'}
+                color={{ signed: 'green', signing: 'blue', current: 'orange', waiting: 'default' }[r.state]}
                 data-testid="signer-state"
               >
                 {L.signerState[r.state]}
