@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Api, ApiError, downloadUrl, logger, workflowCallError } from '@copyreg/kit';
+import { type Api, ApiError, downloadUrl, logger } from '@copyreg/kit';
 import {
   type AnswerUpdate,
   answerRevocationUpdate,
@@ -26,12 +26,12 @@ import {
   type UploadRef,
   type WorkType,
 } from '@copyreg/proto';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { audit } from './audit';
 import type { FilingDeps } from './deps';
+import { startWorkflowOnce, updateWorkflow } from './workflow';
 
 /**
  * 撤销登记 (Art. 6 of the 1994 作品自愿登记试行办法): the HTTP routes and the activities of the
@@ -87,57 +87,16 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : und
 const notFound = () => new ApiError('NOT_FOUND', '没有找到该撤销登记', 'revocationId');
 const isStaff = (u: SessionUser) => holds(u.roles, 'readRevocations');
 
-const unavailable = () =>
-  Object.assign(new ApiError('UPSTREAM_UNAVAILABLE', '撤销登记流程暂时没有响应，请稍后重试'), { retryAfterSeconds: 2 });
+const startRevocation = (deps: FilingDeps, input: RevocationInput) =>
+  startWorkflowOnce(deps, '撤销登记', 'revocationWorkflow', revocationWorkflowId(input.revocationId), input);
 
-/** Calls Temporal within the service's deadline (an Update waits forever when no worker polls). */
-export async function withinDeadline<T>(deps: FilingDeps, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = await deps.temporal().catch(() => {
-    throw unavailable();
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(unavailable()), deps.updateTimeoutMs);
-  });
-  try {
-    return await Promise.race([client.withDeadline(Date.now() + deps.updateTimeoutMs, () => fn(client)), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function startRevocation(deps: FilingDeps, input: RevocationInput): Promise<void> {
-  try {
-    await withinDeadline(deps, (client) =>
-      client.workflow.start('revocationWorkflow', {
-        taskQueue: deps.taskQueue,
-        workflowId: revocationWorkflowId(input.revocationId),
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-      }),
-    );
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return; // this very command, retried
-    throw workflowCallError(err);
-  }
-}
-
-async function updateRevocation<A>(
+const updateRevocation = <A>(
   deps: FilingDeps,
   revocationId: string,
   def: UpdateDefinition<RevocationState, [A]>,
   arg: A,
   updateId: string,
-): Promise<RevocationState> {
-  try {
-    return await withinDeadline(deps, (client) =>
-      client.workflow.getHandle(revocationWorkflowId(revocationId)).executeUpdate(def, { args: [arg], updateId }),
-    );
-  } catch (err) {
-    throw workflowCallError(err, () => new ApiError('INVALID_STATE', '该撤销登记已办结'));
-  }
-}
+) => updateWorkflow(deps, '撤销登记', revocationWorkflowId(revocationId), def, arg, updateId);
 
 /** The caller's own uploads, as the request refers to them (证明材料). */
 async function ownUploads(db: Knex, userId: string, ids: string[]): Promise<UploadRef[]> {

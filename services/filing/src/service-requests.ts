@@ -1,5 +1,5 @@
 import { loadIdentity } from '@copyreg/identity';
-import { type Api, ApiError, downloadUrl, workflowCallError } from '@copyreg/kit';
+import { type Api, ApiError, downloadUrl } from '@copyreg/kit';
 import {
   type ConfirmPartyUpdate,
   confirmPartyUpdate,
@@ -31,15 +31,15 @@ import {
   type WorkType,
   withdrawServiceRequestUpdate,
 } from '@copyreg/proto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
 import { audit } from './audit';
 import type { FilingDeps } from './deps';
 import { coversRegion, regionPrefix } from './regions';
-import { uuidOf, withinDeadline } from './revocation';
+import { uuidOf } from './revocation';
 import { currentHolders, type ServiceRequestRow, serviceFee } from './service-requests-activities';
+import { startWorkflowOnce, updateWorkflow } from './workflow';
 
 /**
  * 其他登记服务 (change, reissue, contract filing): the HTTP routes of the request workflow
@@ -207,39 +207,16 @@ async function pageOfRows(
   };
 }
 
-/** Starts the request's workflow; a retried command finds it started. */
-async function startWorkflow(deps: FilingDeps, input: ServiceRequestInput): Promise<void> {
-  try {
-    await withinDeadline(deps, (client) =>
-      client.workflow.start('serviceRequestWorkflow', {
-        taskQueue: deps.taskQueue,
-        workflowId: serviceRequestWorkflowId(input.requestId),
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-      }),
-    );
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-    throw workflowCallError(err);
-  }
-}
-
-async function updateRequest<A>(
+const what = '其他登记服务申请';
+const startRequest = (deps: FilingDeps, input: ServiceRequestInput) =>
+  startWorkflowOnce(deps, what, 'serviceRequestWorkflow', serviceRequestWorkflowId(input.requestId), input);
+const updateRequest = <A>(
   deps: FilingDeps,
   requestId: string,
   def: UpdateDefinition<ServiceRequestState, [A]>,
   arg: A,
   updateId: string,
-): Promise<ServiceRequestState> {
-  try {
-    return await withinDeadline(deps, (client) =>
-      client.workflow.getHandle(serviceRequestWorkflowId(requestId)).executeUpdate(def, { args: [arg], updateId }),
-    );
-  } catch (err) {
-    throw workflowCallError(err, () => new ApiError('INVALID_STATE', '该申请已办结'));
-  }
-}
+) => updateWorkflow(deps, what, serviceRequestWorkflowId(requestId), def, arg, updateId);
 
 /**
  * Marks the request submitted and starts its workflow, in the caller's transaction: a start that
@@ -263,7 +240,7 @@ async function submit(tx: Knex, deps: FilingDeps, row: ServiceRequestRow, workTy
     }
     throw err;
   }
-  await startWorkflow(deps, {
+  await startRequest(deps, {
     requestId: row.id,
     kind: row.kind,
     filingId: row.filing_id,
