@@ -47,7 +47,7 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
-function prebuiltBundle(file: URL): WorkflowBundleWithSourceMap {
+export function prebuiltBundle(file: URL): WorkflowBundleWithSourceMap {
   const code = readFileSync(file, 'utf8');
   logger.info({ file: file.pathname, bytes: code.length }, 'prebuilt workflow bundle loaded');
   return { code, sourceMap: '' };
@@ -59,6 +59,8 @@ export interface WorkerOptions {
   /** Overrides for tests: a database or bucket of their own. */
   activities?: ReturnType<typeof createActivities>;
   maxCachedWorkflows?: number;
+  /** A bundle built beforehand (the benchmark's, like the production build's): no bundler in this process. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
 /** 撤销登记 (workflows/src/revocation.ts): the filing service's activities and the certificate's revocation. */
@@ -89,7 +91,7 @@ export async function createRegistrationWorker(opts: WorkerOptions = {}): Promis
     connection,
     namespace: c.TEMPORAL_NAMESPACE,
     taskQueue: opts.taskQueue ?? TaskQueue.registration,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: opts.workflowBundle ?? (await workflowBundle()),
     // 撤销登记's and 其他登记服务's beside the registration's (their own small pool: connects only when one runs).
     activities: {
       ...revocationActivities(small),

@@ -71,7 +71,7 @@ export const scenarios: Scenario[] = [
   {
     name: 'waiting',
     title: 'Registrations waiting on a signer at once (worker cache bounded by maxCachedWorkflows)',
-    run: (ctx) => runWaiting(ctx, 500),
+    run: (ctx) => runWaiting(ctx, ctx.config.WORKER_MAX_CACHED_WORKFLOWS),
   },
   {
     name: 'pragmas',

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { workflowBundle } from '@copyreg/activities/worker';
 import { loadConfig, temporalDataConverter } from '@copyreg/kit';
 import { type RegistrationInput, registrationWorkflowId, TaskQueue } from '@copyreg/proto';
 import { Client, Connection } from '@temporalio/client';
@@ -36,6 +37,11 @@ export async function runWaiting(ctx: ScenarioContext, maxCached: number): Promi
       maxCachedWorkflows: maxCached,
       'worker RSS peak MiB': run.processes.worker?.rssPeakMb ?? 0,
       'worker RSS end MiB': run.processes.worker?.rssEndMb ?? 0,
+      'worker process alone: RSS idle MiB': run.memory.rssIdle,
+      'worker process alone: RSS peak MiB': run.memory.rssPeak,
+      'worker process alone: RSS end MiB': run.memory.rssEnd,
+      'worker process alone: KiB per waiting registration above idle': run.memory.kibPerWaiting,
+      'worker main thread: V8 heap peak MiB': run.memory.heapPeak,
       'Temporal RSS peak MiB': run.processes.temporal?.rssPeakMb ?? 0,
     },
     latencies: run.latencies,
@@ -110,6 +116,10 @@ async function onPrivateServer(
       60_000,
     );
     connection = await Connection.connect({ address });
+    // Bundled here, as the production build prebuilds it: the worker's memory is then its own, without webpack's.
+    const bundleFile = path.join(dir, 'workflow-bundle.js');
+    const memoryFile = path.join(dir, 'worker-memory.jsonl');
+    writeFileSync(bundleFile, (await workflowBundle()).code);
     // The stub worker encrypts with the same keyring (the development key on loopback).
     const client = new Client({ connection, namespace: 'default', dataConverter: temporalDataConverter(c) });
     worker = spawnOne(
@@ -119,6 +129,8 @@ async function onPrivateServer(
         TEMPORAL_ADDRESS: address,
         TEMPORAL_NAMESPACE: 'default',
         WORKER_MAX_CACHED_WORKFLOWS: String(o.maxCached),
+        BENCH_WORKFLOW_BUNDLE: bundleFile,
+        BENCH_MEMORY_FILE: memoryFile,
       },
       `bench-stub-worker-${tag}`,
     );
@@ -126,7 +138,8 @@ async function onPrivateServer(
     const sampler = new Sampler(() => ({ bench: [process.pid], ...pids })).start();
     const latencies = new Latencies();
     const run = await startWaiting(client, o.n, latencies, o.deadlineMs);
-    return { ...run, latencies: latencies.summary(), processes: sampler.stop() };
+    const processes = sampler.stop();
+    return { ...run, latencies: latencies.summary(), processes, memory: workerMemory(memoryFile, run.waiting) };
   } finally {
     if (worker) await stopChild(worker);
     await connection?.close();
@@ -139,6 +152,22 @@ async function onPrivateServer(
     });
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The stub worker's own memory lines (stub-worker.ts): idle (its first line), peaks, end. */
+function workerMemory(file: string, waiting: number) {
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+  const rows = lines.filter(Boolean).map((l) => JSON.parse(l) as { rss: number; heapUsed: number });
+  const rss = rows.map((r) => r.rss);
+  const rssIdle = rss[0] ?? 0;
+  const rssEnd = rss.at(-1) ?? 0;
+  return {
+    rssIdle,
+    rssPeak: Math.max(0, ...rss),
+    rssEnd,
+    kibPerWaiting: waiting ? Math.round(((rssEnd - rssIdle) * 1024) / waiting) : 0,
+    heapPeak: Math.max(0, ...rows.map((r) => r.heapUsed)),
+  };
 }
 
 export interface WaitingRun {
