@@ -86,12 +86,19 @@ export function listColumns(content: DraftContent) {
 const isOverdue = (row: Pick<FilingRow, 'overdue' | 'review_deadline'>) =>
   row.overdue || (row.review_deadline !== null && new Date(row.review_deadline).getTime() < Date.now());
 
+/**
+ * 已撤销 once the revocation marked the row (revoked_at); the status column keeps the registration's
+ * last status, which the registry and the statistics read with revoked_at.
+ */
+const shownStatus = (row: Pick<FilingRow, 'status' | 'revoked_at'>): FilingStatus =>
+  row.revoked_at ? 'revoked' : row.status;
+
 export function toView(row: FilingRow, forApplicant: boolean): FilingView {
   return {
     filingId: row.id,
     applicantId: row.applicant_id,
     serialNo: row.serial_no,
-    status: row.status,
+    status: shownStatus(row),
     ...(row.waiting_on ? { waitingOn: row.waiting_on } : {}),
     ...(row.remark ? { remark: row.remark } : {}),
     ...(row.version_no ? { versionNo: row.version_no } : {}),
@@ -112,7 +119,7 @@ export function toView(row: FilingRow, forApplicant: boolean): FilingView {
       : {}),
     ...(row.revoked_at ? { revokedAt: iso(row.revoked_at) } : {}),
     ...(row.revocation_id && row.revoked_at ? { revocationId: row.revocation_id } : {}),
-    actions: forApplicant ? applicantActions(row.status) : ['view'],
+    actions: forApplicant ? applicantActions(shownStatus(row)) : ['view'],
     ...(row.content.workType ? { descriptionGuidance: workTypeGuidance[row.content.workType] } : {}),
   };
 }
@@ -137,7 +144,7 @@ export function toListItem(row: FilingRow, forApplicant: boolean): z.input<typeo
     serialNo: row.serial_no,
     title: row.title,
     ...(row.work_type ? { workType: row.work_type as WorkType } : {}),
-    status: row.status,
+    status: shownStatus(row),
     ...(row.remark ? { remark: row.remark } : {}),
     ...(row.applied_at ? { appliedAt: iso(row.applied_at) } : {}),
     holders: row.holders_text,
@@ -146,7 +153,7 @@ export function toListItem(row: FilingRow, forApplicant: boolean): z.input<typeo
     ...(row.registration_number ? { registrationNumber: row.registration_number } : {}),
     ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline), overdue: isOverdue(row) } : {}),
     ...(row.revoked_at ? { revokedAt: iso(row.revoked_at) } : {}),
-    actions: forApplicant ? applicantActions(row.status) : ['view'],
+    actions: forApplicant ? applicantActions(shownStatus(row)) : ['view'],
   };
 }
 

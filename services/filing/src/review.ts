@@ -1,3 +1,4 @@
+import { loadIdentity } from '@copyreg/identity';
 import { type Api, ApiError } from '@copyreg/kit';
 import {
   AuditEntry,
@@ -62,6 +63,18 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
     },
   });
 
+  /**
+   * The reviewer is a signer (著作权人 or 执笔者) of the frozen version: matched by the ID their
+   * login provider verified, as the signature service matches a signer.
+   */
+  const signedBy = async (row: FilingRow, userId: string): Promise<boolean> => {
+    const frozen = row.version_no ? await loadSnapshot(db, row.id, row.version_no) : undefined;
+    const who = frozen ? await loadIdentity(db, userId) : undefined;
+    if (!frozen || !who?.idType || !who.idNumber) return false;
+    const idNumber = who.idNumber.toUpperCase();
+    return frozen.signers.some((s) => s.idType === who.idType && s.idNumber.toUpperCase() === idNumber);
+  };
+
   const jurisdictionOf = async (row: FilingRow) => {
     const jurisdiction = await jurisdictionResultOf(db, row);
     return jurisdiction ? { jurisdiction } : {};
@@ -103,6 +116,9 @@ export function registerReviewRoutes(api: Api, deps: FilingDeps) {
       // Separation of duties: no one reviews a work they filed, and the final review is a second pair of eyes.
       if (row.applicant_id === user.userId) {
         throw new ApiError('FORBIDDEN', '不能审核本人提交的作品，请由其他审核人员审核');
+      }
+      if (await signedBy(row, user.userId)) {
+        throw new ApiError('FORBIDDEN', '不能审核本人签章的作品，请由其他审核人员审核');
       }
       if (params.stage === 'final') {
         const initial = await db('filing.review_decisions')

@@ -67,6 +67,8 @@ export async function startFiling(over: Partial<FilingDeps> = {}) {
     return {
       status: res.status,
       retryAfter: res.headers.get('retry-after'),
+      /** The Idempotency-Key's first answer, given again. */
+      replayed: res.headers.get('idempotent-replayed') === 'true',
       // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed JSON bodies
       json: (text ? JSON.parse(text) : {}) as Record<string, any> & ErrorBody,
     };
@@ -106,6 +108,8 @@ export type FilingTestApp = Awaited<ReturnType<typeof startFiling>>;
 export async function createRegistrationWorker(
   on: FilingTestApp,
   wrap: (real: RegistrationActivities['recordStatus']) => RegistrationActivities['recordStatus'] = (real) => real,
+  /** More activities (another workflow's), or replacements of the stand-ins. */
+  extra: object = {},
 ): Promise<Worker> {
   installRuntime();
   const real = createActivities({ db: on.db, store: on.deps.store, bucket: on.deps.bucket });
@@ -119,8 +123,20 @@ export async function createRegistrationWorker(
       ...real,
       ...standInActivities(on.deps.bucket),
       recordStatus: wrap(real.recordStatus),
+      ...extra,
     }),
   });
+}
+
+/** Polls fn until ok holds, or fails naming what it waited for. */
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export interface Actor {

@@ -21,6 +21,7 @@ import {
   rid,
   sample,
   startFiling,
+  until,
 } from './helpers';
 
 /**
@@ -44,15 +45,6 @@ afterAll(async () => {
   await app.close();
 });
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const handleOf = async (id: string) => (await temporalClient()).workflow.getHandle(registrationWorkflowId(id));
 const stateOf = async (id: string) => (await handleOf(id)).query(stateQuery);
 const readModel = (id: string) => app.db('filing.filings').where({ id }).first();
@@ -96,7 +88,13 @@ async function signAll(id: string) {
     'round',
   );
   const snap = await loadSnapshot(app.db, id, state.versionNo);
-  for (const signer of snap!.signers) {
+  for (const [i, signer] of snap!.signers.entries()) {
+    // 确认 is answered before the signature is applied; the next signer's turn follows it.
+    await until(
+      () => stateOf(id),
+      (s) => s.signingRounds.at(-1)?.signers[i]?.state === 'current',
+      `signer ${i + 1}`,
+    );
     await (await handleOf(id)).executeUpdate(signUpdate, {
       args: [{ signerId: signer.signerId, placementId: randomUUID(), versionNo: state.versionNo }],
     });
@@ -305,6 +303,11 @@ describe('what was signed is what is reviewed', () => {
     await (await handleOf(id)).executeUpdate(signUpdate, {
       args: [{ signerId: snap!.signers[0]!.signerId, placementId: randomUUID(), versionNo: state.versionNo }],
     });
+    await until(
+      () => stateOf(id),
+      (st) => st.waitingOn === 'signer:2',
+      'the signature applied',
+    );
     const renamed = completeContent(s, { ...twoHolders, title: '西湖春色（修订）' });
 
     const saved = await app.call(a.cookie, 'put', `/filings/${id}`, { content: renamed }, randomUUID());
