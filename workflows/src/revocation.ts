@@ -1,7 +1,6 @@
 import type {
   AnswerUpdate,
   DecideUpdate,
-  ErrorCode,
   RegistrationActivities,
   RevocationActivities,
   RevocationInput,
@@ -19,9 +18,7 @@ import {
   revocationStateQuery,
 } from '@copyreg/proto/src/revocation-messages';
 import { SearchAttr } from '@copyreg/proto/src/search-attributes';
-import { msToNumber } from '@temporalio/common/lib/time';
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
@@ -31,7 +28,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { chinaDate, indexCalendar, missingYears, workingDayDeadline } from './working-days';
+import { deadlineFromNow, nowIso, refusal, serial } from './steps';
 
 /**
  * 撤销登记: one revocation of one registration (作品自愿登记试行办法 Art. 6), from the request to
@@ -55,9 +52,6 @@ const acts = proxyActivities<RevocationActivities & Pick<RegistrationActivities,
 
 /** Who may decide: proto's permissions.decideRevocation (not imported: permissions.ts is plain data, but keep the bundle small). */
 const DECIDERS: readonly Role[] = ['final_reviewer', 'admin'];
-
-const refusal = (code: ErrorCode, message: string) =>
-  ApplicationFailure.create({ type: code, message, nonRetryable: true });
 
 const FINAL: RevocationStatus[] = ['revoked', 'dismissed'];
 
@@ -84,13 +78,8 @@ export async function revocationWorkflow(input: RevocationInput): Promise<Revoca
     revision++;
   };
 
-  // Effects one at a time, in arrival order (as the registration workflow's Serial).
-  let tail: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = tail.then(() => fn());
-    tail = next.catch(() => undefined);
-    return next;
-  };
+  // Effects one at a time, in arrival order.
+  const inTurn = serial();
 
   async function publish(): Promise<void> {
     upsertSearchAttributes([
@@ -209,7 +198,10 @@ export async function revocationWorkflow(input: RevocationInput): Promise<Revoca
   // --- Main: the answer period, then wait for the decision ---------------------------------------
 
   await inTurn(async () => {
-    if (!holderOwnRequest && !state.answerDeadline) state.answerDeadline = (await answerDeadline()).toISOString();
+    if (!holderOwnRequest && !state.answerDeadline)
+      state.answerDeadline = (
+        await deadlineFromNow(acts.loadWorkingCalendar, timing.answerWorkingDays, timing.answerDeadlineAfter)
+      ).toISOString();
     await publish();
     if (!holderOwnRequest) await notice('revocation_opened', 'holder');
     if (holderOwnRequest) await notice('revocation_opened', 'staff');
@@ -232,16 +224,6 @@ export async function revocationWorkflow(input: RevocationInput): Promise<Revoca
   await condition(() => FINAL.includes(state.status));
   await condition(allHandlersFinished);
   return snapshot();
-
-  async function answerDeadline(): Promise<Date> {
-    const now = Date.now();
-    if (timing.answerDeadlineAfter) return new Date(now + msToNumber(timing.answerDeadlineAfter));
-    const year = Number(chinaDate(now).slice(0, 4));
-    const cal = indexCalendar(await acts.loadWorkingCalendar({ fromYear: year, toYear: year + 1 }));
-    const missing = missingYears(year, year + 1, cal);
-    if (missing.length) log.warn('working calendar lacks years; counting weekends only there', { missing });
-    return workingDayDeadline(now, timing.answerWorkingDays, cal);
-  }
 }
 
 /** What it waits for, in words, for the Temporal UI. */
@@ -254,8 +236,4 @@ function describe(s: RevocationState): string {
     return `撤销登记：待审查决定（${why}）${since}`;
   }
   return `撤销登记：已结束（${s.status}）${since}`;
-}
-
-function nowIso(): string {
-  return new Date().toISOString();
 }

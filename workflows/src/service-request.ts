@@ -1,6 +1,5 @@
 import type {
   ConfirmPartyUpdate,
-  ErrorCode,
   RegistrationActivities,
   Role,
   ServiceDecideUpdate,
@@ -20,18 +19,15 @@ import {
   serviceRequestStateQuery,
   withdrawServiceRequestUpdate,
 } from '@copyreg/proto/src/service-request-messages';
-import { msToNumber } from '@temporalio/common/lib/time';
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
-  log,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { chinaDate, indexCalendar, missingYears, workingDayDeadline } from './working-days';
+import { deadlineFromNow, nowIso, refusal, serial } from './steps';
 
 /**
  * 其他登记服务: one request about a certified registration (变更或补充登记, 补证/换证, 转让或专有许可
@@ -57,9 +53,6 @@ const acts = proxyActivities<ServiceRequestActivities & Pick<RegistrationActivit
 
 /** Each stage its own role (proto's permissions.review holds both). */
 const STAGE_ROLE: Record<'initial' | 'final', Role> = { initial: 'initial_reviewer', final: 'final_reviewer' };
-
-const refusal = (code: ErrorCode, message: string) =>
-  ApplicationFailure.create({ type: code, message, nonRetryable: true });
 
 const FINAL: ServiceRequestStatus[] = ['completed', 'refused', 'withdrawn'];
 
@@ -88,13 +81,8 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
     revision++;
   };
 
-  // Effects one at a time, in arrival order (as the revocation workflow's).
-  let tail: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = tail.then(() => fn());
-    tail = next.catch(() => undefined);
-    return next;
-  };
+  // Effects one at a time, in arrival order.
+  const inTurn = serial();
 
   async function publish(): Promise<void> {
     upsertSearchAttributes([
@@ -123,7 +111,9 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
   /** Enters a review stage: its deadline on the working-day calendar, the record, the staff desk's notice. */
   async function enterReview(stage: 'initial' | 'final'): Promise<void> {
     transition(stage === 'initial' ? 'initial_review' : 'final_review', `${stage}-review`);
-    state.reviewDeadline = (await reviewDeadline()).toISOString();
+    state.reviewDeadline = (
+      await deadlineFromNow(acts.loadWorkingCalendar, timing.reviewWorkingDays, timing.reviewDeadlineAfter)
+    ).toISOString();
     await publish();
     await notice('service_request_submitted', 'staff', stage === 'initial' ? 0 : 1);
   }
@@ -252,16 +242,6 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
 
   await condition(allHandlersFinished);
   return snapshot();
-
-  async function reviewDeadline(): Promise<Date> {
-    const now = Date.now();
-    if (timing.reviewDeadlineAfter) return new Date(now + msToNumber(timing.reviewDeadlineAfter));
-    const year = Number(chinaDate(now).slice(0, 4));
-    const cal = indexCalendar(await acts.loadWorkingCalendar({ fromYear: year, toYear: year + 1 }));
-    const missing = missingYears(year, year + 1, cal);
-    if (missing.length) log.warn('working calendar lacks years; counting weekends only there', { missing });
-    return workingDayDeadline(now, timing.reviewWorkingDays, cal);
-  }
 }
 
 /** What it waits for, in words, for the Temporal UI. */
@@ -275,8 +255,4 @@ function describe(s: ServiceRequestState, overdue: boolean): string {
     return `其他登记服务（${s.kind}）：待${stage}，期限 ${s.reviewDeadline ?? ''}${late}${since}`;
   }
   return `其他登记服务（${s.kind}）：已结束（${s.status}）${since}`;
-}
-
-function nowIso(): string {
-  return new Date().toISOString();
 }

@@ -183,13 +183,20 @@ async function viewOf(db: Knex, row: Row, user: SessionUser): Promise<z.input<ty
   };
 }
 
+/** A page of requests in `scope` (and of the query's kind), oldest or newest first. */
 async function pageOfRows(
   db: Knex,
   user: SessionUser,
-  filtered: () => Knex.QueryBuilder,
-  q: { page: number; pageSize: number },
+  scope: (b: Knex.QueryBuilder) => void,
+  q: { page: number; pageSize: number; kind?: ServiceRequestKind | undefined },
   order: 'asc' | 'desc',
 ) {
+  const filtered = () => {
+    const b = db('filing.service_requests as r').join('filing.filings as f', 'f.id', 'r.filing_id');
+    scope(b);
+    if (q.kind) b.where('r.kind', q.kind);
+    return b;
+  };
   const rows = (await filtered()
     .select('r.*', db.raw("coalesce(f.current_facts->>'title', f.title) as title"))
     .orderBy([
@@ -403,13 +410,9 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
       pageOfRows(
         db,
         user,
-        () => {
-          const b = db('filing.service_requests as r')
-            .join('filing.filings as f', 'f.id', 'r.filing_id')
-            .where('r.applicant_id', user.userId);
+        (b) => {
+          b.where('r.applicant_id', user.userId);
           if (query.list) b.whereIn('r.status', serviceRequestListStatuses[query.list]);
-          if (query.kind) b.where('r.kind', query.kind);
-          return b;
         },
         query,
         'desc',
@@ -437,13 +440,9 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
       return pageOfRows(
         db,
         user,
-        () => {
-          const b = db('filing.service_requests as r')
-            .join('filing.filings as f', 'f.id', 'r.filing_id')
-            .where('r.status', query.stage === 'initial' ? 'initial_review' : 'final_review');
+        (b) => {
+          b.where('r.status', query.stage === 'initial' ? 'initial_review' : 'final_review');
           if (user.region) b.where('r.region', 'like', `${regionPrefix(user.region)}%`);
-          if (query.kind) b.where('r.kind', query.kind);
-          return b;
         },
         query,
         'asc',

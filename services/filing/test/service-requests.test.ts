@@ -149,29 +149,8 @@ async function registered(opts: { coHolder?: boolean } = {}) {
 
 // --- HTTP and checks -------------------------------------------------------------------------
 
-interface Answer {
-  status: number;
-  replayed: boolean;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed JSON bodies
-  json: any;
-}
-async function send(who: Actor, method: string, path: string, body?: unknown, key?: string): Promise<Answer> {
-  const res = await fetch(`${app.api.url}/api/filing${path}`, {
-    method,
-    headers: {
-      cookie: who.cookie,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(key ? { 'idempotency-key': key } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    replayed: res.headers.get('idempotent-replayed') === 'true',
-    json: text ? JSON.parse(text) : {},
-  };
-}
+const send = (who: Actor, method: string, path: string, body?: unknown, key?: string) =>
+  app.call(who.cookie, method, path, body, key);
 const view = async (who: Actor, id: string) =>
   ServiceRequestView.parse((await send(who, 'get', `/service-requests/${id}`)).json);
 const registry = async (number: string) => {
@@ -365,7 +344,7 @@ describe('变更或补充登记 (change)', () => {
     expect(entry).toMatchObject({ title: newTitle, status: 'changed' });
 
     // Audit names who did what.
-    const audit = (await send(final, 'get', `/staff/filings/${r.id}/audit`)).json as {
+    const audit = (await send(final, 'get', `/staff/filings/${r.id}/audit`)).json as unknown as {
       action: string;
       actorId: string;
     }[];
