@@ -104,6 +104,9 @@ export type SigningSession = z.infer<typeof SigningSession>;
 export const ConfirmResult = z.object({
   signed: z.literal(true),
   seq: z.number().int().positive(),
-  /** The next signer's turn has begun, or every signature is in. */
+  /**
+   * Every signature is in and the registration has taken it. 确认 is answered before the PDF
+   * signature is applied (签章处理中), so this is false then: the signing list says when it is.
+   */
   complete: z.boolean(),
 });
