@@ -554,6 +554,14 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
     async handler({ user, params, body, req, operationId }) {
       const row = await loadRow(db, params.requestId);
       if (!row || !staffSees(user, row)) throw notFound();
+      // Separation of duties: no one reviews a request they confirmed as a party (by verified ID).
+      const doc = await verifiedDocument(db, user.userId);
+      const party =
+        doc &&
+        (await db('filing.service_request_parties')
+          .where({ request_id: row.id, id_type: doc.idType, id_number: doc.idNumber })
+          .first('seq'));
+      if (party) throw new ApiError('FORBIDDEN', '不能审核本人作为当事人签章确认的申请');
       const statementId = uuidOf('service-decision', operationId);
       // The reasons are stored (committed) before the workflow takes the decision, since its notice
       // quotes them; a decision the workflow refuses takes its reasons away again.

@@ -8,7 +8,13 @@ import { serviceRequestActivities, workflowBundle } from '@copyreg/activities/wo
 import { upsertLogin } from '@copyreg/identity';
 import { config, getObject, temporalConnectionOptions } from '@copyreg/kit';
 import { sessionCookie } from '@copyreg/kit/testing';
-import { type DraftContent, type Holder, ServiceRequestView, serviceRequestWorkflowId } from '@copyreg/proto';
+import {
+  type DraftContent,
+  type Holder,
+  type Role,
+  ServiceRequestView,
+  serviceRequestWorkflowId,
+} from '@copyreg/proto';
 import { usccCheckChar } from '@copyreg/proto/src/id-numbers';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -62,10 +68,15 @@ afterAll(async () => {
 // --- People --------------------------------------------------------------------------------
 
 /** A person or organisation whose identity the login provider verified. */
-async function person(name: string, idType: Holder['idType'], idNumber: string, roles = ['applicant']): Promise<Actor> {
+async function person(
+  name: string,
+  idType: Holder['idType'],
+  idNumber: string,
+  roles: Role[] = ['applicant'],
+): Promise<Actor> {
   const userId = randomUUID();
   await upsertLogin(app.db, { userId, issuer: 'test', subject: userId, name, idType, idNumber });
-  return { userId, cookie: await sessionCookie({ userId, roles: roles as never }) };
+  return { userId, cookie: await sessionCookie({ userId, roles }) };
 }
 const zhangId = () => rid(`330106199003${String(serial).padStart(2, '0')}123`.slice(0, 17));
 const liId = () => rid(`330106198805${String(serial).padStart(2, '0')}456`.slice(0, 17));
@@ -307,6 +318,19 @@ describe('变更或补充登记 (change)', () => {
       },
     );
     expect(outOfStage.status).toBe(403);
+
+    // A reviewer who is a party (by verified ID) does not review it.
+    const liAsReviewer = await person(
+      '李四',
+      'resident_id',
+      (await app.db('filing.service_request_parties').where({ request_id: id, seq: 1 }).first()).id_number,
+      ['initial_reviewer'],
+    );
+    const ownReview = await send(liAsReviewer, 'post', `/staff/service-requests/${id}/review/initial`, {
+      decision: 'approve',
+    });
+    expect(ownReview.status).toBe(403);
+    expect(ownReview.json.error.message).toContain('当事人');
 
     // One person holding both roles may not decide both stages.
     const both = await actor(['initial_reviewer', 'final_reviewer']);
