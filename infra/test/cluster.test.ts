@@ -1,11 +1,12 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createDb, loadConfig } from '@copyreg/kit';
+import { createDb, loadConfig, sessionCookieName, startSession } from '@copyreg/kit';
 import { registrationWorkflowId } from '@copyreg/proto';
 import { Client, Connection } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { Client as Minio } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { party } from '../src/bench/flow';
 import { killGroup, privateStackEnvironment } from '../src/bench/isolated';
 import {
   clusterClientEnv,
@@ -44,8 +45,13 @@ const env = privateStackEnvironment('cluster-test', 30, 500);
 const c = loadConfig({ ...process.env, ...env });
 const privateDir = env.COPYREG_DATA_DIR as string;
 const tls = path.join(privateDir, 'temporal-tls');
-/** What every platform process gets: the private stack, and the cluster's client certificate. */
-const platformEnv = { ...env, ...clusterClientEnv(tls) };
+/**
+ * What every platform process gets: the private stack, the cluster's client certificate, and a
+ * verification limit small enough to reach (the registrations never verify).
+ */
+const verifyLimit = 6;
+const platformEnv = { ...env, ...clusterClientEnv(tls), RATE_LIMIT_VERIFY: String(verifyLimit) };
+const served = async (server: string) => (await proxyStats(c)).find((s) => s.server === server)?.requests ?? 0;
 const cli = (args: string[]) => privateClusterCli(env, args);
 
 describe('the Temporal cluster topology (four server processes on PostgreSQL, mTLS) under worker kills', () => {
@@ -121,6 +127,42 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
     expect(p.frontend).not.toBe(7233);
   });
 
+  it('shares sessions and rate limits between the replicas: a logout on one ends the session on both; one limit counts both', async () => {
+    const both = async (api: string) => Promise.all([1, 2].map((i) => served(`${api}-${i}`)));
+    // A real session (identity.sessions), as a login makes it.
+    const user = await party(db, { name: '会话测试' });
+    const cookie = `${sessionCookieName(c)}=${await startSession(user.userId, db)}`;
+    const identity = `http://127.0.0.1:${c.IDENTITY_PORT}/api/identity`;
+    const me = async () => (await fetch(`${identity}/me`, { headers: { cookie } })).status;
+    const before = await both('identity');
+    expect([await me(), await me()]).toEqual([200, 200]);
+    expect((await fetch(`${identity}/logout`, { method: 'POST', headers: { cookie } })).status).toBe(200);
+    expect([await me(), await me()]).toEqual([401, 401]);
+    const after = await both('identity');
+    // Round robin: each replica answered at least twice (a 200 and a 401).
+    for (const [i, n] of after.entries()) expect(n - (before[i] ?? 0), `identity-${i + 1}`).toBeGreaterThanOrEqual(2);
+
+    // The public verification's limit per address, counted in Postgres: the request after the
+    // limit is refused though the two replicas took turns (in memory each would allow the limit).
+    const verifyBefore = await both('certificate');
+    const statuses: number[] = [];
+    for (let i = 0; i <= verifyLimit; i++)
+      statuses.push(
+        (
+          await fetch(
+            `http://127.0.0.1:${c.CERTIFICATE_PORT}/api/certificate/verify?number=${encodeURIComponent('浙作登字-2026-F-00000001')}&c=AAAAAAAA`,
+            // The proxy appends the caller's address: the service counts the first one it does not trust.
+            { headers: { 'x-forwarded-for': '203.0.113.9' } },
+          )
+        ).status,
+      );
+    expect(statuses.slice(0, verifyLimit)).not.toContain(429);
+    expect(statuses[verifyLimit]).toBe(429);
+    const verifyAfter = await both('certificate');
+    for (const [i, n] of verifyAfter.entries())
+      expect(n - (verifyBefore[i] ?? 0), `certificate-${i + 1}`).toBeGreaterThanOrEqual(verifyLimit / 2);
+  });
+
   it('registrations end to end through the proxy; one API replica of each service and one worker of each kind killed mid-flight; each finishes exactly once', async () => {
     expect(registrations).toBeGreaterThan(0);
     const child = (name: string) => {
@@ -128,13 +170,14 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
       if (!found) throw new Error(`no ${name} in the platform`);
       return found;
     };
-    const served = async (server: string) => (await proxyStats(c)).find((s) => s.server === server)?.requests ?? 0;
     /** kill -9 an API replica once it serves this phase's requests: one may be cut mid-answer. */
     const killWhenServing = async (server: string, since?: number) => {
       const before = since ?? (await served(server));
       await waitFor(`${server} serving requests`, async () => (await served(server)) > before, 120_000);
       killGroup(child(server), 'SIGKILL');
     };
+    // Profiles, proofs and drafts under way: one identity and one filing replica die.
+    const since = { identity: await served('identity-1'), filing: await served('filing-1') };
     const inFlight = Promise.allSettled(Array.from({ length: registrations }, (_, i) => driver.register(i)));
     const held = async (step: 'sign' | 'submit-and-pay' | 'final-review') =>
       within(
@@ -143,9 +186,7 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
         `the registrations did not all reach "${step}" within 5 minutes`,
       );
 
-    // Profiles, proofs and drafts under way: one identity and one filing replica die.
-    // (From 0: no API has been called before; health checks are not counted.)
-    await Promise.all([killWhenServing('identity-1', 0), killWhenServing('filing-1', 0)]);
+    await Promise.all([killWhenServing('identity-1', since.identity), killWhenServing('filing-1', since.filing)]);
 
     // Held before any signature: kill -9 one registration worker. Their workflows, cached on
     // either worker, continue on the survivor from the histories the cluster keeps.
@@ -174,7 +215,17 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
     for (const name of victims) expect(child(name).signalCode, name).toBe('SIGKILL');
     for (const name of [...apiProcesses.map((p) => `${p.name}-2`), 'worker-2', 'documents-worker-2', 'proxy'])
       expect(child(name).exitCode ?? child(name).signalCode, name).toBeNull();
-    // The proxy balanced over both replicas of each API and took the dead ones out.
+    // The proxy balanced over both replicas of each API and took the dead ones out (after two
+    // failed checks a second apart: the last one was killed only moments ago).
+    const statusOf = async () => Object.fromEntries((await proxyStats(c)).map((s) => [s.server, s.status]));
+    await waitFor(
+      'the proxy marking each killed replica down',
+      async () => {
+        const status = await statusOf();
+        return apiProcesses.every((p) => status[`${p.name}-1`] === 'DOWN');
+      },
+      30_000,
+    );
     const stats = await proxyStats(c);
     for (const p of apiProcesses) {
       const [dead, alive] = [1, 2].map((i) => stats.find((s) => s.server === `${p.name}-${i}`));
