@@ -2,33 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { upsertLogin } from '@copyreg/identity';
 import { sessionCookie } from '@copyreg/kit/testing';
 import { stateQuery } from '@copyreg/proto';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actor, createRegistrationWorker, type FilingTestApp, rid, startFiling, until } from './helpers';
-import { readModel as readModelOf, registrationHandle, toInitialReview } from './registration-flow';
+import { describe, expect, it } from 'vitest';
+import { actor, rid, until } from './helpers';
+import { filingWithWorker, readModel as readModelOf, registrationHandle, toInitialReview } from './registration-flow';
 
 /**
  * Separation of duties (职责分离, issue #14) at the filing service, against the real workflow: no one
  * reviews a work they filed or signed, and the final review is not the initial reviewer's. Each
  * refusal is a 403 with a Chinese sentence and changes nothing (no decision, no audit, no move).
  */
-let app: FilingTestApp;
-let worker: Worker;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  app = await startFiling();
-  worker = await createRegistrationWorker(app);
-  running = worker.run();
-});
-afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await app.close();
-});
-
+const ctx = filingWithWorker();
 const handleOf = registrationHandle;
-const readModel = (id: string) => readModelOf(app, id);
+const readModel = (id: string) => readModelOf(ctx.app, id);
 
 /** 李四 holds the work with the applicant 张三, and signs it; he is also an initial reviewer. */
 const liSi = { idType: 'resident_id' as const, idNumber: rid('33010619920101002') };
@@ -52,16 +37,16 @@ const twoHolders = {
 async function unchanged(id: string, status: string) {
   expect((await readModel(id)).status).toBe(status);
   expect((await (await handleOf(id)).query(stateQuery)).status).toBe(status);
-  expect(await app.db('filing.review_decisions').where({ filing_id: id, decision: 'approve', stage: 'final' })).toEqual(
-    [],
-  );
+  expect(
+    await ctx.app.db('filing.review_decisions').where({ filing_id: id, decision: 'approve', stage: 'final' }),
+  ).toEqual([]);
 }
 
 describe('separation of duties in review (职责分离)', () => {
   it('refuses the applicant, a signer and the initial reviewer at the final stage; others decide', async () => {
-    const { a, id } = await toInitialReview(app, twoHolders);
+    const { a, id } = await toInitialReview(ctx.app, twoHolders);
     const review = (cookie: string, stage: 'initial' | 'final') =>
-      app.call(cookie, 'post', `/filings/${id}/reviews/${stage}`, { decision: 'approve' }, randomUUID());
+      ctx.app.call(cookie, 'post', `/filings/${id}/reviews/${stage}`, { decision: 'approve' }, randomUUID());
 
     // The applicant holding the reviewer's role.
     const own = await sessionCookie({ userId: a.userId, roles: ['applicant', 'initial_reviewer'] });
@@ -73,7 +58,7 @@ describe('separation of duties in review (职责分离)', () => {
     });
 
     // A signer (李四, matched by the ID his login provider verified) holding the reviewer's role.
-    const signer = await upsertLogin(app.db, {
+    const signer = await upsertLogin(ctx.app.db, {
       userId: randomUUID(),
       issuer: 'test',
       subject: randomUUID(),
@@ -87,7 +72,7 @@ describe('separation of duties in review (职责分离)', () => {
       message: '不能审核本人签章的作品，请由其他审核人员审核',
     });
     await unchanged(id, 'initial_review');
-    expect(await app.db('filing.review_decisions').where({ filing_id: id })).toEqual([]);
+    expect(await ctx.app.db('filing.review_decisions').where({ filing_id: id })).toEqual([]);
 
     // One person with both roles decides the initial review, and may not decide the final one.
     const both = await actor(['initial_reviewer', 'final_reviewer']);
@@ -126,7 +111,7 @@ describe('separation of duties in review (职责分离)', () => {
       'certified',
     );
     // Only the decisions made are in the audit log: a refusal records nothing.
-    const audit = await app.db('filing.audit_log').where({ filing_id: id }).whereLike('action', 'review.%');
+    const audit = await ctx.app.db('filing.audit_log').where({ filing_id: id }).whereLike('action', 'review.%');
     expect(audit.map((r) => r.action).sort()).toEqual(['review.final.approve', 'review.initial.approve']);
   });
 });

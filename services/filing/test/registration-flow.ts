@@ -8,9 +8,39 @@ import {
   signUpdate,
   stateQuery,
 } from '@copyreg/proto';
-import { expect } from 'vitest';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { loadSnapshot } from '../src/snapshots';
-import { applicantWithProfile, completeContent, type FilingTestApp, sample, until } from './helpers';
+import {
+  applicantWithProfile,
+  completeContent,
+  createRegistrationWorker,
+  type FilingTestApp,
+  sample,
+  startFiling,
+  until,
+} from './helpers';
+
+/**
+ * The filing app and a running registration worker for the tests of one file (vitest hooks);
+ * `extra` adds activities (another workflow's, or replacements of the stand-ins).
+ */
+export function filingWithWorker(extra: (app: FilingTestApp) => object = () => ({})) {
+  const ctx = {} as { app: FilingTestApp };
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    ctx.app = await startFiling();
+    worker = await createRegistrationWorker(ctx.app, undefined, extra(ctx.app));
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await ctx.app?.close();
+  });
+  return ctx;
+}
 
 /**
  * A registration walked through the filing API and the real workflow to 待初审: filed, every
