@@ -115,6 +115,7 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
       await deadlineFromNow(acts.loadWorkingCalendar, timing.reviewWorkingDays, timing.reviewDeadlineAfter)
     ).toISOString();
     await publish();
+    // The desk's notice of each stage has its own key (…:staff:0 initial, …:staff:1 final).
     await notice('service_request_submitted', 'staff', stage === 'initial' ? 0 : 1);
   }
 

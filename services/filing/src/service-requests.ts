@@ -562,6 +562,11 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
           .where({ request_id: row.id, id_type: doc.idType, id_number: doc.idNumber })
           .first('seq'));
       if (party) throw new ApiError('FORBIDDEN', '不能审核本人作为当事人签章确认的申请');
+      // A registration revoked meanwhile (撤销登记) gets no new edition or record: refuse the request instead.
+      if (body.decision === 'approve') {
+        const filing = await db('filing.filings').where({ id: row.filing_id }).first('revoked_at');
+        if (filing?.revoked_at) throw new ApiError('INVALID_STATE', '该作品的登记已撤销，只能不予办理', 'decision');
+      }
       const statementId = uuidOf('service-decision', operationId);
       // The reasons are stored (committed) before the workflow takes the decision, since its notice
       // quotes them; a decision the workflow refuses takes its reasons away again.

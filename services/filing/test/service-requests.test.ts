@@ -397,6 +397,19 @@ describe('补证/换证 (reissue)', () => {
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ status: 'initial_review', parties: [] });
     const id = created.json.requestId as string;
+    // Revoked meanwhile: no approval (only a refusal) while it is; the mark lifted again for the rest.
+    await app.db('filing.filings').where({ id: r.id }).update({ revoked_at: new Date() });
+    const revoked = await send(
+      await actor(['initial_reviewer']),
+      'post',
+      `/staff/service-requests/${id}/review/initial`,
+      {
+        decision: 'approve',
+      },
+    );
+    expect(revoked.status).toBe(409);
+    expect(revoked.json.error.field).toBe('decision');
+    await app.db('filing.filings').where({ id: r.id }).update({ revoked_at: null });
     const { view: done, final } = await approveBoth(id);
     expect(done.outcome).toMatchObject({ edition: 2, registrationNumber: r.number });
     const [old, edition] = await editions(r.id);
