@@ -45,7 +45,8 @@ export const configSchema = z.object({
       }
     }),
   /** Worker sizing (see docs/benchmarks.md for what each bought on 2 cores). */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
+  /** About 0.2 MiB of RSS each; an evicted registration replays its short history when it next moves. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(100),
   WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).default(40),
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).default(100),
   /** Rendering and signing PDFs is synchronous CPU work: about one per core. */
