@@ -4,18 +4,19 @@ import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotFailure } from './browser';
-import { checkState, partyPage, type Size } from './party-browser';
+import { checkState, headingStatus, idInAddress, partyPage, type Size, tableRow } from './party-browser';
 import { apiFlow, ensurePlatform, type TestPlatform } from './platform';
-import { choose, fill, radio, toast } from './ui';
+import { choose, date, fill, radio, toast, upload } from './ui';
 
 /**
  * 其他登记服务 in the browser, against the whole platform: on a registration certified through the
  * real services, the holder asks for a change (变更登记) that both joint holders confirm in order
  * and both reviews approve, ending in a new edition of the certificate; on a phone, a reissue
- * (补证) with no one to confirm. Each state of the lists 待提交 / 待签章 / 审核中 / 已办结 is looked
- * at, with axe, and kept in docs/screenshots.
+ * (补证) with no one to confirm; a transfer contract filed (合同备案), the assignee confirming
+ * last. Each state of the lists 待提交 / 待签章 / 审核中 / 已办结 is looked at, with axe, and kept
+ * in docs/screenshots.
  */
-describe('other services: change and reissue', () => {
+describe('other services: change, reissue and contract filing', () => {
   let platform: TestPlatform;
   let browser: Browser;
   let db: Knex;
@@ -23,6 +24,8 @@ describe('other services: change and reissue', () => {
   const run = Date.now().toString(36).slice(-6);
   const n = 100 + (Number.parseInt(run, 36) % 800);
   const violations: string[] = [];
+  // The smallest file the upload's type sniffing takes for a PDF (the contract's content is not read).
+  const contractPdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
   let holder: Party;
   let cosigner: Party;
   let initial: Party;
@@ -69,19 +72,18 @@ describe('other services: change and reissue', () => {
     partyPage(browser, platform.url, contexts, who, size, storage);
   const check = (page: Page, name: string) => checkState(page, name, violations);
 
-  /** Waits (Playwright's patience, not a fixed sleep) until the heading's status tag says exactly this. */
-  const status = (page: Page, text: string) =>
-    page
-      .locator('h1 [data-testid="request-status"]')
-      .filter({ hasText: new RegExp(`^${text}$`) })
-      .waitFor();
-  const row = (page: Page, text: string) => page.locator('.ant-table-tbody tr.ant-table-row', { hasText: text });
+  const status = (page: Page, text: string) => headingStatus(page, 'request-status', text);
+  const row = tableRow;
 
-  /** A reviewer at the stage approves the request from the queue. */
-  async function approve(who: Party, stage: 'initial' | 'final', shotName?: string) {
+  const idOf = idInAddress;
+
+  /**
+   * A reviewer at the stage approves the request, opened by its address: the queue is oldest first
+   * and earlier runs' requests may fill its first pages.
+   */
+  async function approve(who: Party, stage: 'initial' | 'final', requestId: string, shotName?: string) {
     const page = await as(who);
-    await page.goto(`/staff/service-requests/${stage}`);
-    await row(page, title).first().locator('[data-testid="request-open"]').click();
+    await page.goto(`/staff/service-requests/${stage}/${requestId}`);
     const form = page.locator('[data-testid="request-review-form"]');
     await radio(form, '审核结果', '通过');
     if (shotName) await check(page, shotName);
@@ -115,7 +117,8 @@ describe('other services: change and reissue', () => {
 
     // The holders confirm in the order of the registration: the applicant first.
     const requestUrl = new URL(page.url()).pathname;
-    expect(requestUrl).toMatch(/^\/services\/request\/[0-9a-f-]{36}$/);
+    expect(requestUrl).toMatch(/^\/service-requests\/[0-9a-f-]{36}$/);
+    const requestId = idOf(page);
     await page.click('[data-testid="request-confirm"]');
     await toast(page, '已签章确认');
     await page.locator('nav a[href="/services/requests/to_sign"]').click();
@@ -131,8 +134,12 @@ describe('other services: change and reissue', () => {
     await row(page, title).first().waitFor();
     await check(page, 'services-07-list-in-review');
 
-    await approve(initial, 'initial', 'services-08-staff-initial-review');
-    await approve(final, 'final');
+    const queue = await as(initial);
+    await queue.goto('/staff/service-requests/initial');
+    await queue.locator('[data-testid="request-queue"] tbody tr.ant-table-row').first().waitFor();
+    await check(queue, 'services-08-staff-queue');
+    await approve(initial, 'initial', requestId, 'services-08-staff-initial-review');
+    await approve(final, 'final', requestId);
 
     await page.locator('nav a[href="/services/requests/done"]').click();
     await row(page, title).first().getByText('查看').click();
@@ -152,11 +159,59 @@ describe('other services: change and reissue', () => {
     await phone.click('[data-testid="request-submit"]');
     await status(phone, '待初审');
     await check(phone, 'services-phone-02-reissue-in-review');
-    await approve(initial, 'initial');
-    await approve(final, 'final');
+    await approve(initial, 'initial', idOf(phone));
+    await approve(final, 'final', idOf(phone));
     await phone.reload();
     await status(phone, '已办结');
     await check(phone, 'services-phone-03-reissue-done');
+  });
+
+  it('a transfer contract: the holders then the assignee confirm, both reviews, a filing record to download', async () => {
+    const assignee = await party(db, { name: '李四', idNumber: residentId(n + 2) });
+    const page = await as(holder);
+    await page.goto('/services/new/transfer');
+    const form = page.locator('[data-testid="request-form"]');
+    await choose(page, form, '登记作品', title);
+    // 受让方 through the filing form's holder dialog.
+    await page.click('[data-testid="counterparty-edit"]');
+    const dialog = page.locator('[data-testid="holder-form"]');
+    await fill(dialog, '姓名/名称', '李四');
+    await fill(dialog, '证件号', residentId(n + 2));
+    await page.locator('.ant-modal:visible .ant-btn-primary').click();
+    await form.locator('[data-testid="counterparty"]', { hasText: '李四' }).waitFor();
+    await upload(form, '合同文本', { name: '转让合同.pdf', mimeType: 'application/pdf', buffer: contractPdf });
+    await date(page, form, '合同签订日期', '2026-11-02');
+    await form.locator('label.ant-checkbox-wrapper', { hasText: '复制权' }).click();
+    await fill(form, '申请说明', '两位著作权人将复制权转让给李四。');
+    await check(page, 'services-10-transfer-form');
+    await page.click('[data-testid="request-submit"]');
+    await status(page, '待签章');
+    const url = new URL(page.url()).pathname;
+    // The assignors (both holders, in the registration's order), then the assignee.
+    await page.click('[data-testid="request-confirm"]');
+    await toast(page, '已签章确认');
+    for (const who of [cosigner, assignee]) {
+      const p = await as(who);
+      await p.goto(url);
+      await p.click('[data-testid="request-confirm"]');
+      await toast(p, '已签章确认');
+      if (who === assignee) {
+        await status(p, '待初审');
+        await check(p, 'services-11-assignee-confirmed');
+      }
+    }
+    await approve(initial, 'initial', idOf(page));
+    await approve(final, 'final', idOf(page));
+    await page.reload();
+    await status(page, '已办结');
+    await page.locator('[data-testid="request-outcome"]', { hasText: '备案号' }).waitFor();
+    await check(page, 'services-12-transfer-done');
+    // The certificate of filing's link answers (the file itself is the certificate service's test).
+    const [link] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/record/download')),
+      page.click('[data-testid="request-record"]'),
+    ]);
+    expect(link.status()).toBe(200);
   });
 
   it('every page state has no serious or critical accessibility violation', () => {

@@ -38,6 +38,20 @@ export async function partyPage(
   return context.newPage();
 }
 
+/** Waits (Playwright's patience, not a sleep) until the heading's status tag says exactly `text`. */
+export const headingStatus = (page: Page, testId: string, text: string) =>
+  page
+    .locator(`h1 [data-testid="${testId}"]`)
+    .filter({ hasText: new RegExp(`^${text}$`) })
+    .waitFor();
+
+/** The id a page shows: its address ends in it (/service-requests/:id, /staff/revocations/:id). */
+export const idInAddress = (page: Page) => new URL(page.url()).pathname.split('/').at(-1) as string;
+
+/** The rows of the page's table that contain the text. */
+export const tableRow = (page: Page, text: string) =>
+  page.locator('.ant-table-tbody tr.ant-table-row', { hasText: text });
+
 /**
  * A page state on screen: axe's serious and critical findings collected (asserted empty at the
  * end of the file), the picture kept in docs/screenshots, and on a phone nothing wider than it.

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotFailure } from './browser';
 import { png } from './fixtures';
-import { checkState, partyPage, type Size } from './party-browser';
+import { checkState, headingStatus, idInAddress, partyPage, type Size, tableRow } from './party-browser';
 import { ensurePlatform, type TestPlatform } from './platform';
 import { fill, radio, toast, upload } from './ui';
 
@@ -93,13 +93,9 @@ describe('revocation pages', () => {
     partyPage(browser, platform.url, contexts, who, size, storage);
   const check = (page: Page, name: string) => checkState(page, name, violations);
 
-  /** Waits (Playwright's patience, not a fixed sleep) until the heading's status tag says exactly this. */
-  const status = (page: Page, text: string) =>
-    page
-      .locator('h1 [data-testid="revocation-status"]')
-      .filter({ hasText: new RegExp(`^${text}$`) })
-      .waitFor();
-  const row = (page: Page, title: string) => page.locator('.ant-table-tbody tr.ant-table-row', { hasText: title });
+  const status = (page: Page, text: string) => headingStatus(page, 'revocation-status', text);
+  const row = tableRow;
+  const idOf = idInAddress;
 
   it('an interested party applies with evidence, the holder answers, a reviewer revokes; the work shows 已撤销', async () => {
     const work = await certified(`撤销页-${run}-断桥`, 1);
@@ -141,13 +137,14 @@ describe('revocation pages', () => {
     expect(await holderPage.locator('[data-testid="revocation-answer"]').textContent()).toContain('创作过程.png');
     await check(holderPage, 'revocation-04-answered');
 
-    // The final reviewer: the queue, the request with the answer, the decision with ground and reasons.
+    // The final reviewer: the queue (oldest first; earlier runs' proceedings fill its first pages, so this
+    // one is opened by its address, as a notice links it), the request with the answer, the decision.
     const staff = await as(decider);
     await staff.goto('/');
     await staff.locator('nav a[href="/staff/revocations"]').click();
-    await row(staff, work.number).waitFor();
+    await staff.locator('[data-testid="revocation-table"] tbody tr.ant-table-row').first().waitFor();
     await check(staff, 'revocation-05-staff-queue');
-    await row(staff, work.number).locator('[data-testid="revocation-open"]').click();
+    await staff.goto(`/staff/revocations/${idOf(holderPage)}`);
     const decision = staff.locator('[data-testid="decision-form"]');
     await decision.waitFor();
     expect(await staff.locator('[data-testid="revocation-answer"]').textContent()).toContain('本人为该作品的唯一作者');
@@ -169,10 +166,11 @@ describe('revocation pages', () => {
     );
     await check(holderPage, 'revocation-08-holder-outcome');
     await holderPage.goto('/works/certified');
-    await row(holderPage, `撤销页-${run}-断桥`).locator('[data-testid="revoked"]').waitFor();
+    // The filing service shows a revoked registration's status as 已撤销.
+    await row(holderPage, `撤销页-${run}-断桥`).locator('[data-testid="status"]', { hasText: '已撤销' }).waitFor();
     await check(holderPage, 'revocation-09-work-list-revoked');
     await holderPage.goto(`/filings/${work.id}`);
-    await holderPage.locator('h1', { hasText: '已撤销' }).waitFor();
+    await holderPage.locator('h1 [data-testid="work-status"]', { hasText: '已撤销' }).waitFor();
     await check(holderPage, 'revocation-10-work-revoked');
     // The verification and registry pages read the same mark.
     expect((await db('filing.filings').where({ id: work.id }).first('revoked_at')).revoked_at).not.toBeNull();
@@ -198,8 +196,7 @@ describe('revocation pages', () => {
     await check(phone, 'revocation-phone-03-requested');
 
     const staff = await as(decider, 'phone');
-    await staff.goto('/staff/revocations');
-    await row(staff, `撤销页-${run}-雷峰`).locator('[data-testid="revocation-open"]').click();
+    await staff.goto(`/staff/revocations/${idOf(phone)}`);
     const decision = staff.locator('[data-testid="decision-form"]');
     await radio(decision, '决定', '驳回申请');
     await fill(decision, '理由', '申请人未说明登记有误之处。');
@@ -212,7 +209,7 @@ describe('revocation pages', () => {
     await check(phone, 'revocation-phone-05-dismissed');
     await phone.goto('/works/certified');
     await row(phone, `撤销页-${run}-雷峰`).waitFor();
-    expect(await row(phone, `撤销页-${run}-雷峰`).locator('[data-testid="revoked"]').count()).toBe(0);
+    expect(await row(phone, `撤销页-${run}-雷峰`).locator('[data-testid="status"]').textContent()).toBe('已发证');
   });
 
   it('staff open a revocation on their own motion; the holder is asked to answer, and the opener cannot decide', async () => {

@@ -263,7 +263,7 @@ export function Routes() {
           }
         />
         <Route
-          path="services/request/:requestId"
+          path="service-requests/:requestId"
           element={
             <Private roles={['applicant']}>
               <ServiceRequestDetail />

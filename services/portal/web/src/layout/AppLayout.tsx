@@ -253,7 +253,7 @@ export function AppLayout() {
             ? '/services'
             : /^\/(services|staff)\/revocations\//.test(path)
               ? path.split('/').slice(0, 3).join('/')
-              : path.startsWith('/services/new/')
+              : path.startsWith('/services/new/') || path.startsWith('/service-requests/')
                 ? '/services'
                 : path.startsWith('/staff/service-requests/')
                   ? path.split('/').slice(0, 4).join('/')

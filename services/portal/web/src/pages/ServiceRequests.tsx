@@ -147,7 +147,7 @@ export function ServiceRequestList() {
           { title: t('业务类型'), render: (_v, r) => S.kind[r.kind] },
           {
             title: t('作品名称'),
-            render: (_v, r) => <Link to={`/services/request/${r.requestId}`}>{r.title}</Link>,
+            render: (_v, r) => <Link to={`/service-requests/${r.requestId}`}>{r.title}</Link>,
           },
           { title: t('登记号'), dataIndex: 'registrationNumber', responsive: ['md'] },
           { title: t('申请日期'), render: (_v, r) => day(r.appliedAt), responsive: ['md'] },
@@ -178,7 +178,7 @@ export function ServiceRequestList() {
                       {t('撤回')}
                     </Button>
                   ) : null}
-                  <Link to={`/services/request/${r.requestId}`}>{t('查看')}</Link>
+                  <Link to={`/service-requests/${r.requestId}`}>{t('查看')}</Link>
                 </Space>
               );
             },
@@ -277,7 +277,7 @@ export function ServiceRequestForm() {
     await run(async () => {
       const r = await post<ServiceRequestView>(paths.requests, bodyOf(kind, v, counterparty, submit));
       message.success(submit ? t('已提交') : t('已暂存'));
-      navigate(`/services/request/${r.requestId}`);
+      navigate(`/service-requests/${r.requestId}`);
     }, form);
   };
   const hint: Record<ServiceRequestKind, string> = {
@@ -371,7 +371,14 @@ export function ServiceRequestForm() {
             <Form.Item
               name="rights"
               label={kind === 'transfer' ? t('转让的权利') : t('许可的权利')}
-              rules={[{ required: true, type: 'array', min: 1, message: t('请至少选择一项权利') }]}
+              // A validator, not `required`: antd would put aria-required on the checkbox group's div (axe: not allowed).
+              rules={[
+                {
+                  validator: async (_rule, v?: unknown[]) => {
+                    if (!v?.length) throw new Error(t('请至少选择一项权利'));
+                  },
+                },
+              ]}
             >
               <Checkbox.Group options={Right.options.map((r) => ({ value: r, label: L.right[r] }))} />
             </Form.Item>
@@ -413,6 +420,7 @@ export function ServiceRequestForm() {
 
 const Parties = ({ view }: { view: ServiceRequestView }) => {
   const t = useT();
+  const L = useLabels();
   const S = useServiceLabels();
   if (!view.parties.length) return null;
   return (
@@ -427,8 +435,8 @@ const Parties = ({ view }: { view: ServiceRequestView }) => {
           description: p.confirmedAt
             ? t('已签章 {time}', { time: dayjs(p.confirmedAt).format('YYYY-MM-DD HH:mm') })
             : p.current
-              ? t('待签章')
-              : t('准备签章'),
+              ? L.signerState.current
+              : L.signerState.waiting,
         }))}
       />
     </Card>

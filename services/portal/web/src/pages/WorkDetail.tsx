@@ -216,7 +216,6 @@ export function WorkDetail() {
         <Tag color={statusColor[filing.status]} data-testid="work-status">
           {L.status[filing.status]}
         </Tag>
-        {filing.revokedAt ? <Tag color="red">{t('已撤销')}</Tag> : null}
       </PageTitle>
       <Steps
         size="small"

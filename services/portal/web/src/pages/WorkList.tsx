@@ -66,14 +66,6 @@ export function WorkList({ regional }: { regional?: boolean }) {
     }
   };
 
-  // 撤销登记: the registration keeps its last status; the revocation shows beside it.
-  const revokedTag = (f: FilingListItem) =>
-    f.revokedAt ? (
-      <Tag color="red" data-testid="revoked">
-        {t('已撤销')}
-      </Tag>
-    ) : null;
-
   const actions = (f: FilingListItem) => {
     const a = new Set(f.actions);
     return (
@@ -188,12 +180,7 @@ export function WorkList({ regional }: { regional?: boolean }) {
                 { title: t('所在地区'), render: (_v, f) => L.region(f.region) },
                 {
                   title: t('作品状态'),
-                  render: (_v, f) => (
-                    <>
-                      <Tag color={statusColor[f.status]}>{L.status[f.status]}</Tag>
-                      {revokedTag(f)}
-                    </>
-                  ),
+                  render: (_v, f) => <Tag color={statusColor[f.status]}>{L.status[f.status]}</Tag>,
                 },
                 { title: t('操作'), render: (_v, f) => <Link to={`/filings/${f.filingId}`}>{t('查看')}</Link> },
               ]
@@ -207,12 +194,9 @@ export function WorkList({ regional }: { regional?: boolean }) {
                 {
                   title: t('状态'),
                   render: (_v, f) => (
-                    <>
-                      <Tag color={statusColor[f.status]} data-testid="status">
-                        {L.status[f.status]}
-                      </Tag>
-                      {revokedTag(f)}
-                    </>
+                    <Tag color={statusColor[f.status]} data-testid="status">
+                      {L.status[f.status]}
+                    </Tag>
                   ),
                 },
                 {
