@@ -12,6 +12,7 @@ import {
   type DraftContent,
   type Holder,
   type Role,
+  SearchAttr,
   ServiceRequestView,
   serviceRequestWorkflowId,
 } from '@copyreg/proto';
@@ -21,7 +22,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchOutbox } from '../../../activities/src/outbox';
-import { type Actor, actor, type FilingTestApp, PDF, PNG, rid, startFiling } from './helpers';
+import { type Actor, actor, type FilingTestApp, PDF, PNG, rid, startFiling, until } from './helpers';
 
 /**
  * 其他登记服务 end to end on the real stack: the filing API, the service-request workflow on the
@@ -483,6 +484,34 @@ describe('补证/换证 (reissue)', () => {
     const withdrawn = await send(r.applicant, 'post', `/service-requests/${draftId}/withdraw`);
     expect(withdrawn.json.status).toBe('withdrawn');
     await recordHistory(draftId, 'service-request-withdrawn');
+  });
+});
+
+describe('review deadlines', () => {
+  it('a review stage past its deadline is flagged Overdue for ops, and the flag goes with the stage', async () => {
+    const r = await registered();
+    app.deps.serviceRequestTiming = { reviewDeadlineAfter: '1 second' };
+    const created = await send(r.applicant, 'post', '/service-requests', {
+      kind: 'reissue',
+      filingId: r.id,
+      reason: 'damaged',
+      statement: '证书损坏。',
+    }).finally(() => {
+      app.deps.serviceRequestTiming = { reviewDeadlineAfter: '1 hour' };
+    });
+    const id = created.json.requestId as string;
+    const handle = temporal.workflow.getHandle(serviceRequestWorkflowId(id));
+    const overdue = async () => (await handle.describe()).typedSearchAttributes.get(SearchAttr.Overdue);
+    await until(overdue, (v) => v === true, 'the initial review flagged overdue');
+    const initial = await actor(['initial_reviewer']);
+    const moved = await send(initial, 'post', `/staff/service-requests/${id}/review/initial`, { decision: 'approve' });
+    expect(moved.json.status).toBe('final_review');
+    expect(await overdue()).toBe(false);
+    await send(await actor(['final_reviewer']), 'post', `/staff/service-requests/${id}/review/final`, {
+      decision: 'refuse',
+      reasons: ['原证书未交回'],
+    });
+    await recordHistory(id, 'service-request-overdue-refused');
   });
 });
 
