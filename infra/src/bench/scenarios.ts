@@ -72,6 +72,22 @@ export const scenarios: Scenario[] = [
     name: 'waiting',
     title: 'Registrations waiting on a signer at once (worker cache bounded by maxCachedWorkflows)',
     run: (ctx) => runWaiting(ctx, ctx.config.WORKER_MAX_CACHED_WORKFLOWS),
+    // Measured 2026-11-30 with 1,000 waiting on a shared machine (docs/benchmarks.md, issue 15).
+    tuning: [
+      {
+        change: 'the waiting worker loads a prebuilt workflow bundle, as production does (no webpack in the worker)',
+        effect: 'worker RSS peak 784 → 587 MiB with maxCachedWorkflows 500 and 1,000 waiting',
+      },
+      {
+        change: 'WORKER_MAX_CACHED_WORKFLOWS 1000 → 100 (the bench used 500)',
+        effect:
+          'worker process RSS at the end 427 → 300 MiB (idle 297), peak 525 → 413 MiB: about 0.2 MiB per cached registration',
+      },
+      {
+        change: 'NODE_OPTIONS=--max-semi-space-size=1 for the worker (not yet in the launchers)',
+        effect: 'worker process RSS idle 297 → 252 MiB, peak 413 → 364 MiB, CPU 31.9 → 32.1 s',
+      },
+    ],
   },
   {
     name: 'pragmas',
