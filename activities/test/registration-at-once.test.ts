@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ObjectRef,
   recordDeliveryUpdate,
@@ -7,6 +8,7 @@ import {
   SearchAttr,
   signUpdate,
   stateQuery,
+  submitUpdate,
 } from '@copyreg/proto';
 import { assert, describe, expect, it } from 'vitest';
 import {
@@ -119,6 +121,47 @@ describe('registration workflow: 确认 answered at once, separation of duties, 
         t.handle.executeUpdate(recordDeliveryUpdate, { args: [{ kind: 'picked_up', actorId: randomUUID() }] }),
       ).rejects.toThrow();
       await recordHistory(t, 'signed-at-once-certified-revoked');
+    });
+  });
+
+  it('takes a 提交 sent while the last signature is applied (the list already says 待提交) after it', async () => {
+    const t = await setup({ signers: 1 });
+    const [only] = t.people;
+    assert(only, 'one signer');
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const apply = t.fakes.activities.applySignature;
+    t.fakes.activities.applySignature = async (input): Promise<ObjectRef> => {
+      await held;
+      return apply(input);
+    };
+    await t.withWorkers(async () => {
+      await t.start();
+      await until(t.handle, waitingOn('signer:1'));
+      await t.handle.executeUpdate(signUpdate, {
+        args: [{ signerId: only.signerId, placementId: 'p1', versionNo: 1 }],
+      });
+      // Not the applicant: refused at once, even now.
+      await expectRefused(
+        t.handle.executeUpdate(submitUpdate, { args: [{ actorId: randomUUID() }] }),
+        'FORBIDDEN',
+        '只有申请人本人可以操作',
+      );
+      const submitted = t.handle.executeUpdate(submitUpdate, { args: [{ actorId: t.input.applicantId }] });
+      const early = await Promise.race([submitted.then(() => 'answered'), sleep(500).then(() => 'waiting')]);
+      expect(early).toBe('waiting'); // accepted, waiting for the signature
+      release();
+      const after = await submitted;
+      expect(after.status).toBe('awaiting_payment');
+      expect(after.signingRounds[0]?.signers.map((s) => s.state)).toEqual(['signed']);
+      // Once, not twice: a second submit is the ordinary refusal of a submitted work.
+      await expectRefused(
+        t.handle.executeUpdate(submitUpdate, { args: [{ actorId: t.input.applicantId }] }),
+        'INVALID_STATE',
+        '作品已提交',
+      );
     });
   });
 });

@@ -180,6 +180,19 @@ export class Registration {
     if (actorId !== this.input.applicantId) throw refusal('FORBIDDEN', '只有申请人本人可以操作');
   }
 
+  /**
+   * Whether a submit is accepted now: 待提交, or the last signer's confirmed signature being
+   * applied (签章处理中). The read model already says 待提交 once that signature is committed, a
+   * moment before the workflow has taken the result in; the handler then waits its turn, after the
+   * signature, and checks again (checkSubmit).
+   */
+  checkSubmitAccepted(u: { actorId: string }): void {
+    const round = this.currentRound();
+    const lastSigning = this.state.status === 'awaiting_signatures' && this.signingIndex() === round.signers.length - 1;
+    if (lastSigning) return this.checkApplicant(u.actorId);
+    this.checkSubmit(u);
+  }
+
   checkSubmit(u: { actorId: string }): void {
     this.checkApplicant(u.actorId);
     const s = this.state.status;

@@ -669,7 +669,8 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
             }
             return reg.snapshot();
           }),
-    { validator: (u: { actorId: string }) => reg.checkSubmit(u) },
+    // Laxer than the handler's check: a submit sent while the last signature is applied waits for it.
+    { validator: (u: { actorId: string }) => reg.checkSubmitAccepted(u) },
   );
 
   const chooseV2 = (u: { method: PaymentMethod }) =>
