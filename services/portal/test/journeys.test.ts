@@ -268,6 +268,8 @@ describe('portal journeys', () => {
   it('journey 1: profile, two holders sign in order, online payment, return, resubmission without paying, approvals, certificate', async () => {
     const title = `西湖晨曦-${run}`;
     const applicant = await as(people.zhang);
+    // 我的办件 (shown once the profile is complete) has its works.
+    await applicant.locator('[data-testid="my-works"] .ant-spin-spinning').waitFor({ state: 'detached' });
     await shot(applicant, '04-home-applicant');
     await completeProfile(applicant, people.zhang, '05-profile');
     const li = await as(people.li);
@@ -366,6 +368,9 @@ describe('portal journeys', () => {
     await certified.locator('a', { hasText: title }).click();
     const number = await applicant.locator('[data-testid="registration-number"]').innerText();
     expect(number).toMatch(/^浙作登字-\d{4}-F-\d{8}$/);
+    // 办理进度: the return and the resubmission's approvals, each dated.
+    await applicant.getByTestId('timeline-step').filter({ hasText: '初审退回修改' }).waitFor();
+    await applicant.getByTestId('timeline-step').filter({ hasText: '发证' }).waitFor();
     await shot(applicant, '23-work-certified');
 
     const visitor = await (await personContext(browser, platform.url)).newPage();
@@ -467,6 +472,7 @@ describe('portal journeys', () => {
     await applicant.goto('/works/other');
     await rowOf(applicant, title).locator('a', { hasText: title }).click();
     await applicant.locator('[data-testid="work-status"]').getByText('不予登记并退费').waitFor();
+    await applicant.getByTestId('timeline-step').filter({ hasText: '初审不予登记' }).waitFor();
     await shot(applicant, '43-work-refused');
   });
 

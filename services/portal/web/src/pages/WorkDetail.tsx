@@ -154,7 +154,8 @@ function StepTimeline({ filing }: { filing: Filing | StaffFilingView }) {
           : undefined;
   const day = (iso: string) => new Date(iso).toLocaleDateString(localeOf(lang));
   return (
-    <Card size="small" title={t('办理进度')} style={{ marginBottom: 16 }} data-testid="timeline">
+    // Until every service has answered: a placeholder, never a timeline missing its later steps.
+    <Card size="small" title={t('办理进度')} style={{ marginBottom: 16 }} loading={!records} data-testid="timeline">
       <Timeline
         items={[
           ...done.map((d) => ({
