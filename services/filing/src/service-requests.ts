@@ -101,11 +101,41 @@ async function loadVisible(db: Knex, user: SessionUser, requestId: string): Prom
   return row;
 }
 
-function actionsOf(row: Row, user: SessionUser): ServiceRequestListItem['actions'] {
+/**
+ * The requests among these whose party in turn to confirm is the caller (by the ID document the
+ * login verified): 签章确认 is offered to that party alone.
+ */
+async function inTurnOf(db: Knex, user: SessionUser, rows: Row[]): Promise<Set<string>> {
+  const awaiting = rows.filter((r) => r.status === 'awaiting_confirmations');
+  if (!awaiting.length) return new Set();
+  const doc = await verifiedDocument(db, user.userId);
+  if (!doc) return new Set();
+  const parties: { request_id: string; seq: number; id_type: string; id_number: string }[] = await db(
+    'filing.service_request_parties',
+  ).whereIn(
+    'request_id',
+    awaiting.map((r) => r.id),
+  );
+  return new Set(
+    awaiting
+      .filter((r) =>
+        parties.some(
+          (p) =>
+            p.request_id === r.id &&
+            p.seq === r.confirmed &&
+            p.id_type === doc.idType &&
+            p.id_number.toUpperCase() === doc.idNumber,
+        ),
+      )
+      .map((r) => r.id),
+  );
+}
+
+function actionsOf(row: Row, user: SessionUser, inTurn: boolean): ServiceRequestListItem['actions'] {
   const own = row.applicant_id === user.userId;
   const actions: ServiceRequestListItem['actions'] = ['view'];
   if (own && row.status === 'draft') actions.push('submit');
-  if (row.status === 'awaiting_confirmations') actions.push('confirm');
+  if (inTurn) actions.push('confirm');
   if (own && (row.status === 'draft' || OPEN.includes(row.status))) actions.push('withdraw');
   if (!own && holds(user.roles, 'review') && (row.status === 'initial_review' || row.status === 'final_review')) {
     actions.push('review');
@@ -114,7 +144,7 @@ function actionsOf(row: Row, user: SessionUser): ServiceRequestListItem['actions
   return actions;
 }
 
-function itemOf(row: Row, user: SessionUser): z.input<typeof ServiceRequestListItem> {
+function itemOf(row: Row, user: SessionUser, inTurn: boolean): z.input<typeof ServiceRequestListItem> {
   return {
     requestId: row.id,
     kind: row.kind,
@@ -126,7 +156,7 @@ function itemOf(row: Row, user: SessionUser): z.input<typeof ServiceRequestListI
     statusSince: iso(row.status_at),
     ...(row.submitted_at ? { appliedAt: iso(row.submitted_at) } : {}),
     ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline) } : {}),
-    actions: actionsOf(row, user),
+    actions: actionsOf(row, user, inTurn),
   };
 }
 
@@ -141,7 +171,7 @@ async function viewOf(db: Knex, row: Row, user: SessionUser): Promise<z.input<ty
   const notices = await db('filing.service_request_notices').where({ request_id: row.id }).orderBy('created_at');
   const staff = staffSees(user, row);
   return {
-    ...itemOf(row, user),
+    ...itemOf(row, user, (await inTurnOf(db, user, [row])).has(row.id)),
     applicantId: row.applicant_id,
     statement: row.statement,
     ...(row.mode ? { mode: row.mode } : {}),
@@ -207,7 +237,7 @@ async function pageOfRows(
     .offset((q.page - 1) * q.pageSize)) as Row[];
   const [count] = await filtered().count<{ n: string }[]>({ n: '*' });
   return {
-    items: rows.map((r) => itemOf(r, user)),
+    items: await inTurnOf(db, user, rows).then((turns) => rows.map((r) => itemOf(r, user, turns.has(r.id)))),
     total: Number(count?.n ?? 0),
     page: q.page,
     pageSize: q.pageSize,
