@@ -19,7 +19,6 @@ import {
   type UploadRef,
 } from '@copyreg/proto';
 import type { Knex } from 'knex';
-import { z } from 'zod';
 
 /**
  * The activities of the service-request workflow (workflows/src/service-request.ts); each is
@@ -59,12 +58,7 @@ export function currentHolders(filing: { current_facts: { holders?: Holder[] } |
 }
 
 /** The office's fee per kind in yuan (SERVICE_REQUEST_FEE_YUAN, default 0: no payment step). */
-const fee = z.coerce
-  .number()
-  .nonnegative()
-  .default(0)
-  .parse(process.env.SERVICE_REQUEST_FEE_YUAN || undefined);
-export const serviceFee = (_kind: ServiceRequestKind) => fee;
+export const serviceFee = (_kind: ServiceRequestKind) => config().SERVICE_REQUEST_FEE_YUAN;
 
 export interface ServiceRequestActivityDeps {
   db: Knex;

@@ -114,6 +114,8 @@ export const configSchema = z.object({
   UPLOAD_QUOTA_MB_PER_DAY: z.coerce.number().int().min(1).default(500),
   /** 登记公告: people's names as holders shown masked (张*) or in full; organisations always in full. */
   REGISTRY_PERSON_NAMES: z.enum(['masked', 'full']).default('masked'),
+  /** 其他登记服务 (change, reissue, contract filing): the office's fee in yuan; 0 is no payment step. */
+  SERVICE_REQUEST_FEE_YUAN: z.coerce.number().nonnegative().default(0),
 
   /**
    * Observability (docs/operations.md, "Metrics and traces"). Each service's `/metrics` wants
