@@ -48,6 +48,7 @@ const words: Record<string, string> = {
   长辈版: 'Easy view',
   退出: 'Log out',
   '{name}：资料完善、退出': '{name}: profile, log out',
+  '{kind}：{name}': '{kind}: {name}',
   登录: 'Log in',
   '浙江版权服务中心（浙江省版权协会） · 服务咨询热线 0571-85062879 · 工作时间：工作日 8:30-11:30 14:00-17:00':
     'Zhejiang Copyright Service Centre (Zhejiang Copyright Association) · Helpline 0571-85062879 · Working days 8:30-11:30, 14:00-17:00',
