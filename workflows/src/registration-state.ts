@@ -189,8 +189,8 @@ export class Registration {
   checkSubmitAccepted(u: { actorId: string }): void {
     const round = this.currentRound();
     const lastSigning = this.state.status === 'awaiting_signatures' && this.signingIndex() === round.signers.length - 1;
-    if (lastSigning) return this.checkApplicant(u.actorId);
-    this.checkSubmit(u);
+    if (lastSigning) this.checkApplicant(u.actorId);
+    else this.checkSubmit(u);
   }
 
   checkSubmit(u: { actorId: string }): void {

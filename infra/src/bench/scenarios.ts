@@ -84,7 +84,8 @@ export const scenarios: Scenario[] = [
           'worker process RSS at the end 427 → 300 MiB (idle 297), peak 525 → 413 MiB: about 0.2 MiB per cached registration',
       },
       {
-        change: 'NODE_OPTIONS=--max-semi-space-size=1 for the worker (in infra/src/platform.ts and the deployment's command)',
+        change:
+          'NODE_OPTIONS=--max-semi-space-size=1 for the worker (in infra/src/platform.ts and the deployment command)',
         effect: 'worker process RSS idle 297 → 252 MiB, peak 413 → 364 MiB, CPU 31.9 → 32.1 s',
       },
     ],
