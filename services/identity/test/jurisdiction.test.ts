@@ -38,7 +38,7 @@ const profile = (idNumber: string): ProfileInput => ({
   recipientMobile: '13800000000',
   mailingAddress: '浙江省杭州市西湖区文三路1号',
 });
-const as = async (roles: ('applicant' | 'initial_reviewer')[] = ['applicant']) => {
+const as = async (roles: ('applicant' | 'admin')[] = ['applicant']) => {
   const userId = randomUUID();
   return { userId, cookie: await sessionCookie({ userId, roles }) };
 };
@@ -87,7 +87,7 @@ describe('the region of an ID document', () => {
 });
 
 describe('在浙工作/学习/居住证明 (proof of residence)', () => {
-  it('is asked of a person from outside Zhejiang, uploaded apart from the identity proofs, and seen by reviewers', async () => {
+  it('is asked of a person from outside Zhejiang, uploaded apart from the identity proofs, and seen by staff as such', async () => {
     const a = await as();
     expect((await call(a.cookie, 'put', '/profile', profile(someId('110105')))).status).toBe(200);
     expect((await upload(a.cookie)).status).toBe(201); // 身份证明
@@ -107,8 +107,12 @@ describe('在浙工作/学习/居住证明 (proof of residence)', () => {
       residenceProofIds: [residence.json.uploadId],
     });
 
-    const reviewer = await as(['initial_reviewer']);
-    const seen = ApplicantProofs.parse((await call(reviewer.cookie, 'get', `/staff/users/${a.userId}/proofs`)).json);
+    // Staff see it marked as what it is (reviewers through the filing: services/filing's applicant-proofs).
+    const admin = await as(['admin']);
+    const seen = ApplicantProofs.parse(
+      (await call(admin.cookie, 'get', `/staff/users/${a.userId}/proofs?reason=${encodeURIComponent('核对居住证明')}`))
+        .json,
+    );
     expect(seen.proofs.find((p) => p.uploadId === residence.json.uploadId)?.purpose).toBe('residence');
 
     // Deleted like any proof: the standing goes back to missing.
