@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDb, loadConfig, sessionCookieName, startSession } from '@copyreg/kit';
@@ -212,6 +214,10 @@ describe('the Temporal cluster topology (four server processes on PostgreSQL, mT
     const filings = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     expect(filings).toHaveLength(registrations);
     const victims = [...apiProcesses.map((p) => `${p.name}-1`), 'worker-1', 'documents-worker-1'];
+    // The last kill may be moments old: its exit is reported asynchronously, so wait for it.
+    const exited = (c: ChildProcess) =>
+      c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : once(c, 'exit').then(() => undefined);
+    await within(Promise.all(victims.map((name) => exited(child(name)))), 30_000, 'a killed process did not exit');
     for (const name of victims) expect(child(name).signalCode, name).toBe('SIGKILL');
     for (const name of [...apiProcesses.map((p) => `${p.name}-2`), 'worker-2', 'documents-worker-2', 'proxy'])
       expect(child(name).exitCode ?? child(name).signalCode, name).toBeNull();
