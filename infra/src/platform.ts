@@ -49,6 +49,12 @@ export const platformProcesses: PlatformProcess[] = [
     'development payment gateway (Alipay stand-in)',
   ),
   devPeer('mail-catcher', 'services/payment/src/mail-catcher.ts', 'MAIL_WEB_PORT', 'mail catcher inbox'),
+  devPeer(
+    'dev-csc',
+    'services/certificate/src/csc-dev/main.ts',
+    'DEV_CSC_PORT',
+    "development signing provider (a CA's cloud signing stand-in, CSC API)",
+  ),
   service('identity', 'IDENTITY_PORT', 'identity API'),
   service('filing', 'FILING_PORT', 'filing API'),
   service('signature', 'SIGNATURE_PORT', 'signature API'),

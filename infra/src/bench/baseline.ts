@@ -6,7 +6,7 @@ import {
   renderCertificate,
   SIGNATURE_PAGE_INDEX,
   signatureSlots,
-  signerIdentity,
+  signerCredential,
   signPdf,
 } from '@copyreg/certificate';
 import type { Knex } from 'knex';
@@ -41,7 +41,9 @@ const cpuNow = () => {
 export async function documentsBaseline(db: Knex, n: number): Promise<BaselineFigure> {
   const office = await officeIdentity(db);
   const snapshot = benchSnapshot(0);
-  const identities = await Promise.all(snapshot.signers.map((s) => signerIdentity(db, s)));
+  const identities = await Promise.all(
+    snapshot.signers.map((s) => signerCredential(s, { placementId: 'bench', confirmedAt: new Date() })),
+  );
   const slots = signatureSlots(snapshot.signers.length);
   const phases = { form: 0, appearances: 0, signatures: 0, certificate: 0, seal: 0 };
   let record = false;

@@ -27,6 +27,7 @@ export function platformPorts(offset: number): Record<string, string> {
     'DEV_OIDC_PORT',
     'DEV_GATEWAY_PORT',
     'MAIL_WEB_PORT',
+    'DEV_CSC_PORT',
     'SMTP_PORT',
   ] as const;
   const env: Record<string, string> = Object.fromEntries(keys.map((k) => [k, String(c[k] + offset)]));

@@ -61,6 +61,7 @@ export function privatePorts(c: Config): number[] {
     c.DEV_OIDC_PORT,
     c.DEV_GATEWAY_PORT,
     c.MAIL_WEB_PORT,
+    c.DEV_CSC_PORT,
     c.SMTP_PORT,
   ];
 }

@@ -23,7 +23,14 @@ export { type RecordFacts, renderRecord } from './pdf/record-document';
 export { type SignOptions, signPdf } from './pdf/sign';
 export { markPlace, SIGNATURE_PAGE_INDEX, signatureArea, signatureSlots, within } from './pdf/signature-slots';
 export { organisationSealStamp, personSignatureStamp, STAMP_SIZE } from './pdf/stamps';
-export { devRootCertificatePem, officeIdentity, personSubject, type SigningIdentity, signerIdentity } from './pki/keys';
+export { type Consent, RemoteSigningError } from './pki/csc';
+export {
+  devRootCertificatePem,
+  officeIdentity,
+  personSubject,
+  type SigningIdentity,
+  signerCredential,
+} from './pki/keys';
 export { migrationSource } from './schema';
 export { type ContractRecordInput, fileContractRecord } from './service-requests';
 export { documentSettings } from './settings';

@@ -7,7 +7,7 @@ import { A4, type Rect } from '../src/pdf/layout';
 import { signPdf } from '../src/pdf/sign';
 import { SIGNATURE_PAGE_INDEX, signatureSlots } from '../src/pdf/signature-slots';
 import { organisationSealStamp, personSignatureStamp, STAMP_SIZE } from '../src/pdf/stamps';
-import { devRootCertificatePem, signerIdentity } from '../src/pki/keys';
+import { devRootCertificatePem, signerCredential } from '../src/pki/keys';
 import { assertSoundPdf, nssTrusting, pdfsig, pdftoppm, tempPdf } from './pdf-tools';
 import { sampleSnapshot } from './sample-snapshot';
 
@@ -35,7 +35,7 @@ describe('ordered PDF signatures as incremental updates', () => {
       const size = organisation ? STAMP_SIZE.organisation : STAMP_SIZE.person;
       const before = pdf;
       pdf = await signPdf(pdf, {
-        identity: await signerIdentity(db, signer),
+        identity: await signerCredential(signer, { placementId: `test-${i}`, confirmedAt: new Date() }),
         fieldName: `签章${i + 1} ${signer.name}`,
         signerName: signer.name,
         reason: signer.kind === 'writer' ? '执笔者签章' : '著作权人签章',

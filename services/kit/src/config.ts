@@ -85,6 +85,8 @@ export const configSchema = z.object({
   DEV_OIDC_PORT: port(3010),
   DEV_GATEWAY_PORT: port(3011),
   MAIL_WEB_PORT: port(3012),
+  /** The development remote-signing provider (CSC API, certificate's src/csc-dev): loopback only. */
+  DEV_CSC_PORT: port(3013),
   SMTP_PORT: port(1025),
   SMTP_HOST: z.string().default('127.0.0.1'),
   /** Production mail: credentials and TLS of the office's SMTP relay; the dev catcher needs none. */
@@ -239,6 +241,11 @@ export const developmentDefaults: DevelopmentDefault[] = [
     variable: 'TEMPORAL_TLS',
     fix: 'true (mTLS with TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY) or TEMPORAL_API_KEY',
     isDefault: (c) => !c.TEMPORAL_TLS && !c.TEMPORAL_API_KEY,
+  },
+  {
+    variable: 'SIGNER_SIGNING_PROVIDER',
+    fix: "csc with SIGNER_CSC_URL and its credentials (a CA's cloud signing service); dev signs with the development provider's keys",
+    isDefault: (_c, env) => (env.SIGNER_SIGNING_PROVIDER ?? 'dev') === 'dev',
   },
   {
     variable: 'TEMPORAL_PAYLOAD_KEYS',

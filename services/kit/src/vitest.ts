@@ -32,7 +32,11 @@ export function vitestConfig(
       globalSetup: [
         ...(overrides.stack === false
           ? []
-          : [fileURLToPath(new URL('../../../infra/src/vitest-global-setup.ts', import.meta.url))]),
+          : [
+              fileURLToPath(new URL('../../../infra/src/vitest-global-setup.ts', import.meta.url)),
+              // Signers sign through the remote-signing interface: its development provider, for this run.
+              fileURLToPath(new URL('../../certificate/src/csc-dev/vitest-setup.ts', import.meta.url)),
+            ]),
         ...(overrides.globalSetup ?? []),
       ],
     },

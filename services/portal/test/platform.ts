@@ -23,6 +23,7 @@ const testPorts = {
   DEV_OIDC_PORT: '3110',
   DEV_GATEWAY_PORT: '3111',
   MAIL_WEB_PORT: '3112',
+  DEV_CSC_PORT: '3113',
   SMTP_PORT: '1125',
   PUBLIC_URL: 'http://127.0.0.1:3100',
   LOG_LEVEL: 'warn',

@@ -4,7 +4,7 @@ import {
   personSignatureStamp,
   personSubject,
   STAMP_SIZE,
-  signerIdentity,
+  signerCredential,
   signPdf,
 } from '@copyreg/certificate';
 import { loadSnapshot } from '@copyreg/filing';
@@ -132,7 +132,8 @@ export async function applySignature(
   const signedOn = signingTime.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
   const pdf = await getObject(store, { bucket: round.current_bucket, key: round.current_key });
   const signed = await signPdf(pdf, {
-    identity: await signerIdentity(db, signer),
+    // Through the signing provider, with the consent the signer gave by confirming this placement.
+    identity: await signerCredential(signer, { placementId: input.placementId, confirmedAt: signingTime }),
     fieldName: `签章${input.signerIndex + 1} ${signer.name}`,
     signerName: signer.name,
     reason: slot.kind === 'writer' ? '执笔者签章' : '著作权人签章',

@@ -5,15 +5,19 @@ import type { IdType } from '@copyreg/proto';
 import type { Knex } from 'knex';
 import forge from 'node-forge';
 import { documentSettings } from '../settings';
+import type { SigningCredential } from './credential';
+import { type Consent, remoteSignerCredential } from './csc';
 
 /**
- * Signing keys as PKCS#12 (key + certificate chain), opened once per process by `credentialOf`.
+ * The office's signing keys as PKCS#12 (key + certificate chain), opened once per process by
+ * `credentialOf`; signers' keys are never here: they sign through a remote-signing service
+ * (`signerCredential`, src/pki/csc.ts).
  *
  * `dev` (the default): a development CA that the stack creates on first use and keeps in the
- * certificate schema, stable across restarts. It stands in for personal e-signatures and the
- * organisation certificates of e照通; the root issues the office's certificate and a certificate
- * per signer (by ID type and number) on demand.
- * `p12`: a real CA's issued files in SIGNING_P12_DIR: office.p12, and person-<subject digest>.p12.
+ * certificate schema, stable across restarts. It stands in for the organisation certificates of
+ * e照通; the root issues the office's certificate, and the development signing provider
+ * (src/csc-dev) has it issue signers' certificates, whose keys it keeps in its own store.
+ * `p12`: a real CA's issued file SIGNING_P12_DIR/office.p12.
  */
 export interface SigningIdentity {
   p12: Buffer;
@@ -39,10 +43,9 @@ export async function officeIdentity(db: Knex): Promise<SigningIdentity> {
   return devIdentity(db, 'office', { commonName: s.OFFICE_NAME, organisation: s.OFFICE_NAME });
 }
 
-export async function signerIdentity(db: Knex, signer: SignerSubject): Promise<SigningIdentity> {
-  const subject = personSubject(signer);
-  if (documentSettings().SIGNING_CA === 'p12') return readP12(subject.replace(':', '-'));
-  return devIdentity(db, subject, { commonName: signer.name });
+/** The signer's remote credential, found by their verified identity and bound to their consent. */
+export function signerCredential(signer: SignerSubject, consent: Consent): Promise<SigningCredential> {
+  return remoteSignerCredential(personSubject(signer), signer.name, consent);
 }
 
 /** The development root certificate (PEM), e.g. to trust it in an NSS db for `pdfsig`. */
@@ -56,7 +59,7 @@ async function readP12(name: string): Promise<SigningIdentity> {
   return { p12: await readFile(path.join(s.SIGNING_P12_DIR, `${name}.p12`)), passphrase: s.SIGNING_P12_PASSPHRASE };
 }
 
-interface Issued {
+export interface Issued {
   certPem: string;
   keyPem: string;
 }
@@ -71,7 +74,7 @@ const rootSubject = {
   organisation: 'copyreg development (not for production)',
 };
 
-async function devRoot(db: Knex): Promise<Issued & { p12: Buffer }> {
+export async function devRoot(db: Knex): Promise<Issued & { p12: Buffer }> {
   const row = await db('certificate.signing_keys').where({ subject: 'root' }).first();
   if (row) return { certPem: row.certificate_pem, keyPem: keyFromP12(row.p12), p12: row.p12 };
   const made = issue(rootSubject, undefined, 3650);
@@ -102,7 +105,11 @@ async function devIdentity(
   return { p12: stored.p12, passphrase: DEV_PASSPHRASE };
 }
 
-function issue(name: { commonName: string; organisation?: string }, issuer: Issued | undefined, days: number): Issued {
+export function issue(
+  name: { commonName: string; organisation?: string },
+  issuer: Issued | undefined,
+  days: number,
+): Issued {
   // Node's native RSA key generation (node-forge's pure-JS one takes seconds).
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
