@@ -22,7 +22,7 @@ export const apiProcesses = platformProcesses.filter(
   (p): p is PlatformProcess & { portKey: keyof Config } => p.portKey !== undefined,
 );
 const workerNames = ['worker', 'documents-worker'];
-const singleNames = ['dev-oidc', 'dev-gateway', 'mail-catcher'];
+const singleNames = ['dev-oidc', 'dev-gateway', 'mail-catcher', 'dev-csc'];
 
 export const replicaPort = (apiPort: number, replica: number) => apiPort + 20 + 10 * replica;
 /** HAProxy's statistics page (CSV at `/;csv`): which replica is up and what each served. */

@@ -20,6 +20,7 @@ const kitDefaults = [
   'OIDC_CLIENT_SECRET',
   'TEMPORAL_TLS',
   'TEMPORAL_PAYLOAD_KEYS',
+  'SIGNER_SIGNING_PROVIDER',
 ];
 /** What each process refuses on top of the platform-wide defaults. */
 const ownDefaults: Record<string, string[]> = {
@@ -28,7 +29,7 @@ const ownDefaults: Record<string, string[]> = {
   'documents-worker': ['SIGNING_CA', 'OFFICE_KEY_PROVIDER'],
   worker: ['SIGNING_CA', 'OFFICE_KEY_PROVIDER', 'ALIPAY_PUBLIC_KEY'],
 };
-const devPeers = ['dev-oidc', 'dev-gateway', 'mail-catcher'];
+const devPeers = ['dev-oidc', 'dev-gateway', 'mail-catcher', 'dev-csc'];
 
 /** Settings a real deployment would give: none of them a development default (ports away from any running platform). */
 const proper = {
@@ -44,6 +45,8 @@ const proper = {
   METRICS_TOKEN: 'a-metrics-token-of-more-than-thirty-two-characters',
   SIGNING_CA: 'p12',
   SIGNING_P12_DIR: 'keys',
+  SIGNER_SIGNING_PROVIDER: 'csc',
+  SIGNER_CSC_URL: 'https://sign.ca.example/csc/v2',
   ALIPAY_PUBLIC_KEY: 'alipay-public-key',
   ALIPAY_PRIVATE_KEY: 'app-private-key',
   ALIPAY_GATEWAY: 'https://openapi.alipay.example/gateway.do',
@@ -59,6 +62,7 @@ const proper = {
       'DEV_GATEWAY',
       'MAIL_WEB',
       'SMTP',
+      'DEV_CSC',
     ].map((name, i) => [`${name}_PORT`, String(23_400 + i)]),
   ),
 };

@@ -43,6 +43,7 @@ describe('configuration from the environment', () => {
     OIDC_CLIENT_SECRET: 'issued-client-secret',
     TEMPORAL_TLS: 'true',
     TEMPORAL_PAYLOAD_KEYS: 'office-2026:uEyk4P9PTFp2uyLZMVy2vtGxZSwO6itUkbVymwp4n34=',
+    SIGNER_SIGNING_PROVIDER: 'csc',
   };
   const kitDefaults = Object.keys(production);
 
