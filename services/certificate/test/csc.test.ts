@@ -185,10 +185,16 @@ describe('signers sign through the remote-signing (CSC v2) interface', () => {
     });
     expect(r.status).not.toBe(0);
     expect(r.stderr + r.stdout).toContain('SIGNER_SIGNING_PROVIDER');
-    // Set to a CA's service, the variable is no longer among those refused.
-    const env = { ...process.env, PUBLIC_URL: 'https://register.example.org', SIGNER_SIGNING_PROVIDER: 'csc' };
+    // Set to a CA's service, the variable is no longer among those refused; without its URL it still is.
+    const env = {
+      ...process.env,
+      PUBLIC_URL: 'https://register.example.org',
+      SIGNER_SIGNING_PROVIDER: 'csc',
+      SIGNER_CSC_URL: 'https://sign.ca.example/csc/v2',
+    };
     expect(() => loadConfig(env)).toThrow(/SESSION_SECRET/);
     expect(() => loadConfig(env)).not.toThrow(/SIGNER_SIGNING_PROVIDER/);
+    expect(() => loadConfig({ ...env, SIGNER_CSC_URL: '' })).toThrow(/SIGNER_SIGNING_PROVIDER/);
   });
 });
 

@@ -245,7 +245,7 @@ export const developmentDefaults: DevelopmentDefault[] = [
   {
     variable: 'SIGNER_SIGNING_PROVIDER',
     fix: "csc with SIGNER_CSC_URL and its credentials (a CA's cloud signing service); dev signs with the development provider's keys",
-    isDefault: (_c, env) => (env.SIGNER_SIGNING_PROVIDER ?? 'dev') === 'dev',
+    isDefault: (_c, env) => (env.SIGNER_SIGNING_PROVIDER ?? 'dev') === 'dev' || !env.SIGNER_CSC_URL,
   },
   {
     variable: 'TEMPORAL_PAYLOAD_KEYS',

@@ -44,8 +44,9 @@ describe('configuration from the environment', () => {
     TEMPORAL_TLS: 'true',
     TEMPORAL_PAYLOAD_KEYS: 'office-2026:uEyk4P9PTFp2uyLZMVy2vtGxZSwO6itUkbVymwp4n34=',
     SIGNER_SIGNING_PROVIDER: 'csc',
+    SIGNER_CSC_URL: 'https://sign.ca.example/csc/v2',
   };
-  const kitDefaults = Object.keys(production);
+  const kitDefaults = Object.keys(production).filter((k) => k !== 'SIGNER_CSC_URL');
 
   it.each([
     ['a public PUBLIC_URL', { PUBLIC_URL: 'https://copyright.zj.example' }],
