@@ -11,6 +11,8 @@ import { createPaymentActivities } from './payment';
 import { createSignatureActivities } from './signature';
 import { createTransitionActivities } from './transitions';
 
+export { sendRegistrationNotice } from './notice';
+
 /** What the worker injects; a factory builds anything else it needs from `config()`. */
 export interface ActivityDeps {
   db: Knex;

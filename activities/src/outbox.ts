@@ -1,7 +1,8 @@
 import { logger } from '@copyreg/kit';
-import { createPaymentDeps, sendNotice } from '@copyreg/payment';
+import { createPaymentDeps } from '@copyreg/payment';
 import type { NoticeInput, RegistrationState } from '@copyreg/proto';
 import type { ActivityDeps } from './index';
+import { sendRegistrationNotice } from './notice';
 import { OUTBOX_CHANNEL } from './transitions';
 
 /**
@@ -20,7 +21,7 @@ export interface OutboxRow {
 }
 
 export interface DispatcherDeps extends ActivityDeps {
-  /** Tests: what sends a notice (default: the payment service's sendNotice over SMTP). */
+  /** Tests: what sends a notice (default: sendRegistrationNotice over SMTP). */
   send?: (row: OutboxRow) => Promise<void>;
 }
 
@@ -39,7 +40,7 @@ export async function dispatchOutbox(
     (async (row: OutboxRow) => {
       if (!payment) return;
       // Rendered from the state at the transition (reasons, deadlines, the number), not a query.
-      await sendNotice({ ...payment, loadState: async () => row.state ?? undefined }, row.input);
+      await sendRegistrationNotice({ ...payment, loadState: async () => row.state ?? undefined }, row.input);
     });
   return deps.db.transaction(async (trx) => {
     const rows: OutboxRow[] = await trx('ops.notice_outbox')

@@ -1,11 +1,12 @@
 import { allocateRegistrationNumber } from '@copyreg/certificate';
-import { recordStatus } from '@copyreg/filing';
+import { recordedStatus, recordStatus } from '@copyreg/filing';
 import { createPaymentDeps, ensureOrder, issueInvoice } from '@copyreg/payment';
 import type {
   NoticeInput,
   ObjectRef,
   RegistrationActivities,
   RegistrationState,
+  StatusRecord,
   WorkingCalendar,
 } from '@copyreg/proto';
 import { activateSigner, applySignature, openSigningRound, voidSigningRound } from '@copyreg/signature';
@@ -54,6 +55,36 @@ const calendarYears = (clock: NonNullable<Transition['reviewClock']>) => {
   return { fromYear: year, toYear: year + 1 };
 };
 
+type NoticeSpec = NonNullable<Transition['notices']>[number];
+
+/**
+ * The mails of the stages the applicant waits on (payment received, each review passed), chosen
+ * from the status the transition leaves and the one it enters: the workflow and its recorded
+ * histories stay as they were. None for a stale or repeated record (seq not newer).
+ */
+export function stageNotices(
+  filingId: string,
+  from: { status: string; seq: number } | undefined,
+  to: StatusRecord,
+): NoticeSpec[] {
+  if (!from || from.seq >= to.seq) return [];
+  if ((from.status === 'awaiting_payment' || from.status === 'payment_verifying') && to.status === 'initial_review')
+    return [{ noticeKey: `${filingId}:payment_received`, kind: 'payment_received' }];
+  if (from.status === 'initial_review' && to.status === 'final_review' && to.waitingOn === 'final-review')
+    return [{ noticeKey: `${filingId}:initial_review_passed:${to.seq}`, kind: 'initial_review_passed' }];
+  // The final approval is recorded as final_review waiting on certification (证书生成中).
+  if (to.status === 'final_review' && to.waitingOn === 'certification')
+    return [{ noticeKey: `${filingId}:final_review_passed`, kind: 'final_review_passed' }];
+  return [];
+}
+
+/** Records the status with the stage mail it causes, in the caller's transaction. */
+async function recordWithStageNotices(trx: Knex.Transaction, record: StatusRecord): Promise<void> {
+  const from = await recordedStatus(trx, record.filingId);
+  await recordStatus(trx, record);
+  await enqueueNotices(trx, record.filingId, { notices: stageNotices(record.filingId, from, record) });
+}
+
 /** Inserts the transition's notices into the outbox; a key already there is left alone. */
 async function enqueueNotices(trx: Knex.Transaction, filingId: string, t: Transition): Promise<void> {
   if (!t.notices?.length) return;
@@ -98,7 +129,7 @@ export function createTransitionActivities(deps: ActivityDeps) {
         await openSigningRound(signature, { filingId, ...t.openRound, form: roundForm });
       }
       if (t.activate) await activateSigner(signature, { filingId, ...t.activate });
-      if (record) await recordStatus(trx, record);
+      if (record) await recordWithStageNotices(trx, record);
       await enqueueNotices(trx, filingId, t);
     });
     return result;
@@ -121,8 +152,8 @@ export function createTransitionActivities(deps: ActivityDeps) {
 
     async certifyAndCommit(input: CertifyInput): Promise<CertifyResult> {
       const { filingId } = input;
-      // The final decision, visible at once; the certificate follows.
-      await recordStatus(db, input.certifying);
+      // The final decision, visible (and mailed) at once; the certificate follows.
+      await db.transaction((trx) => recordWithStageNotices(trx, input.certifying));
       const registrationNumber =
         input.registrationNumber ??
         (await allocateRegistrationNumber(db, {

@@ -13,7 +13,6 @@ import {
   workerTracing,
   workflowInterceptorModules,
 } from '@copyreg/kit';
-import { noticeMessageId } from '@copyreg/payment';
 import { TaskQueue } from '@copyreg/proto';
 import {
   bundleWorkflowCode,
@@ -75,7 +74,6 @@ export function serviceRequestActivities(db: Knex, store: ObjectStore, bucket: s
     db,
     issueEdition: (filingId, by) => reissueCertificate(certificates, filingId, by),
     fileContractRecord: (input) => fileContractRecord(certificates, input),
-    messageIdOf: noticeMessageId,
   });
 }
 

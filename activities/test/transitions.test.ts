@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { saveSnapshot } from '@copyreg/filing';
 import { createDb, createObjectStore } from '@copyreg/kit';
+import { startMailCatcher } from '@copyreg/notices/mail-catcher';
+import { createPaymentDeps } from '@copyreg/payment';
+import type { FilingSnapshot, RegistrationStatus } from '@copyreg/proto';
 import type { Knex } from 'knex';
+import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { indexCalendar, workingDayDeadline } from '../../workflows/src/working-days';
 import { createCalendarActivities } from '../src/calendar';
+import { sendRegistrationNotice } from '../src/notice';
 import { dispatchOutbox, type OutboxRow } from '../src/outbox';
-import { createTransitionActivities } from '../src/transitions';
+import { createTransitionActivities, stageNotices } from '../src/transitions';
 
 /**
  * The one-activity-per-transition activities against the real Postgres: a retried transition
@@ -62,6 +68,122 @@ describe('commitTransition', () => {
     expect(r.reviewDeadline).toBe(workingDayDeadline(Date.parse(from), 30, cal).toISOString());
     expect(r.reviewWarningAt).toBe(workingDayDeadline(Date.parse(from), 25, cal).toISOString());
     expect(r.missingYears).toBeUndefined();
+  });
+});
+
+describe('the stage mails the applicant waits on', () => {
+  it('mails payment received and each review passed once, chosen from the transition', async () => {
+    const mail = await startMailCatcher({ smtpPort: 0, webPort: 0 });
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mail.smtpPort, ignoreTLS: true });
+    const filingId = randomUUID();
+    const to = `applicant-${filingId.slice(0, 8)}@example.com`;
+    try {
+      await rolledBack(async (trx) => {
+        const snapshot: FilingSnapshot = {
+          filingId,
+          versionNo: 1,
+          applicantId: randomUUID(),
+          serialNo: `ZJT${filingId.slice(0, 8)}`,
+          region: '330100',
+          content: {
+            title: '西湖晨雾',
+            workType: 'photography',
+            creationNature: 'original',
+            completedOn: '2026-03-01',
+            published: false,
+            ownershipMode: 'individual',
+            acquisitionMode: 'original',
+            rightsScope: 'all',
+            rights: [],
+            description: '一组西湖清晨的摄影作品。',
+            creationProcess: '2026年春拍摄于西湖。',
+            samples: [],
+            attachments: [],
+            holders: [
+              {
+                holderType: 'individual',
+                name: '张三',
+                idType: 'resident_id',
+                idNumber: '11010519491231002X',
+                region: '330100',
+              },
+            ],
+            authors: [{ name: '张三' }],
+            invoiceEmail: to,
+            certificateDelivery: 'pickup',
+          },
+          signers: [
+            {
+              signerId: randomUUID(),
+              kind: 'holder',
+              name: '张三',
+              idType: 'resident_id',
+              idNumber: '11010519491231002X',
+            },
+          ],
+          frozenAt: new Date().toISOString(),
+        };
+        await trx('filing.filings').insert({
+          id: filingId,
+          applicant_id: snapshot.applicantId,
+          serial_no: snapshot.serialNo,
+          content: JSON.stringify(snapshot.content),
+        });
+        await saveSnapshot(trx, snapshot);
+        const { commitTransition } = createTransitionActivities({ ...deps, db: trx });
+        let seq = 0;
+        const step = async (status: RegistrationStatus, waitingOn: string) => {
+          const record = {
+            filingId,
+            seq: ++seq,
+            status,
+            waitingOn,
+            at: new Date().toISOString(),
+            versionNo: 1,
+            overdue: false,
+          };
+          await commitTransition({ filingId, transition: { record } });
+          await commitTransition({ filingId, transition: { record } }); // retried after a lost answer
+        };
+        await step('awaiting_payment', 'payment-method');
+        await step('initial_review', 'initial-review'); // the payment confirmed
+        await step('initial_review', 'initial-review'); // overdue flagged, say: no stage passed
+        await step('final_review', 'final-review'); // 初审通过
+        await step('final_review', 'certification'); // 终审通过, the certificate follows
+        const kinds = await trx('ops.notice_outbox').where({ filing_id: filingId }).orderBy('notice_key').pluck('kind');
+        expect(kinds.sort()).toEqual(['final_review_passed', 'initial_review_passed', 'payment_received']);
+
+        // As the dispatcher sends each row (whose own transaction would wait on this one here); twice: once.
+        const payment = { ...createPaymentDeps({ ...deps, db: trx }), transport, loadState: async () => undefined };
+        const rows: OutboxRow[] = await trx('ops.notice_outbox').where({ filing_id: filingId });
+        for (const row of [...rows, ...rows]) await sendRegistrationNotice(payment, row.input);
+      });
+      const subjects = mail.messages(to).map((m) => m.subject);
+      expect(subjects.sort()).toEqual(
+        [
+          '【作品自愿登记】已收到登记费：西湖晨雾',
+          '【作品自愿登记】初审通过：西湖晨雾',
+          '【作品自愿登记】终审通过：西湖晨雾',
+        ].sort(),
+      );
+      for (const m of mail.messages(to)) expect(m.text).toContain(`/filings/${filingId}`);
+    } finally {
+      await mail.close();
+    }
+  });
+
+  it('chooses no stage mail for a stale or repeated record, nor for a resubmission after a return', () => {
+    const at = new Date().toISOString();
+    const to = (status: RegistrationStatus, waitingOn: string, seq: number) =>
+      ({ filingId: 'f', seq, status, waitingOn, at, versionNo: 1, overdue: false }) as const;
+    expect(
+      stageNotices('f', { status: 'awaiting_payment', seq: 4 }, to('initial_review', 'initial-review', 4)),
+    ).toEqual([]);
+    expect(stageNotices('f', { status: 'returned', seq: 4 }, to('initial_review', 'initial-review', 5))).toEqual([]);
+    expect(stageNotices('f', undefined, to('final_review', 'certification', 5))).toEqual([]);
+    expect(
+      stageNotices('f', { status: 'payment_verifying', seq: 4 }, to('initial_review', 'initial-review', 5)),
+    ).toEqual([{ noticeKey: 'f:payment_received', kind: 'payment_received' }]);
   });
 });
 

@@ -48,7 +48,7 @@ export const platformProcesses: PlatformProcess[] = [
     'DEV_GATEWAY_PORT',
     'development payment gateway (Alipay stand-in)',
   ),
-  devPeer('mail-catcher', 'services/payment/src/mail-catcher.ts', 'MAIL_WEB_PORT', 'mail catcher inbox'),
+  devPeer('mail-catcher', 'services/notices/src/mail-catcher.ts', 'MAIL_WEB_PORT', 'mail catcher inbox'),
   devPeer(
     'dev-csc',
     'services/certificate/src/csc-dev/main.ts',

@@ -257,6 +257,9 @@ export const NoticeKind = z.enum([
   'payment_due', // 待缴费
   'payment_reminder', // 缴费提醒
   'payment_rejected', // 线下付款核对未通过
+  'payment_received', // 缴费已确认，进入初审
+  'initial_review_passed', // 初审通过
+  'final_review_passed', // 终审通过（已发证之前）
   'returned', // 退回修改（含原因）
   'return_expiring', // 补正期限将至
   'refused', // 不予登记并退费

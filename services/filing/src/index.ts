@@ -1,6 +1,6 @@
 export { createFilingApp } from './app';
 export { defaultFilingDeps, type FilingDeps } from './deps';
-export { recordStatus } from './read-model';
+export { recordedStatus, recordStatus } from './read-model';
 export { coversRegion, regionPrefix } from './regions';
 export { createRevocationActivities, type RevocationActivityDeps } from './revocation';
 export { createServiceRequestActivities, type ServiceRequestActivityDeps } from './service-requests-activities';

@@ -1,4 +1,4 @@
-import { type StatusRecord, StatusRecord as StatusRecordSchema } from '@copyreg/proto';
+import { type RegistrationStatus, type StatusRecord, StatusRecord as StatusRecordSchema } from '@copyreg/proto';
 import type { Knex } from 'knex';
 
 /**
@@ -34,4 +34,16 @@ export async function recordStatus(db: Knex, input: StatusRecord): Promise<void>
       delivery_at: r.delivery?.at ?? null,
       updated_at: db.fn.now(),
     });
+}
+
+/**
+ * The status the read model holds now and its seq, locked until the caller's transaction ends: what
+ * a transition moves from (the stage mails are chosen by it).
+ */
+export async function recordedStatus(
+  db: Knex,
+  filingId: string,
+): Promise<{ status: RegistrationStatus; seq: number } | undefined> {
+  const row = await db('filing.filings').where({ id: filingId }).forUpdate().first('status', 'status_seq');
+  return row ? { status: row.status, seq: Number(row.status_seq) } : undefined;
 }

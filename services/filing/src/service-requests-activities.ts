@@ -1,4 +1,5 @@
 import { config, logger } from '@copyreg/kit';
+import { claimNotice } from '@copyreg/notices';
 import {
   type ChangedFacts,
   type ChangeMode,
@@ -76,8 +77,6 @@ export interface ServiceRequestActivityDeps {
     completedAt: string;
     contract: Omit<ContractFacts, 'counterparty' | 'contractUploadId'> & { assignee: string };
   }) => Promise<{ recordNumber: string }>;
-  /** The payment service's Message-ID for a notice key (its mailer sends what is claimed here). */
-  messageIdOf: (noticeKey: string) => string;
 }
 
 async function loadRequest(db: Knex, requestId: string): Promise<ServiceRequestRow> {
@@ -160,8 +159,8 @@ export function createServiceRequestActivities(deps: ServiceRequestActivityDeps)
 
     /**
      * Records the notice (shown with the request) once per key; the applicant's are mailed through
-     * the outbox: claimed rendered in payment.notices (whose mailer sends a claimed notice as
-     * claimed, once) and queued in ops.notice_outbox, in one transaction. The staff desk's are
+     * the outbox: claimed rendered through @copyreg/notices (whose mailer sends a claimed notice
+     * as claimed, once) and queued in ops.notice_outbox, in one transaction. The staff desk's are
      * recorded only, as 撤销登记's.
      */
     async sendServiceNotice(n) {
@@ -174,18 +173,14 @@ export function createServiceRequestActivities(deps: ServiceRequestActivityDeps)
         if (!inserted.length || n.recipient === 'staff') return;
         const mail = await render(trx, n);
         if (!mail) return;
-        await trx('payment.notices')
-          .insert({
-            notice_key: n.noticeKey,
-            kind: n.kind,
-            filing_id: mail.filingId,
-            recipient: mail.to,
-            subject: mail.subject,
-            body: mail.text,
-            message_id: deps.messageIdOf(n.noticeKey),
-          })
-          .onConflict('notice_key')
-          .ignore();
+        await claimNotice(trx, {
+          noticeKey: n.noticeKey,
+          kind: n.kind,
+          filingId: mail.filingId,
+          recipient: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+        });
         await trx('ops.notice_outbox')
           .insert({
             notice_key: n.noticeKey,

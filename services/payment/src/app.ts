@@ -1,4 +1,5 @@
 import { Api, ApiError, createApp, getObject, IdempotencyStore, logger, rateLimit } from '@copyreg/kit';
+import { noticeSentAt } from '@copyreg/notices';
 import {
   ChooseMethodBody,
   CompleteRefundBody,
@@ -19,7 +20,7 @@ import type { Client as ObjectStore } from 'minio';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { paymentConfig } from './config';
-import { type NoticeDeps, noticeSentAt } from './notices';
+import type { NoticeDeps } from './notices';
 import { confirmOffline, rejectOffline, submitOfflineReference } from './offline';
 import {
   ensureOrder,

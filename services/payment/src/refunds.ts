@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, logger } from '@copyreg/kit';
 import type { Knex } from 'knex';
-import { type NoticeDeps, sendNotice } from './notices';
+import { type NoticeDeps, sendSurplusRefundNotice } from './notices';
 import type { PaymentDeps, PaymentRow } from './orders';
 
 /**
@@ -81,12 +81,7 @@ export async function refundSurplus(
     payment,
     `重复缴费（支付宝交易号 ${payment.provider_trade_no}），请原路退回`,
   );
-  const { sent } = await sendNotice(deps, {
-    noticeKey: `${payment.filing_id}:surplus_refund:${payment.payment_id}`,
-    kind: 'surplus_refund',
-    filingId: payment.filing_id,
-    paymentId: payment.payment_id,
-  });
+  const { sent } = await sendSurplusRefundNotice(deps, payment);
   if (sent)
     logger.info({ refundId: refund.refund_id, paymentId: payment.payment_id }, 'surplus payment: refund opened');
   return { refundId: refund.refund_id, noticeSent: sent };

@@ -3,12 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sendRegistrationNotice as sendNotice } from '@copyreg/activities';
 import { getObject, sha256 } from '@copyreg/kit';
+import { noticeMessageId } from '@copyreg/notices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoiceSent } from '../src/index';
 import { chineseAmount } from '../src/invoice-pdf';
 import { invoiceKey, issueInvoice } from '../src/invoices';
-import { noticeMessageId, sendNotice } from '../src/notices';
+
 import { call, cookieFor, type Harness, makeFiling, payOnline, startHarness, startRegistration } from './support';
 
 const pdfText = (bytes: Buffer) => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sendRegistrationNotice as sendNotice } from '@copyreg/activities';
 import { putObject } from '@copyreg/kit';
+import { noticeMessageId } from '@copyreg/notices';
 import {
   type FilingSnapshot,
   type NoticeKind,
@@ -11,7 +13,7 @@ import { activateSigner, openSigningRound, signerTurnOf } from '@copyreg/signatu
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentConfig } from '../src/config';
-import { noticeMessageId, sendNotice } from '../src/notices';
+
 import { eventually, type Harness, makeFiling, payOnline, startHarness, startRegistration, stateFor } from './support';
 
 describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
@@ -54,6 +56,9 @@ describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
     payment_due: { to: 'applicant', subject: '待缴费', body: ['¥150.00', '/pay', '付款方式选择后将无法变更'] },
     payment_reminder: { to: 'applicant', subject: '缴费提醒', body: ['/pay'] },
     payment_rejected: { to: 'applicant', subject: '线下付款核对未通过', body: ['凭证号与银行流水不符'] },
+    payment_received: { to: 'applicant', subject: '已收到登记费', body: ['进入初审'] },
+    initial_review_passed: { to: 'applicant', subject: '初审通过', body: ['进入终审'] },
+    final_review_passed: { to: 'applicant', subject: '终审通过', body: ['电子证书'] },
     returned: { to: 'applicant', subject: '退回修改', body: ['作品简介过于简略', '样品不清晰', '无需重复缴费'] },
     return_expiring: { to: 'applicant', subject: '补正期限将至', body: ['视为撤回'] },
     refused: { to: 'applicant', subject: '不予登记', body: ['退还', '作品简介过于简略'] },
@@ -156,47 +161,5 @@ describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
     expect(row.sent_at).not.toBeNull();
     expect(h.mail.messages(s.content.invoiceEmail).filter((m) => m.subject.includes('待缴费'))).toHaveLength(1);
     await wf.done();
-  });
-
-  it('a crash between the send and the mark re-sends with the same Message-ID, which the catcher flags', async () => {
-    const s = await makeFiling(h);
-    h.deps.loadState = async () => undefined;
-    const input = {
-      noticeKey: `${s.filingId}:payment_reminder:1`,
-      kind: 'payment_reminder' as const,
-      filingId: s.filingId,
-    };
-    await sendNotice(h.deps, input);
-    // As if the process died after the relay accepted the mail and before the row was marked.
-    await h.deps.db('payment.notices').where({ notice_key: input.noticeKey }).update({ sent_at: null });
-    await sendNotice(h.deps, input);
-    const mails = await eventually(async () => {
-      const m = h.mail.messages(s.content.invoiceEmail);
-      expect(m).toHaveLength(2);
-      return m;
-    });
-    expect(mails[0]?.messageId).toBe(mails[1]?.messageId);
-    expect(mails.map((m) => m.duplicate)).toEqual([false, true]);
-    expect(mails[0]?.text).toBe(mails[1]?.text); // the claimed rendering, not a new one
-  });
-
-  it('the inbox API filters by recipient and can be cleared', async () => {
-    const s = await makeFiling(h);
-    h.deps.loadState = async () => undefined;
-    await sendNotice(h.deps, { noticeKey: `${s.filingId}:payment_due:api`, kind: 'payment_due', filingId: s.filingId });
-    const list = await eventually(async () => {
-      const r = (await (
-        await fetch(`${h.mail.webUrl}/api/messages?to=${encodeURIComponent(s.content.invoiceEmail)}`)
-      ).json()) as {
-        items: { subject: string }[];
-      };
-      expect(r.items).toHaveLength(1);
-      return r;
-    });
-    expect(list.items[0]?.subject).toContain('待缴费');
-    const page = await (await fetch(`${h.mail.webUrl}/?to=${encodeURIComponent(s.content.invoiceEmail)}`)).text();
-    expect(page).toContain('待缴费');
-    await fetch(`${h.mail.webUrl}/api/messages?to=${encodeURIComponent(s.content.invoiceEmail)}`, { method: 'DELETE' });
-    expect(h.mail.messages(s.content.invoiceEmail)).toHaveLength(0);
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sendRegistrationNotice } from '@copyreg/activities';
 import { type NoticeWithState, quietTiming, standInActivities, withTransitions } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { saveSnapshot } from '@copyreg/filing';
@@ -12,6 +13,7 @@ import {
   temporalDataConverter,
 } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
+import { type MailCatcher, startMailCatcher } from '@copyreg/notices/mail-catcher';
 import {
   type FilingSnapshot,
   paymentConfirmedSignal,
@@ -35,8 +37,6 @@ import { createPaymentApp } from '../src/app';
 import { createPaymentDeps, type PaymentServiceDeps } from '../src/deps';
 import { createDevGatewayApp, rsa2Sign, signContent } from '../src/dev-gateway';
 import { issueInvoice } from '../src/invoices';
-import { type MailCatcher, startMailCatcher } from '../src/mail-catcher';
-import { sendNotice } from '../src/notices';
 import { ensureOrder, queryPayment } from '../src/orders';
 import { refundPayment } from '../src/refunds';
 
@@ -104,7 +104,7 @@ export async function startHarness(): Promise<Harness> {
     issueInvoice: (i) => issueInvoice(live, i),
     // Rendered from the transition's state when it comes with one, as the outbox dispatcher does.
     sendNotice: async ({ state, ...i }: NoticeWithState) => {
-      await sendNotice(state ? { ...live, loadState: async () => state } : live, i);
+      await sendRegistrationNotice(state ? { ...live, loadState: async () => state } : live, i);
     },
   });
   installRuntime();

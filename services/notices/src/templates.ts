@@ -1,8 +1,11 @@
-import type { PaymentNoticeKind } from './notices';
+import type { NoticeKind } from '@copyreg/proto';
+
+/** The workflow's notices, and the payment service's own: a surplus payment is being refunded. */
+export type MailNoticeKind = NoticeKind | 'surplus_refund';
 
 /**
  * The Chinese mail templates, one per notice kind. Each gets only what the notice needs; the
- * activity fills the context from the filing snapshot and the workflow's state.
+ * caller fills the context from the facts it owns (the filing snapshot, the workflow's state).
  */
 export interface NoticeContext {
   title: string;
@@ -31,12 +34,12 @@ const work = (c: NoticeContext) => `作品《${c.title}》（流水号 ${c.seria
 const reasonList = (reasons: string[] | undefined) =>
   reasons?.length ? reasons.map((r, i) => `  ${i + 1}. ${r}`).join('\n') : '  （详见平台内备注）';
 
-export function renderNotice(kind: PaymentNoticeKind, c: NoticeContext): { subject: string; text: string } {
+export function renderNotice(kind: MailNoticeKind, c: NoticeContext): { subject: string; text: string } {
   const t = templates[kind](c);
   return { subject: `【作品自愿登记】${t.subject}`, text: `您好：\n\n${t.text}${FOOTER}` };
 }
 
-const templates: Record<PaymentNoticeKind, (c: NoticeContext) => { subject: string; text: string }> = {
+const templates: Record<MailNoticeKind, (c: NoticeContext) => { subject: string; text: string }> = {
   signer_turn: (c) => ({
     subject: `请${c.signerName ?? '签章人'}进行电子签章`,
     text: `${work(c)}现轮到${c.signerRole ?? ''}「${c.signerName ?? ''}」进行电子签章（待签章）。\n\n签章链接：${c.link}\n\n每条签章链接只对应该签章人，请将链接告知相应单位或个人，由其本人登录后签章，请勿群发。签章分两步：点击“开始签署”生成签章后，须点击“确认”完成签署。请使用电脑浏览器打开，勿在微信内置浏览器中打开。`,
@@ -56,6 +59,18 @@ const templates: Record<PaymentNoticeKind, (c: NoticeContext) => { subject: stri
   payment_rejected: (c) => ({
     subject: `线下付款核对未通过：${c.title}`,
     text: `${work(c)}的线下付款信息经财务核对未通过。\n\n原因：${c.rejectedReason ?? '（详见平台）'}\n\n请核实付款人和付款凭证号后重新填写：${c.link}`,
+  }),
+  payment_received: (c) => ({
+    subject: `已收到登记费：${c.title}`,
+    text: `${work(c)}的登记费已确认收到，材料已进入初审。审核结果将以邮件通知；需要修改的，会告知退回原因。\n\n作品页面：${c.link}`,
+  }),
+  initial_review_passed: (c) => ({
+    subject: `初审通过：${c.title}`,
+    text: `${work(c)}已通过初审，现进入终审。\n\n作品页面：${c.link}`,
+  }),
+  final_review_passed: (c) => ({
+    subject: `终审通过：${c.title}`,
+    text: `${work(c)}已通过终审，正在生成登记号和电子证书，完成后另行邮件通知。\n\n作品页面：${c.link}`,
   }),
   returned: (c) => ({
     subject: `退回修改：${c.title}`,

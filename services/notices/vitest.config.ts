@@ -1,0 +1,3 @@
+import { vitestConfig } from '../kit/src/vitest';
+
+export default vitestConfig();
