@@ -23,7 +23,6 @@ export { type RecordFacts, renderRecord } from './pdf/record-document';
 export { type SignOptions, signPdf } from './pdf/sign';
 export { markPlace, SIGNATURE_PAGE_INDEX, signatureArea, signatureSlots, within } from './pdf/signature-slots';
 export { organisationSealStamp, personSignatureStamp, STAMP_SIZE } from './pdf/stamps';
-export { type Consent, RemoteSigningError } from './pki/csc';
 export {
   devRootCertificatePem,
   officeIdentity,

@@ -42,9 +42,9 @@ const schema = z.object({
   DOCUMENT_FONT_PATH: z.string().default('/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc'),
   DOCUMENT_FONT_FACE: z.string().default('NotoSerifCJKsc-Regular'),
   /**
-   * Where signing keys come from: `dev` makes a development CA in the certificate schema on first
-   * use; `p12` uses a real CA's issued files: SIGNING_P12_DIR/<subject>.p12 (office.p12 for the
-   * office) with SIGNING_P12_PASSPHRASE.
+   * Where the office's keys come from: `dev` makes a development CA in the certificate schema on
+   * first use; `p12` uses a real CA's issued file SIGNING_P12_DIR/office.p12 with
+   * SIGNING_P12_PASSPHRASE. Signers' keys are never here: src/pki/csc.ts.
    */
   SIGNING_CA: z.enum(['dev', 'p12']).default('dev'),
   SIGNING_P12_DIR: z.string().optional(),

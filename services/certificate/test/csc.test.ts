@@ -1,8 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, verify, X509Certificate } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import { createDb, loadConfig } from '@copyreg/kit';
+import { createDb, listen, loadConfig } from '@copyreg/kit';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDevCscApp } from '../src/csc-dev/provider';
 import { renderApplicationForm } from '../src/pdf/application-form';
 import { signPdf } from '../src/pdf/sign';
 import { SIGNATURE_PAGE_INDEX, signatureSlots } from '../src/pdf/signature-slots';
@@ -155,6 +160,35 @@ describe('signers sign through the remote-signing (CSC v2) interface', () => {
       delete process.env.SIGNER_CSC_TOKEN;
       if (previous === undefined) delete process.env.SIGNER_CSC_TIMEOUT_MS;
       else process.env.SIGNER_CSC_TIMEOUT_MS = previous;
+    }
+  });
+
+  it("a CA's service by configuration: client credentials, and a new token when the service forgot the old", async () => {
+    const keyDir = await mkdtemp(path.join(os.tmpdir(), 'csc-ca-'));
+    const provider = () => createDevCscApp({ db, keyDir, passphrase: 'ca-test' });
+    // One listener in front of the provider, so a restart keeps the client's connections.
+    let current = provider();
+    const front = express().use((req, res, next) => current(req, res, next));
+    const server = await listen(front, 0);
+    const { port } = server.address() as AddressInfo;
+    const settings = {
+      SIGNER_SIGNING_PROVIDER: 'csc',
+      SIGNER_CSC_URL: `http://127.0.0.1:${port}/csc/v2`,
+      SIGNER_CSC_CLIENT_ID: DEV_CSC_CLIENT.id,
+      SIGNER_CSC_CLIENT_SECRET: DEV_CSC_CLIENT.secret,
+    };
+    Object.assign(process.env, settings);
+    try {
+      const credential = await signerCredential(signer, consent);
+      const first = await credential.signHash(digest('first'));
+      // The service restarts: its tokens are gone, its keys are not.
+      current = provider();
+      const second = await credential.signHash(digest('first'));
+      expect(Buffer.from(second).equals(Buffer.from(first))).toBe(true);
+    } finally {
+      for (const k of Object.keys(settings)) delete process.env[k];
+      server.close();
+      await rm(keyDir, { recursive: true, force: true });
     }
   });
 

@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -175,13 +176,7 @@ function keyStore(o: DevCscOptions) {
     async enrol(credentialId: string, name: string): Promise<void> {
       const { root, dir } = await dirOf();
       const file = fileOf(dir, credentialId);
-      if (
-        await readFile(file).then(
-          () => true,
-          () => false,
-        )
-      )
-        return;
+      if (existsSync(file)) return;
       const made = issue({ commonName: name }, root, 825);
       const encrypted = createPrivateKey(made.keyPem).export({
         type: 'pkcs8',

@@ -38,6 +38,13 @@ export const CSC_OID = { sha256: '2.16.840.1.101.3.4.2.1', rsa: '1.2.840.113549.
 /** A refusal or failure of the signing service: the signature is not made. */
 export class RemoteSigningError extends Error {
   override name = 'RemoteSigningError';
+  constructor(
+    message: string,
+    /** The provider's HTTP status, when it answered. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 
 interface Endpoint {
@@ -109,13 +116,23 @@ async function call(url: string, body: unknown, token: string | undefined, timeo
   const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
     const reason = [answer.error, answer.error_description].filter(Boolean).join(': ') || res.statusText;
-    throw new RemoteSigningError(`remote signing: ${new URL(url).pathname} refused (${res.status} ${reason})`);
+    throw new RemoteSigningError(
+      `remote signing: ${new URL(url).pathname} refused (${res.status} ${reason})`,
+      res.status,
+    );
   }
   return answer;
 }
 
 async function csc(e: Endpoint, method: string, body: unknown): Promise<unknown> {
-  return call(`${e.url}/${method}`, body, await bearer(e), e.timeoutMs);
+  try {
+    return await call(`${e.url}/${method}`, body, await bearer(e), e.timeoutMs);
+  } catch (err) {
+    // The provider no longer knows the access token (it restarted, or revoked it): fetch a new one.
+    if (!(err instanceof RemoteSigningError && err.status === 401 && accessToken)) throw err;
+    accessToken = undefined;
+    return call(`${e.url}/${method}`, body, await bearer(e), e.timeoutMs);
+  }
 }
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
