@@ -3,8 +3,9 @@ import type { IdType } from '@copyreg/proto';
 import type { Knex } from 'knex';
 
 /**
- * The logged-in user's ID type and number, as the identity service knows them (the document the
- * login provider verified, else the profile's). The one place the signature service asks.
+ * The logged-in user's ID type and number: only the document the login provider verified (a number
+ * typed into a profile matches no signer). The one place the signature service asks; the same
+ * document's digest is the signer's user id at the remote-signing provider (certificate's pki/csc.ts).
  */
 export async function idDocumentOf(
   db: Knex,
