@@ -22,9 +22,15 @@ export default async function setup() {
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
+  // However vitest ends, the provider does not outlive it.
+  const kill = () => {
+    if (child.exitCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+  };
+  process.once('exit', kill);
   await ready(child, `http://127.0.0.1:${port}/healthz`);
   process.env.DEV_CSC_PORT = String(port);
   return async () => {
+    process.off('exit', kill);
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
