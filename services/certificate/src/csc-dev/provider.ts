@@ -60,6 +60,12 @@ export function createDevCscApp(o: DevCscOptions): express.Express {
   const tokens = new Map<string, number>();
   const sads = new Map<string, { credentialId: string; hash: string; until: number }>();
   const store = keyStore(o);
+  /** Drops what has expired, so tokens and SADs never used do not pile up. */
+  const prune = () => {
+    const now = Date.now();
+    for (const [k, until] of tokens) if (until < now) tokens.delete(k);
+    for (const [k, sad] of sads) if (sad.until < now) sads.delete(k);
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -71,6 +77,7 @@ export function createDevCscApp(o: DevCscOptions): express.Express {
     if (b.grant_type !== 'client_credentials' || b.client_id !== DEV_CSC_CLIENT.id)
       throw new CscError(400, 'invalid_client', 'unknown client or grant');
     if (b.client_secret !== DEV_CSC_CLIENT.secret) throw new CscError(401, 'invalid_client', 'wrong client secret');
+    prune();
     const token = randomBytes(24).toString('base64url');
     tokens.set(token, Date.now() + TOKEN_TTL_S * 1000);
     res.json({ access_token: token, token_type: 'Bearer', expires_in: TOKEN_TTL_S });
@@ -117,6 +124,7 @@ export function createDevCscApp(o: DevCscOptions): express.Express {
     const consent = r.authData.find((a) => a.id === 'consent')?.value;
     if (!consent || !verifyConsent(consent, r.credentialID, hash))
       throw new CscError(400, 'invalid_request', "no valid consent of the credential's owner for this hash");
+    prune();
     const SAD = randomBytes(24).toString('base64url');
     sads.set(SAD, { credentialId: r.credentialID, hash, until: Date.now() + SAD_TTL_MS });
     res.json({ SAD, expiresIn: SAD_TTL_MS / 1000 });
