@@ -45,6 +45,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { type Carried, describeWaiting, isErrorCode, Registration, refusal } from './registration-state';
+import { serial } from './steps';
 import type { Transition, TransitionActivities } from './transitions';
 import { chinaDate, indexCalendar, missingYears, workingDayDeadline } from './working-days';
 
@@ -85,18 +86,6 @@ const SEPARATION_OF_DUTIES = '2026-11-separation-of-duties';
 /** A revocation (撤销登记) heard: the certified registration becomes 已撤销 and ends. */
 const HEARS_REVOCATION = '2026-11-registration-hears-revocation';
 
-/** Runs handlers' and the main loop's effects one at a time, in arrival order. */
-class Serial {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    // Called with no argument: `then(fn)` would hand fn the previous effect's result (an update's
-    // state snapshot), which publish() took for its remark.
-    const next = this.tail.then(() => fn());
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
-
 export async function registrationWorkflow(input: RegistrationInput, carried?: Carried): Promise<RegistrationState> {
   const timing = { ...registrationTimingDefaults, ...input.timing };
   const docs = proxyActivities<DocumentActivities>({
@@ -117,11 +106,11 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   const reg = new Registration(input, carried ?? Registration.start(input, nowIso()));
   const { filingId } = input;
   const state = () => reg.state;
-  const serial = new Serial();
-  const locked = (fn: () => Promise<void>) => serial.run(fn);
+  /** Handlers' and the main loop's effects, one at a time in arrival order. */
+  const locked = serial();
   /** An update's effects, in turn; an activity's refusal (typed ApplicationFailure) becomes the update's. */
   const inTurn = <T>(fn: () => Promise<T>) =>
-    serial.run(async () => {
+    locked(async () => {
       try {
         return await fn();
       } catch (err) {

@@ -1,10 +1,11 @@
 import type { ErrorCode, WorkingCalendar } from '@copyreg/proto';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { ApplicationFailure, log } from '@temporalio/workflow';
+import { Semaphore } from 'async-mutex';
 import { chinaDate, indexCalendar, missingYears, workingDayDeadline } from './working-days';
 
 /**
- * Small pieces the office's other services' workflows (撤销登记, 其他登记服务) share: a refusal
+ * Small pieces the workflows (作品登记, 撤销登记, 其他登记服务) share: a refusal
  * for a validator, effects run one at a time, a deadline on the working-day calendar.
  */
 
@@ -12,13 +13,27 @@ import { chinaDate, indexCalendar, missingYears, workingDayDeadline } from './wo
 export const refusal = (code: ErrorCode, message: string) =>
   ApplicationFailure.create({ type: code, message, nonRetryable: true });
 
-/** Runs effects one at a time, in arrival order (as the registration workflow's Serial). */
+/**
+ * Runs effects one at a time, in arrival order (FIFO): async-mutex's lock, as Temporal's
+ * safe-message-handlers sample uses (promises only, so deterministic in the workflow sandbox).
+ * The replay of the recorded histories fixes the microtask at which each effect starts and its
+ * caller resumes; hence a `Semaphore(1)`, whose `acquire` resolves at once (`Mutex.acquire`
+ * wraps it in one more promise), and a release when the effect's promise settles, after its
+ * caller resumed (`runExclusive` releases a tick earlier, letting the next effect go first).
+ */
 export function serial() {
-  let tail: Promise<unknown> = Promise.resolve();
+  const lock = new Semaphore(1);
   return <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = tail.then(() => fn());
-    tail = next.catch(() => undefined);
-    return next;
+    let release = () => {};
+    const done = lock.acquire().then(([, r]) => {
+      release = r;
+      return fn();
+    });
+    done.then(
+      () => release(),
+      () => release(),
+    );
+    return done;
   };
 }
 
