@@ -1,3 +1,9 @@
+import createClient from 'openapi-fetch';
+import type { paths as CertificatePaths } from './api-types/certificate';
+import type { paths as FilingPaths } from './api-types/filing';
+import type { paths as IdentityPaths } from './api-types/identity';
+import type { paths as PaymentPaths } from './api-types/payment';
+import type { paths as SignaturePaths } from './api-types/signature';
 import { storedLang, translate } from './i18n';
 import type { ErrorBody } from './proto';
 
@@ -14,14 +20,13 @@ export class ApiFailure extends Error {
   }
 }
 
-type Query = Record<string, string | number | boolean | undefined>;
+type Query = Record<string, unknown>;
 
-function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
+/** The query string without the empty filters (undefined or ''), as the services expect it. */
+function queryString(query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
-  const s = params.toString();
-  return s ? `${path}?${s}` : path;
+  return params.toString();
 }
 
 /** Dispatched on window after a command succeeded: what shows counts (the sidebar's badges) reloads them. */
@@ -31,33 +36,27 @@ export const COMMAND_DONE = 'copyreg:command-done';
 const COMMAND_RETRIES = 3;
 
 /**
- * Calls a service through the portal (same origin: the session cookie goes along). A command (any
+ * The transport under the typed client (same origin: the session cookie goes along). A command (any
  * method but GET) carries an Idempotency-Key made once per call, that is once per user action: when
  * the answer is lost (the network, or 503 while the workflow is busy) it is sent again with the same
- * key, and the service answers with the first outcome instead of acting twice.
+ * key, and the service answers with the first outcome instead of acting twice. A refusal is thrown
+ * as an ApiFailure, so a call that returns has its answer.
  */
-export async function api<T>(
-  path: string,
-  opts: { method?: string; body?: unknown; query?: Query; signal?: AbortSignal; idempotencyKey?: string } = {},
-): Promise<T> {
-  const method = opts.method ?? (opts.body === undefined ? 'GET' : 'POST');
-  const headers: Record<string, string> = opts.body === undefined ? {} : { 'content-type': 'application/json' };
-  if (method !== 'GET') headers['idempotency-key'] = opts.idempotencyKey ?? crypto.randomUUID();
+async function send(request: Request): Promise<Response> {
+  const method = request.method;
+  const headers = new Headers(request.headers);
+  if (method !== 'GET' && !headers.has('idempotency-key')) headers.set('idempotency-key', crypto.randomUUID());
   // The services write their messages in the portal's language (English when switched to it).
-  headers['accept-language'] = storedLang() === 'en' ? 'en' : 'zh-CN';
+  headers.set('accept-language', storedLang() === 'en' ? 'en' : 'zh-CN');
+  // Read once: a Request's body cannot be sent twice, the retries send the same text.
+  const body = method === 'GET' ? undefined : (await request.text()) || undefined;
   for (let attempt = 0; ; attempt++) {
     const last = method === 'GET' || attempt >= COMMAND_RETRIES;
     let res: Response;
     try {
-      res = await fetch(withQuery(path, opts.query), {
-        method,
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        credentials: 'same-origin',
-        signal: opts.signal,
-      });
+      res = await fetch(request.url, { method, headers, body, credentials: 'same-origin', signal: request.signal });
     } catch (err) {
-      if (last || opts.signal?.aborted) throw err;
+      if (last || request.signal.aborted) throw err;
       await pause(attempt, undefined);
       continue;
     }
@@ -65,9 +64,9 @@ export async function api<T>(
       await pause(attempt, res.headers.get('retry-after'));
       continue;
     }
-    const text = await res.text();
-    const data = text ? safeJson(text) : undefined;
     if (!res.ok) {
+      const text = await res.text();
+      const data = text ? safeJson(text) : undefined;
       const error = (data as ErrorBody | undefined)?.error ?? {
         code: res.status === 404 ? 'NOT_FOUND' : 'INTERNAL',
         message:
@@ -78,8 +77,42 @@ export async function api<T>(
       throw new ApiFailure(res.status, error as ErrorBody['error']);
     }
     if (method !== 'GET') window.dispatchEvent(new Event(COMMAND_DONE));
-    return data as T;
+    return res;
   }
+}
+
+/** Every service's routes, with their parameters, bodies and answers typed from its OpenAPI document. */
+export type Paths = IdentityPaths & FilingPaths & PaymentPaths & CertificatePaths & SignaturePaths;
+
+/** What a GET of the path answers with. */
+export type Answer<P extends keyof Paths> = Paths[P] extends {
+  get: { responses: { 200: { content: { 'application/json': infer A } } } };
+}
+  ? A
+  : never;
+
+/** The paths that answer a GET with a page of a list. */
+export type PagedPath = {
+  [P in keyof Paths]: [Answer<P>] extends [never]
+    ? never
+    : Answer<P> extends { items: unknown[]; total: number }
+      ? P
+      : never;
+}[keyof Paths];
+
+/** The one client of the services: `ok(client.GET('/api/…', { params }))`. */
+export const client = createClient<Paths>({ fetch: send, querySerializer: queryString });
+
+/** The answer of a call: a refusal was already thrown by the transport as an ApiFailure. */
+export async function ok<D>(call: Promise<{ data?: D }>): Promise<D> {
+  return (await call).data as D;
+}
+
+/** A link into a service (a download's href, an upload's action), its path checked against the documents. */
+export function link(path: keyof Paths, params: Record<string, string> = {}, query?: Query): string {
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  const search = queryString(query);
+  return search ? `${filled}?${search}` : filled;
 }
 
 /** Waits before sending a command again: the server's Retry-After (at most 5 s), else 0.5, 1, 2 s. */
@@ -96,11 +129,6 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
-
-export const get = <T>(path: string, query?: Query) => api<T>(path, { query });
-export const post = <T>(path: string, body: unknown = {}) => api<T>(path, { method: 'POST', body });
-export const put = <T>(path: string, body: unknown) => api<T>(path, { method: 'PUT', body });
-export const del = <T>(path: string) => api<T>(path, { method: 'DELETE' });
 
 /** A page of a list, as every service returns it (共 N 条, 20 条/页). */
 export interface Page<T> {

@@ -1,12 +1,16 @@
 import { Button, Image } from 'antd';
 import { useEffect, useState } from 'react';
-import { get } from './api';
+import { type Answer, client, link as linkTo, ok } from './api';
 import { useFailure } from './forms';
 import type { UploadRef } from './proto';
 
 /** A sample or attachment: the filing service hands out a short-lived download link on request. */
-const linkOf = (path: string) => get<{ url: string }>(path).then((r) => r.url);
-const uploadLink = (uploadId: string) => `/api/filing/uploads/${uploadId}/download`;
+const linkOf = (path: string) =>
+  // A path filled in by `link` (checked there); every route that hands out a file answers a DownloadLink.
+  ok(client.GET(path as never) as Promise<{ data?: Answer<'/api/filing/uploads/{uploadId}/download'> }>).then(
+    (r) => r.url,
+  );
+const uploadLink = (uploadId: string) => linkTo('/api/filing/uploads/{uploadId}/download', { uploadId });
 
 /** `link`: the route that hands out this file's link, where it is not the uploader's own (a revocation's evidence). */
 export function StoredFile({ upload, link }: { upload: UploadRef; link?: string }) {

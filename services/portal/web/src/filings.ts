@@ -1,8 +1,9 @@
-import { get, type Page } from './api';
-import type { FilingListItem, FilingView, ListName } from './proto';
+import { client, ok } from './api';
+import type { FilingView, ListName } from './proto';
 
 export type Filing = FilingView;
-export const loadFiling = (filingId: string) => get<FilingView>(`/api/filing/filings/${filingId}`);
+export const loadFiling = (filingId: string) =>
+  ok(client.GET('/api/filing/filings/{filingId}', { params: { path: { filingId } } }));
 
 export const loadList = (list: ListName, page = 1, pageSize = 20) =>
-  get<Page<FilingListItem>>('/api/filing/filings', { list, page, pageSize });
+  ok(client.GET('/api/filing/filings', { params: { query: { list, page, pageSize } } }));

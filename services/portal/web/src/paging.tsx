@@ -1,34 +1,49 @@
 import type { TablePaginationConfig } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { get, type Page } from './api';
+import { type Answer, client, ok, type PagedPath } from './api';
 import { useFailure } from './forms';
 import { localeOf, useLang, useT } from './i18n';
 
 /** A page whose total may be the database's estimate (a large list is not counted row by row). */
-type ListPage<T> = Page<T> & { totalIsEstimate?: boolean };
+type Item<P extends PagedPath> = Answer<P> extends { items: (infer I)[] } ? I : never;
+type ListPage<P extends PagedPath> = {
+  items: Item<P>[];
+  total: number;
+  page: number;
+  pageSize: number;
+  totalIsEstimate?: boolean;
+};
 
 /** A paginated list from a service: 共 N 条 (约 N 条 when estimated), 20 条/页, 跳至. */
-export function usePaged<T>(path: string | undefined, query: Record<string, string | number | undefined> = {}) {
+export function usePaged<P extends PagedPath>(
+  path: P | undefined,
+  query: Record<string, string | number | undefined> = {},
+  /** The path's own parameters ({stage} of a queue). */
+  pathParams: Record<string, string> = {},
+) {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
-  const [data, setData] = useState<ListPage<T>>();
+  const [data, setData] = useState<ListPage<P>>();
   const [loading, setLoading] = useState(false);
   const fail = useFailure();
   const t = useT();
   const { lang } = useLang();
-  const key = JSON.stringify(query);
+  const key = JSON.stringify([query, pathParams]);
   const load = useCallback(async () => {
     if (!path) return;
     setLoading(true);
     try {
-      const got = await get<ListPage<T>>(path, { ...JSON.parse(key), page, pageSize });
+      // The lists differ in their filters; the path is checked, the query is each page's own.
+      const [q, p] = JSON.parse(key);
+      const params = { query: { ...q, page, pageSize }, path: p };
+      const got = (await ok(client.GET(path as '/api/filing/filings', { params } as never))) as ListPage<P>;
       // Past the end (an estimated total overshot, or the last rows left the list): go to the last page.
       const last = Math.max(1, Math.ceil(got.total / pageSize));
       if (got.items.length === 0 && page > last) setPage(last);
       setData(got);
     } catch (err) {
       fail(err);
-      setData({ items: [], total: 0, page, pageSize });
+      setData({ items: [] as Item<P>[], total: 0, page, pageSize });
     } finally {
       setLoading(false);
     }
@@ -51,5 +66,12 @@ export function usePaged<T>(path: string | undefined, query: Record<string, stri
       setPageSize(s);
     },
   };
-  return { items: data?.items ?? [], total: data?.total ?? 0, loading, pagination, reload: load, setPage };
+  return {
+    items: data?.items ?? ([] as Item<P>[]),
+    total: data?.total ?? 0,
+    loading,
+    pagination,
+    reload: load,
+    setPage,
+  };
 }

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { ApiFailure, get } from './api';
+import { ApiFailure, client, link, ok } from './api';
 import type { Me, Role } from './proto';
 
 /** The caller (GET /api/identity/me), or null when not logged in. */
@@ -15,7 +15,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const reload = useCallback(async () => {
     try {
-      setMe(await get<Me>('/api/identity/me'));
+      setMe(await ok(client.GET('/api/identity/me')));
     } catch (err) {
       if (err instanceof ApiFailure && (err.status === 401 || err.status === 404 || err.status === 503)) setMe(null);
       else throw err;
@@ -32,4 +32,4 @@ export const useSession = () => useContext(SessionContext);
 
 /** Where the development identity provider (浙江政务服务网 stand-in) starts a login. */
 export const loginUrl = (returnTo = `${location.pathname}${location.search}`) =>
-  `/api/identity/login?returnTo=${encodeURIComponent(returnTo)}`;
+  link('/api/identity/login', {}, { returnTo });

@@ -16,7 +16,7 @@ import { permissions } from '@copyreg/proto/src/permissions';
 import { Badge, Button, Drawer, Dropdown, Layout, Menu, type MenuProps, Space, Spin, Typography, theme } from 'antd';
 import { type ReactNode, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { post } from '../api';
+import { client } from '../api';
 import { useCounts } from '../counts';
 import { useElder } from '../elder';
 import { useLang, useT } from '../i18n';
@@ -263,7 +263,7 @@ export function AppLayout() {
   ];
 
   const logout = async () => {
-    await post('/api/identity/logout').catch(() => undefined);
+    await client.POST('/api/identity/logout').catch(() => undefined);
     window.location.href = '/';
   };
 

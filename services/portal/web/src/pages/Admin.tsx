@@ -2,7 +2,7 @@ import { App, Button, Card, Descriptions, Form, Input, Modal, Radio, Select, Tab
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { get, post, put } from '../api';
+import { client, ok } from '../api';
 import { useFailure, zodRule } from '../forms';
 import { localeOf, useLang, useT } from '../i18n';
 import { statusColor, useLabels } from '../labels';
@@ -17,7 +17,7 @@ import { IdentityProofs } from './IdentityProofs';
  */
 export function AdminUsers() {
   const [q, setQ] = useState<string>();
-  const found = usePaged<UserListItem>(q ? '/api/identity/admin/users' : undefined, { q });
+  const found = usePaged(q ? '/api/identity/admin/users' : undefined, { q });
   const [user, setUser] = useState<UserSummary>();
   const [busy, setBusy] = useState(false);
   const [categoryForm] = Form.useForm();
@@ -43,7 +43,7 @@ export function AdminUsers() {
   const open = useCallback(
     async (userId: string) => {
       try {
-        setUser(await get<UserSummary>(`/api/identity/admin/users/${userId}`));
+        setUser(await ok(client.GET('/api/identity/admin/users/{userId}', { params: { path: { userId } } })));
       } catch (err) {
         setUser(undefined);
         fail(err);
@@ -65,7 +65,14 @@ export function AdminUsers() {
     const v = await categoryForm.validateFields();
     setBusy(true);
     try {
-      setUser(await post<UserSummary>(`/api/identity/admin/users/${user?.userId}/category`, v));
+      setUser(
+        await ok(
+          client.POST('/api/identity/admin/users/{userId}/category', {
+            params: { path: { userId: user?.userId ?? '' } },
+            body: v,
+          }),
+        ),
+      );
       message.success(t('用户类别已修改，核对情况已记录'));
       categoryForm.resetFields();
       if (q) void found.reload();
@@ -80,7 +87,14 @@ export function AdminUsers() {
     const v = await rolesForm.validateFields();
     setBusy(true);
     try {
-      setUser(await put<UserSummary>(`/api/identity/admin/users/${user?.userId}/roles`, v));
+      setUser(
+        await ok(
+          client.PUT('/api/identity/admin/users/{userId}/roles', {
+            params: { path: { userId: user?.userId ?? '' } },
+            body: v,
+          }),
+        ),
+      );
       message.success(t('角色已保存'));
       if (q) void found.reload();
     } catch (err) {
@@ -247,7 +261,7 @@ export function AdminUsers() {
 
 /** 纸质证书发放: certified works; record the SF Express waybill (顺丰到付) or the pickup. */
 export function AdminDelivery() {
-  const list = usePaged<FilingListItem>('/api/filing/staff/filings', { list: 'certified' });
+  const list = usePaged('/api/filing/staff/filings', { list: 'certified' });
   const [recording, setRecording] = useState<FilingListItem>();
   const [form] = Form.useForm<{ kind: 'mailed' | 'picked_up'; waybillNo?: string }>();
   const kind = Form.useWatch('kind', form);
@@ -258,10 +272,10 @@ export function AdminDelivery() {
   const record = async () => {
     const v = await form.validateFields();
     try {
-      await post(
-        `/api/certificate/admin/deliveries/${recording?.filingId}`,
-        v.kind === 'mailed' ? { kind: 'mailed', waybillNo: v.waybillNo } : { kind: 'picked_up' },
-      );
+      await client.POST('/api/certificate/admin/deliveries/{filingId}', {
+        params: { path: { filingId: recording?.filingId ?? '' } },
+        body: v.kind === 'mailed' ? { kind: 'mailed', waybillNo: v.waybillNo ?? '' } : { kind: 'picked_up' },
+      });
       message.success(t('已登记'));
       setRecording(undefined);
       form.resetFields();

@@ -22,7 +22,7 @@ import {
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { post, put } from '../api';
+import { client, link, ok } from '../api';
 import { type Filing, loadFiling } from '../filings';
 import { helpTip, idNumberRule, Uploads, useFailure, zodRule } from '../forms';
 import { Rich, useT } from '../i18n';
@@ -110,10 +110,10 @@ export function FilingForm() {
   const saveDraft = async (): Promise<string> => {
     const content = form.getFieldsValue(true) as Partial<FilingContent>;
     if (filingId) {
-      await put(`/api/filing/filings/${filingId}`, { content });
+      await client.PUT('/api/filing/filings/{filingId}', { params: { path: { filingId } }, body: { content } });
       return filingId;
     }
-    const created = await post<Filing>('/api/filing/filings', { content });
+    const created = await ok(client.POST('/api/filing/filings', { body: { content } }));
     setFiling(created);
     setFilingId(created.filingId);
     window.history.replaceState(null, '', `/filings/${created.filingId}/edit`);
@@ -154,7 +154,10 @@ export function FilingForm() {
       // The content goes with the submission: saved and frozen at once, so a signing round never
       // runs on content other than what the applicant sees (修改 voids the round's signatures).
       const id = filingId ?? (await saveDraft());
-      await post(`/api/filing/filings/${id}/submission`, { content });
+      await client.POST('/api/filing/filings/{filingId}/submission', {
+        params: { path: { filingId: id } },
+        body: { content },
+      });
       message.success(t('已提交，请按签章列表的顺序进行电子签章'));
       setSigning(id);
     } catch (err) {
@@ -361,7 +364,7 @@ export function FilingForm() {
                 valuePropName="value"
               >
                 <Uploads
-                  action="/api/filing/uploads/sample"
+                  action={link('/api/filing/uploads/{kind}', { kind: 'sample' })}
                   accept=".pdf,.jpg,.jpeg,.png,.mp3,.mp4"
                   label={t('上传样本')}
                   testId="upload-sample"
@@ -377,7 +380,11 @@ export function FilingForm() {
                 )}
                 valuePropName="value"
               >
-                <Uploads action="/api/filing/uploads/attachment" label={t('上传附件')} testId="upload-attachment" />
+                <Uploads
+                  action={link('/api/filing/uploads/{kind}', { kind: 'attachment' })}
+                  label={t('上传附件')}
+                  testId="upload-attachment"
+                />
               </Form.Item>
             </Col>
           </Row>

@@ -1,7 +1,7 @@
 import { App, Button, Input, Modal, Space, Table, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { post } from '../api';
+import { client, type PagedPath } from '../api';
 import { useFailure } from '../forms';
 import { localeOf, useLang, useT } from '../i18n';
 import { fen } from '../labels';
@@ -20,7 +20,7 @@ function useWhen() {
 export function FinanceOffline() {
   const t = useT();
   const when = useWhen();
-  const { list, tabBar, tableProps } = useStatusList<OfflinePaymentItem>('/api/payment/finance/offline', [
+  const { list, tabBar, tableProps } = useStatusList('/api/payment/finance/offline', [
     { key: 'pending', label: t('待核对') },
     { key: 'confirmed', label: t('已通过') },
     { key: 'rejected', label: t('未通过') },
@@ -35,7 +35,9 @@ export function FinanceOffline() {
       okText: t('核对通过'),
       onOk: async () => {
         try {
-          await post(`/api/payment/finance/offline/${p.paymentId}/confirm`);
+          await client.POST('/api/payment/finance/offline/{paymentId}/confirm', {
+            params: { path: { paymentId: p.paymentId } },
+          });
           message.success(t('已核对通过，作品进入审核'));
           await list.reload();
         } catch (err) {
@@ -100,7 +102,10 @@ export function FinanceOffline() {
         submit={
           rejecting &&
           (async (reason) => {
-            await post(`/api/payment/finance/offline/${rejecting.paymentId}/reject`, { reason });
+            await client.POST('/api/payment/finance/offline/{paymentId}/reject', {
+              params: { path: { paymentId: rejecting.paymentId } },
+              body: { reason },
+            });
             message.success(t('已退回，申请人可重新填写付款信息'));
             await list.reload();
           })
@@ -114,7 +119,7 @@ export function FinanceOffline() {
 export function FinanceRefunds() {
   const t = useT();
   const when = useWhen();
-  const { list, tabBar, tableProps } = useStatusList<RefundItem>('/api/payment/finance/refunds', [
+  const { list, tabBar, tableProps } = useStatusList('/api/payment/finance/refunds', [
     { key: 'pending', label: t('待退费') },
     { key: 'done', label: t('已退费') },
   ]);
@@ -167,7 +172,10 @@ export function FinanceRefunds() {
         submit={
           doing &&
           (async (note) => {
-            await post(`/api/payment/finance/refunds/${doing.refundId}/done`, { note });
+            await client.POST('/api/payment/finance/refunds/{refundId}/done', {
+              params: { path: { refundId: doing.refundId } },
+              body: { note },
+            });
             message.success(t('退费已登记'));
             await list.reload();
           })
@@ -178,9 +186,9 @@ export function FinanceRefunds() {
 }
 
 /** Status tabs over a paged list (a new tab starts at page 1), and the table's common props. */
-function useStatusList<T>(endpoint: string, tabs: { key: string; label: string }[]) {
+function useStatusList<P extends PagedPath>(endpoint: P, tabs: { key: string; label: string }[]) {
   const [status, setStatus] = useState(tabs[0]?.key ?? '');
-  const list = usePaged<T>(endpoint, { status });
+  const list = usePaged(endpoint, { status });
   const tabBar = (
     <Tabs
       activeKey={status}

@@ -12,7 +12,7 @@ import { SigningDialog } from './SigningDialog';
 
 /** 我的办件: the applicant's latest works, each with its status and the one thing to do next. */
 function MyWorks() {
-  const works = usePaged<FilingListItem>('/api/filing/filings', { list: 'all' });
+  const works = usePaged('/api/filing/filings', { list: 'all' });
   const [signing, setSigning] = useState<string>();
   const navigate = useNavigate();
   const t = useT();

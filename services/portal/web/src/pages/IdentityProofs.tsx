@@ -2,7 +2,7 @@ import { FilePdfOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Empty, Form, Image, Input, Space, Spin, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
-import { get } from '../api';
+import { client, ok } from '../api';
 import { failureText, zodRule } from '../forms';
 import { useLang, useT } from '../i18n';
 import { useLabels } from '../labels';
@@ -22,7 +22,13 @@ export function IdentityProofs(props: { filingId: string } | { userId: string })
     return (
       <ProofsCard
         key={props.filingId}
-        path={`/api/filing/staff/filings/${props.filingId}/applicant-proofs`}
+        load={() =>
+          ok(
+            client.GET('/api/filing/staff/filings/{filingId}/applicant-proofs', {
+              params: { path: { filingId: props.filingId } },
+            }),
+          )
+        }
         title={t('申请人身份证明')}
       />
     );
@@ -31,8 +37,9 @@ export function IdentityProofs(props: { filingId: string } | { userId: string })
     return (
       <ProofsCard
         key={`${props.userId}:${reason}`}
-        path={`/api/identity/staff/users/${props.userId}/proofs`}
-        reason={reason}
+        load={() =>
+          ok(client.GET('/api/identity/staff/users/{userId}/proofs', { params: { path: props, query: { reason } } }))
+        }
         title={t('身份证明')}
       />
     );
@@ -63,18 +70,20 @@ export function IdentityProofs(props: { filingId: string } | { userId: string })
   );
 }
 
-function ProofsCard({ path, reason, title }: { path: string; reason?: string; title: string }) {
+function ProofsCard({ load: fetchProofs, title }: { load: () => Promise<ApplicantProofs>; title: string }) {
   const [data, setData] = useState<ApplicantProofs>();
   const [failure, setFailure] = useState<string>();
   const t = useT();
   const { lang } = useLang();
 
+  // The card is keyed by what it shows (the filing, or the account and reason): it loads once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new `load` each render is the same query
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let live = true;
     // The links are short-lived: fetch fresh ones a minute before they expire.
     const load = () =>
-      get<ApplicantProofs>(path, reason ? { reason } : undefined).then(
+      fetchProofs().then(
         (d) => {
           if (!live) return;
           setData(d);
@@ -87,7 +96,7 @@ function ProofsCard({ path, reason, title }: { path: string; reason?: string; ti
       live = false;
       clearTimeout(timer);
     };
-  }, [path, reason]);
+  }, []);
 
   return (
     <Card size="small" title={title} style={{ marginBottom: 16 }} data-testid="identity-proofs">

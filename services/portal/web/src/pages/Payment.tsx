@@ -21,7 +21,7 @@ import {
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { get, post } from '../api';
+import { client, ok } from '../api';
 import { type Filing, loadFiling } from '../filings';
 import { useFailure } from '../forms';
 import { localeOf, tk, useLang, useT } from '../i18n';
@@ -53,7 +53,7 @@ export function Payment() {
 
   const load = useCallback(async () => {
     try {
-      setOrder(await get<PaymentOrderView>(`/api/payment/orders/${filingId}`));
+      setOrder(await ok(client.GET('/api/payment/orders/{filingId}', { params: { path: { filingId } } })));
     } catch (err) {
       fail(err);
     }
@@ -82,7 +82,11 @@ export function Payment() {
   const choose = async () => {
     setBusy(true);
     try {
-      setOrder(await post<PaymentOrderView>(`/api/payment/orders/${filingId}/method`, { method }));
+      setOrder(
+        await ok(
+          client.POST('/api/payment/orders/{filingId}/method', { params: { path: { filingId } }, body: { method } }),
+        ),
+      );
     } catch (err) {
       fail(err);
     } finally {
@@ -94,7 +98,9 @@ export function Payment() {
     const v = await offlineForm.validateFields();
     setBusy(true);
     try {
-      setOrder(await post<PaymentOrderView>(`/api/payment/orders/${filingId}/offline`, v));
+      setOrder(
+        await ok(client.POST('/api/payment/orders/{filingId}/offline', { params: { path: { filingId } }, body: v })),
+      );
       message.success(t('付款信息已提交，待财务人员核对'));
     } catch (err) {
       fail(err, offlineForm);

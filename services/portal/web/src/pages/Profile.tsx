@@ -1,12 +1,12 @@
 import { Alert, App, Button, Col, Form, Input, Radio, Row, Select, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { del, put } from '../api';
+import { client, link } from '../api';
 import { idNumberRule, Uploads, useFailure, zodRule } from '../forms';
 import { localeOf, Rich, useLang, useT } from '../i18n';
 import { useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
-import { idTypesOfCategory, Mobile, type ProfileInput, type Profile as ProfileT, type UserCategory, z } from '../proto';
+import { idTypesOfCategory, Mobile, type ProfileInput, type UserCategory, z } from '../proto';
 import { useSession } from '../session';
 
 /** 用户信息 → 资料完善: every field of the manual, the identity proofs and its notes. */
@@ -49,7 +49,7 @@ export function Profile() {
   const save = async (values: ProfileInput) => {
     setSaving(true);
     try {
-      await put<ProfileT>('/api/identity/profile', values);
+      await client.PUT('/api/identity/profile', { body: values });
       message.success(t('资料已保存'));
       await reload();
       setSaved(true);
@@ -218,13 +218,13 @@ export function Profile() {
           }
         >
           <Uploads
-            action="/api/identity/proofs"
+            action={link('/api/identity/proofs')}
             value={profile?.proofs}
             label={t('+上传')}
             testId="upload-proof"
             onChange={() => void reload()}
             onRemove={async (ref) => {
-              await del(`/api/identity/proofs/${ref.uploadId}`);
+              await client.DELETE('/api/identity/proofs/{proofId}', { params: { path: { proofId: ref.uploadId } } });
             }}
           />
         </Form.Item>
@@ -237,13 +237,13 @@ export function Profile() {
             )}
           >
             <Uploads
-              action="/api/identity/proofs?purpose=residence"
+              action={link('/api/identity/proofs', {}, { purpose: 'residence' })}
               value={profile?.residenceProofs}
               label={t('+上传')}
               testId="upload-residence-proof"
               onChange={() => void reload()}
               onRemove={async (ref) => {
-                await del(`/api/identity/proofs/${ref.uploadId}`);
+                await client.DELETE('/api/identity/proofs/{proofId}', { params: { path: { proofId: ref.uploadId } } });
               }}
             />
           </Form.Item>

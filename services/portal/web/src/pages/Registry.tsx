@@ -1,4 +1,3 @@
-import type { RegistryEntry } from '@copyreg/proto/src/registry';
 import { Button, DatePicker, Form, Input, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -21,7 +20,7 @@ interface RegistryFilters {
  */
 export function Registry() {
   const [filters, setFilters] = useState<Record<string, string | undefined>>({});
-  const list = usePaged<RegistryEntry>('/api/filing/registry', filters);
+  const list = usePaged('/api/filing/registry', filters);
   const t = useT();
   const L = useLabels();
   const search = (v: RegistryFilters) => {

@@ -22,14 +22,14 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { get, post } from '../api';
+import { client, link, ok } from '../api';
 import { StoredFile, StoredImage } from '../files';
 import { useFailure } from '../forms';
 import { type T, tk, useT } from '../i18n';
 import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
-import type { AuditEntry, FilingListItem, ReviewStage, StaffFilingView, WorkType } from '../proto';
+import type { AuditEntry, ReviewStage, StaffFilingView, WorkType } from '../proto';
 import { temporalLink, usePortalSettings } from '../settings';
 import { FilingContentView } from './FilingContentView';
 import { IdentityProofs } from './IdentityProofs';
@@ -80,7 +80,7 @@ interface QueueFilters {
 export function ReviewQueue() {
   const { stage = 'initial' } = useParams() as { stage: ReviewStage };
   const [filters, setFilters] = useState<Record<string, string | undefined>>({});
-  const list = usePaged<FilingListItem>(`/api/filing/queues/${stage}`, filters);
+  const list = usePaged('/api/filing/queues/{stage}', filters, { stage });
   const t = useT();
   const L = useLabels();
   // A work the list no longer holds (once it has answered since mounting) is certified: forget it.
@@ -183,8 +183,9 @@ export function ReviewDetail() {
   const L = useLabels();
 
   useEffect(() => {
-    get<StaffFilingView>(`/api/filing/staff/filings/${filingId}`).then(setView, fail);
-    get<AuditEntry[]>(`/api/filing/staff/filings/${filingId}/audit`).then(setAudit, () => undefined);
+    const params = { path: { filingId } };
+    ok(client.GET('/api/filing/staff/filings/{filingId}', { params })).then(setView, fail);
+    ok(client.GET('/api/filing/staff/filings/{filingId}/audit', { params })).then(setAudit, () => undefined);
   }, [filingId, fail]);
 
   const decide = async () => {
@@ -196,7 +197,10 @@ export function ReviewDetail() {
     }
     setBusy(true);
     try {
-      await post(`/api/filing/filings/${filingId}/reviews/${stage}`, { decision: v.decision, reasons });
+      await client.POST('/api/filing/filings/{filingId}/reviews/{stage}', {
+        params: { path: { filingId, stage } },
+        body: { decision: v.decision, reasons },
+      });
       if (stage === 'final' && v.decision === 'approve') certifying.add(filingId);
       message.success(t(decisionDone[v.decision]));
       navigate(`/staff/review/${stage}`);
@@ -219,7 +223,7 @@ export function ReviewDetail() {
                 {t('在 Temporal 中查看流程')}
               </Button>
             ) : null}
-            <Button href={`/api/signature/filings/${filingId}/form`} target="_blank">
+            <Button href={link('/api/signature/filings/{filingId}/form', { filingId })} target="_blank">
               {t('查看申请表')}
             </Button>
           </Space>

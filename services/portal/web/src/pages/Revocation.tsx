@@ -28,7 +28,7 @@ import {
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { get, post } from '../api';
+import { client, link, ok } from '../api';
 import { StoredFile } from '../files';
 import { Uploads, useFailure } from '../forms';
 import { type T, tk, useT } from '../i18n';
@@ -65,7 +65,7 @@ const StatusTag = ({ status, t }: { status: RevocationStatus; t: T }) => (
 function RevocationTable({ staff }: { staff?: boolean }) {
   const t = useT();
   const [status, setStatus] = useState<RevocationStatus>();
-  const list = usePaged<RevocationView>(staff ? '/api/filing/staff/revocations' : '/api/filing/revocations', {
+  const list = usePaged(staff ? '/api/filing/staff/revocations' : '/api/filing/revocations', {
     status,
   });
   const base = staff ? '/staff/revocations' : '/services/revocations';
@@ -183,12 +183,13 @@ export function RevocationRequest({ staff }: { staff?: boolean }) {
   const submit = async () => {
     const v = await form.validateFields();
     await run(async () => {
-      const r = await post<RevocationView>('/api/filing/revocations', {
+      const body = {
         registrationNumber: v.registrationNumber.trim(),
         ground: holder ? 'holder_request' : v.ground,
         statement: v.statement,
         evidence: (v.evidence ?? []).map((e) => e.uploadId),
-      });
+      } as const;
+      const r = await ok(client.POST('/api/filing/revocations', { body }));
       message.success(t('撤销登记申请已提交'));
       navigate(`${staff ? '/staff/revocations' : '/services/revocations'}/${r.revocationId}`);
     }, form);
@@ -259,7 +260,11 @@ export function RevocationRequest({ staff }: { staff?: boolean }) {
             staff || holder ? [] : [{ required: true, type: 'array', min: 1, message: t('请上传至少1份证明材料') }]
           }
         >
-          <Uploads action="/api/filing/uploads/attachment" max={20} testId="revocation-evidence" />
+          <Uploads
+            action={link('/api/filing/uploads/{kind}', { kind: 'attachment' })}
+            max={20}
+            testId="revocation-evidence"
+          />
         </Form.Item>
         <Space wrap>
           <Button type="primary" onClick={submit} loading={busy} data-testid="revocation-submit">
@@ -280,7 +285,10 @@ const Evidence = ({ revocationId, files }: { revocationId: string; files: Upload
         <StoredFile
           key={f.uploadId}
           upload={f}
-          link={`/api/filing/revocations/${revocationId}/evidence/${f.uploadId}/download`}
+          link={link('/api/filing/revocations/{revocationId}/evidence/{uploadId}/download', {
+            revocationId,
+            uploadId: f.uploadId,
+          })}
         />
       ))}
     </Space>
@@ -298,10 +306,13 @@ export function RevocationDetail({ staff }: { staff?: boolean }) {
   const [view, setView] = useState<RevocationView>();
   const [missing, setMissing] = useState(false);
   useEffect(() => {
-    get<RevocationView>(`/api/filing/revocations/${revocationId}`).then(setView, (err) => {
-      setMissing(true);
-      fail(err);
-    });
+    ok(client.GET('/api/filing/revocations/{revocationId}', { params: { path: { revocationId } } })).then(
+      setView,
+      (err) => {
+        setMissing(true);
+        fail(err);
+      },
+    );
   }, [revocationId, fail]);
   if (missing) return <Result status="404" title={t('没有找到该撤销登记')} />;
   if (!view) return <Spin style={{ display: 'block', margin: 48 }} />;
@@ -416,10 +427,12 @@ function AnswerForm({ view, onDone }: { view: RevocationView; onDone: (v: Revoca
     const v = await form.validateFields();
     await run(async () => {
       onDone(
-        await post<RevocationView>(`/api/filing/revocations/${view.revocationId}/answer`, {
-          statement: v.statement,
-          evidence: (v.evidence ?? []).map((e) => e.uploadId),
-        }),
+        await ok(
+          client.POST('/api/filing/revocations/{revocationId}/answer', {
+            params: { path: { revocationId: view.revocationId } },
+            body: { statement: v.statement, evidence: (v.evidence ?? []).map((e) => e.uploadId) },
+          }),
+        ),
       );
       message.success(t('陈述意见已提交'));
     }, form);
@@ -443,7 +456,11 @@ function AnswerForm({ view, onDone }: { view: RevocationView; onDone: (v: Revoca
           <Input.TextArea rows={4} maxLength={2000} showCount />
         </Form.Item>
         <Form.Item name="evidence" label={t('证明材料')}>
-          <Uploads action="/api/filing/uploads/attachment" max={20} testId="answer-evidence" />
+          <Uploads
+            action={link('/api/filing/uploads/{kind}', { kind: 'attachment' })}
+            max={20}
+            testId="answer-evidence"
+          />
         </Form.Item>
         <Button type="primary" onClick={submit} loading={busy} data-testid="answer-submit">
           {t('提交陈述意见')}
@@ -465,11 +482,12 @@ function DecisionForm({ view, onDone }: { view: RevocationView; onDone: (v: Revo
     const v = await form.validateFields();
     await run(async () => {
       onDone(
-        await post<RevocationView>(`/api/filing/revocations/${view.revocationId}/decision`, {
-          decision: v.decision,
-          ground: v.ground,
-          reasons: lines(v.reasons),
-        }),
+        await ok(
+          client.POST('/api/filing/revocations/{revocationId}/decision', {
+            params: { path: { revocationId: view.revocationId } },
+            body: { decision: v.decision, ground: v.ground, reasons: lines(v.reasons) },
+          }),
+        ),
       );
       message.success(t(decisionDone[v.decision]));
     }, form);

@@ -10,6 +10,7 @@ import {
   reissueReasonLabel,
   reissueReasonLabelEn,
   type ServiceDecision,
+  type ServiceRequestCreateInput,
   ServiceRequestKind,
   type ServiceRequestListItem,
   ServiceRequestListName,
@@ -48,7 +49,7 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { get, type Page, post } from '../api';
+import { client, link, ok } from '../api';
 import { StoredFile } from '../files';
 import { Uploads, useFailure } from '../forms';
 import { type Lang, useLang, useT } from '../i18n';
@@ -63,17 +64,14 @@ import { ListFilter, lines, useCommand } from './ServiceParts';
  * 其他登记服务 (issue 17): 变更或补充登记, 补证/换证 and 著作权转让/专有许可合同备案, each a request
  * about one of the applicant's certified registrations, in the lists 待提交, 待签章, 审核中, 已办结;
  * and the staff's review queues. Built against proto/src/service-requests.ts; the routes of the
- * filing service are in `paths`, the one place to follow them.
+ * filing service are typed from its OpenAPI document (../api).
  */
-const paths = {
-  requests: '/api/filing/service-requests',
-  one: (id: string) => `/api/filing/service-requests/${id}`,
-  act: (id: string, action: 'submit' | 'confirm' | 'withdraw') => `/api/filing/service-requests/${id}/${action}`,
-  record: (id: string) => `/api/filing/service-requests/${id}/record/download`,
-  queue: '/api/filing/staff/service-requests',
-  contract: (id: string) => `/api/filing/service-requests/${id}/contract/download`,
-  review: (id: string, stage: ServiceReviewStage) => `/api/filing/staff/service-requests/${id}/review/${stage}`,
-};
+const actOn = (requestId: string, action: 'submit' | 'confirm' | 'withdraw') =>
+  ok(
+    client.POST(`/api/filing/service-requests/{requestId}/${action}`, {
+      params: { path: { requestId } },
+    }),
+  );
 
 /** The contract's labels in the language shown. */
 const labels = (lang: Lang) => {
@@ -118,10 +116,10 @@ export function ServiceRequestList() {
   const S = useServiceLabels();
   const { run } = useCommand();
   const { message } = App.useApp();
-  const paged = usePaged<ServiceRequestListItem>(paths.requests, { list });
+  const paged = usePaged('/api/filing/service-requests', { list });
   const act = (r: ServiceRequestListItem, action: 'submit' | 'confirm' | 'withdraw', done: string) =>
     run(async () => {
-      await post(paths.act(r.requestId, action), {});
+      await actOn(r.requestId, action);
       message.success(t(done));
       await paged.reload();
     });
@@ -194,7 +192,7 @@ function useRegistrations() {
   const [items, setItems] = useState<FilingListItem[]>([]);
   const fail = useFailure();
   useEffect(() => {
-    get<Page<FilingListItem>>('/api/filing/filings', { list: 'certified', pageSize: 100 }).then(
+    ok(client.GET('/api/filing/filings', { params: { query: { list: 'certified', pageSize: 100 } } })).then(
       (p) => setItems(p.items.filter((f) => f.registrationNumber && !f.revokedAt)),
       fail,
     );
@@ -275,7 +273,12 @@ export function ServiceRequestForm() {
       return;
     }
     await run(async () => {
-      const r = await post<ServiceRequestView>(paths.requests, bodyOf(kind, v, counterparty, submit));
+      const r = await ok(
+        // What the form left empty goes as it is: the service refuses it naming the field.
+        client.POST('/api/filing/service-requests', {
+          body: bodyOf(kind, v, counterparty, submit) as ServiceRequestCreateInput,
+        }),
+      );
       message.success(submit ? t('已提交') : t('已暂存'));
       navigate(`/service-requests/${r.requestId}`);
     }, form);
@@ -359,7 +362,12 @@ export function ServiceRequestForm() {
               label={t('合同文本')}
               rules={[{ required: true, type: 'array', min: 1, message: t('请上传合同文本') }]}
             >
-              <Uploads action="/api/filing/uploads/attachment" accept=".pdf" max={1} testId="contract-upload" />
+              <Uploads
+                action={link('/api/filing/uploads/{kind}', { kind: 'attachment' })}
+                accept=".pdf"
+                max={1}
+                testId="contract-upload"
+              />
             </Form.Item>
             <Form.Item
               name="signedOn"
@@ -455,10 +463,13 @@ export function ServiceRequestDetail({ staffStage }: { staffStage?: ServiceRevie
   const [missing, setMissing] = useState(false);
   const { run } = useCommand();
   const load = () =>
-    get<ServiceRequestView>(paths.one(requestId)).then(setView, (err) => {
-      setMissing(true);
-      fail(err);
-    });
+    ok(client.GET('/api/filing/service-requests/{requestId}', { params: { path: { requestId } } })).then(
+      setView,
+      (err) => {
+        setMissing(true);
+        fail(err);
+      },
+    );
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads once per request id
   useEffect(() => {
     void load();
@@ -468,11 +479,15 @@ export function ServiceRequestDetail({ staffStage }: { staffStage?: ServiceRevie
   const a = new Set(view.actions);
   const act = (action: 'submit' | 'confirm' | 'withdraw', done: string) =>
     run(async () => {
-      setView(await post<ServiceRequestView>(paths.act(view.requestId, action), {}));
+      setView(await actOn(view.requestId, action));
       message.success(t(done));
     });
   const download = () =>
-    get<{ url: string }>(paths.record(view.requestId)).then((r) => window.open(r.url, '_blank', 'noopener'), fail);
+    ok(
+      client.GET('/api/filing/service-requests/{requestId}/record/download', {
+        params: { path: { requestId: view.requestId } },
+      }),
+    ).then((r) => window.open(r.url, '_blank', 'noopener'), fail);
   const c = view.changes;
   const contract = view.kind === 'transfer' || view.kind === 'licence';
   return (
@@ -502,7 +517,10 @@ export function ServiceRequestDetail({ staffStage }: { staffStage?: ServiceRevie
             ) : null}
             {view.outcome?.edition ? (
               // The new edition is the registration's certificate now.
-              <Button href={`/api/certificate/certificates/${view.filingId}/pdf`} data-testid="request-certificate">
+              <Button
+                href={link('/api/certificate/certificates/{filingId}/pdf', { filingId: view.filingId })}
+                data-testid="request-certificate"
+              >
                 {t('下载证书')}
               </Button>
             ) : null}
@@ -565,7 +583,12 @@ export function ServiceRequestDetail({ staffStage }: { staffStage?: ServiceRevie
                 {view.contract.counterpartyName}
               </Descriptions.Item>
               <Descriptions.Item label={t('合同文本')}>
-                <StoredFile upload={view.contract.contractFile} link={paths.contract(view.requestId)} />
+                <StoredFile
+                  upload={view.contract.contractFile}
+                  link={link('/api/filing/service-requests/{requestId}/contract/download', {
+                    requestId: view.requestId,
+                  })}
+                />
               </Descriptions.Item>
               <Descriptions.Item label={t('合同签订日期')}>{view.contract.signedOn}</Descriptions.Item>
               <Descriptions.Item label={view.kind === 'transfer' ? t('转让的权利') : t('许可的权利')}>
@@ -615,10 +638,12 @@ function ReviewForm(props: {
     const v = await form.validateFields();
     await run(async () => {
       props.onDone(
-        await post<ServiceRequestView>(paths.review(props.view.requestId, props.stage), {
-          decision: v.decision,
-          reasons: lines(v.reasons),
-        }),
+        await ok(
+          client.POST('/api/filing/staff/service-requests/{requestId}/review/{stage}', {
+            params: { path: { requestId: props.view.requestId, stage: props.stage } },
+            body: { decision: v.decision, reasons: lines(v.reasons) },
+          }),
+        ),
       );
       message.success(t('审核意见已提交'));
     }, form);
@@ -650,7 +675,7 @@ export function ServiceRequestQueue() {
   const L = useLabels();
   const S = useServiceLabels();
   const [kind, setKind] = useState<ServiceRequestKind>();
-  const paged = usePaged<ServiceRequestListItem>(paths.queue, { stage, kind });
+  const paged = usePaged('/api/filing/staff/service-requests', { stage, kind });
   return (
     <>
       <PageTitle>{t('其他登记服务：{stage}', { stage: L.stage[stage] ?? '' })}</PageTitle>

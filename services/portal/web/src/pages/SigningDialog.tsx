@@ -1,14 +1,14 @@
 import { App, Button, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { ApiFailure, get, post } from '../api';
+import { ApiFailure, client, link, ok } from '../api';
 import { useFailure } from '../forms';
 import { useT } from '../i18n';
 import { useLabels } from '../labels';
 import type { SigningList } from '../proto';
 
 export const loadSigningList = (filingId: string) =>
-  get<SigningList>(`/api/signature/filings/${filingId}/signing-list`);
+  ok(client.GET('/api/signature/filings/{filingId}/signing-list', { params: { path: { filingId } } }));
 
 /**
  * The signing list dialog of the manual: 序号, 签章人/单位, 类型, 状态, 查看表单, 签章, 复制签章链接.
@@ -35,7 +35,7 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
       if (next.complete && !submitting.current) {
         submitting.current = true;
         try {
-          await post(`/api/filing/filings/${filingId}/submit`, {});
+          await client.POST('/api/filing/filings/{filingId}/submit', { params: { path: { filingId } } });
         } catch (err) {
           submitting.current = false;
           throw err;
@@ -112,7 +112,11 @@ export function SigningDialog({ filingId, onClose }: { filingId: string; onClose
             title: t('操作'),
             render: (_v, r) => (
               <Space>
-                <a href={list?.formUrl ?? `/api/signature/filings/${filingId}/form`} target="_blank" rel="noreferrer">
+                <a
+                  href={list?.formUrl ?? link('/api/signature/filings/{filingId}/form', { filingId })}
+                  target="_blank"
+                  rel="noreferrer"
+                >
                   {t('查看表单')}
                 </a>
                 {r.state === 'current' && r.signingLink ? (

@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Result, Space, Spin, Steps, Typography } from 'antd';
 import { type KeyboardEvent, type PointerEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { ApiFailure, get, post, put } from '../api';
+import { ApiFailure, client, link, ok } from '../api';
 import { failureText, useFailure } from '../forms';
 import { useLang, useT } from '../i18n';
 import { useLabels } from '../labels';
@@ -78,7 +78,6 @@ export function SigningPage() {
   const t = useT();
   const { lang } = useLang();
   const L = useLabels();
-  const base = `/api/signature/links/${token}`;
 
   const accepted = useCallback((p: Placement) => {
     saved.current = p;
@@ -88,7 +87,7 @@ export function SigningPage() {
 
   const load = useCallback(async () => {
     try {
-      const s = await get<SigningSession>(base);
+      const s = await ok(client.GET('/api/signature/links/{token}', { params: { path: { token } } }));
       setSession(s);
       if (s.placement && !s.placement.confirmed) accepted(s.placement);
       if (s.placement?.confirmed) setDone({ complete: false });
@@ -96,7 +95,7 @@ export function SigningPage() {
       if (err instanceof ApiFailure && err.status !== 401) setRefused(err);
       else fail(err);
     }
-  }, [base, fail, accepted]);
+  }, [token, fail, accepted]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -112,7 +111,14 @@ export function SigningPage() {
     setBusy(true);
     try {
       // 开始签署: without a position, the service puts the mark in this signer's own box.
-      accepted(await post<Placement>(`${base}/placements`, { page: session?.signaturePage }));
+      accepted(
+        await ok(
+          client.POST('/api/signature/links/{token}/placements', {
+            params: { path: { token } },
+            body: { page: session?.signaturePage },
+          }),
+        ),
+      );
       // The keyboard user goes on from the mark itself (focused once it is drawn).
       focusMark.current = true;
     } catch (err) {
@@ -125,11 +131,12 @@ export function SigningPage() {
   const move = async (p: Placement, to?: { x: number; y: number }) => {
     try {
       accepted(
-        await put<Placement>(`${base}/placements/${p.placementId}`, {
-          page: p.page,
-          x: hundredths(to?.x ?? p.x),
-          y: hundredths(to?.y ?? p.y),
-        }),
+        await ok(
+          client.PUT('/api/signature/links/{token}/placements/{placementId}', {
+            params: { path: { token, placementId: p.placementId } },
+            body: { page: p.page, x: hundredths(to?.x ?? p.x), y: hundredths(to?.y ?? p.y) },
+          }),
+        ),
       );
     } catch (err) {
       refusedBy(err);
@@ -140,9 +147,10 @@ export function SigningPage() {
     if (!placement) return;
     setBusy(true);
     try {
-      const r = await post<{ signed: true; complete: boolean }>(
-        `${base}/placements/${placement.placementId}/confirm`,
-        {},
+      const r = await ok(
+        client.POST('/api/signature/links/{token}/placements/{placementId}/confirm', {
+          params: { path: { token, placementId: placement.placementId } },
+        }),
       );
       setDone({ complete: r.complete });
       message.success(t('签署完成'));
@@ -378,7 +386,7 @@ export function SigningPage() {
 function Signed({ filingId, applicant }: { filingId: string; applicant: boolean }) {
   const navigate = useNavigate();
   const t = useT();
-  const formUrl = `/api/signature/filings/${filingId}/form`;
+  const formUrl = link('/api/signature/filings/{filingId}/form', { filingId });
   // The signed form is the applicant's: offered when this user may fetch it.
   const [mayDownload, setMayDownload] = useState(false);
   useEffect(() => {

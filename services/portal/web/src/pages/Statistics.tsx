@@ -2,7 +2,7 @@ import { type StatisticsReport, workTypeColumns, type YearlyTable } from '@copyr
 import { Button, Card, Col, DatePicker, Form, InputNumber, Progress, Row, Space, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import { get } from '../api';
+import { client, link, ok } from '../api';
 import { useFailure } from '../forms';
 import { tk, useLang, useT } from '../i18n';
 import { useLabels } from '../labels';
@@ -76,11 +76,12 @@ export function Statistics() {
     setLoading(true);
     try {
       const [r, t] = await Promise.all([
-        get<StatisticsReport>('/api/filing/statistics', {
-          from: range[0].format('YYYY-MM-DD'),
-          to: range[1].format('YYYY-MM-DD'),
-        }),
-        get<YearlyTable>('/api/filing/statistics/yearly', { year }),
+        ok(
+          client.GET('/api/filing/statistics', {
+            params: { query: { from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') } },
+          }),
+        ),
+        ok(client.GET('/api/filing/statistics/yearly', { params: { query: { year } } })),
       ]);
       setReport(r);
       setTable(t);
@@ -110,10 +111,10 @@ export function Statistics() {
         <Space wrap style={{ marginBottom: 12 }}>
           <span>{t('年份')}</span>
           <InputNumber min={2000} max={2100} value={year} onChange={(v) => v && setYear(v)} aria-label={t('年份')} />
-          <Button href={`/api/filing/statistics/yearly.xlsx?year=${year}`} data-testid="download-xlsx">
+          <Button href={link('/api/filing/statistics/yearly.xlsx', {}, { year })} data-testid="download-xlsx">
             {t('导出 Excel')}
           </Button>
-          <Button href={`/api/filing/statistics/yearly.csv?year=${year}`} data-testid="download-csv">
+          <Button href={link('/api/filing/statistics/yearly.csv', {}, { year })} data-testid="download-csv">
             {t('导出 CSV')}
           </Button>
         </Space>

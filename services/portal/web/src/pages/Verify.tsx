@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Descriptions, Form, Input, Result, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
-import { ApiFailure, get } from '../api';
+import { ApiFailure, client, ok } from '../api';
 import { failureText } from '../forms';
 import { useLang, useT } from '../i18n';
 import { useLabels } from '../labels';
@@ -38,7 +38,7 @@ export function Verify() {
     setError(undefined);
     setResult(undefined);
     try {
-      setResult(await get<VerifyResult>('/api/certificate/verify', q));
+      setResult(await ok(client.GET('/api/certificate/verify', { params: { query: q } })));
     } catch (err) {
       setError(err instanceof ApiFailure ? err.message : String(err));
       setErrorCode(err instanceof ApiFailure ? err.code : undefined);

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Descriptions, Result, Space, Spin, Steps, Tag, Timeline, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { get } from '../api';
+import { client, link, ok } from '../api';
 import { type Filing, loadFiling } from '../filings';
 import { useFailure } from '../forms';
 import { localeOf, useLang, useT } from '../i18n';
@@ -106,8 +106,8 @@ function StepTimeline({ filing }: { filing: Filing | StaffFilingView }) {
     if (status === 'draft') return;
     Promise.all([
       quietly(loadSigningList(filingId)),
-      quietly(get<PaymentOrderView>(`/api/payment/orders/${filingId}`)),
-      quietly(get<{ items: CertificateSummary[] }>(`/api/certificate/certificates/${filingId}`)),
+      quietly(ok(client.GET('/api/payment/orders/{filingId}', { params: { path: { filingId } } }))),
+      quietly(ok(client.GET('/api/certificate/certificates/{filingId}', { params: { path: { filingId } } }))),
     ]).then(([signing, payment, certificates]) => setRecords({ signing, payment, certificates }));
   }, [filingId, status]);
   if (status === 'draft') return null;
@@ -188,7 +188,9 @@ export function WorkDetail() {
   const staffReader = has('initial_reviewer', 'final_reviewer', 'finance', 'admin', 'regional_staff');
   useEffect(() => {
     // Staff read through the staff view; an applicant reads their own filing.
-    const load = staffReader ? get<StaffFilingView>(`/api/filing/staff/filings/${filingId}`) : loadFiling(filingId);
+    const load = staffReader
+      ? ok(client.GET('/api/filing/staff/filings/{filingId}', { params: { path: { filingId } } }))
+      : loadFiling(filingId);
     load.then(setFiling, (err) => {
       setMissing(true);
       fail(err);
@@ -207,7 +209,7 @@ export function WorkDetail() {
                 {t('在 Temporal 中查看流程')}
               </Button>
             ) : null}
-            <Button href={`/api/signature/filings/${filingId}/form`} target="_blank">
+            <Button href={link('/api/signature/filings/{filingId}/form', { filingId })} target="_blank">
               {t('查看表单')}
             </Button>
           </Space>
@@ -275,7 +277,7 @@ export function WorkDetail() {
           <Space>
             <Button
               type="primary"
-              href={`/api/certificate/certificates/${filingId}/pdf`}
+              href={link('/api/certificate/certificates/{filingId}/pdf', { filingId })}
               data-testid="download-certificate"
             >
               {t('下载证书')}

@@ -1,7 +1,7 @@
 import { Button, Empty, Input, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { del, post } from '../api';
+import { client, link } from '../api';
 import { useFailure } from '../forms';
 import { localeOf, tk, useLang, useT } from '../i18n';
 import { statusColor, useLabels } from '../labels';
@@ -52,7 +52,7 @@ export function WorkList({ regional }: { regional?: boolean }) {
   const when = (iso?: string) => (iso ? new Date(iso).toLocaleDateString(localeOf(lang)) : '');
   const [title, setTitle] = useState('');
   const [signing, setSigning] = useState<string>();
-  const paged = usePaged<FilingListItem>(
+  const paged = usePaged(
     regional ? '/api/filing/region/filings' : '/api/filing/filings',
     regional ? { title } : { list, title },
   );
@@ -87,7 +87,9 @@ export function WorkList({ regional }: { regional?: boolean }) {
             data-testid="submit"
             onClick={() =>
               run(async () => {
-                await post(`/api/filing/filings/${f.filingId}/submit`, {});
+                await client.POST('/api/filing/filings/{filingId}/submit', {
+                  params: { path: { filingId: f.filingId } },
+                });
                 navigate(`/filings/${f.filingId}/pay`);
               })
             }
@@ -96,7 +98,12 @@ export function WorkList({ regional }: { regional?: boolean }) {
           </Button>
         ) : null}
         {a.has('view_form') ? (
-          <Button size="small" type="link" href={`/api/signature/filings/${f.filingId}/form`} target="_blank">
+          <Button
+            size="small"
+            type="link"
+            href={link('/api/signature/filings/{filingId}/form', { filingId: f.filingId })}
+            target="_blank"
+          >
             {t('查看表单')}
           </Button>
         ) : null}
@@ -109,7 +116,7 @@ export function WorkList({ regional }: { regional?: boolean }) {
           <Button
             size="small"
             type="link"
-            href={`/api/certificate/certificates/${f.filingId}/pdf`}
+            href={link('/api/certificate/certificates/{filingId}/pdf', { filingId: f.filingId })}
             data-testid="download-certificate"
           >
             {t('下载证书')}
@@ -127,7 +134,7 @@ export function WorkList({ regional }: { regional?: boolean }) {
             danger
             onClick={() =>
               run(async () => {
-                await del(`/api/filing/filings/${f.filingId}`);
+                await client.DELETE('/api/filing/filings/{filingId}', { params: { path: { filingId: f.filingId } } });
                 await paged.reload();
               })
             }
