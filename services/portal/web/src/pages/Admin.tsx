@@ -3,13 +3,13 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { client, ok } from '../api';
+import { IdentityProofs } from '../components/IdentityProofs';
 import { useFailure, zodRule } from '../forms';
 import { localeOf, useLang, useT } from '../i18n';
 import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 import { type FilingListItem, Role, type UserListItem, type UserSummary, z } from '../proto';
-import { IdentityProofs } from './IdentityProofs';
 
 /**
  * 管理: find an account by name, mobile, ID number or account; see its identity proofs; change its

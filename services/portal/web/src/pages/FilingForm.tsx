@@ -23,6 +23,7 @@ import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { client, link, ok } from '../api';
+import { SigningDialog } from '../components/SigningDialog';
 import { type Filing, loadFiling } from '../filings';
 import { helpTip, idNumberRule, Uploads, useFailure, zodRule } from '../forms';
 import { Rich, useT } from '../i18n';
@@ -40,7 +41,6 @@ import {
 } from '../proto';
 import { useSession } from '../session';
 import { MissingItems } from './Profile';
-import { SigningDialog } from './SigningDialog';
 
 type Author = FilingContent['authors'][number];
 

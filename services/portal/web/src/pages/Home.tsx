@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Col, Empty, List, Row, Space, Steps, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
+import { SigningDialog } from '../components/SigningDialog';
 import { localeOf, Rich, useLang, useT } from '../i18n';
 import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
@@ -8,7 +9,6 @@ import { nextAction } from '../next-action';
 import { usePaged } from '../paging';
 import type { FilingListItem } from '../proto';
 import { loginUrl, useSession } from '../session';
-import { SigningDialog } from './SigningDialog';
 
 /** 我的办件: the applicant's latest works, each with its status and the one thing to do next. */
 function MyWorks() {

@@ -23,6 +23,9 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { client, link, ok } from '../api';
+import { FilingContentView } from '../components/FilingContentView';
+import { IdentityProofs } from '../components/IdentityProofs';
+import { ReviewChecks } from '../components/ReviewChecks';
 import { StoredFile, StoredImage } from '../files';
 import { useFailure } from '../forms';
 import { type T, tk, useT } from '../i18n';
@@ -31,9 +34,6 @@ import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 import type { AuditEntry, ReviewStage, StaffFilingView, WorkType } from '../proto';
 import { temporalLink, usePortalSettings } from '../settings';
-import { FilingContentView } from './FilingContentView';
-import { IdentityProofs } from './IdentityProofs';
-import { ReviewChecks } from './ReviewChecks';
 
 /** Reasons reviewers give most often, to pick from (退回修改 / 不予登记). */
 export const commonReasons = [

@@ -29,6 +29,7 @@ import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { client, link, ok } from '../api';
+import { ListFilter, lines, useCommand } from '../components/ServiceParts';
 import { StoredFile } from '../files';
 import { Uploads, useFailure } from '../forms';
 import { type T, tk, useT } from '../i18n';
@@ -36,7 +37,6 @@ import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 import type { UploadRef } from '../proto';
 import { useSession } from '../session';
-import { ListFilter, lines, useCommand } from './ServiceParts';
 
 /**
  * 撤销登记 (作品自愿登记试行办法 Art. 6) in the portal: the applicant's list of proceedings against

@@ -2,6 +2,8 @@ import { Alert, Button, Card, Descriptions, Result, Space, Spin, Steps, Tag, Tim
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { client, link, ok } from '../api';
+import { FilingContentView } from '../components/FilingContentView';
+import { loadSigningList } from '../components/SigningDialog';
 import { type Filing, loadFiling } from '../filings';
 import { useFailure } from '../forms';
 import { localeOf, useLang, useT } from '../i18n';
@@ -10,8 +12,6 @@ import { PageTitle } from '../layout/AppLayout';
 import type { CertificateSummary, PaymentOrderView, SigningList, StaffFilingView } from '../proto';
 import { useSession } from '../session';
 import { temporalLink, usePortalSettings } from '../settings';
-import { FilingContentView } from './FilingContentView';
-import { loadSigningList } from './SigningDialog';
 
 const stepOf: Record<string, number> = {
   draft: 0,

@@ -2,13 +2,13 @@ import { Button, Empty, Input, Space, Table, Tag, Tooltip, Typography } from 'an
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { client, link } from '../api';
+import { SigningDialog } from '../components/SigningDialog';
 import { useFailure } from '../forms';
 import { localeOf, tk, useLang, useT } from '../i18n';
 import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 import { type FilingListItem, ListName } from '../proto';
-import { SigningDialog } from './SigningDialog';
 
 /** The sidebar's lists, with the manual's notes. */
 export const listMeta: Record<ListName, { title: string; hint?: string }> = {
