@@ -1,27 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createActivities } from '@copyreg/activities';
-import { quietTiming, standInActivities, withTransitions } from '@copyreg/activities/stand-ins';
-import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import { addProof, saveProfile } from '@copyreg/identity';
-import {
-  config,
-  createDb,
-  createObjectStore,
-  ensureBucket,
-  temporalClient,
-  temporalConnectionOptions,
-  temporalDataConverter,
-} from '@copyreg/kit';
+import { config, createDb, createObjectStore, ensureBucket, temporalClient } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
-import {
-  type DraftContent,
-  type ErrorBody,
-  type RegistrationActivities,
-  type Role,
-  residentIdCheckChar,
-  UploadRef,
-} from '@copyreg/proto';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type DraftContent, type ErrorBody, type Role, residentIdCheckChar, UploadRef } from '@copyreg/proto';
 import { createFilingApp } from '../src/app';
 import type { FilingDeps } from '../src/deps';
 
@@ -32,13 +13,16 @@ export const PNG = Buffer.from(
 );
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
-/** The filing API on a free port, with its own task queue and a short update deadline. */
+/**
+ * The filing API on a free port, with its own task queue (unless `over` names one) and a short
+ * update deadline. No worker polls the queue: the integration tests add one.
+ */
 export async function startFiling(over: Partial<FilingDeps> = {}) {
   const db = createDb();
   const store = createObjectStore();
   const bucket = config().S3_BUCKET;
   await ensureBucket(store, bucket);
-  const taskQueue = `filing-test-${randomUUID()}`;
+  const taskQueue = over.taskQueue ?? `filing-test-${randomUUID()}`;
   const deps: FilingDeps = {
     db,
     store,
@@ -46,10 +30,7 @@ export async function startFiling(over: Partial<FilingDeps> = {}) {
     temporal: temporalClient,
     taskQueue,
     updateTimeoutMs: 3000,
-    workflowInputExtras: {
-      documentsTaskQueue: taskQueue,
-      timing: quietTiming,
-    },
+    workflowInputExtras: { documentsTaskQueue: taskQueue },
     ...over,
   };
   const api = await serve(createFilingApp(deps));
@@ -99,34 +80,6 @@ export async function startFiling(over: Partial<FilingDeps> = {}) {
   };
 }
 export type FilingTestApp = Awaited<ReturnType<typeof startFiling>>;
-
-/**
- * A registration worker on the app's task queue, not yet running: the real workflow and the filing
- * service's real read model (recordStatus, which `wrap` may wrap) around stand-ins for the other
- * services' activities.
- */
-export async function createRegistrationWorker(
-  on: FilingTestApp,
-  wrap: (real: RegistrationActivities['recordStatus']) => RegistrationActivities['recordStatus'] = (real) => real,
-  /** More activities (another workflow's), or replacements of the stand-ins. */
-  extra: object = {},
-): Promise<Worker> {
-  installRuntime();
-  const real = createActivities({ db: on.db, store: on.deps.store, bucket: on.deps.bucket });
-  return Worker.create({
-    connection: await NativeConnection.connect(temporalConnectionOptions()),
-    namespace: config().TEMPORAL_NAMESPACE,
-    dataConverter: temporalDataConverter(),
-    taskQueue: on.deps.taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: withTransitions({
-      ...real,
-      ...standInActivities(on.deps.bucket),
-      recordStatus: wrap(real.recordStatus),
-      ...extra,
-    }),
-  });
-}
 
 /** Polls fn until ok holds, or fails naming what it waited for. */
 export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createActivities } from '@copyreg/activities';
 import { FilingPage, FilingView, type StatusRecord, type WorkType } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXACT_TOTAL_UP_TO } from '../src/filings';
+import { EXACT_TOTAL_UP_TO } from '../../../../services/filing/src/filings';
 import { actor, completeContent, type FilingTestApp, sample, startFiling } from './helpers';
 
 /** Review-queue filters, bounded totals over large lists, and the applicant's paper-certificate status. */

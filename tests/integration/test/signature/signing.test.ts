@@ -27,14 +27,12 @@ import {
   SigningSession,
   stateQuery,
 } from '@copyreg/proto';
+import { applySignature, createSignatureApp, openSigningRound, signerTurnOf } from '@copyreg/signature';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertSoundPdf, pdfsig, tempPdf } from '../../certificate/test/pdf-tools';
-import { sampleSnapshot } from '../../certificate/test/sample-snapshot';
-import { createSignatureApp } from '../src/app';
-import { signerTurnOf } from '../src/links';
-import { PAGE_IMAGE_DPI } from '../src/pages';
-import { applySignature, openSigningRound } from '../src/rounds';
+import { assertSoundPdf, pdfsig, tempPdf } from '../../../../services/certificate/test/pdf-tools';
+import { sampleSnapshot } from '../../../../services/certificate/test/sample-snapshot';
+import { PAGE_IMAGE_DPI } from '../../../../services/signature/src/pages';
 import { pngSize, redInk } from './marks';
 
 /**

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createRegistrationWorker } from '@copyreg/activities/worker';
+import { createFilingApp } from '@copyreg/filing';
 import { config, createDb, createObjectStore, getObject, temporalClient } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
 import { type ErrorBody, ProbeResult } from '@copyreg/proto';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFilingApp } from '../src/app';
 
 describe('the stack probe: HTTP → Temporal → worker → Postgres and MinIO', () => {
   const db = createDb();

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { revocationActivities } from '@copyreg/activities/worker';
+import { checkCode, createCertificateApp, isRevoked, revokeCertificate } from '@copyreg/certificate';
 import { config, createDb, createObjectStore, temporalConnectionOptions } from '@copyreg/kit';
 import { serve, sessionCookie } from '@copyreg/kit/testing';
 import { decideRevocationUpdate, type RevocationInput, revocationWorkflowId } from '@copyreg/proto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCertificateApp } from '../src/app';
-import { checkCode, isRevoked, revokeCertificate } from '../src/certificates';
 
 /**
  * 撤销登记 as the certificate service records it (the revocation workflow's revokeCertificate

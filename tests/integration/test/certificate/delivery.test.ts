@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createActivities } from '@copyreg/activities';
 import { quietTiming, standInActivities, withTransitions } from '@copyreg/activities/stand-ins';
 import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
+import { createCertificateApp } from '@copyreg/certificate';
 import {
   config,
   createDb,
@@ -27,7 +28,6 @@ import {
 } from '@copyreg/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCertificateApp } from '../src/app';
 
 /**
  * 纸质证书发放 (POST /admin/deliveries/:filingId) against the real registration workflow on the

@@ -1,3 +1,4 @@
+import { loadSnapshot } from '@copyreg/filing';
 import { decodeHistory, temporalClient } from '@copyreg/kit';
 import {
   choosePaymentMethodUpdate,
@@ -12,7 +13,6 @@ import {
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSnapshot } from '../src/snapshots';
 import {
   actor,
   applicantWithProfile,

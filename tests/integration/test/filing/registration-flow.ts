@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { loadSnapshot } from '@copyreg/filing';
 import { temporalClient } from '@copyreg/kit';
 import {
   choosePaymentMethodUpdate,
@@ -10,7 +11,6 @@ import {
 } from '@copyreg/proto';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { loadSnapshot } from '../src/snapshots';
 import {
   applicantWithProfile,
   completeContent,

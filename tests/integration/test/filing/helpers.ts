@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { createActivities } from '@copyreg/activities';
+import { quietTiming, standInActivities, withTransitions } from '@copyreg/activities/stand-ins';
+import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
+import type { FilingDeps } from '@copyreg/filing';
+import { config, temporalConnectionOptions, temporalDataConverter } from '@copyreg/kit';
+import type { RegistrationActivities } from '@copyreg/proto';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { type FilingTestApp, startFiling as startFilingApp } from '../../../../services/filing/test/helpers';
+
+// The filing service's own test helpers; this file adds what runs the real workflow.
+export * from '../../../../services/filing/test/helpers';
+
+/** The filing API of the service's tests, its registrations started with the quiet timers the worker below keeps. */
+export function startFiling(over: Partial<FilingDeps> = {}) {
+  const taskQueue = `filing-test-${randomUUID()}`;
+  return startFilingApp({
+    taskQueue,
+    workflowInputExtras: { documentsTaskQueue: taskQueue, timing: quietTiming },
+    ...over,
+  });
+}
+
+/**
+ * A registration worker on the app's task queue, not yet running: the real workflow and the filing
+ * service's real read model (recordStatus, which `wrap` may wrap) around stand-ins for the other
+ * services' activities.
+ */
+export async function createRegistrationWorker(
+  on: FilingTestApp,
+  wrap: (real: RegistrationActivities['recordStatus']) => RegistrationActivities['recordStatus'] = (real) => real,
+  /** More activities (another workflow's), or replacements of the stand-ins. */
+  extra: object = {},
+): Promise<Worker> {
+  installRuntime();
+  const real = createActivities({ db: on.db, store: on.deps.store, bucket: on.deps.bucket });
+  return Worker.create({
+    connection: await NativeConnection.connect(temporalConnectionOptions()),
+    namespace: config().TEMPORAL_NAMESPACE,
+    dataConverter: temporalDataConverter(),
+    taskQueue: on.deps.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: withTransitions({
+      ...real,
+      ...standInActivities(on.deps.bucket),
+      recordStatus: wrap(real.recordStatus),
+      ...extra,
+    }),
+  });
+}

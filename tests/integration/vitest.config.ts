@@ -1,0 +1,3 @@
+import { vitestConfig } from '../../services/kit/src/vitest';
+
+export default vitestConfig();
