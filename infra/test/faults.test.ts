@@ -108,6 +108,7 @@ describe('faults on a private stack while work is in flight', () => {
         'dev-oidc',
         'dev-gateway',
         'mail-catcher',
+        'dev-csc',
         'identity',
         'filing',
         'signature',
@@ -300,6 +301,20 @@ describe('faults on a private stack while work is in flight', () => {
     expect(filingProxy.lost).toHaveLength(2 * registrations);
     expect(signatureProxy.lost).toHaveLength(2 * registrations);
     const notices = await db('payment.notices').whereIn('filing_id', filings).count<{ n: string }[]>({ n: '*' });
+    // Eight a registration: two signers' turns, 待缴费, 已收到登记费, 初审通过, 终审通过, 已发证, 电子发票.
+    expect(Number(notices[0]?.n)).toBe(8 * registrations);
+    const stages = await db('payment.notices')
+      .whereIn('filing_id', filings)
+      .whereIn('kind', ['payment_received', 'initial_review_passed', 'final_review_passed'])
+      .select('filing_id', 'kind');
+    for (const id of filings)
+      expect(
+        stages
+          .filter((n) => n.filing_id === id)
+          .map((n) => n.kind)
+          .sort(),
+        `${id}'s stage mails`,
+      ).toEqual(['final_review_passed', 'initial_review_passed', 'payment_received']);
     const deliveries = await db('payment.notifications')
       .count<{ n: string }[]>({ n: '*' })
       .catch(() => [{ n: '?' }]);
