@@ -1,5 +1,5 @@
 import { config, createDb, createObjectStore, SESSION_COOKIE, verifySession } from '@copyreg/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityApp } from '../src/app';
 import { devAccounts, devUserId } from '../src/dev-accounts';
 import { createDevOidcApp } from '../src/dev-oidc';
@@ -84,7 +84,8 @@ describe('login through OpenID Connect (development provider standing in for 浙
     await logIn(browser, { name: '新签章人', idNumber: valid });
     const user = await verifySession(browser.cookie(new URL(identity.url).host, SESSION_COOKIE) as string);
     expect(user?.roles).toEqual(['applicant']);
-    const row = await db('identity.users').where({ id: user!.userId }).first();
+    assert(user, 'the new person has a session'); // narrows: the checks below read its id
+    const row = await db('identity.users').where({ id: user.userId }).first();
     expect(row).toMatchObject({
       verified_name: '新签章人',
       verified_id_type: 'resident_id',
@@ -95,7 +96,7 @@ describe('login through OpenID Connect (development provider standing in for 浙
     const again = new Browser();
     await logIn(again, { name: '新签章人', idNumber: valid });
     expect((await verifySession(again.cookie(new URL(identity.url).host, SESSION_COOKIE) as string))?.userId).toBe(
-      user!.userId,
+      user.userId,
     );
 
     const token = browser.cookie(new URL(identity.url).host, SESSION_COOKIE) as string;
