@@ -7,6 +7,7 @@ import type {
   RegistrationActivities,
   RegistrationInput,
   RegistrationState,
+  RegistrationStatus,
   ReviewUpdate,
   SignUpdate,
 } from '@copyreg/proto';
@@ -123,33 +124,10 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
 
   // --- Effects shared by handlers and the main loop (always inside `locked`) -----------------
 
+  /** v1: the search attributes, then the read-model row in its own activity. */
   async function publish(remark?: string): Promise<void> {
-    const s = state();
-    upsertSearchAttributes([
-      { key: SearchAttr.RegistrationStatus, value: s.status },
-      { key: SearchAttr.WaitingOn, value: s.waitingOn },
-      { key: SearchAttr.StatusSince, value: new Date(s.statusSince) },
-      { key: SearchAttr.Region, value: input.region },
-      { key: SearchAttr.WorkType, value: input.workType },
-      { key: SearchAttr.Overdue, value: s.overdue },
-      { key: SearchAttr.ReviewDeadline, value: s.reviewDeadline ? new Date(s.reviewDeadline) : null },
-      { key: SearchAttr.SerialNumber, value: s.registrationNumber ?? null },
-    ]);
-    setCurrentDetails(describeWaiting(s));
-    reg.data.seq += 1;
-    await acts.recordStatus({
-      filingId,
-      seq: reg.data.seq,
-      status: s.status,
-      waitingOn: s.waitingOn,
-      at: s.statusSince,
-      versionNo: s.versionNo,
-      overdue: s.overdue,
-      ...(s.reviewDeadline ? { reviewDeadline: s.reviewDeadline } : {}),
-      ...(s.registrationNumber ? { registrationNumber: s.registrationNumber } : {}),
-      ...(remark ? { remark } : {}),
-      ...(s.delivery ? { delivery: s.delivery } : {}),
-    });
+    attributes();
+    await acts.recordStatus(record(remark));
   }
 
   const notice = (n: Omit<NoticeInput, 'filingId'>) => acts.sendNotice({ ...n, filingId });
@@ -227,7 +205,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     pay.confirmedAt = nowIso();
     delete pay.rejectedReason;
     reg.data.pendingPayment = undefined;
-    await enterReview();
+    await (v2 ? enterReviewV2 : enterReview)();
   }
 
   async function certify(): Promise<void> {
@@ -404,16 +382,6 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
         log.warn('working calendar lacks years; counting weekends only there', { missing: r.missingYears });
     }
     attributes();
-  }
-
-  async function applyPaymentV2(p: PaymentConfirmedSignal): Promise<void> {
-    const pay = state().payment;
-    pay.paymentId = p.paymentId;
-    pay.method ??= p.method;
-    pay.confirmedAt = nowIso();
-    delete pay.rejectedReason;
-    reg.data.pendingPayment = undefined;
-    await enterReviewV2();
   }
 
   /** Final approval: number, certificate, e-invoice and 已发证 in one documents activity. */
@@ -937,172 +905,179 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     waiting.cancel();
   }
 
-  async function mainLoopV2(): Promise<void> {
-    if (!carried) attributes();
+  /** An effect that waited its turn applies only while its phase holds (a message may have moved it on). */
+  const lockedIn = (phase: RegistrationStatus[], fn: () => Promise<void>) =>
+    locked(() => (phase.includes(state().status) ? fn() : Promise.resolve()));
+  const REVIEW: RegistrationStatus[] = ['initial_review', 'final_review'];
+  /** A notice with no transition: an outbox row (v2), or mailed at once (v1). */
+  const tell = (n: NoticeSpec) => (v2 ? remind(n) : notice(n));
+
+  /** A due time of a phase (ISO; undefined while none) and what is done when it has passed. */
+  interface Due {
+    at: string | undefined;
+    act: () => Promise<void>;
+  }
+
+  /** The due timers of the phase, in the order they are checked: the first one due acts. */
+  function dueTimers(s: RegistrationState): Due[] {
+    switch (s.status) {
+      case 'awaiting_signatures':
+        return [{ at: reg.data.nextSignerReminderAt, act: () => lockedIn(['awaiting_signatures'], remindSigner) }];
+      case 'awaiting_payment':
+        return [
+          { at: reg.data.nextPaymentReminderAt, act: () => lockedIn(['awaiting_payment'], remindPayment) },
+          { at: s.payment.method === 'online' ? reg.data.nextPaymentQueryAt : undefined, act: queryGateway },
+        ];
+      case 'initial_review':
+      case 'final_review':
+        return [
+          {
+            at: !reg.data.reviewWarningSent ? reg.data.reviewWarningAt : undefined,
+            act: () =>
+              lockedIn(REVIEW, async () => {
+                reg.data.reviewWarningSent = true;
+                await tell({
+                  noticeKey: `${filingId}:review_deadline_near:${s.reviewStartedAt}`,
+                  kind: 'review_deadline_near',
+                });
+              }),
+          },
+          { at: !s.overdue ? s.reviewDeadline : undefined, act: () => lockedIn(REVIEW, () => markOverdue(s)) },
+        ];
+      case 'returned': {
+        const until = s.returnReplyDeadline;
+        // v1: added after the first histories were recorded; registrations returned before it replay without it.
+        const warnAt =
+          until && !reg.data.returnWarningSent && (v2 || patched('2026-11-return-expiring-notice'))
+            ? new Date(Date.parse(until) - msToNumber(timing.returnExpiringNoticeBefore)).toISOString()
+            : undefined;
+        return [
+          // 补正期限已过：视为撤回 (the 2011 notice of the National Copyright Administration); checked
+          // first, so a warning due at the same time is not sent after the deadline.
+          { at: until, act: () => lockedIn(['returned'], expire) },
+          {
+            at: warnAt,
+            act: () =>
+              lockedIn(['returned'], async () => {
+                reg.data.returnWarningSent = true;
+                await tell({
+                  noticeKey: `${filingId}:return_expiring:${s.reviewRounds.length}`,
+                  kind: 'return_expiring',
+                });
+              }),
+          },
+        ];
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** Acts on the first due timer, or waits for the earliest one (or a change). Not async: no extra tick. */
+  function actOrWait(dues: Due[]): Promise<unknown> {
+    const now = Date.now();
+    const due = dues.find((d) => d.at !== undefined && now >= Date.parse(d.at));
+    if (due) return due.act();
+    const next = dues
+      .map((d) => d.at)
+      .filter((x): x is string => x !== undefined)
+      .sort()[0];
+    return wait(next);
+  }
+
+  async function remindSigner(): Promise<void> {
+    const round = reg.currentRound();
+    const idx = reg.currentSignerIndex();
+    reg.data.reminders += 1;
+    await tell({
+      noticeKey: `${filingId}:signer_reminder:r${round.round}:s${idx}:${reg.data.reminders}`,
+      kind: 'signer_reminder',
+      round: round.round,
+      signerIndex: idx,
+    });
+    reg.data.nextSignerReminderAt = after(timing.signerReminderEvery);
+  }
+
+  async function remindPayment(): Promise<void> {
+    reg.data.reminders += 1;
+    await tell({ noticeKey: `${filingId}:payment_reminder:${reg.data.reminders}`, kind: 'payment_reminder' });
+    reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
+  }
+
+  /** No gateway notification yet: ask the gateway, backing off up to the reminder interval. */
+  async function queryGateway(): Promise<void> {
+    const found = await acts.queryPayment({ filingId });
+    reg.data.paymentQueries += 1;
+    const delay = Math.min(
+      msToNumber(timing.paymentQueryAfter) * 2 ** reg.data.paymentQueries,
+      msToNumber(timing.paymentReminderEvery),
+    );
+    reg.data.nextPaymentQueryAt = new Date(Date.now() + delay).toISOString();
+    if (found) reg.notePayment(found);
+  }
+
+  async function markOverdue(s: RegistrationState): Promise<void> {
+    state().overdue = true;
+    reg.touch();
+    const overdue: NoticeSpec = { noticeKey: `${filingId}:overdue:${s.reviewStartedAt}`, kind: 'overdue' };
+    if (v2) {
+      await commit({ record: record(), ...withNotices([overdue]) });
+    } else {
+      await publish();
+      await notice(overdue);
+    }
+  }
+
+  async function expire(): Promise<void> {
+    reg.transition('expired', 'none', nowIso());
+    if (v2) await commit({ record: record() });
+    else await publish();
+  }
+
+  async function rejectPayment(rejection: { paymentId: string; reason: string }): Promise<void> {
+    reg.data.pendingRejection = undefined;
+    state().payment.rejectedReason = rejection.reason;
+    reg.transition('awaiting_payment', 'payment', nowIso());
+    const rejected: NoticeSpec = {
+      noticeKey: `${filingId}:payment_rejected:${rejection.paymentId}`,
+      kind: 'payment_rejected',
+    };
+    if (v2) {
+      await commit({ record: record(rejection.reason), ...withNotices([rejected]) });
+    } else {
+      await publish(rejection.reason);
+      await notice(rejected);
+    }
+  }
+
+  const wait = (until?: string): Promise<unknown> => (v2 ? waitV2(until) : waitForChange(until));
+
+  async function mainLoop(): Promise<void> {
+    if (!carried) {
+      if (v2) attributes();
+      else await locked(publish);
+    }
     while (!reg.finished) {
       const s = state();
-      switch (s.status) {
-        case 'awaiting_signatures': {
-          if (!reg.roundOpened()) {
-            await locked(openRoundV2);
-            break;
-          }
-          if (reg.signingIndex() >= 0) {
-            await locked(applyConfirmed);
-            break;
-          }
-          const reminderAt = reg.data.nextSignerReminderAt;
-          if (reminderAt && Date.now() >= Date.parse(reminderAt)) {
-            await locked(async () => {
-              if (state().status !== 'awaiting_signatures') return;
-              const round = reg.currentRound();
-              const idx = reg.currentSignerIndex();
-              reg.data.reminders += 1;
-              await remind({
-                noticeKey: `${filingId}:signer_reminder:r${round.round}:s${idx}:${reg.data.reminders}`,
-                kind: 'signer_reminder',
-                round: round.round,
-                signerIndex: idx,
-              });
-              reg.data.nextSignerReminderAt = after(timing.signerReminderEvery);
-            });
-            break;
-          }
-          await waitV2(reminderAt);
-          break;
-        }
-        case 'awaiting_payment': {
-          if (reg.data.pendingPayment) {
-            const p = reg.data.pendingPayment;
-            await locked(() => applyPaymentV2(p));
-            break;
-          }
-          const now = Date.now();
-          const { nextPaymentReminderAt: remindAt, nextPaymentQueryAt: queryAt } = reg.data;
-          if (remindAt && now >= Date.parse(remindAt)) {
-            await locked(async () => {
-              if (state().status !== 'awaiting_payment') return;
-              reg.data.reminders += 1;
-              await remind({
-                noticeKey: `${filingId}:payment_reminder:${reg.data.reminders}`,
-                kind: 'payment_reminder',
-              });
-              reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
-            });
-            break;
-          }
-          if (queryAt && s.payment.method === 'online' && now >= Date.parse(queryAt)) {
-            const found = await acts.queryPayment({ filingId });
-            reg.data.paymentQueries += 1;
-            const delay = Math.min(
-              msToNumber(timing.paymentQueryAfter) * 2 ** reg.data.paymentQueries,
-              msToNumber(timing.paymentReminderEvery),
-            );
-            reg.data.nextPaymentQueryAt = new Date(Date.now() + delay).toISOString();
-            if (found) reg.notePayment(found);
-            break;
-          }
-          const next = [remindAt, s.payment.method === 'online' ? queryAt : undefined]
-            .filter((x): x is string => x !== undefined)
-            .sort()[0];
-          await waitV2(next);
-          break;
-        }
-        case 'payment_verifying': {
-          const { pendingPayment, pendingRejection } = reg.data;
-          if (pendingPayment) {
-            await locked(() => applyPaymentV2(pendingPayment));
-          } else if (pendingRejection) {
-            await locked(async () => {
-              reg.data.pendingRejection = undefined;
-              state().payment.rejectedReason = pendingRejection.reason;
-              reg.transition('awaiting_payment', 'payment', nowIso());
-              await commit({
-                record: record(pendingRejection.reason),
-                ...withNotices([
-                  { noticeKey: `${filingId}:payment_rejected:${pendingRejection.paymentId}`, kind: 'payment_rejected' },
-                ]),
-              });
-            });
-          } else {
-            await waitV2();
-          }
-          break;
-        }
-        case 'initial_review':
-        case 'final_review': {
-          if (reg.data.certifying) {
-            await locked(certifyV2);
-            break;
-          }
-          const now = Date.now();
-          const warnAt = !reg.data.reviewWarningSent ? reg.data.reviewWarningAt : undefined;
-          const deadline = !s.overdue ? s.reviewDeadline : undefined;
-          if (warnAt && now >= Date.parse(warnAt)) {
-            await locked(async () => {
-              if (state().status !== 'initial_review' && state().status !== 'final_review') return;
-              reg.data.reviewWarningSent = true;
-              await remind({
-                noticeKey: `${filingId}:review_deadline_near:${s.reviewStartedAt}`,
-                kind: 'review_deadline_near',
-              });
-            });
-            break;
-          }
-          if (deadline && now >= Date.parse(deadline)) {
-            await locked(async () => {
-              if (state().status !== 'initial_review' && state().status !== 'final_review') return;
-              state().overdue = true;
-              reg.touch();
-              await commit({
-                record: record(),
-                ...withNotices([{ noticeKey: `${filingId}:overdue:${s.reviewStartedAt}`, kind: 'overdue' }]),
-              });
-            });
-            break;
-          }
-          await waitV2([warnAt, deadline].filter((x): x is string => x !== undefined).sort()[0]);
-          break;
-        }
-        case 'returned': {
-          const until = s.returnReplyDeadline;
-          const warnAt =
-            until && !reg.data.returnWarningSent
-              ? new Date(Date.parse(until) - msToNumber(timing.returnExpiringNoticeBefore)).toISOString()
-              : undefined;
-          if (warnAt && Date.now() >= Date.parse(warnAt) && Date.now() < Date.parse(until ?? '')) {
-            await locked(async () => {
-              if (state().status !== 'returned') return;
-              reg.data.returnWarningSent = true;
-              await remind({
-                noticeKey: `${filingId}:return_expiring:${s.reviewRounds.length}`,
-                kind: 'return_expiring',
-              });
-            });
-            break;
-          }
-          if (until && Date.now() >= Date.parse(until)) {
-            // 补正期限已过：视为撤回 (the 2011 notice of the National Copyright Administration).
-            await locked(async () => {
-              if (state().status !== 'returned') return;
-              reg.transition('expired', 'none', nowIso());
-              await commit({ record: record() });
-            });
-            break;
-          }
-          await waitV2(warnAt && !reg.data.returnWarningSent && warnAt < (until ?? '') ? warnAt : until);
-          break;
-        }
-        case 'refused':
-          await locked(refundV2);
-          break;
-        case 'certified':
-          if (revocationHeard()) await locked(async () => revoke());
-          else await waitV2();
-          break;
-        default:
-          // awaiting_submission: only a message moves it on.
-          await waitV2();
+      const { pendingPayment, pendingRejection } = reg.data;
+      // Work a message or an event left for the loop goes first; then the phase's due timers.
+      if (s.status === 'awaiting_signatures' && !reg.roundOpened()) {
+        await locked(v2 ? openRoundV2 : openRound);
+      } else if (s.status === 'awaiting_signatures' && v2 && reg.signingIndex() >= 0) {
+        await locked(applyConfirmed);
+      } else if ((s.status === 'awaiting_payment' || s.status === 'payment_verifying') && pendingPayment) {
+        await locked(() => applyPayment(pendingPayment));
+      } else if (s.status === 'payment_verifying' && pendingRejection) {
+        await locked(() => rejectPayment(pendingRejection));
+      } else if (REVIEW.includes(s.status) && reg.data.certifying) {
+        await locked(v2 ? certifyV2 : certify);
+      } else if (s.status === 'refused') {
+        await locked(v2 ? refundV2 : refund);
+      } else if (s.status === 'certified' && revocationHeard()) {
+        await locked(async () => revoke());
+      } else {
+        // awaiting_submission, payment_verifying, certified: only a message moves them on.
+        await actOrWait(dueTimers(s));
       }
       if (suggested() && !reg.finished) {
         await condition(allHandlersFinished);
@@ -1111,176 +1086,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     }
   }
 
-  if (v2) {
-    await mainLoopV2();
-    await condition(allHandlersFinished);
-    return reg.snapshot();
-  }
-
-  if (!carried) await locked(publish);
-
-  while (!reg.finished) {
-    const s = state();
-    switch (s.status) {
-      case 'awaiting_signatures': {
-        if (!reg.roundOpened()) {
-          await locked(openRound);
-          break;
-        }
-        const reminderAt = reg.data.nextSignerReminderAt;
-        if (reminderAt && Date.now() >= Date.parse(reminderAt)) {
-          await locked(async () => {
-            if (state().status !== 'awaiting_signatures') return;
-            const round = reg.currentRound();
-            const idx = reg.currentSignerIndex();
-            reg.data.reminders += 1;
-            await notice({
-              noticeKey: `${filingId}:signer_reminder:r${round.round}:s${idx}:${reg.data.reminders}`,
-              kind: 'signer_reminder',
-              round: round.round,
-              signerIndex: idx,
-            });
-            reg.data.nextSignerReminderAt = after(timing.signerReminderEvery);
-          });
-          break;
-        }
-        await waitForChange(reminderAt);
-        break;
-      }
-      case 'awaiting_payment': {
-        if (reg.data.pendingPayment) {
-          const p = reg.data.pendingPayment;
-          await locked(() => applyPayment(p));
-          break;
-        }
-        const now = Date.now();
-        const { nextPaymentReminderAt: remindAt, nextPaymentQueryAt: queryAt } = reg.data;
-        if (remindAt && now >= Date.parse(remindAt)) {
-          await locked(async () => {
-            if (state().status !== 'awaiting_payment') return; // paid while this waited its turn
-            reg.data.reminders += 1;
-            await notice({ noticeKey: `${filingId}:payment_reminder:${reg.data.reminders}`, kind: 'payment_reminder' });
-            reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
-          });
-          break;
-        }
-        if (queryAt && s.payment.method === 'online' && now >= Date.parse(queryAt)) {
-          // No gateway notification yet: ask the gateway, backing off up to the reminder interval.
-          const found = await acts.queryPayment({ filingId });
-          reg.data.paymentQueries += 1;
-          const delay = Math.min(
-            msToNumber(timing.paymentQueryAfter) * 2 ** reg.data.paymentQueries,
-            msToNumber(timing.paymentReminderEvery),
-          );
-          reg.data.nextPaymentQueryAt = new Date(Date.now() + delay).toISOString();
-          if (found) reg.notePayment(found);
-          break;
-        }
-        const next = [remindAt, s.payment.method === 'online' ? queryAt : undefined]
-          .filter((x): x is string => x !== undefined)
-          .sort()[0];
-        await waitForChange(next);
-        break;
-      }
-      case 'payment_verifying': {
-        const { pendingPayment, pendingRejection } = reg.data;
-        if (pendingPayment) {
-          await locked(() => applyPayment(pendingPayment));
-        } else if (pendingRejection) {
-          await locked(async () => {
-            reg.data.pendingRejection = undefined;
-            state().payment.rejectedReason = pendingRejection.reason;
-            reg.transition('awaiting_payment', 'payment', nowIso());
-            await publish(pendingRejection.reason);
-            await notice({
-              noticeKey: `${filingId}:payment_rejected:${pendingRejection.paymentId}`,
-              kind: 'payment_rejected',
-            });
-          });
-        } else {
-          await waitForChange();
-        }
-        break;
-      }
-      case 'initial_review':
-      case 'final_review': {
-        if (reg.data.certifying) {
-          await locked(certify);
-          break;
-        }
-        const now = Date.now();
-        const warnAt = !reg.data.reviewWarningSent ? reg.data.reviewWarningAt : undefined;
-        const deadline = !s.overdue ? s.reviewDeadline : undefined;
-        if (warnAt && now >= Date.parse(warnAt)) {
-          await locked(async () => {
-            if (state().status !== 'initial_review' && state().status !== 'final_review') return;
-            reg.data.reviewWarningSent = true;
-            await notice({
-              noticeKey: `${filingId}:review_deadline_near:${s.reviewStartedAt}`,
-              kind: 'review_deadline_near',
-            });
-          });
-          break;
-        }
-        if (deadline && now >= Date.parse(deadline)) {
-          await locked(async () => {
-            if (state().status !== 'initial_review' && state().status !== 'final_review') return;
-            state().overdue = true;
-            reg.touch();
-            await publish();
-            await notice({ noticeKey: `${filingId}:overdue:${s.reviewStartedAt}`, kind: 'overdue' });
-          });
-          break;
-        }
-        await waitForChange([warnAt, deadline].filter((x): x is string => x !== undefined).sort()[0]);
-        break;
-      }
-      case 'returned': {
-        const until = s.returnReplyDeadline;
-        // Added after the first histories were recorded: registrations returned before it replay without it.
-        const warnAt =
-          until && !reg.data.returnWarningSent && patched('2026-11-return-expiring-notice')
-            ? new Date(Date.parse(until) - msToNumber(timing.returnExpiringNoticeBefore)).toISOString()
-            : undefined;
-        if (warnAt && Date.now() >= Date.parse(warnAt) && Date.now() < Date.parse(until ?? '')) {
-          await locked(async () => {
-            if (state().status !== 'returned') return;
-            reg.data.returnWarningSent = true;
-            await notice({
-              noticeKey: `${filingId}:return_expiring:${s.reviewRounds.length}`,
-              kind: 'return_expiring',
-            });
-          });
-          break;
-        }
-        if (until && Date.now() >= Date.parse(until)) {
-          // 补正期限已过：视为撤回 (the 2011 notice of the National Copyright Administration).
-          await locked(async () => {
-            if (state().status !== 'returned') return;
-            reg.transition('expired', 'none', nowIso());
-            await publish();
-          });
-          break;
-        }
-        await waitForChange(warnAt && !reg.data.returnWarningSent && warnAt < (until ?? '') ? warnAt : until);
-        break;
-      }
-      case 'refused':
-        await locked(refund);
-        break;
-      case 'certified':
-        if (revocationHeard()) await locked(async () => revoke());
-        else await waitForChange();
-        break;
-      default:
-        // awaiting_submission: only a message moves it on.
-        await waitForChange();
-    }
-    if (suggested() && !reg.finished) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof registrationWorkflow>(input, reg.data);
-    }
-  }
+  await mainLoop();
   await condition(allHandlersFinished);
   return reg.snapshot();
 }
