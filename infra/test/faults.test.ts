@@ -303,10 +303,25 @@ describe('faults on a private stack while work is in flight', () => {
     const notices = await db('payment.notices').whereIn('filing_id', filings).count<{ n: string }[]>({ n: '*' });
     // Eight a registration: two signers' turns, 待缴费, 已收到登记费, 初审通过, 终审通过, 已发证, 电子发票.
     expect(Number(notices[0]?.n)).toBe(8 * registrations);
-    const stages = await db('payment.notices')
+    const stages: { filing_id: string; kind: string; message_id: string }[] = await db('payment.notices')
       .whereIn('filing_id', filings)
       .whereIn('kind', ['payment_received', 'initial_review_passed', 'final_review_passed'])
-      .select('filing_id', 'kind');
+      .select('filing_id', 'kind', 'message_id');
+    const inbox = (
+      (await (await fetch(`http://127.0.0.1:${c.MAIL_WEB_PORT}/api/messages`)).json()) as {
+        items: { messageId: string; subject: string }[];
+      }
+    ).items;
+    const subject = {
+      payment_received: '已收到登记费',
+      initial_review_passed: '初审通过',
+      final_review_passed: '终审通过',
+    };
+    for (const n of stages)
+      expect(
+        inbox.filter((m) => m.messageId === n.message_id).map((m) => m.subject.split('：')[0]),
+        `${n.filing_id}'s ${n.kind} mail`,
+      ).toEqual([`【作品自愿登记】${subject[n.kind as keyof typeof subject]}`]);
     for (const id of filings)
       expect(
         stages
