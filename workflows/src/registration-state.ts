@@ -283,6 +283,53 @@ export class Registration {
     }
   }
 
+  // --- The changes a message makes, once its check has passed (the workflow runs the effects) ---
+
+  /** 修改: the new version, a new signing round (every signature void), back to 待签章. */
+  amend(u: AmendUpdate, now: string): void {
+    const s = this.state;
+    s.versionNo = u.versionNo;
+    s.signingRounds.push({
+      round: this.currentRound().round + 1,
+      versionNo: u.versionNo,
+      signers: u.signers.map((x) => ({ ...x, state: 'waiting' as const })),
+    });
+    delete s.returnReplyDeadline;
+    this.transition('awaiting_signatures', 'form', now);
+  }
+
+  /**
+   * A review decision recorded and the status it leads to; returns the read model's remark (the
+   * reasons of a return or refusal). A final approval leaves the certification to the main loop.
+   */
+  decide(u: ReviewUpdate, now: string, returnReplyDeadline: string): string | undefined {
+    const s = this.state;
+    const reasons = u.reasons ?? [];
+    s.reviewRounds.push({ stage: u.stage, reviewerId: u.reviewerId, decision: u.decision, reasons, decidedAt: now });
+    if (u.decision === 'approve') {
+      if (u.stage === 'final') this.data.certifying = true;
+      this.transition('final_review', u.stage === 'initial' ? 'final-review' : 'certification', now);
+      return undefined;
+    }
+    if (u.decision === 'return') {
+      s.returnReplyDeadline = returnReplyDeadline;
+      this.data.returnWarningSent = false;
+      delete s.reviewDeadline;
+      s.overdue = false;
+      this.transition('returned', 'applicant', now);
+    } else {
+      this.data.refundPending = true;
+      this.transition('refused', 'refund', now);
+    }
+    return reasons.join('；');
+  }
+
+  /** The paper certificate mailed or picked up: the registration is complete. */
+  deliver(u: DeliveryUpdate, now: string): void {
+    this.state.delivery = { kind: u.kind, ...(u.kind === 'mailed' ? { waybillNo: u.waybillNo } : {}), at: now };
+    this.transition('delivered', 'none', now);
+  }
+
   // --- Payment events (signals): applied by the main loop -----------------------------------
 
   /** Returns false for a duplicate (same paymentId): it changes nothing. */

@@ -549,99 +549,69 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     { validator: (u: SignUpdate) => reg.checkSign(u) },
   );
 
-  const amendV2 = (u: AmendUpdate) =>
-    inTurn(() =>
-      transact(async () => {
-        reg.checkAmend(u);
-        const voided = voidRoundV2();
-        const s = state();
-        s.versionNo = u.versionNo;
-        s.signingRounds.push({
-          round: reg.currentRound().round + 1,
-          versionNo: u.versionNo,
-          signers: u.signers.map((x) => ({ ...x, state: 'waiting' as const })),
-        });
-        delete s.returnReplyDeadline;
-        reg.transition('awaiting_signatures', 'form', nowIso());
-        await commit({ record: record(), ...voided });
-        return reg.snapshot();
-      }),
-    );
+  /** An update's change, in turn; on the v2 path put back as it was if its activity refuses. */
+  const update = <T>(fn: () => Promise<T>) => inTurn(v2 ? () => transact(fn) : fn);
 
   setHandler(
     amendUpdate,
     (u: AmendUpdate) =>
-      v2
-        ? amendV2(u)
-        : inTurn(async () => {
-            reg.checkAmend(u);
-            await voidRoundIfOpen();
-            const s = state();
-            s.versionNo = u.versionNo;
-            s.signingRounds.push({
-              round: reg.currentRound().round + 1,
-              versionNo: u.versionNo,
-              signers: u.signers.map((x) => ({ ...x, state: 'waiting' as const })),
-            });
-            delete s.returnReplyDeadline;
-            reg.transition('awaiting_signatures', 'form', nowIso());
-            await publish();
-            return reg.snapshot();
-          }),
-    { validator: (u: AmendUpdate) => reg.checkAmend(u) },
-  );
-
-  const submitV2 = (u: { actorId: string }) =>
-    inTurn(() =>
-      transact(async () => {
-        reg.checkSubmit(u);
-        if (state().payment.paymentId) {
-          await enterReviewV2(); // resubmission after a return: no second payment, the clock restarts
+      update(async () => {
+        reg.checkAmend(u);
+        if (v2) {
+          const voided = voidRoundV2();
+          reg.amend(u, nowIso());
+          await commit({ record: record(), ...voided });
         } else {
-          reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
-          reg.transition('awaiting_payment', 'payment-method', nowIso());
-          await commit({
-            record: record(),
-            ...withNotices([{ noticeKey: `${filingId}:payment_due`, kind: 'payment_due' }]),
-          });
+          await voidRoundIfOpen();
+          reg.amend(u, nowIso());
+          await publish();
         }
         return reg.snapshot();
       }),
-    );
+    { validator: (u: AmendUpdate) => reg.checkAmend(u) },
+  );
 
   setHandler(
     submitUpdate,
     (u: { actorId: string }) =>
-      v2
-        ? submitV2(u)
-        : inTurn(async () => {
-            reg.checkSubmit(u);
-            if (state().payment.paymentId) {
-              await enterReview(); // resubmission after a return: no second payment, the clock restarts
-            } else {
-              reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
-              reg.transition('awaiting_payment', 'payment-method', nowIso());
-              await publish();
-              await notice({ noticeKey: `${filingId}:payment_due`, kind: 'payment_due' });
-            }
-            return reg.snapshot();
-          }),
+      update(async () => {
+        reg.checkSubmit(u);
+        if (state().payment.paymentId) {
+          // Resubmission after a return: no second payment, the clock restarts.
+          await (v2 ? enterReviewV2 : enterReview)();
+          return reg.snapshot();
+        }
+        reg.data.nextPaymentReminderAt = after(timing.paymentReminderEvery);
+        reg.transition('awaiting_payment', 'payment-method', nowIso());
+        const due: NoticeSpec = { noticeKey: `${filingId}:payment_due`, kind: 'payment_due' };
+        if (v2) {
+          await commit({ record: record(), ...withNotices([due]) });
+        } else {
+          await publish();
+          await notice(due);
+        }
+        return reg.snapshot();
+      }),
     // Laxer than the handler's check: a submit sent while the last signature is applied waits for it.
     { validator: (u: { actorId: string }) => reg.checkSubmitAccepted(u) },
   );
 
-  const chooseV2 = (u: { method: PaymentMethod }) =>
-    inTurn(() =>
-      transact(async () => {
+  setHandler(
+    choosePaymentMethodUpdate,
+    (u: { method: PaymentMethod }) =>
+      update(async () => {
         reg.checkChoosePaymentMethod(u);
         const pay = state().payment;
         if (pay.method === u.method) {
+          // The same choice again changes nothing, except that after finance rejected an offline
+          // reference, the applicant's new reference goes back to finance.
           if (u.method === 'offline' && state().status === 'awaiting_payment') {
             reg.transition('payment_verifying', 'finance', nowIso());
-            await commit({ record: record() });
+            await (v2 ? commit({ record: record() }) : publish());
           }
           return reg.snapshot();
         }
+        if (!v2) await acts.openPaymentOrder({ filingId, method: u.method });
         pay.method = u.method;
         if (u.method === 'offline') {
           reg.transition('payment_verifying', 'finance', nowIso());
@@ -650,188 +620,76 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
           reg.data.paymentQueries = 0;
           reg.transition('awaiting_payment', 'payment', nowIso());
         }
-        await commit({ record: record(), order: { method: u.method } });
+        await (v2 ? commit({ record: record(), order: { method: u.method } }) : publish());
         return reg.snapshot();
       }),
-    );
-
-  setHandler(
-    choosePaymentMethodUpdate,
-    (u: { method: PaymentMethod }) =>
-      v2
-        ? chooseV2(u)
-        : inTurn(async () => {
-            reg.checkChoosePaymentMethod(u);
-            const pay = state().payment;
-            if (pay.method === u.method) {
-              // The same choice again changes nothing, except that after finance rejected an offline
-              // reference, the applicant's new reference goes back to finance.
-              if (u.method === 'offline' && state().status === 'awaiting_payment') {
-                reg.transition('payment_verifying', 'finance', nowIso());
-                await publish();
-              }
-              return reg.snapshot();
-            }
-            await acts.openPaymentOrder({ filingId, method: u.method });
-            pay.method = u.method;
-            if (u.method === 'offline') {
-              reg.transition('payment_verifying', 'finance', nowIso());
-            } else {
-              reg.data.nextPaymentQueryAt = after(timing.paymentQueryAfter);
-              reg.data.paymentQueries = 0;
-              reg.transition('awaiting_payment', 'payment', nowIso());
-            }
-            await publish();
-            return reg.snapshot();
-          }),
     { validator: (u: { method: PaymentMethod }) => reg.checkChoosePaymentMethod(u) },
   );
-
-  const reviewV2 = (u: ReviewUpdate) =>
-    inTurn(() =>
-      transact(async () => {
-        reg.checkReview(u, () => patched(SEPARATION_OF_DUTIES));
-        const s = state();
-        const reasons = u.reasons ?? [];
-        s.reviewRounds.push({
-          stage: u.stage,
-          reviewerId: u.reviewerId,
-          decision: u.decision,
-          reasons,
-          decidedAt: nowIso(),
-        });
-        if (u.decision === 'approve' && u.stage === 'initial') {
-          reg.transition('final_review', 'final-review', nowIso());
-          await commit({ record: record() });
-        } else if (u.decision === 'approve') {
-          // The main loop certifies (one documents activity that also records this decision); the
-          // reviewer need not wait for the PDF.
-          reg.data.certifying = true;
-          reg.transition('final_review', 'certification', nowIso());
-          attributes();
-        } else if (u.decision === 'return') {
-          s.returnReplyDeadline = after(timing.returnReplyDeadline);
-          reg.data.returnWarningSent = false;
-          delete s.reviewDeadline;
-          s.overdue = false;
-          reg.transition('returned', 'applicant', nowIso());
-          await commit({
-            record: record(reasons.join('；')),
-            ...withNotices([{ noticeKey: `${filingId}:returned:${s.reviewRounds.length}`, kind: 'returned' }]),
-          });
-        } else {
-          reg.data.refundPending = true;
-          reg.transition('refused', 'refund', nowIso());
-          await commit({ record: record(reasons.join('；')) });
-        }
-        return reg.snapshot();
-      }),
-    );
 
   setHandler(
     reviewUpdate,
     (u: ReviewUpdate) =>
-      v2
-        ? reviewV2(u)
-        : inTurn(async () => {
-            reg.checkReview(u, () => patched(SEPARATION_OF_DUTIES));
-            const s = state();
-            const reasons = u.reasons ?? [];
-            s.reviewRounds.push({
-              stage: u.stage,
-              reviewerId: u.reviewerId,
-              decision: u.decision,
-              reasons,
-              decidedAt: nowIso(),
-            });
-            if (u.decision === 'approve' && u.stage === 'initial') {
-              reg.transition('final_review', 'final-review', nowIso());
-              await publish();
-            } else if (u.decision === 'approve') {
-              reg.data.certifying = true; // the main loop certifies; the reviewer need not wait for the PDF
-              reg.transition('final_review', 'certification', nowIso());
-              await publish();
-            } else if (u.decision === 'return') {
-              s.returnReplyDeadline = after(timing.returnReplyDeadline);
-              reg.data.returnWarningSent = false;
-              delete s.reviewDeadline;
-              s.overdue = false;
-              reg.transition('returned', 'applicant', nowIso());
-              await publish(reasons.join('；'));
-              await notice({ noticeKey: `${filingId}:returned:${s.reviewRounds.length}`, kind: 'returned' });
-            } else {
-              reg.data.refundPending = true;
-              reg.transition('refused', 'refund', nowIso());
-              await publish(reasons.join('；'));
-            }
-            return reg.snapshot();
-          }),
-    { validator: (u: ReviewUpdate) => reg.checkReview(u) },
-  );
-
-  const withdrawV2 = (u: { actorId: string }) =>
-    inTurn(() =>
-      transact(async () => {
-        reg.checkWithdraw(u);
-        const voided = voidRoundV2();
-        reg.transition('withdrawn', 'none', nowIso());
-        await commit({ record: record(), ...voided });
+      update(async () => {
+        reg.checkReview(u, () => patched(SEPARATION_OF_DUTIES));
+        const remark = reg.decide(u, nowIso(), after(timing.returnReplyDeadline));
+        if (v2 && reg.data.certifying) {
+          // The main loop certifies (one documents activity that also records this decision); the
+          // reviewer need not wait for the PDF.
+          attributes();
+        } else if (u.decision === 'return') {
+          const returned: NoticeSpec = {
+            noticeKey: `${filingId}:returned:${state().reviewRounds.length}`,
+            kind: 'returned',
+          };
+          if (v2) {
+            await commit({ record: record(remark), ...withNotices([returned]) });
+          } else {
+            await publish(remark);
+            await notice(returned);
+          }
+        } else {
+          await (v2 ? commit({ record: record(remark) }) : publish(remark));
+        }
         return reg.snapshot();
       }),
-    );
+    { validator: (u: ReviewUpdate) => reg.checkReview(u) },
+  );
 
   setHandler(
     withdrawUpdate,
     (u: { actorId: string }) =>
-      v2
-        ? withdrawV2(u)
-        : inTurn(async () => {
-            reg.checkWithdraw(u);
-            await voidRoundIfOpen();
-            reg.transition('withdrawn', 'none', nowIso());
-            await publish();
-            return reg.snapshot();
-          }),
-    { validator: (u: { actorId: string }) => reg.checkWithdraw(u) },
-  );
-
-  const deliveryV2 = (u: DeliveryUpdate) =>
-    inTurn(() =>
-      transact(async () => {
-        reg.checkDelivery(u);
-        if (reg.hasDelivery(u)) return reg.snapshot();
-        state().delivery = {
-          kind: u.kind,
-          ...(u.kind === 'mailed' ? { waybillNo: u.waybillNo } : {}),
-          at: nowIso(),
-        };
-        reg.transition('delivered', 'none', nowIso());
-        await commit({
-          record: record(),
-          ...withNotices(u.kind === 'mailed' ? [{ noticeKey: `${filingId}:mailed`, kind: 'mailed' }] : []),
-        });
+      update(async () => {
+        reg.checkWithdraw(u);
+        if (v2) {
+          const voided = voidRoundV2();
+          reg.transition('withdrawn', 'none', nowIso());
+          await commit({ record: record(), ...voided });
+        } else {
+          await voidRoundIfOpen();
+          reg.transition('withdrawn', 'none', nowIso());
+          await publish();
+        }
         return reg.snapshot();
       }),
-    );
+    { validator: (u: { actorId: string }) => reg.checkWithdraw(u) },
+  );
 
   setHandler(
     recordDeliveryUpdate,
     (u: DeliveryUpdate) =>
-      v2
-        ? deliveryV2(u)
-        : inTurn(async () => {
-            reg.checkDelivery(u);
-            if (reg.hasDelivery(u)) return reg.snapshot(); // the same delivery again: a no-op success
-            state().delivery = {
-              kind: u.kind,
-              ...(u.kind === 'mailed' ? { waybillNo: u.waybillNo } : {}),
-              at: nowIso(),
-            };
-            reg.transition('delivered', 'none', nowIso());
-            await publish();
-            if (u.kind === 'mailed') await notice({ noticeKey: `${filingId}:mailed`, kind: 'mailed' });
-            return reg.snapshot();
-          }),
+      update(async () => {
+        reg.checkDelivery(u);
+        if (reg.hasDelivery(u)) return reg.snapshot(); // the same delivery again: a no-op success
+        reg.deliver(u, nowIso());
+        const mailed: NoticeSpec[] = u.kind === 'mailed' ? [{ noticeKey: `${filingId}:mailed`, kind: 'mailed' }] : [];
+        if (v2) {
+          await commit({ record: record(), ...withNotices(mailed) });
+        } else {
+          await publish();
+          for (const n of mailed) await notice(n);
+        }
+        return reg.snapshot();
+      }),
     { validator: (u: DeliveryUpdate) => reg.checkDelivery(u) },
   );
 
