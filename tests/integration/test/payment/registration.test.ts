@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { invoiceSent } from '@copyreg/payment';
 import { reviewUpdate } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invoiceSent } from '../src/index';
 import { call, cookieFor, type Harness, makeFiling, startHarness, startRegistration } from './support';
 
 /**

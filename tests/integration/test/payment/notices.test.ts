@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sendRegistrationNotice as sendNotice } from '@copyreg/activities';
 import { putObject } from '@copyreg/kit';
 import { noticeMessageId } from '@copyreg/notices';
+import { paymentConfig } from '@copyreg/payment';
 import {
   type FilingSnapshot,
   type NoticeKind,
@@ -12,7 +13,6 @@ import {
 import { activateSigner, openSigningRound, signerTurnOf } from '@copyreg/signature';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paymentConfig } from '../src/config';
 
 import { eventually, type Harness, makeFiling, payOnline, startHarness, startRegistration, stateFor } from './support';
 

@@ -15,6 +15,16 @@ import {
 import { serve, sessionCookie } from '@copyreg/kit/testing';
 import { type MailCatcher, startMailCatcher } from '@copyreg/notices/mail-catcher';
 import {
+  alipayGateway,
+  createPaymentApp,
+  createPaymentDeps,
+  ensureOrder,
+  issueInvoice,
+  type PaymentServiceDeps,
+  queryPayment,
+  refundPayment,
+} from '@copyreg/payment';
+import {
   type FilingSnapshot,
   paymentConfirmedSignal,
   paymentRejectedSignal,
@@ -32,13 +42,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { expect } from 'vitest';
-import { alipayGateway } from '../src/alipay';
-import { createPaymentApp } from '../src/app';
-import { createPaymentDeps, type PaymentServiceDeps } from '../src/deps';
-import { createDevGatewayApp, rsa2Sign, signContent } from '../src/dev-gateway';
-import { issueInvoice } from '../src/invoices';
-import { ensureOrder, queryPayment } from '../src/orders';
-import { refundPayment } from '../src/refunds';
+import { createDevGatewayApp, rsa2Sign, signContent } from '../../../../services/payment/src/dev-gateway';
 
 /**
  * The real stack for a payment test: Postgres and MinIO (test database and bucket), Temporal with

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { sendRegistrationNotice as sendNotice } from '@copyreg/activities';
 import { getObject, sha256 } from '@copyreg/kit';
 import { noticeMessageId } from '@copyreg/notices';
+import { invoiceSent, issueInvoice } from '@copyreg/payment';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invoiceSent } from '../src/index';
-import { chineseAmount } from '../src/invoice-pdf';
-import { invoiceKey, issueInvoice } from '../src/invoices';
+import { chineseAmount } from '../../../../services/payment/src/invoice-pdf';
+import { invoiceKey } from '../../../../services/payment/src/invoices';
 
 import { call, cookieFor, type Harness, makeFiling, payOnline, startHarness, startRegistration } from './support';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { refundPayment } from '@copyreg/payment';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refundPayment } from '../src/refunds';
 import { call, cookieFor, type Harness, makeFiling, payOnline, startHarness, startRegistration } from './support';
 
 describe('refunds after refusal (不予登记并退费): recorded once', () => {

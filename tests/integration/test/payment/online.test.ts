@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { ensureOrder, queryPayment } from '@copyreg/payment';
 import { choosePaymentMethodUpdate } from '@copyreg/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureOrder, queryPayment } from '../src/orders';
 import {
   call,
   cookieFor,
