@@ -4,8 +4,9 @@ import type { FormInstance, Rule, RuleObject } from 'antd/es/form';
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { z } from 'zod';
 import { ApiFailure } from './api';
+import { type ContentField, contentProblem, missingSentence } from './filing-rules';
 import { type Lang, storedLang, translate, useLang, useT } from './i18n';
-import { type IdType, idNumberIssue, type UploadRef } from './proto';
+import { type DraftContent, type IdType, idNumberIssue, type UploadRef } from './proto';
 
 /** An antd rule from a zod schema: the contract's own message shows as the user types. */
 export const zodRule = (schema: z.ZodType): Rule => ({
@@ -20,6 +21,21 @@ export const zodRule = (schema: z.ZodType): Rule => ({
     }
   },
 });
+
+/** The filing form's rules for one field, all the contract's (filing-rules.ts), in the language shown. */
+export function contentRules(field: ContentField): Rule[] {
+  const say = (text: string) => failureText(text, 'VALIDATION_FAILED', storedLang());
+  const empty = missingSentence(field);
+  return [
+    ...(empty ? [{ required: true, message: say(empty) }] : []),
+    ({ getFieldsValue }) => ({
+      validator: async () => {
+        const problem = contentProblem(field, getFieldsValue(true) as DraftContent);
+        if (problem) throw new Error(say(problem));
+      },
+    }),
+  ];
+}
 
 /** The ID-number rule of the contracts (checksum, no spaces), for the ID type chosen beside it. */
 export const idNumberRule =

@@ -9,7 +9,7 @@ import { localeOf, useLang, useT } from '../i18n';
 import { statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
-import { type FilingListItem, Role, type UserListItem, type UserSummary, z } from '../proto';
+import { DeliveryInput, type FilingListItem, Role, type UserListItem, type UserSummary } from '../proto';
 
 /**
  * 管理: find an account by name, mobile, ID number or account; see its identity proofs; change its
@@ -340,7 +340,7 @@ export function AdminDelivery() {
               label={t('运单号')}
               rules={[
                 { required: true, message: t('请填写运单号') },
-                zodRule(z.string().regex(/^[A-Z0-9]{8,20}$/, t('运单号为8至20位大写字母或数字'))),
+                zodRule(DeliveryInput.options[0].shape.waybillNo),
               ]}
             >
               <Input />

@@ -25,19 +25,19 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { client, link, ok } from '../api';
 import { SigningDialog } from '../components/SigningDialog';
 import { type Filing, loadFiling } from '../filings';
-import { helpTip, idNumberRule, Uploads, useFailure, zodRule } from '../forms';
-import { Rich, useT } from '../i18n';
+import { contentRules, failureText, helpTip, idNumberRule, Uploads, useFailure } from '../forms';
+import { Rich, useLang, useT } from '../i18n';
 import { useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import {
   type FilingContent,
+  filingProblems,
   type Holder,
   IdType,
   organisationIdTypes,
   personalIdTypes,
   Right,
   WorkType,
-  z,
 } from '../proto';
 import { useSession } from '../session';
 import { MissingItems } from './Profile';
@@ -68,6 +68,7 @@ export function FilingForm() {
   const [authorDialog, setAuthorDialog] = useState<{ index?: number } | undefined>();
   const [signing, setSigning] = useState<string>();
   const t = useT();
+  const { lang } = useLang();
   const L = useLabels();
 
   const published = Form.useWatch('published', form);
@@ -141,12 +142,10 @@ export function FilingForm() {
       return;
     }
     const content = form.getFieldsValue(true) as FilingContent;
-    if (content.holders.length === 0) {
-      message.error(t('请添加著作权人信息'));
-      return;
-    }
-    if (content.authors.length === 0) {
-      message.error(t('请添加作者信息'));
+    // The lists of holders and authors are outside the form's fields: the contract's check, its words.
+    const problem = filingProblems(content, { complete: true }).find((p) => /^(holders|authors)\b/.test(p.field));
+    if (problem) {
+      message.error(failureText(problem.message, 'VALIDATION_FAILED', lang));
       return;
     }
     setBusy('submit');
@@ -220,10 +219,7 @@ export function FilingForm() {
                 name="title"
                 label={t('作品名称')}
                 tooltip={helpTip(t('填写作品的完整名称，与样本一致；系列作品请分别登记。'))}
-                rules={[
-                  { required: true, message: t('请填写作品名称') },
-                  { max: 200, message: t('作品名称不超过200字') },
-                ]}
+                rules={contentRules('title')}
               >
                 <Input maxLength={200} showCount />
               </Form.Item>
@@ -233,7 +229,7 @@ export function FilingForm() {
                 name="workType"
                 label={t('作品类别')}
                 tooltip={helpTip(t('按《著作权法》规定的作品类别选择；计算机软件请到中国版权保护中心登记。'))}
-                rules={[{ required: true, message: t('请选择作品类别') }]}
+                rules={contentRules('workType')}
               >
                 <Select options={WorkType.options.map((v) => ({ value: v, label: L.workType[v] }))} />
               </Form.Item>
@@ -243,7 +239,7 @@ export function FilingForm() {
             name="creationNature"
             label={t('作品创作性质')}
             tooltip={helpTip(t('改编、翻译、汇编、注释、整理的作品需在附件中提供原作品的授权证明。'))}
-            rules={[{ required: true }]}
+            rules={contentRules('creationNature')}
           >
             <Radio.Group options={Object.entries(L.creationNature).map(([value, label]) => ({ value, label }))} />
           </Form.Item>
@@ -253,14 +249,14 @@ export function FilingForm() {
                 name="completedOn"
                 label={t('创作/制作完成日期')}
                 tooltip={helpTip(t('作品创作完成的日期，不晚于今天。'))}
-                rules={[{ required: true, message: t('请选择创作完成日期') }]}
+                rules={contentRules('completedOn')}
                 {...dateProps}
               >
                 <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs())} />
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>
-              <Form.Item name="published" label={t('发表状态')} rules={[{ required: true }]}>
+              <Form.Item name="published" label={t('发表状态')} rules={contentRules('published')}>
                 <Radio.Group
                   options={[
                     { value: true, label: t('已发表') },
@@ -276,15 +272,7 @@ export function FilingForm() {
                   label={t('首次发表日期')}
                   tooltip={helpTip(t('首次发表日期不能早于创作完成日期。'))}
                   dependencies={['completedOn']}
-                  rules={[
-                    { required: true, message: t('已发表的作品请选择首次发表日期') },
-                    ({ getFieldValue }) => ({
-                      validator: async (_r, v?: string) => {
-                        const done = getFieldValue('completedOn') as string | undefined;
-                        if (v && done && v < done) throw new Error(t('首次发表日期不能早于创作完成日期'));
-                      },
-                    }),
-                  ]}
+                  rules={contentRules('firstPublishedOn')}
                   {...dateProps}
                 >
                   <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs())} />
@@ -312,7 +300,7 @@ export function FilingForm() {
             extra={t(
               '若已添加著作权人、作者或执笔者信息后需要修改权利归属方式，请先删除有误或多余的单位或个人信息，然后再重新选择权利归属方式，并按要求重新添加。',
             )}
-            rules={[{ required: true }]}
+            rules={contentRules('ownershipMode')}
           >
             <Radio.Group options={Object.entries(L.ownershipMode).map(([value, label]) => ({ value, label }))} />
           </Form.Item>
@@ -322,13 +310,13 @@ export function FilingForm() {
                 name="acquisitionMode"
                 label={t('权利取得方式')}
                 tooltip={helpTip(t('继承、承受的需在附件中提供相应证明。'))}
-                rules={[{ required: true }]}
+                rules={contentRules('acquisitionMode')}
               >
                 <Radio.Group options={Object.entries(L.acquisitionMode).map(([value, label]) => ({ value, label }))} />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
-              <Form.Item name="rightsScope" label={t('权利拥有状况')} rules={[{ required: true }]}>
+              <Form.Item name="rightsScope" label={t('权利拥有状况')} rules={contentRules('rightsScope')}>
                 <Radio.Group
                   options={[
                     { value: 'all', label: t('全部') },
@@ -342,7 +330,8 @@ export function FilingForm() {
             <Form.Item
               name="rights"
               label={t('拥有的权利')}
-              rules={[{ type: 'array', min: 1, message: t('权利拥有状况为“部分”时，请勾选拥有的权利') }]}
+              dependencies={['rightsScope']}
+              rules={contentRules('rights')}
             >
               <Checkbox.Group options={Right.options.map((r) => ({ value: r, label: L.right[r] }))} />
             </Form.Item>
@@ -360,7 +349,7 @@ export function FilingForm() {
                     '上传能完整体现作品内容的样本：图片 JPG/PNG，文字 PDF，音视频请上传 MP3/MP4；单个文件不超过规定大小。',
                   ),
                 )}
-                rules={[{ type: 'array', min: 1, message: t('请上传作品样本') }]}
+                rules={contentRules('samples')}
                 valuePropName="value"
               >
                 <Uploads
@@ -400,7 +389,7 @@ export function FilingForm() {
               ),
             )}
             extra={workType ? L.guidance[workType] : t('请先选择作品类别，按类别说明作品。')}
-            rules={[{ required: true, message: t('请填写作品简介及创意') }, { max: 5000 }]}
+            rules={contentRules('description')}
           >
             <Input.TextArea rows={4} maxLength={5000} showCount />
           </Form.Item>
@@ -408,7 +397,7 @@ export function FilingForm() {
             name="creationProcess"
             label={t('创作经过及意图')}
             tooltip={helpTip(t('如：本作品由作者独立完成。'))}
-            rules={[{ required: true, message: t('请填写创作经过及意图') }, { max: 5000 }]}
+            rules={contentRules('creationProcess')}
           >
             <Input.TextArea rows={3} maxLength={5000} showCount />
           </Form.Item>
@@ -474,19 +463,16 @@ export function FilingForm() {
         <Card title={t('发票邮箱与邮寄信息')} size="small" style={{ marginBottom: 16 }}>
           <Row gutter={24}>
             <Col xs={24} md={12}>
-              <Form.Item
-                name="invoiceEmail"
-                label={t('电子发票接收邮箱')}
-                rules={[
-                  { required: true, message: t('请填写电子发票接收邮箱') },
-                  zodRule(z.email(t('请填写有效的邮箱地址'))),
-                ]}
-              >
+              <Form.Item name="invoiceEmail" label={t('电子发票接收邮箱')} rules={contentRules('invoiceEmail')}>
                 <Input />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
-              <Form.Item name="certificateDelivery" label={t('纸质证书发放方式')} rules={[{ required: true }]}>
+              <Form.Item
+                name="certificateDelivery"
+                label={t('纸质证书发放方式')}
+                rules={contentRules('certificateDelivery')}
+              >
                 <Radio.Group
                   options={[
                     { value: 'mail', label: t('邮寄') },
