@@ -52,8 +52,13 @@ import { chinaDate, indexCalendar, missingYears, workingDayDeadline } from './wo
 
 /**
  * One registration (作品自愿登记), from the first 提交并电子签章 to the delivered paper certificate.
- * The diagram and rules are in DESIGN.md "The life of a registration"; the rules that decide which
- * message is accepted live in registration-state.ts. Workflow id: registrationWorkflowId(filingId).
+ * How it is built (messages, the lock, timers, patches) is in workflows/README.md; the rules that
+ * decide which message is accepted, and the changes a message makes, are in registration-state.ts;
+ * what ops sees of it (search attributes, current details) is in docs/operations.md. Workflow id:
+ * registrationWorkflowId(filingId).
+ *
+ * In order: the current path's effects (one activity per transition), the handlers, the earlier
+ * path's effects (v1, kept only to replay registrations started before its patch), the main loop.
  *
  * Every activity is idempotent, so they retry without limit (a failing one shows as a pending
  * activity in the Temporal UI for ops); document work runs on the documents task queue.
@@ -122,127 +127,7 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
       }
     });
 
-  // --- Effects shared by handlers and the main loop (always inside `locked`) -----------------
-
-  /** v1: the search attributes, then the read-model row in its own activity. */
-  async function publish(remark?: string): Promise<void> {
-    attributes();
-    await acts.recordStatus(record(remark));
-  }
-
-  const notice = (n: Omit<NoticeInput, 'filingId'>) => acts.sendNotice({ ...n, filingId });
-
-  async function openRound(): Promise<void> {
-    if (state().status !== 'awaiting_signatures' || reg.roundOpened()) return;
-    const round = reg.currentRound();
-    const form = await docs.renderApplicationForm({ filingId, versionNo: round.versionNo });
-    await acts.openSigningRound({
-      filingId,
-      versionNo: round.versionNo,
-      round: round.round,
-      signers: round.signers.map(({ signerId, kind }) => ({ signerId, kind })),
-      form,
-    });
-    round.form = form;
-    await activate(0);
-  }
-
-  async function activate(signerIndex: number): Promise<void> {
-    const round = reg.currentRound();
-    await acts.activateSigner({ filingId, round: round.round, signerIndex });
-    const signer = round.signers[signerIndex];
-    if (signer) signer.state = 'current';
-    await notice({
-      noticeKey: `${filingId}:signer_turn:r${round.round}:s${signerIndex}`,
-      kind: 'signer_turn',
-      round: round.round,
-      signerIndex,
-    });
-    reg.data.nextSignerReminderAt = after(timing.signerReminderEvery);
-    reg.transition('awaiting_signatures', `signer:${signerIndex + 1}`, nowIso());
-    await publish();
-  }
-
-  async function voidRoundIfOpen(): Promise<void> {
-    const round = reg.currentRound();
-    if (!reg.roundOpened() || round.voidedAt) return;
-    await acts.voidSigningRound({ filingId, round: round.round });
-    round.voidedAt = nowIso();
-  }
-
-  /** Enters initial review (待初审) and starts the review clock: 30 working days from now. */
-  async function enterReview(): Promise<void> {
-    const now = Date.now();
-    let deadline: Date;
-    let warningAt: Date | undefined;
-    if (timing.reviewDeadlineAfter) {
-      deadline = new Date(now + msToNumber(timing.reviewDeadlineAfter));
-      warningAt = timing.reviewWarningAfter ? new Date(now + msToNumber(timing.reviewWarningAfter)) : undefined;
-    } else {
-      const year = Number(chinaDate(now).slice(0, 4));
-      const cal = indexCalendar(await acts.loadWorkingCalendar({ fromYear: year, toYear: year + 1 }));
-      const missing = missingYears(year, year + 1, cal);
-      if (missing.length) log.warn('working calendar lacks years; counting weekends only there', { missing });
-      deadline = workingDayDeadline(now, timing.reviewWorkingDays, cal);
-      const warnDays = timing.reviewWorkingDays - timing.reviewWarningWorkingDays;
-      warningAt = warnDays > 0 ? workingDayDeadline(now, warnDays, cal) : undefined;
-    }
-    const s = state();
-    s.reviewStartedAt = new Date(now).toISOString();
-    s.reviewDeadline = deadline.toISOString();
-    s.overdue = false;
-    reg.data.reviewWarningAt = warningAt?.toISOString();
-    reg.data.reviewWarningSent = false;
-    delete s.returnReplyDeadline;
-    reg.transition('initial_review', 'initial-review', nowIso());
-    await publish();
-  }
-
-  async function applyPayment(p: PaymentConfirmedSignal): Promise<void> {
-    const pay = state().payment;
-    pay.paymentId = p.paymentId;
-    pay.method ??= p.method;
-    pay.confirmedAt = nowIso();
-    delete pay.rejectedReason;
-    reg.data.pendingPayment = undefined;
-    await (v2 ? enterReviewV2 : enterReview)();
-  }
-
-  async function certify(): Promise<void> {
-    const s = state();
-    const registeredOn = chinaDate(Date.now());
-    s.registrationNumber ??= await acts.allocateRegistrationNumber({
-      filingId,
-      workType: input.workType,
-      year: Number(registeredOn.slice(0, 4)),
-    });
-    s.certificate ??= await docs.issueCertificate({
-      filingId,
-      versionNo: s.versionNo,
-      registrationNumber: s.registrationNumber,
-      registeredOn,
-    });
-    const paymentId = s.payment.paymentId;
-    if (paymentId) s.payment.invoice ??= await acts.issueInvoice({ filingId, paymentId });
-    await notice({ noticeKey: `${filingId}:certified`, kind: 'certified' });
-    if (s.payment.invoice) await notice({ noticeKey: `${filingId}:invoice`, kind: 'invoice' });
-    reg.data.certifying = false;
-    reg.transition('certified', 'delivery', nowIso());
-    await publish();
-  }
-
-  async function refund(): Promise<void> {
-    const pay = state().payment;
-    if (pay.paymentId && !pay.refundId) {
-      pay.refundId = (await acts.refundPayment({ filingId, paymentId: pay.paymentId })).refundId;
-    }
-    await notice({ noticeKey: `${filingId}:refused`, kind: 'refused' });
-    reg.data.refundPending = false;
-    reg.transition('refused', 'none', nowIso());
-    await publish();
-  }
-
-  // --- The one-activity-per-transition path (v2) -------------------------------------------
+  // --- The current path (v2): one activity per transition; effects always inside `locked` -----
 
   /** Search attributes and the UI's details, set when a transition has committed. */
   function attributes(): void {
@@ -382,6 +267,16 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
         log.warn('working calendar lacks years; counting weekends only there', { missing: r.missingYears });
     }
     attributes();
+  }
+
+  async function applyPayment(p: PaymentConfirmedSignal): Promise<void> {
+    const pay = state().payment;
+    pay.paymentId = p.paymentId;
+    pay.method ??= p.method;
+    pay.confirmedAt = nowIso();
+    delete pay.rejectedReason;
+    reg.data.pendingPayment = undefined;
+    await (v2 ? enterReviewV2 : enterReview)();
   }
 
   /** Final approval: number, certificate, e-invoice and 已发证 in one documents activity. */
@@ -718,6 +613,118 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   }
   /** Patched where it is first taken: registrations started before it never heard the signal. */
   const revocationHeard = () => reg.data.pendingRevocation !== undefined && patched(HEARS_REVOCATION);
+
+  // --- The earlier path (v1): registrations started before ONE_ACTIVITY_PER_TRANSITION ------
+  // A status row, each notice and each document step its own activity. Only replayed: a new
+  // registration never takes it. Remove with the patch (workflows/README.md, step 3).
+
+  /** v1: the search attributes, then the read-model row in its own activity. */
+  async function publish(remark?: string): Promise<void> {
+    attributes();
+    await acts.recordStatus(record(remark));
+  }
+
+  const notice = (n: Omit<NoticeInput, 'filingId'>) => acts.sendNotice({ ...n, filingId });
+
+  async function openRound(): Promise<void> {
+    if (state().status !== 'awaiting_signatures' || reg.roundOpened()) return;
+    const round = reg.currentRound();
+    const form = await docs.renderApplicationForm({ filingId, versionNo: round.versionNo });
+    await acts.openSigningRound({
+      filingId,
+      versionNo: round.versionNo,
+      round: round.round,
+      signers: round.signers.map(({ signerId, kind }) => ({ signerId, kind })),
+      form,
+    });
+    round.form = form;
+    await activate(0);
+  }
+
+  async function activate(signerIndex: number): Promise<void> {
+    const round = reg.currentRound();
+    await acts.activateSigner({ filingId, round: round.round, signerIndex });
+    const signer = round.signers[signerIndex];
+    if (signer) signer.state = 'current';
+    await notice({
+      noticeKey: `${filingId}:signer_turn:r${round.round}:s${signerIndex}`,
+      kind: 'signer_turn',
+      round: round.round,
+      signerIndex,
+    });
+    reg.data.nextSignerReminderAt = after(timing.signerReminderEvery);
+    reg.transition('awaiting_signatures', `signer:${signerIndex + 1}`, nowIso());
+    await publish();
+  }
+
+  async function voidRoundIfOpen(): Promise<void> {
+    const round = reg.currentRound();
+    if (!reg.roundOpened() || round.voidedAt) return;
+    await acts.voidSigningRound({ filingId, round: round.round });
+    round.voidedAt = nowIso();
+  }
+
+  /** Enters initial review (待初审) and starts the review clock: 30 working days from now. */
+  async function enterReview(): Promise<void> {
+    const now = Date.now();
+    let deadline: Date;
+    let warningAt: Date | undefined;
+    if (timing.reviewDeadlineAfter) {
+      deadline = new Date(now + msToNumber(timing.reviewDeadlineAfter));
+      warningAt = timing.reviewWarningAfter ? new Date(now + msToNumber(timing.reviewWarningAfter)) : undefined;
+    } else {
+      const year = Number(chinaDate(now).slice(0, 4));
+      const cal = indexCalendar(await acts.loadWorkingCalendar({ fromYear: year, toYear: year + 1 }));
+      const missing = missingYears(year, year + 1, cal);
+      if (missing.length) log.warn('working calendar lacks years; counting weekends only there', { missing });
+      deadline = workingDayDeadline(now, timing.reviewWorkingDays, cal);
+      const warnDays = timing.reviewWorkingDays - timing.reviewWarningWorkingDays;
+      warningAt = warnDays > 0 ? workingDayDeadline(now, warnDays, cal) : undefined;
+    }
+    const s = state();
+    s.reviewStartedAt = new Date(now).toISOString();
+    s.reviewDeadline = deadline.toISOString();
+    s.overdue = false;
+    reg.data.reviewWarningAt = warningAt?.toISOString();
+    reg.data.reviewWarningSent = false;
+    delete s.returnReplyDeadline;
+    reg.transition('initial_review', 'initial-review', nowIso());
+    await publish();
+  }
+
+  async function certify(): Promise<void> {
+    const s = state();
+    const registeredOn = chinaDate(Date.now());
+    s.registrationNumber ??= await acts.allocateRegistrationNumber({
+      filingId,
+      workType: input.workType,
+      year: Number(registeredOn.slice(0, 4)),
+    });
+    s.certificate ??= await docs.issueCertificate({
+      filingId,
+      versionNo: s.versionNo,
+      registrationNumber: s.registrationNumber,
+      registeredOn,
+    });
+    const paymentId = s.payment.paymentId;
+    if (paymentId) s.payment.invoice ??= await acts.issueInvoice({ filingId, paymentId });
+    await notice({ noticeKey: `${filingId}:certified`, kind: 'certified' });
+    if (s.payment.invoice) await notice({ noticeKey: `${filingId}:invoice`, kind: 'invoice' });
+    reg.data.certifying = false;
+    reg.transition('certified', 'delivery', nowIso());
+    await publish();
+  }
+
+  async function refund(): Promise<void> {
+    const pay = state().payment;
+    if (pay.paymentId && !pay.refundId) {
+      pay.refundId = (await acts.refundPayment({ filingId, paymentId: pay.paymentId })).refundId;
+    }
+    await notice({ noticeKey: `${filingId}:refused`, kind: 'refused' });
+    reg.data.refundPending = false;
+    reg.transition('refused', 'none', nowIso());
+    await publish();
+  }
 
   // --- The main loop: one phase per status; waits outside the lock, acts inside it ------------
 
