@@ -1,7 +1,8 @@
 import { Alert, App, Button, Col, Form, Input, Radio, Row, Select, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { client, link } from '../api';
+import { MissingItems } from '../components/MissingItems';
 import { idNumberRule, Uploads, useFailure, zodRule } from '../forms';
 import { localeOf, Rich, useLang, useT } from '../i18n';
 import { useLabels } from '../labels';
@@ -302,35 +303,6 @@ export function Profile() {
           </Typography.Text>
         ) : null}
       </Form>
-    </>
-  );
-}
-
-/** What 资料完善 still lacks, in words, each with where to do it on this page. */
-export function MissingItems({ missing, link }: { missing: string[]; link?: boolean }) {
-  const t = useT();
-  const say: Record<string, { text: string; anchor: string }> = {
-    profile: { text: t('填写并保存资料（姓名、证件、联系方式和证书收件信息）'), anchor: 'profile-form' },
-    proofs: { text: t('上传身份证明'), anchor: 'profile-proofs' },
-  };
-  if (!missing.length) return null;
-  return (
-    <>
-      {t('尚需：')}
-      <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-        {missing.map((m) => {
-          const item = say[m] ?? { text: t('完善资料'), anchor: 'profile-form' };
-          return (
-            <li key={m} data-testid={`missing-${m}`}>
-              {link ? (
-                <Link to={`/profile#${item.anchor}`}>{item.text}</Link>
-              ) : (
-                <a href={`#${item.anchor}`}>{item.text}</a>
-              )}
-            </li>
-          );
-        })}
-      </ul>
     </>
   );
 }

@@ -50,6 +50,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { client, link, ok } from '../api';
+import { HolderDialog } from '../components/HolderDialog';
 import { ListFilter, lines, useCommand } from '../components/ServiceParts';
 import { StoredFile } from '../files';
 import { Uploads, useFailure } from '../forms';
@@ -58,7 +59,6 @@ import { useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import { usePaged } from '../paging';
 import { type FilingListItem, type Holder, Right, type UploadRef } from '../proto';
-import { HolderDialog } from './FilingForm';
 
 /**
  * 其他登记服务 (issue 17): 变更或补充登记, 补证/换证 and 著作权转让/专有许可合同备案, each a request
