@@ -17,4 +17,7 @@ export const decideServiceRequestUpdate = defineUpdate<ServiceRequestState, [Ser
 export const withdrawServiceRequestUpdate = defineUpdate<ServiceRequestState, [WithdrawServiceRequestUpdate]>(
   'withdrawServiceRequest',
 );
+/** The failure type of an activity that refuses (non-retryably) to act on a revoked registration. */
+export const REGISTRATION_REVOKED = 'REGISTRATION_REVOKED';
+
 export const serviceRequestStateQuery = defineQuery<ServiceRequestState>('serviceRequestState');

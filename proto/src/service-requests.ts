@@ -54,6 +54,10 @@ export type ServiceReviewStage = z.infer<typeof ServiceReviewStage>;
 export const ServiceDecision = z.enum(['approve', 'refuse']);
 export type ServiceDecision = z.infer<typeof ServiceDecision>;
 
+/** Why a request ended without a reviewer's refusal: the registration was revoked before its outcome. */
+export const ServiceClosedReason = z.enum(['registration_revoked']);
+export type ServiceClosedReason = z.infer<typeof ServiceClosedReason>;
+
 // --- Labels (zh, en) ---------------------------------------------------------------------------
 
 export const serviceRequestKindLabel: Record<ServiceRequestKind, string> = {
@@ -110,6 +114,12 @@ export const reissueReasonLabel: Record<ReissueReason, string> = {
 export const reissueReasonLabelEn: Record<ReissueReason, string> = {
   lost: 'Certificate lost (reissue)',
   damaged: 'Certificate damaged (replacement)',
+};
+export const serviceClosedReasonLabel: Record<ServiceClosedReason, string> = {
+  registration_revoked: '该登记已被撤销，申请不予办理',
+};
+export const serviceClosedReasonLabelEn: Record<ServiceClosedReason, string> = {
+  registration_revoked: 'The registration was revoked; the request is refused',
 };
 export const partyRoleLabel: Record<PartyRole, string> = {
   holder: '著作权人',
@@ -197,6 +207,8 @@ export const ServiceRequestState = z.object({
     }),
   ),
   outcome: ServiceOutcome.optional(),
+  /** Set when the request was refused because the registration was revoked meanwhile. */
+  closedReason: ServiceClosedReason.optional(),
 });
 export type ServiceRequestState = z.infer<typeof ServiceRequestState>;
 
@@ -386,6 +398,7 @@ export const ServiceRequestView = ServiceRequestListItem.extend({
     }),
   ),
   outcome: ServiceOutcome.optional(),
+  closedReason: ServiceClosedReason.optional(),
   /** The office's fee for this kind (yuan); 0 means no payment step. */
   fee: z.number().nonnegative(),
   notices: z.array(z.object({ kind: ServiceNoticeKind, at: z.iso.datetime() })).optional(),

@@ -16,12 +16,16 @@ import { serviceRequestTimingDefaults } from '@copyreg/proto/src/service-request
 import {
   confirmPartyUpdate,
   decideServiceRequestUpdate,
+  REGISTRATION_REVOKED,
   serviceRequestStateQuery,
   withdrawServiceRequestUpdate,
 } from '@copyreg/proto/src/service-request-messages';
 import {
+  ActivityFailure,
+  ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -55,6 +59,12 @@ const acts = proxyActivities<ServiceRequestActivities & Pick<RegistrationActivit
 const STAGE_ROLE: Record<'initial' | 'final', Role> = { initial: 'initial_reviewer', final: 'final_reviewer' };
 
 const FINAL: ServiceRequestStatus[] = ['completed', 'refused', 'withdrawn'];
+
+/** Before this patch a revoked registration's approval retried the certificate step forever. */
+const REFUSED_ON_REVOKED = 'service-request-refused-on-revoked';
+
+const revokedMeanwhile = (err: unknown) =>
+  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === REGISTRATION_REVOKED;
 
 export async function serviceRequestWorkflow(input: ServiceRequestInput): Promise<ServiceRequestState> {
   const timing = { ...serviceRequestTimingDefaults, ...input.timing };
@@ -190,10 +200,16 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
           return snapshot();
         } else {
           const done = { requestId, operatorId: u.deciderId, completedAt: decidedAt };
-          state.outcome = await acts.completeServiceRequest(done);
-          await acts.applyServiceOutcome(done);
+          try {
+            state.outcome = await acts.completeServiceRequest(done);
+            await acts.applyServiceOutcome(done);
+          } catch (err) {
+            // 撤销登记 landed after the route check: the request ends refused, saying why.
+            if (!(revokedMeanwhile(err) && patched(REFUSED_ON_REVOKED))) throw err;
+            state.closedReason = 'registration_revoked';
+          }
           state.reviewDeadline = undefined;
-          transition('completed', 'none');
+          transition(state.closedReason ? 'refused' : 'completed', 'none');
         }
         await publish();
         await notice('service_request_decided', 'applicant');

@@ -7,7 +7,9 @@ import {
   type ContractFacts,
   type DraftContent,
   type Holder,
+  REGISTRATION_REVOKED,
   type ReissueReason,
+  type ServiceClosedReason,
   type ServiceNoticeInput,
   type ServiceOutcome,
   type ServiceRequestActivities,
@@ -15,10 +17,12 @@ import {
   ServiceRequestRecord,
   type ServiceRequestState,
   type ServiceRequestStatus,
+  serviceClosedReasonLabel,
   serviceDecisionLabel,
   serviceRequestKindLabel,
   type UploadRef,
 } from '@copyreg/proto';
+import { ApplicationFailure } from '@temporalio/client';
 import type { Knex } from 'knex';
 
 /**
@@ -49,6 +53,7 @@ export interface ServiceRequestRow {
   review_deadline: Date | null;
   decisions: ServiceRequestState['decisions'];
   outcome: ServiceOutcome | null;
+  closed_reason: ServiceClosedReason | null;
   submitted_at: Date | null;
   created_at: Date;
 }
@@ -103,6 +108,7 @@ export function createServiceRequestActivities(deps: ServiceRequestActivityDeps)
           review_deadline: r.reviewDeadline ?? null,
           decisions: JSON.stringify(r.decisions),
           outcome: r.outcome ? JSON.stringify(r.outcome) : null,
+          closed_reason: r.closedReason ?? null,
           updated_at: db.fn.now(),
         });
     },
@@ -110,6 +116,12 @@ export function createServiceRequestActivities(deps: ServiceRequestActivityDeps)
     /** The new edition (change, reissue) or the filing record (transfer, licence); once per request. */
     async completeServiceRequest({ requestId, operatorId, completedAt }) {
       const r = await loadRequest(db, requestId);
+      // A revocation may land after the reviewer's route check: no edition or record for a revoked
+      // registration, and no retry (it stays revoked); the workflow ends the request refused.
+      const filing = await db('filing.filings').where({ id: r.filing_id }).first('revoked_at');
+      if (filing?.revoked_at) {
+        throw ApplicationFailure.nonRetryable(serviceClosedReasonLabel.registration_revoked, REGISTRATION_REVOKED);
+      }
       if (r.kind === 'transfer' || r.kind === 'licence') {
         if (!r.contract) throw new Error(`service request ${requestId} has no contract`);
         const { counterparty, contractUploadId: _u, ...terms } = r.contract;
@@ -224,7 +236,9 @@ async function render(trx: Knex, n: ServiceNoticeInput) {
       ? r.outcome?.recordNumber
         ? `已办结，备案号 ${r.outcome.recordNumber}，可下载备案证明。`
         : `已办结，已发第 ${r.outcome?.edition ?? ''} 版证书（登记号不变），原证书已被取代。`
-      : `${serviceDecisionLabel.refuse}。理由：${reasons.join('；')}`;
+      : r.closed_reason
+        ? `${serviceClosedReasonLabel[r.closed_reason]}。`
+        : `${serviceDecisionLabel.refuse}。理由：${reasons.join('；')}`;
   return {
     filingId: r.filing_id,
     to,

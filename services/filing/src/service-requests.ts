@@ -204,6 +204,7 @@ async function viewOf(db: Knex, row: Row, user: SessionUser): Promise<z.input<ty
       decidedAt: d.decidedAt,
     })),
     ...(row.outcome ? { outcome: row.outcome } : {}),
+    ...(row.closed_reason ? { closedReason: row.closed_reason } : {}),
     fee: serviceFee(row.kind),
     notices: notices
       .filter((n) => staff || n.recipient !== 'staff')

@@ -17,6 +17,8 @@ import {
   type ServiceRequestStatus,
   type ServiceRequestView,
   type ServiceReviewStage,
+  serviceClosedReasonLabel,
+  serviceClosedReasonLabelEn,
   serviceDecisionLabel,
   serviceDecisionLabelEn,
   serviceRequestKindLabel,
@@ -84,6 +86,7 @@ const labels = (lang: Lang) => {
     reason: en ? reissueReasonLabelEn : reissueReasonLabel,
     party: en ? partyRoleLabelEn : partyRoleLabel,
     decision: en ? serviceDecisionLabelEn : serviceDecisionLabel,
+    closed: en ? serviceClosedReasonLabelEn : serviceClosedReasonLabel,
   };
 };
 const useServiceLabels = () => labels(useLang().lang);
@@ -543,6 +546,15 @@ export function ServiceRequestDetail({ staffStage }: { staffStage?: ServiceRevie
                   n: view.outcome.registrationNumber,
                 })
           }
+        />
+      ) : null}
+      {view.closedReason ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="request-closed"
+          message={S.closed[view.closedReason]}
         />
       ) : null}
       {view.fee > 0 ? (
