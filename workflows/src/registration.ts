@@ -411,38 +411,9 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     }
   }
 
-  setHandler(
-    signUpdate,
-    (u: SignUpdate) =>
-      v3
-        ? signV3(u)
-        : v2
-          ? signV2(u)
-          : inTurn(async () => {
-              reg.checkSign(u);
-              const round = reg.currentRound();
-              const idx = reg.currentSignerIndex();
-              const signer = round.signers[idx];
-              if (!signer || !u.placementId) throw new Error('checked by checkSign');
-              round.signedForm = await docs.applySignature({
-                filingId,
-                round: round.round,
-                signerIndex: idx,
-                signerId: u.signerId,
-                placementId: u.placementId,
-              });
-              signer.state = 'signed';
-              signer.signedAt = nowIso();
-              if (idx + 1 < round.signers.length) {
-                await activate(idx + 1);
-              } else {
-                reg.transition('awaiting_submission', 'applicant', nowIso());
-                await publish();
-              }
-              return reg.snapshot();
-            }),
-    { validator: (u: SignUpdate) => reg.checkSign(u) },
-  );
+  setHandler(signUpdate, (u: SignUpdate) => (v3 ? signV3(u) : v2 ? signV2(u) : signV1(u)), {
+    validator: (u: SignUpdate) => reg.checkSign(u),
+  });
 
   /** An update's change, in turn; on the v2 path put back as it was if its activity refuses. */
   const update = <T>(fn: () => Promise<T>) => inTurn(v2 ? () => transact(fn) : fn);
@@ -724,6 +695,33 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
     reg.data.refundPending = false;
     reg.transition('refused', 'none', nowIso());
     await publish();
+  }
+
+  /** The signature applied inside the update, then the next signer's turn or 待提交. */
+  function signV1(u: SignUpdate) {
+    return inTurn(async () => {
+      reg.checkSign(u);
+      const round = reg.currentRound();
+      const idx = reg.currentSignerIndex();
+      const signer = round.signers[idx];
+      if (!signer || !u.placementId) throw new Error('checked by checkSign');
+      round.signedForm = await docs.applySignature({
+        filingId,
+        round: round.round,
+        signerIndex: idx,
+        signerId: u.signerId,
+        placementId: u.placementId,
+      });
+      signer.state = 'signed';
+      signer.signedAt = nowIso();
+      if (idx + 1 < round.signers.length) {
+        await activate(idx + 1);
+      } else {
+        reg.transition('awaiting_submission', 'applicant', nowIso());
+        await publish();
+      }
+      return reg.snapshot();
+    });
   }
 
   // --- The main loop: one phase per status; waits outside the lock, acts inside it ------------

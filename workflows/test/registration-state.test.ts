@@ -61,3 +61,89 @@ describe('recordDelivery: the same delivery again is a no-op, another is refused
     }
   });
 });
+
+describe('the changes a message makes, once its check has passed', () => {
+  const inReview = (stage: 'initial_review' | 'final_review') => {
+    const reg = new Registration(input, Registration.start(input, at));
+    reg.transition(stage, stage === 'initial_review' ? 'initial-review' : 'final-review', at);
+    reg.state.reviewDeadline = '2026-12-31T16:00:00.000Z';
+    return reg;
+  };
+  const review = { reviewerId: actorId, reasons: [] as string[] };
+
+  it('initial approval: 终审, no remark; final approval: certification left to the main loop', () => {
+    const reg = inReview('initial_review');
+    expect(
+      reg.decide({ ...review, stage: 'initial', reviewerRole: 'initial_reviewer', decision: 'approve' }, at, at),
+    ).toBe(undefined);
+    expect([reg.state.status, reg.state.waitingOn, reg.data.certifying]).toEqual([
+      'final_review',
+      'final-review',
+      false,
+    ]);
+    reg.decide({ ...review, stage: 'final', reviewerRole: 'final_reviewer', decision: 'approve' }, at, at);
+    expect([reg.state.status, reg.state.waitingOn, reg.data.certifying]).toEqual([
+      'final_review',
+      'certification',
+      true,
+    ]);
+    expect(reg.state.reviewRounds.map((r) => r.stage)).toEqual(['initial', 'final']);
+  });
+
+  it('return: the reply deadline set, the review clock stopped; the reasons are the remark', () => {
+    const reg = inReview('initial_review');
+    reg.state.overdue = true;
+    reg.data.returnWarningSent = true;
+    const reasons = ['样本不清晰', '缺少权利证明'];
+    const due = '2027-01-30T16:00:00.000Z';
+    expect(
+      reg.decide(
+        { ...review, reasons, stage: 'initial', reviewerRole: 'initial_reviewer', decision: 'return' },
+        at,
+        due,
+      ),
+    ).toBe('样本不清晰；缺少权利证明');
+    expect(reg.state).toMatchObject({
+      status: 'returned',
+      waitingOn: 'applicant',
+      returnReplyDeadline: due,
+      overdue: false,
+    });
+    expect(reg.state.reviewDeadline).toBeUndefined();
+    expect(reg.data.returnWarningSent).toBe(false);
+  });
+
+  it('refusal: the refund left to the main loop', () => {
+    const reg = inReview('final_review');
+    const reasons = ['不属于作品'];
+    expect(
+      reg.decide({ ...review, reasons, stage: 'final', reviewerRole: 'final_reviewer', decision: 'refuse' }, at, at),
+    ).toBe('不属于作品');
+    expect([reg.state.status, reg.state.waitingOn, reg.data.refundPending, reg.finished]).toEqual([
+      'refused',
+      'refund',
+      true,
+      false,
+    ]);
+  });
+
+  it('amend: a new version and round, every signer waiting again, the reply deadline gone', () => {
+    const reg = new Registration(input, Registration.start(input, at));
+    reg.transition('returned', 'applicant', at);
+    reg.state.returnReplyDeadline = at;
+    reg.amend({ versionNo: 2, signers: input.signers }, at);
+    expect(reg.state).toMatchObject({ status: 'awaiting_signatures', waitingOn: 'form', versionNo: 2 });
+    expect(reg.currentRound()).toMatchObject({ round: 2, versionNo: 2, signers: [{ state: 'waiting' }] });
+    expect(reg.state.returnReplyDeadline).toBeUndefined();
+  });
+
+  it('deliver: mailed keeps the waybill, a pickup has none; the registration is finished', () => {
+    const mailed = registration('certified');
+    mailed.deliver({ kind: 'mailed', waybillNo: 'SF1234567890', actorId }, at);
+    expect(mailed.state.delivery).toEqual({ kind: 'mailed', waybillNo: 'SF1234567890', at });
+    const picked = registration('certified');
+    picked.deliver({ kind: 'picked_up', actorId }, at);
+    expect(picked.state.delivery).toEqual({ kind: 'picked_up', at });
+    expect([mailed.finished, picked.finished, picked.state.status]).toEqual([true, true, 'delivered']);
+  });
+});
