@@ -55,6 +55,20 @@ export const PaymentOrderView = z
       })
       .optional(),
     refund: z.object({ refundId: Id, status: RefundStatus, doneAt: z.iso.datetime().optional() }).optional(),
+    /** 我的办件's timeline: every refund of the work (不予登记, or a surplus payment), oldest first. */
+    refunds: z
+      .array(
+        z.object({
+          refundId: Id,
+          /** refused: the registration was refused; surplus: a second payment of a paid order. */
+          reason: z.enum(['refused', 'surplus']),
+          amountFen: z.number().int().positive(),
+          status: RefundStatus,
+          openedAt: z.iso.datetime(),
+          doneAt: z.iso.datetime().optional(),
+        }),
+      )
+      .default([]),
   })
   .meta({ id: 'PaymentOrderView' });
 export type PaymentOrderView = z.infer<typeof PaymentOrderView>;

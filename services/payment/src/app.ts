@@ -69,9 +69,8 @@ export function createPaymentApp(deps: PaymentAppDeps) {
       : [];
     const confirmed = payments.find((p) => p.status === 'confirmed');
     const offline = payments.find((p) => p.method === 'offline');
-    const refund: RefundRow | undefined = confirmed
-      ? await db('payment.refunds').where({ payment_id: confirmed.payment_id }).first()
-      : undefined;
+    const refunds: RefundRow[] = await db('payment.refunds').where({ filing_id: filingId }).orderBy('created_at');
+    const refund = confirmed ? refunds.find((r) => r.payment_id === confirmed.payment_id) : undefined;
     const invoice = confirmed
       ? await db('payment.invoices').where({ payment_id: confirmed.payment_id }).whereNotNull('sha256').first()
       : undefined;
@@ -132,6 +131,15 @@ export function createPaymentApp(deps: PaymentAppDeps) {
             },
           }
         : {}),
+      refunds: refunds.map((r) => ({
+        refundId: r.refund_id,
+        // A refund of the order's confirmed payment is the refusal's; any other payment was surplus.
+        reason: r.payment_id === confirmed?.payment_id ? 'refused' : 'surplus',
+        amountFen: r.amount_fen,
+        status: r.status,
+        openedAt: iso(r.created_at) as string,
+        ...(r.done_at ? { doneAt: iso(r.done_at) } : {}),
+      })),
     };
   }
 

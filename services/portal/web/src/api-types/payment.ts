@@ -72,6 +72,20 @@ export interface paths {
                                 /** Format: date-time */
                                 doneAt?: string;
                             };
+                            /** @default [] */
+                            refunds: {
+                                /** Format: uuid */
+                                refundId: string;
+                                /** @enum {string} */
+                                reason: "refused" | "surplus";
+                                amountFen: number;
+                                /** @enum {string} */
+                                status: "pending" | "done";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                doneAt?: string;
+                            }[];
                         };
                     };
                 };
@@ -186,6 +200,20 @@ export interface paths {
                                 /** Format: date-time */
                                 doneAt?: string;
                             };
+                            /** @default [] */
+                            refunds: {
+                                /** Format: uuid */
+                                refundId: string;
+                                /** @enum {string} */
+                                reason: "refused" | "surplus";
+                                amountFen: number;
+                                /** @enum {string} */
+                                status: "pending" | "done";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                doneAt?: string;
+                            }[];
                         };
                     };
                 };
@@ -361,6 +389,20 @@ export interface paths {
                                 /** Format: date-time */
                                 doneAt?: string;
                             };
+                            /** @default [] */
+                            refunds: {
+                                /** Format: uuid */
+                                refundId: string;
+                                /** @enum {string} */
+                                reason: "refused" | "surplus";
+                                amountFen: number;
+                                /** @enum {string} */
+                                status: "pending" | "done";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                doneAt?: string;
+                            }[];
                         };
                     };
                 };
