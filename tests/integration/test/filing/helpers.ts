@@ -48,3 +48,24 @@ export async function createRegistrationWorker(
     }),
   });
 }
+
+/**
+ * The filing app with its registration worker running (`wrap` and `extra` as for
+ * createRegistrationWorker); `close` stops both.
+ */
+export async function startFilingWithWorker(
+  wrap?: (real: RegistrationActivities['recordStatus']) => RegistrationActivities['recordStatus'],
+  extra: (app: FilingTestApp) => object = () => ({}),
+) {
+  const app = await startFiling();
+  const worker = await createRegistrationWorker(app, wrap, extra(app));
+  const running = worker.run();
+  return {
+    app,
+    close: async () => {
+      worker.shutdown();
+      await running;
+      await app.close();
+    },
+  };
+}

@@ -9,15 +9,13 @@ import {
   signUpdate,
   stateQuery,
 } from '@copyreg/proto';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect } from 'vitest';
 import {
   applicantWithProfile,
   completeContent,
-  createRegistrationWorker,
   type FilingTestApp,
   sample,
-  startFiling,
+  startFilingWithWorker,
   until,
 } from './helpers';
 
@@ -25,20 +23,13 @@ import {
  * The filing app and a running registration worker for the tests of one file (vitest hooks);
  * `extra` adds activities (another workflow's, or replacements of the stand-ins).
  */
-export function filingWithWorker(extra: (app: FilingTestApp) => object = () => ({})) {
+export function filingWithWorker(extra?: (app: FilingTestApp) => object) {
   const ctx = {} as { app: FilingTestApp };
-  let worker: Worker | undefined;
-  let running: Promise<void> | undefined;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    ctx.app = await startFiling();
-    worker = await createRegistrationWorker(ctx.app, undefined, extra(ctx.app));
-    running = worker.run();
+    ({ app: ctx.app, close } = await startFilingWithWorker(undefined, extra));
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await ctx.app?.close();
-  });
+  afterAll(() => close?.());
   return ctx;
 }
 

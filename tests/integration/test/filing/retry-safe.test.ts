@@ -21,6 +21,7 @@ import {
   rid,
   sample,
   startFiling,
+  startFilingWithWorker,
   until,
 } from './helpers';
 
@@ -29,21 +30,14 @@ import {
  * signed is what staff review: against the real Temporal server and the registration workflow.
  */
 let app: FilingTestApp;
-let worker: Worker;
-let running: Promise<void>;
+let close: () => Promise<void>;
 
 const createWorker = (on: FilingTestApp) => createRegistrationWorker(on);
 
 beforeAll(async () => {
-  app = await startFiling();
-  worker = await createWorker(app);
-  running = worker.run();
+  ({ app, close } = await startFilingWithWorker());
 });
-afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await app.close();
-});
+afterAll(() => close?.());
 
 const handleOf = async (id: string) => (await temporalClient()).workflow.getHandle(registrationWorkflowId(id));
 const stateOf = async (id: string) => (await handleOf(id)).query(stateQuery);

@@ -11,7 +11,6 @@ import {
   stateQuery,
 } from '@copyreg/proto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   actor,
@@ -22,6 +21,7 @@ import {
   rid,
   sample,
   startFiling,
+  startFilingWithWorker,
 } from './helpers';
 
 /**
@@ -29,28 +29,21 @@ import {
  * filing service's real read model (recordStatus) and fakes for the other services' activities.
  */
 let app: FilingTestApp;
-let worker: Worker;
-let running: Promise<void>;
+let close: () => Promise<void>;
 /** Every recordStatus input that failed the proto schema (it would retry forever). */
 const malformedRecords: unknown[] = [];
 
 /** Checks every status record against the proto schema on its way to the real read model. */
-const createWorker = (on: FilingTestApp) =>
-  createRegistrationWorker(on, (real) => async (input) => {
-    if (!StatusRecord.safeParse(input).success) malformedRecords.push(input);
-    return real(input);
-  });
+const checked: Parameters<typeof createRegistrationWorker>[1] = (real) => async (input) => {
+  if (!StatusRecord.safeParse(input).success) malformedRecords.push(input);
+  return real(input);
+};
+const createWorker = (on: FilingTestApp) => createRegistrationWorker(on, checked);
 
 beforeAll(async () => {
-  app = await startFiling();
-  worker = await createWorker(app);
-  running = worker.run();
+  ({ app, close } = await startFilingWithWorker(checked));
 });
-afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await app.close();
-});
+afterAll(() => close?.());
 
 async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const until = Date.now() + ms;
