@@ -129,11 +129,3 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
-
-/** A page of a list, as every service returns it (共 N 条, 20 条/页). */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
