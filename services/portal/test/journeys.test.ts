@@ -1,7 +1,7 @@
 import type { Placement, SigningSession } from '@copyreg/proto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { redInk } from '../../signature/test/marks';
+import { redInk } from '../../../tests/integration/test/signature/marks';
 import { launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
 import { people, png } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
@@ -473,6 +473,10 @@ describe('portal journeys', () => {
     await rowOf(applicant, title).locator('a', { hasText: title }).click();
     await applicant.locator('[data-testid="work-status"]').getByText('不予登记并退费').waitFor();
     await applicant.getByTestId('timeline-step').filter({ hasText: '初审不予登记' }).waitFor();
+    // The online refund (done by the gateway) is on the timeline with its amount and its date.
+    const refund = applicant.getByTestId('timeline-step').filter({ hasText: '已退费 ¥ 150（不予登记）' });
+    await refund.waitFor();
+    expect(await refund.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
     await shot(applicant, '43-work-refused');
   });
 

@@ -7,7 +7,7 @@ import { loadSigningList } from '../components/SigningDialog';
 import { type Filing, loadFiling } from '../filings';
 import { useFailure } from '../forms';
 import { localeOf, useLang, useT } from '../i18n';
-import { statusColor, useLabels } from '../labels';
+import { fen, statusColor, useLabels } from '../labels';
 import { PageTitle } from '../layout/AppLayout';
 import type { CertificateSummary, PaymentOrderView, SigningList, StaffFilingView } from '../proto';
 import { useSession } from '../session';
@@ -120,6 +120,16 @@ function StepTimeline({ filing }: { filing: Filing | StaffFilingView }) {
       done.push({ label: t('{kind}：{name}', { kind: L.signerKind[s.kind] ?? '', name: s.name }), at: s.signedAt });
   }
   if (records?.payment?.confirmedAt) done.push({ label: t('缴费'), at: records.payment.confirmedAt });
+  // 退费 (不予登记, or a surplus payment): dated when finance or the gateway sent it back, else when opened.
+  for (const r of records?.payment?.refunds ?? []) {
+    const why = r.reason === 'surplus' ? t('（重复缴费）') : t('（不予登记）');
+    const amount = fen(r.amountFen);
+    done.push(
+      r.doneAt
+        ? { label: `${t('已退费 {amount}', { amount })}${why}`, at: r.doneAt }
+        : { label: `${t('退费处理中 {amount}', { amount })}${why}`, at: r.openedAt },
+    );
+  }
   const reviews = 'decisions' in filing ? filing.decisions : (filing.reviews ?? []);
   for (const r of reviews) done.push({ label: L.audit(`review.${r.stage}.${r.decision}`), at: r.decidedAt });
   const first = records?.certificates?.items.at(-1);
