@@ -319,7 +319,7 @@ export const listStatuses: Record<Exclude<ListName, 'all'>, FilingStatus[]> = {
   initial_review: ['initial_review'],
   final_review: ['final_review'],
   certified: ['certified', 'delivered'],
-  other: ['refused', 'withdrawn', 'expired'],
+  other: ['refused', 'withdrawn', 'expired', 'revoked'],
 };
 
 export const FilingListQuery = PageQuery.extend({

@@ -1,4 +1,5 @@
-import { type RegistrationStatus, type StatusRecord, StatusRecord as StatusRecordSchema } from '@copyreg/proto';
+import type { StatusCount } from '@copyreg/kit';
+import { RegistrationStatus, type StatusRecord, StatusRecord as StatusRecordSchema } from '@copyreg/proto';
 import type { Knex } from 'knex';
 
 /**
@@ -12,6 +13,9 @@ export async function recordStatus(db: Knex, input: StatusRecord): Promise<void>
   await db('filing.filings')
     .where({ id: r.filingId })
     .andWhere('status_seq', '<', r.seq)
+    // 撤销登记 wrote the row last (revokeRegistration): a registration started before it heard
+    // revocations may still go on to delivery, and must not turn it back.
+    .whereNull('revoked_at')
     .update({
       status: r.status,
       status_seq: r.seq,
@@ -34,6 +38,25 @@ export async function recordStatus(db: Knex, input: StatusRecord): Promise<void>
       delivery_at: r.delivery?.at ?? null,
       updated_at: db.fn.now(),
     });
+}
+
+/** Statuses a registration leaves by itself no more: the gauges count the ones still in flight. */
+const finished: RegistrationStatus[] = ['delivered', 'refused', 'withdrawn', 'expired', 'revoked'];
+const inFlight = RegistrationStatus.options.filter((s) => !finished.includes(s));
+
+/**
+ * Registrations in flight by status and what they wait on (the staff gauges): one query over the
+ * (status, …) index that reads only the rows in flight, never the finished ones.
+ */
+export async function registrationsInFlight(db: Knex): Promise<StatusCount[]> {
+  return (await db('filing.filings')
+    .select('status')
+    .select(db.raw(`regexp_replace(coalesce(waiting_on, 'none'), ':[0-9]+$', '') as "waitingOn"`))
+    .select(db.raw('count(*)::int as count'))
+    .select(db.raw('(count(*) filter (where overdue))::int as overdue'))
+    .select(db.raw('coalesce(extract(epoch from now() - min(status_at)), 0)::float8 as "oldestSeconds"'))
+    .whereIn('status', inFlight)
+    .groupByRaw('1, 2')) as StatusCount[];
 }
 
 /**

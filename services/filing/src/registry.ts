@@ -25,7 +25,7 @@ import type { FilingDeps } from './deps';
  * registration is in the registry once certified (certified or delivered); its 登记日期 is
  * filings.registered_on. The predicate is written out literally so the partial indexes match it.
  */
-const REGISTERED = "status in ('certified', 'delivered')";
+const REGISTERED = "status in ('certified', 'delivered', 'revoked')";
 /**
  * A registry entry: registered, with its number, date and work type (a row lacking one, which only a
  * test's hand-made row can, is not published, rather than failing the page with a 500).
@@ -176,7 +176,7 @@ export async function statistics(db: Knex, q: StatisticsQuery): Promise<z.input<
         .whereRaw("applied_at >= (?::date)::timestamp at time zone 'Asia/Shanghai'", [q.from])
         .whereRaw("applied_at < (?::date + 1)::timestamp at time zone 'Asia/Shanghai'", [q.to])
         .select(
-          // A revoked registration keeps its last status (certified or delivered): revoked_at tells.
+          // Revoked: status 'revoked' (and revoked_at, also on rows from before it was the status).
           db.raw(`case when revoked_at is not null then 'revoked'
                        when ${REGISTERED} then 'certified'
                        when status in ('refused', 'withdrawn', 'expired') then status

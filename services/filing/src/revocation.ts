@@ -214,7 +214,7 @@ export function registerRevocationRoutes(api: Api, deps: FilingDeps) {
     async handler({ user, body, req, operationId }) {
       const filing = await db('filing.filings')
         .where({ registration_number: body.registrationNumber })
-        .whereIn('status', ['certified', 'delivered'])
+        .whereIn('status', ['certified', 'delivered', 'revoked'])
         .first('id', 'applicant_id', 'region', 'work_type', 'registration_number', 'revoked_at');
       if (!filing) throw new ApiError('NOT_FOUND', '没有找到该登记号的已登记作品', 'registrationNumber');
       if (filing.revoked_at) throw new ApiError('INVALID_STATE', '该作品的登记已撤销', 'registrationNumber');
@@ -514,12 +514,21 @@ export function createRevocationActivities({ db, revokeCertificate }: Revocation
         });
     },
 
-    /** The registration's read model is marked revoked (lists, views, 登记公告); its status stays the registration's. */
+    /**
+     * The registration's read model reads revoked and waits on nothing (lists, gauges, 登记公告);
+     * the registration workflow writes the row no more (recordStatus skips a revoked row).
+     */
     async revokeRegistration({ revocationId, filingId, decidedAt }) {
-      await db('filing.filings')
-        .where({ id: filingId })
-        .whereNull('revoked_at')
-        .update({ revoked_at: decidedAt, revocation_id: revocationId, updated_at: db.fn.now() });
+      await db('filing.filings').where({ id: filingId }).whereNull('revoked_at').update({
+        revoked_at: decidedAt,
+        revocation_id: revocationId,
+        status: 'revoked',
+        status_at: decidedAt,
+        waiting_on: 'none',
+        review_deadline: null,
+        overdue: false,
+        updated_at: db.fn.now(),
+      });
     },
 
     revokeCertificate,

@@ -325,10 +325,10 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
           db.raw("coalesce(v.snapshot->'content', f.content) as content"),
         );
       if (!filing || filing.applicant_id !== user.userId) throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
+      if (filing.revoked_at) throw new ApiError('INVALID_STATE', '该作品的登记已撤销', 'filingId');
       if (!['certified', 'delivered'].includes(filing.status) || !filing.registration_number) {
         throw new ApiError('INVALID_STATE', '该作品尚未登记发证，不能申请其他登记服务', 'filingId');
       }
-      if (filing.revoked_at) throw new ApiError('INVALID_STATE', '该作品的登记已撤销', 'filingId');
 
       let contractFile: UploadRef | undefined;
       if (body.kind === 'transfer' || body.kind === 'licence') {

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordStatus, registrationsInFlight } from '../src/read-model';
 import { type Actor, actor, type FilingTestApp, PDF, rid, startFiling } from './helpers';
 
 /**
@@ -107,6 +108,7 @@ async function registered(holder: Actor) {
     serial_no: `RV${run}${String(serial).padStart(4, '0')}`,
     status: 'certified',
     status_seq: 9,
+    waiting_on: 'delivery',
     content,
     title: content.title,
     work_type: 'fine_art',
@@ -225,6 +227,28 @@ describe('撤销登记 on each ground of Art. 6', () => {
       decidedBy: reviewer.userId,
     });
     await expectRevokedEverywhere(r);
+    // The read model reads revoked and waits on nothing: the status filter finds it, the gauges skip it.
+    const row = await app.db('filing.filings').where({ id: r.id }).first('status', 'waiting_on');
+    expect(row).toEqual({ status: 'revoked', waiting_on: 'none' });
+    const list = async (name: string) =>
+      (await send(reviewer, 'get', `/staff/filings?list=${name}&pageSize=100`)).json.items.map(
+        (i: { filingId: string; status: string }) => [i.filingId, i.status],
+      );
+    expect(await list('other')).toContainEqual([r.id, 'revoked']);
+    expect((await list('certified')).map(([id]: string[]) => id)).not.toContain(r.id);
+    const inFlight = await registrationsInFlight(app.db);
+    expect(inFlight.filter((g) => g.status === 'revoked')).toEqual([]);
+    // The registration's later write (a workflow from before it heard revocations) changes nothing.
+    await recordStatus(app.db, {
+      filingId: r.id,
+      seq: 10,
+      status: 'delivered',
+      at: new Date().toISOString(),
+      waitingOn: 'none',
+      versionNo: 1,
+      overdue: false,
+    });
+    expect((await app.db('filing.filings').where({ id: r.id }).first('status')).status).toBe('revoked');
 
     // The workflow ended with its decision; audit rows name who did what.
     const result = await temporal.workflow.getHandle(revocationWorkflowId(id)).result();
