@@ -452,6 +452,34 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
 
   api.route({
     method: 'get',
+    path: '/service-requests/awaiting-me',
+    summary: '待我确认：轮到我（按实名认证的证件）签章确认的其他登记服务申请（共有著作权人、受让人等）',
+    tags: ['service-requests'],
+    access: 'user',
+    query: ServiceRequestListQuery,
+    response: ServiceRequestPage,
+    async handler({ user, query }) {
+      const doc = await verifiedDocument(db, user.userId);
+      return pageOfRows(
+        db,
+        user,
+        (b) => {
+          if (!doc) return void b.whereRaw('false');
+          b.where('r.status', 'awaiting_confirmations').whereExists(
+            db('filing.service_request_parties as p')
+              .whereRaw('p.request_id = r.id and p.seq = r.confirmed')
+              .where('p.id_type', doc.idType)
+              .whereRaw('upper(p.id_number) = ?', [doc.idNumber]),
+          );
+        },
+        query,
+        'asc',
+      );
+    },
+  });
+
+  api.route({
+    method: 'get',
     path: '/staff/service-requests',
     summary:
       '其他登记服务审核队列：initial 待初审（初审员）、final 待终审（终审员），绑定地区的审核员只看本地区；先提交的在前',

@@ -294,6 +294,14 @@ describe('变更或补充登记 (change)', () => {
     // 签章确认 is offered to the party in turn alone.
     expect((await view(r.applicant, id)).actions).toContain('confirm');
     expect((await view(li, id)).actions).not.toContain('confirm');
+    // 待我确认: the requests waiting on the caller's verified ID, to that person alone.
+    const awaitingMe = async (who: Actor) =>
+      (await send(who, 'get', '/service-requests/awaiting-me?pageSize=100')).json.items.map(
+        (i: { requestId: string }) => i.requestId,
+      );
+    expect(await awaitingMe(r.applicant)).toContain(id);
+    expect(await awaitingMe(li)).not.toContain(id);
+    expect(await awaitingMe(stranger)).not.toContain(id);
 
     const first = await send(r.applicant, 'post', `/service-requests/${id}/confirm`);
     expect(first.status).toBe(200);
@@ -303,9 +311,12 @@ describe('变更或补充登记 (change)', () => {
     const turn = await view(li, id);
     expect(turn.parties[0]?.confirmedAt).toBeDefined();
     expect(turn.actions).toContain('confirm');
+    expect(await awaitingMe(li)).toEqual([id]);
+    expect(await awaitingMe(r.applicant)).not.toContain(id);
     const second2 = await send(li, 'post', `/service-requests/${id}/confirm`);
     expect(second2.status).toBe(200);
     expect(second2.json).toMatchObject({ status: 'initial_review', list: 'in_review' });
+    expect(await awaitingMe(li)).toEqual([]);
     expect(Date.parse(second2.json.reviewDeadline)).toBeGreaterThan(Date.now());
 
     // The queue by role: an initial reviewer of the region sees it, one of another region does not.

@@ -3468,6 +3468,8 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string;
                             };
+                            /** @enum {string} */
+                            closedReason?: "registration_revoked";
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
@@ -3636,6 +3638,8 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string;
                             };
+                            /** @enum {string} */
+                            closedReason?: "registration_revoked";
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
@@ -3672,6 +3676,93 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/filing/service-requests/awaiting-me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待我确认：轮到我（按实名认证的证件）签章确认的其他登记服务申请（共有著作权人、受让人等） */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                    list?: "to_submit" | "to_sign" | "in_review" | "done";
+                    kind?: "change" | "reissue" | "transfer" | "licence";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                requestId: string;
+                                /** @enum {string} */
+                                kind: "change" | "reissue" | "transfer" | "licence";
+                                /** Format: uuid */
+                                filingId: string;
+                                registrationNumber: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "completed" | "refused" | "withdrawn";
+                                /** @enum {string} */
+                                list: "to_submit" | "to_sign" | "in_review" | "done";
+                                /** Format: date-time */
+                                statusSince?: string;
+                                /** Format: date-time */
+                                appliedAt?: string;
+                                /** Format: date-time */
+                                reviewDeadline?: string;
+                                actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record")[];
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+                /** @description Refused */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "INVALID_STATE" | "PROFILE_INCOMPLETE" | "NOT_CURRENT_SIGNER" | "SIGNATURE_NOT_PLACED" | "PAYMENT_METHOD_LOCKED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_FILE_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "UPSTREAM_UNAVAILABLE" | "INTERNAL";
+                                message: string;
+                                field?: string;
+                                issues?: {
+                                    /** @description Dotted path of the input at fault, e.g. holders.0.idNumber */
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3889,6 +3980,8 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string;
                             };
+                            /** @enum {string} */
+                            closedReason?: "registration_revoked";
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
@@ -4059,6 +4152,8 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string;
                             };
+                            /** @enum {string} */
+                            closedReason?: "registration_revoked";
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
@@ -4227,6 +4322,8 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string;
                             };
+                            /** @enum {string} */
+                            closedReason?: "registration_revoked";
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
@@ -4405,6 +4502,8 @@ export interface paths {
                                 /** Format: date-time */
                                 completedAt: string;
                             };
+                            /** @enum {string} */
+                            closedReason?: "registration_revoked";
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
