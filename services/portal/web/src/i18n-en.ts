@@ -846,6 +846,49 @@ const words: Record<string, string> = {
 
   // 其他登记服务: change, reissue, contract filing
   申请办理: 'New request',
+  // Its refusals (services and workflows), which failureText looks up
+  待我确认: 'Awaiting my confirmation',
+  该申请当前无需签章确认: 'This request needs no confirmation now',
+  '您已签章确认，不能重复确认': 'You have confirmed already',
+  '尚未轮到您签章确认，请等待前一位当事人确认':
+    'It is not your turn to confirm yet: the party before you confirms first',
+  不能审核本人提交的申请: 'You cannot review your own request',
+  终审须由初审以外的人员作出: 'The final review must be made by someone other than the initial reviewer',
+  只有初审员可以作出初审决定: 'Only an initial reviewer can make the initial decision',
+  只有终审员可以作出终审决定: 'Only a final reviewer can make the final decision',
+  该申请已办结: 'This request is closed',
+  该申请当前不在此审核阶段: 'This request is not at this review stage',
+  只有申请人可以撤回申请: 'Only the applicant can withdraw the request',
+  '该申请已办结，不能撤回': 'This request is closed and cannot be withdrawn',
+  '只有著作权人（登记申请人）可以陈述意见': 'Only the copyright holder (the applicant of the registration) can answer',
+  '本撤销申请由著作权人本人提出，无需答复': 'The holder asked for this revocation: no answer is needed',
+  '您已陈述意见，不能重复答复': 'You have answered already',
+  '答复期限已过或已作出决定，不能再陈述意见':
+    'The answer period has ended or a decision was made: no answer can be given',
+  '答复期限已过，不能再陈述意见': 'The answer period has ended: no answer can be given',
+  只有终审员或管理员可以作出撤销登记决定: 'Only a final reviewer or an administrator can decide a revocation',
+  不能对本人作品的撤销登记作出决定: 'You cannot decide the revocation of your own work',
+  '提出撤销的人员不能对同一撤销登记作出决定，请由其他人员审查':
+    'Whoever proposed the revocation cannot decide it; another officer has to',
+  该撤销登记已作出决定: 'This revocation has been decided',
+  著作权人答复或答复期限届满后方可作出决定:
+    'A decision can be made once the holder answered or the answer period ended',
+  没有找到该申请: 'No such request',
+  '该作品已有正在办理的其他登记服务申请，请待其办结后再申请':
+    'This work has a request in progress; apply again once it is closed',
+  '该作品尚未登记发证，不能申请其他登记服务': 'This work is not registered yet: no other service can be requested',
+  '没有找到合同文件，请重新上传': 'No contract file found: upload it again',
+  '合同文件应为 PDF 文件': 'The contract file must be a PDF',
+  只有申请人可以提交申请: 'Only the applicant can submit the request',
+  该申请已撤回: 'This request was withdrawn',
+  '您不是本申请的签署当事人，请以当事人本人实名身份登录':
+    'You are not a party to this request: log in with the verified identity of the party',
+  不能审核本人作为当事人签章确认的申请: 'You cannot review a request you confirmed as a party',
+  '该作品的登记已撤销，只能不予办理': 'The registration of this work was revoked: the request can only be refused',
+  '著作权人本人申请撤销的，撤销依据应为“申请人申请撤销原登记”':
+    'A holder asking to revoke their own registration chooses the ground “revocation at the applicant’s request”',
+  没有找到该证明材料: 'No such evidence',
+  '该撤销登记已作出决定，不能再陈述意见': 'This revocation has been decided: no answer can be given',
   '其他登记服务：{list}': 'Other services: {list}',
   '其他登记服务：{stage}': 'Other services: {stage}',
   '{kind}：{title}': '{kind}: {title}',
