@@ -32,6 +32,17 @@ describe('refunds after refusal (不予登记并退费): recorded once', () => {
     expect(trade).toMatchObject({ status: 'TRADE_CLOSED', refund_amount: '150.00' });
     const view = await call(h, 'GET', `/orders/${s.filingId}`, { cookie });
     expect(view.body).toMatchObject({ status: 'refunded', refund: { refundId: first.refundId, status: 'done' } });
+    // 我的办件's timeline: the refund with its amount and dates.
+    expect(view.body.refunds).toEqual([
+      {
+        refundId: first.refundId,
+        reason: 'refused',
+        amountFen: 15000,
+        status: 'done',
+        openedAt: expect.any(String),
+        doneAt: expect.any(String),
+      },
+    ]);
     await wf.done();
   });
 
@@ -63,7 +74,11 @@ describe('refunds after refusal (不予登记并退费): recorded once', () => {
       body: { note: '已原路转回，凭证 TR20261124' },
     });
     expect(done.body).toMatchObject({ status: 'done', note: '已原路转回，凭证 TR20261124' });
-    expect((await call(h, 'GET', `/orders/${s.filingId}`, { cookie })).body.status).toBe('refunded');
+    const after = (await call(h, 'GET', `/orders/${s.filingId}`, { cookie })).body;
+    expect(after.status).toBe('refunded');
+    expect(after.refunds).toMatchObject([
+      { refundId: task.refundId, reason: 'refused', amountFen: 15000, status: 'done' },
+    ]);
     await wf.done();
   });
 });

@@ -95,7 +95,12 @@ describe('a second payment of a paid order (the user paid twice, from two tabs)'
       body: { note: '已原路退回重复付款' },
     });
     expect(done.body).toMatchObject({ status: 'done', note: '已原路退回重复付款' });
-    expect((await call(h, 'GET', `/orders/${s.filingId}`, { cookie })).body.status).toBe('paid');
+    const after = (await call(h, 'GET', `/orders/${s.filingId}`, { cookie })).body;
+    expect(after.status).toBe('paid');
+    // 我的办件's timeline shows the surplus payment's refund.
+    expect(after.refunds).toMatchObject([
+      { refundId: item.refundId, reason: 'surplus', amountFen: 15000, status: 'done' },
+    ]);
     // A late copy after that changes nothing and tells nobody again.
     expect(await postNotification(h, second)).toBe('success');
     expect(await h.deps.db('payment.refunds').where({ filing_id: s.filingId })).toHaveLength(1);
