@@ -29,7 +29,7 @@ const { values: o } = parseArgs({
 if (o.help) {
   console.log(`npm run bench -- [--n 40] [--concurrency 8] [--documents-n 20] [--postgres-n 1000]
                    [--waiting 10000] [--rows 1000000] [--server-n 1000]
-                   [--only baselines,bundle,e2e,e2e2,cluster,waiting,pragmas,docslots,list]
+                   [--only baselines,bundle,e2e,e2e2,cluster,waiting,pragmas,docslots,list,registry]
                    [--note "what a reader must know about this run"]`);
   process.exit(0);
 }

@@ -5,6 +5,7 @@ import { runClusterEndToEnd } from './cluster';
 import { runDocumentSlots, runEndToEnd } from './e2e';
 import { runListPages } from './list';
 import type { BenchPlatform } from './platform';
+import { runRegistrySearch } from './registry';
 import type { ScenarioResult } from './report';
 import { runServerTuning, runWaiting } from './waiting';
 
@@ -111,6 +112,16 @@ export const scenarios: Scenario[] = [
       return p.failed.filing || p.missing.includes('filing')
         ? { skipped: 'the filing service is not running' }
         : runListPages(ctx);
+    },
+  },
+  {
+    name: 'registry',
+    title: '登记公告 search pages over a million certified registrations (target p99 ≤ 100 ms)',
+    async run(ctx) {
+      const p = await ctx.platform();
+      return p.failed.filing || p.missing.includes('filing')
+        ? { skipped: 'the filing service is not running' }
+        : runRegistrySearch(ctx);
     },
   },
 ];
