@@ -124,8 +124,12 @@ describe('other services: change, reissue and contract filing', () => {
     await page.locator('nav a[href="/services/requests/to_sign"]').click();
     await row(page, title).first().waitFor();
     await check(page, 'services-05-list-to-sign');
+    // The co-holder finds it in 待我确认 (not only through the mailed link); the applicant no more.
     const second = await as(cosigner);
-    await second.goto(requestUrl!);
+    await second.goto('/');
+    await second.locator('nav a[href="/services/requests/awaiting_me"]').click();
+    await row(second, title).first().getByText('查看').click();
+    expect(new URL(second.url()).pathname).toBe(requestUrl);
     await second.click('[data-testid="request-confirm"]');
     await status(second, '待初审');
     await check(second, 'services-06-second-holder-confirmed');

@@ -190,6 +190,7 @@ export function AppLayout() {
           item('/services', '申请办理'),
           item('/services/requests/to_submit', '待提交业务'),
           item('/services/requests/to_sign', '待签章业务'),
+          item('/services/requests/awaiting_me', '待我确认'),
           item('/services/requests/in_review', '审核中业务'),
           item('/services/requests/done', '已办结业务'),
           item('/services/revocations', '撤销登记'),

@@ -111,15 +111,22 @@ function StatusTag({ status }: { status: ServiceRequestStatus }) {
   );
 }
 
-/** One of the applicant's lists (待提交, 待签章, 审核中, 已办结), with each row's actions. */
+/**
+ * One of the applicant's lists (待提交, 待签章, 审核中, 已办结), or 待我确认 (the requests waiting on
+ * the caller's confirmation as a co-holder or assignee), with each row's actions.
+ */
 export function ServiceRequestList() {
   const params = useParams();
+  const awaitingMe = params.list === 'awaiting_me';
   const list = ServiceRequestListName.safeParse(params.list).data ?? 'to_submit';
   const t = useT();
   const S = useServiceLabels();
   const { run } = useCommand();
   const { message } = App.useApp();
-  const paged = usePaged('/api/filing/service-requests', { list });
+  const paged = usePaged(
+    awaitingMe ? '/api/filing/service-requests/awaiting-me' : '/api/filing/service-requests',
+    awaitingMe ? {} : { list },
+  );
   const act = (r: ServiceRequestListItem, action: 'submit' | 'confirm' | 'withdraw', done: string) =>
     run(async () => {
       await actOn(r.requestId, action);
@@ -135,7 +142,7 @@ export function ServiceRequestList() {
           </Link>
         }
       >
-        {t('其他登记服务：{list}', { list: S.list[list] })}
+        {t('其他登记服务：{list}', { list: awaitingMe ? t('待我确认') : S.list[list] })}
       </PageTitle>
       <Table<ServiceRequestListItem>
         rowKey="requestId"
