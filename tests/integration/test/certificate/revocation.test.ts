@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * 撤销登记 as the certificate service records it (the revocation workflow's revokeCertificate
  * activity) and shows it: public verification of every edition, no reissue, no paper certificate.
- * The whole journey (request, answer, decision) is in services/filing/test/revocation.test.ts.
+ * The whole journey (request, answer, decision) is in tests/integration/test/filing/revocation.test.ts.
  */
 const db = createDb();
 let api: Awaited<ReturnType<typeof serve>>;

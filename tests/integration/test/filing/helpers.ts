@@ -5,6 +5,7 @@ import { installRuntime, workflowBundle } from '@copyreg/activities/worker';
 import type { FilingDeps } from '@copyreg/filing';
 import { config, temporalConnectionOptions, temporalDataConverter } from '@copyreg/kit';
 import type { RegistrationActivities } from '@copyreg/proto';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { type FilingTestApp, startFiling as startFilingApp } from '../../../../services/filing/test/helpers';
 
@@ -62,6 +63,44 @@ export async function startFilingWithWorker(
   const running = worker.run();
   return {
     app,
+    close: async () => {
+      worker.shutdown();
+      await running;
+      await app.close();
+    },
+  };
+}
+
+/**
+ * The filing app (its own Temporal client, a 10 s update deadline) and a running worker of a
+ * workflow other than the registration (撤销登记, 其他登记服务) with the given activities and no
+ * holidays; `close` stops both.
+ */
+export async function startFilingWithWorkflowWorker(
+  activities: (app: FilingTestApp) => object,
+  over: Partial<FilingDeps> = {},
+) {
+  installRuntime();
+  const address = temporalConnectionOptions();
+  const temporal = new Client({
+    connection: await Connection.connect(address),
+    namespace: config().TEMPORAL_NAMESPACE,
+  });
+  const app = await startFiling({ temporal: async () => temporal, updateTimeoutMs: 10_000, ...over });
+  const worker = await Worker.create({
+    connection: await NativeConnection.connect(address),
+    namespace: config().TEMPORAL_NAMESPACE,
+    taskQueue: app.deps.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      loadWorkingCalendar: async () => ({ holidays: [], makeupWorkdays: [], years: [] }),
+      ...activities(app),
+    },
+  });
+  const running = worker.run();
+  return {
+    app,
+    temporal,
     close: async () => {
       worker.shutdown();
       await running;

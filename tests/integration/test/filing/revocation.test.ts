@@ -1,62 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { revocationActivities } from '@copyreg/activities/worker';
-import { config, temporalConnectionOptions } from '@copyreg/kit';
 import { type DraftContent, RevocationView, revocationStateQuery, revocationWorkflowId } from '@copyreg/proto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordStatus, registrationsInFlight } from '../src/read-model';
-import { type Actor, actor, type FilingTestApp, PDF, rid, startFiling } from './helpers';
+import { recordStatus, registrationsInFlight } from '../../../../services/filing/src/read-model';
+import { type Actor, actor, type FilingTestApp, PDF, rid, startFilingWithWorkflowWorker } from './helpers';
 
 /**
  * 撤销登记 end to end on the real stack: the filing API, the revocation workflow on the Temporal
  * server with its real activities over Postgres (the certificate's revocation included; what public
- * verification answers for it is in services/certificate/test/revocation.test.ts).
+ * verification answers for it is in tests/integration/test/certificate/revocation.test.ts).
  * The registrations are seeded as the registration workflow leaves them (certified, with a
  * certificate): revocation concerns only what happens after.
  */
 let app: FilingTestApp;
-let worker: Worker;
-let running: Promise<void>;
 let temporal: Client;
+let close: () => Promise<void>;
 
 const run = randomUUID().slice(0, 8);
 let serial = 0;
 
 beforeAll(async () => {
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // installed already in this process
-  }
-  const address = temporalConnectionOptions();
-  temporal = new Client({ connection: await Connection.connect(address), namespace: config().TEMPORAL_NAMESPACE });
-  app = await startFiling({ temporal: async () => temporal, updateTimeoutMs: 10_000 });
-  app.deps.revocationTiming = { answerDeadlineAfter: '1 hour' };
-  const db = app.db;
-  worker = await Worker.create({
-    connection: await NativeConnection.connect(address),
-    namespace: config().TEMPORAL_NAMESPACE,
-    taskQueue: app.deps.taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: createRequire(import.meta.url).resolve('@copyreg/workflows'),
-      logger: new DefaultLogger('WARN'),
-    }),
-    activities: {
-      loadWorkingCalendar: async () => ({ holidays: [], makeupWorkdays: [], years: [] }),
-      ...revocationActivities(db),
-    },
-  });
-  running = worker.run();
+  ({ app, temporal, close } = await startFilingWithWorkflowWorker((on) => revocationActivities(on.db), {
+    revocationTiming: { answerDeadlineAfter: '1 hour' },
+  }));
 });
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await app?.close();
-});
+afterAll(() => close?.());
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -74,7 +45,7 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: strin
  */
 async function recordHistory(revocationId: string, name: string) {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const file = new URL(`../../../workflows/histories/${name}.json`, import.meta.url);
+  const file = new URL(`../../../../workflows/histories/${name}.json`, import.meta.url);
   if (existsSync(file)) return;
   const history = await temporal.workflow.getHandle(revocationWorkflowId(revocationId)).fetchHistory();
   writeFileSync(file, `${historyToJSON(history)}\n`);

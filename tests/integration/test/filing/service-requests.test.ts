@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { serviceRequestActivities, workflowBundle } from '@copyreg/activities/worker';
+import { serviceRequestActivities } from '@copyreg/activities/worker';
 import { upsertLogin } from '@copyreg/identity';
-import { config, getObject, temporalConnectionOptions } from '@copyreg/kit';
+import { getObject } from '@copyreg/kit';
 import { sessionCookie } from '@copyreg/kit/testing';
 import {
   type DraftContent,
@@ -19,12 +19,11 @@ import {
 } from '@copyreg/proto';
 import { usccCheckChar } from '@copyreg/proto/src/id-numbers';
 import { decideServiceRequestUpdate } from '@copyreg/proto/src/service-request-messages';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatchOutbox } from '../../../activities/src/outbox';
-import { type Actor, actor, type FilingTestApp, PDF, PNG, rid, startFiling, until } from './helpers';
+import { dispatchOutbox } from '../../../../activities/src/outbox';
+import { type Actor, actor, type FilingTestApp, PDF, PNG, rid, startFilingWithWorkflowWorker, until } from './helpers';
 
 /**
  * 其他登记服务 end to end on the real stack: the filing API, the service-request workflow on the
@@ -33,40 +32,19 @@ import { type Actor, actor, type FilingTestApp, PDF, PNG, rid, startFiling, unti
  * registrations are seeded as the registration workflow leaves them (certified, with edition 1).
  */
 let app: FilingTestApp;
-let worker: Worker;
-let running: Promise<void>;
 let temporal: Client;
+let close: () => Promise<void>;
 
 const run = randomUUID().slice(0, 8);
 let serial = 0;
 
 beforeAll(async () => {
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // installed already in this process
-  }
-  const address = temporalConnectionOptions();
-  temporal = new Client({ connection: await Connection.connect(address), namespace: config().TEMPORAL_NAMESPACE });
-  app = await startFiling({ temporal: async () => temporal, updateTimeoutMs: 10_000, registryPersonNames: 'full' });
-  app.deps.serviceRequestTiming = { reviewDeadlineAfter: '1 hour' };
-  worker = await Worker.create({
-    connection: await NativeConnection.connect(address),
-    namespace: config().TEMPORAL_NAMESPACE,
-    taskQueue: app.deps.taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: {
-      loadWorkingCalendar: async () => ({ holidays: [], makeupWorkdays: [], years: [] }),
-      ...serviceRequestActivities(app.db, app.deps.store, app.deps.bucket),
-    },
-  });
-  running = worker.run();
+  ({ app, temporal, close } = await startFilingWithWorkflowWorker(
+    (on) => serviceRequestActivities(on.db, on.deps.store, on.deps.bucket),
+    { registryPersonNames: 'full', serviceRequestTiming: { reviewDeadlineAfter: '1 hour' } },
+  ));
 });
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await app?.close();
-});
+afterAll(() => close?.());
 
 // --- People --------------------------------------------------------------------------------
 
@@ -229,7 +207,7 @@ async function mailed(filingId: string, id: string): Promise<string[]> {
 /** With RECORD_HISTORIES=1, keeps the request's history in workflows/histories (replayed by activities' replay test). */
 async function recordHistory(id: string, name: string) {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const file = new URL(`../../../workflows/histories/${name}.json`, import.meta.url);
+  const file = new URL(`../../../../workflows/histories/${name}.json`, import.meta.url);
   if (existsSync(file)) return;
   await temporal.workflow.getHandle(serviceRequestWorkflowId(id)).result();
   const history = await temporal.workflow.getHandle(serviceRequestWorkflowId(id)).fetchHistory();
