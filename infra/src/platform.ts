@@ -17,6 +17,8 @@ export interface PlatformProcess {
   portKey?: keyof Config;
   /** V8 flags for this process (added to NODE_OPTIONS). */
   nodeOptions?: string;
+  /** A development stand-in for an outside system (a login provider, a gateway, a mail relay, a CA). */
+  devPeer?: true;
 }
 
 const service = (name: string, portKey: keyof Config, what: string): PlatformProcess => ({
@@ -32,6 +34,7 @@ const devPeer = (name: string, script: string, portKey: keyof Config, what: stri
   script,
   health: (c) => `http://127.0.0.1:${c[portKey]}/healthz`,
   address: (c) => `${what}: http://127.0.0.1:${c[portKey]}`,
+  devPeer: true,
 });
 
 export const platformProcesses: PlatformProcess[] = [
@@ -71,6 +74,9 @@ export const platformProcesses: PlatformProcess[] = [
     address: (c) => `portal (门户): ${c.PUBLIC_URL}`,
   },
 ];
+
+/** The development stand-ins' names: every private platform (tests, bench) starts all of them. */
+export const devPeerNames = platformProcesses.filter((p) => p.devPeer).map((p) => p.name);
 
 export interface RunningPlatform {
   children: ChildProcess[];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '@copyreg/kit';
 import { spawnOne, stopChild } from './bench/isolated';
 import { dataDir } from './paths';
-import { type PlatformProcess, platformProcesses } from './platform';
+import { devPeerNames, type PlatformProcess, platformProcesses } from './platform';
 import { httpOk, run, waitFor } from './proc';
 
 /**
@@ -22,7 +22,7 @@ export const apiProcesses = platformProcesses.filter(
   (p): p is PlatformProcess & { portKey: keyof Config } => p.portKey !== undefined,
 );
 const workerNames = ['worker', 'documents-worker'];
-const singleNames = ['dev-oidc', 'dev-gateway', 'mail-catcher', 'dev-csc'];
+const singleNames = devPeerNames;
 
 export const replicaPort = (apiPort: number, replica: number) => apiPort + 20 + 10 * replica;
 /** HAProxy's statistics page (CSV at `/;csv`): which replica is up and what each served. */

@@ -83,6 +83,7 @@ describe('production build (npm run build, then plain node)', () => {
       'dev-oidc',
       'dev-gateway',
       'mail-catcher',
+      'dev-csc',
       'migrate',
       'workflow-bundle',
     ])

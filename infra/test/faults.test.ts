@@ -7,7 +7,7 @@ import { Client as Minio } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allText, personalDataIn } from '../../activities/test/personal-data-scan';
 import { spawnPlatform } from '../src/bench/isolated';
-import { platformProcesses } from '../src/platform';
+import { devPeerNames, platformProcesses } from '../src/platform';
 import { sleep, waitFor } from '../src/proc';
 import { lossyProxy } from './support/lossy-proxy';
 import {
@@ -104,18 +104,7 @@ describe('faults on a private stack while work is in flight', () => {
     });
     // The worker is started on its own so the test can kill it.
     platform = await spawnPlatform(
-      [
-        'dev-oidc',
-        'dev-gateway',
-        'mail-catcher',
-        'dev-csc',
-        'identity',
-        'filing',
-        'signature',
-        'payment',
-        'certificate',
-        'documents-worker',
-      ],
+      [...devPeerNames, 'identity', 'filing', 'signature', 'payment', 'certificate', 'documents-worker'],
       env,
       'faults',
     );

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareBenchStack } from '../src/bench/env';
 import { ensureNamespace, isolatedEnvironment, spawnPlatform } from '../src/bench/isolated';
+import { devPeerNames } from '../src/platform';
 import { type FuzzSeed, seedFuzzObjects } from './support/fuzz-seed';
 import { fuzzService, summarise } from './support/openapi-fuzz';
 
@@ -18,7 +19,7 @@ import { fuzzService, summarise } from './support/openapi-fuzz';
  * filing awaiting signatures voids its signing links, a new profile can change who a signer is.
  */
 const services = { signature: 8, certificate: 5, payment: 10, filing: 31, identity: 13 } as const;
-const peers = ['dev-oidc', 'dev-gateway', 'mail-catcher', 'worker', 'documents-worker'];
+const peers = [...devPeerNames, 'worker', 'documents-worker'];
 const env = isolatedEnvironment('fuzz', 300);
 const c = loadConfig({ ...process.env, ...env });
 const seed = Number(process.env.FUZZ_SEED ?? 20_261_130);

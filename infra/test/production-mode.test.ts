@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DEVELOPMENT_PAYLOAD_KEY } from '@copyreg/kit';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../src/paths';
-import { platformProcesses } from '../src/platform';
+import { devPeerNames, platformProcesses } from '../src/platform';
 
 /**
  * Production mode is decided by the deployment: every process of the platform, started with a
@@ -29,7 +29,7 @@ const ownDefaults: Record<string, string[]> = {
   'documents-worker': ['SIGNING_CA', 'OFFICE_KEY_PROVIDER'],
   worker: ['SIGNING_CA', 'OFFICE_KEY_PROVIDER', 'ALIPAY_PUBLIC_KEY'],
 };
-const devPeers = ['dev-oidc', 'dev-gateway', 'mail-catcher', 'dev-csc'];
+const devPeers = devPeerNames;
 
 /** Settings a real deployment would give: none of them a development default (ports away from any running platform). */
 const proper = {

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Config } from '@copyreg/kit';
 import type { ConnectionOptions } from '@temporalio/client';
-import { platformProcesses } from '../platform';
+import { devPeerNames, platformProcesses } from '../platform';
 import type { FlowUrls } from './flow';
 import { spawnOne, spawnPlatform, stopChild } from './isolated';
 
@@ -24,7 +24,7 @@ export interface BenchPlatform {
 }
 
 const services = ['identity', 'filing', 'signature', 'payment', 'certificate'];
-const peers = ['dev-oidc', 'dev-gateway', 'mail-catcher'];
+const peers = devPeerNames;
 
 export async function startBenchPlatform(c: Config, env: Record<string, string>): Promise<BenchPlatform> {
   const running = await spawnPlatform([...services, ...peers], env, 'bench');
