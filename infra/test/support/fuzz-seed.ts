@@ -124,12 +124,24 @@ export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
     await flow.call('method', applicant, 'POST', `${order}/method`, { method: 'offline' });
     await flow.call('offline', applicant, 'POST', `${order}/offline`, offlineBody);
   };
-  const [signing] = await Promise.all([
+  const [signing, , certified] = await Promise.all([
     awaitingSignatures(),
     awaitingOfflineCheck(),
     // Certified: paid online, approved twice, its certificate issued.
     flow.register({ applicant, signers, holders, initial, final }, 5),
   ]);
+  // 其他登记服务: a reissue kept as a draft (暂存) on the certified registration, so the request
+  // routes get a requestId that exists and a body that passes validation.
+  const serviceRequestBody = {
+    kind: 'reissue',
+    filingId: certified,
+    reason: 'lost',
+    statement: '证书遗失，申请补发。',
+  };
+  await flow.call('POST /service-requests', applicant, 'POST', `${f}/service-requests`, {
+    ...serviceRequestBody,
+    submit: false,
+  });
 
   const column = async (table: string, col: string): Promise<string[]> =>
     (await db(table).select(`${col} as v`)).map((r: { v: string }) => r.v);
@@ -147,6 +159,7 @@ export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
     placementId: await inPlay('signature.placements', 'placement_id', 'confirmed_at is null'),
     paymentId: await column('payment.payments', 'payment_id'),
     refundId: await column('payment.refunds', 'refund_id'),
+    requestId: await column('filing.service_requests', 'id'),
   };
   ids['*'] = [...new Set(Object.entries(ids).flatMap(([k, v]) => (k === 'token' ? [] : v)))];
   // The public verification's query: the certificate's number and check code.
@@ -164,6 +177,7 @@ export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
       filingId: await db('filing.filings').where({ applicant_id: p.userId }).pluck('id'),
       uploadId: await db('filing.uploads').where({ owner_id: p.userId }).pluck('id'),
       proofId: await db('identity.proofs').where({ user_id: p.userId }).pluck('id'),
+      requestId: await db('filing.service_requests').where({ applicant_id: p.userId }).pluck('id'),
       placementId: await db('signature.placements')
         .where({ user_id: p.userId })
         .orderByRaw('confirmed_at is not null')
@@ -203,6 +217,7 @@ export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
       'POST /api/filing/filings': [mine.body],
       'PUT /api/filing/filings/{filingId}': [mine.body],
       'POST /api/payment/orders/{filingId}/offline': [offlineBody],
+      'POST /api/filing/service-requests': [serviceRequestBody],
     },
     statuses,
   };
