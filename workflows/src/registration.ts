@@ -570,9 +570,9 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
   });
 
   /**
-   * 已撤销: the certified registration ends (no delivery). The revocation marked the read model
-   * (filing.filings.revoked_at) before it signalled; its status column keeps the registration's last
-   * (the registry's and the statistics' convention), so only the state and search attributes change.
+   * 已撤销: the certified registration ends (no delivery). The revocation wrote the read model
+   * (revoked_at, status revoked, waiting on nothing) before it signalled, so only the state and the
+   * search attributes change here.
    */
   function revoke(): void {
     const r = reg.data.pendingRevocation;

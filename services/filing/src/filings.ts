@@ -87,8 +87,8 @@ const isOverdue = (row: Pick<FilingRow, 'overdue' | 'review_deadline'>) =>
   row.overdue || (row.review_deadline !== null && new Date(row.review_deadline).getTime() < Date.now());
 
 /**
- * 已撤销 once the revocation marked the row (revoked_at); the status column keeps the registration's
- * last status, which the registry and the statistics read with revoked_at.
+ * 已撤销 once the revocation marked the row (revoked_at). The revocation also writes status revoked;
+ * rows marked before that migration are mended by it, and revoked_at stays the deciding fact.
  */
 const shownStatus = (row: Pick<FilingRow, 'status' | 'revoked_at'>): FilingStatus =>
   row.revoked_at ? 'revoked' : row.status;
