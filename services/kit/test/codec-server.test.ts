@@ -4,6 +4,7 @@ import { codecServerCors } from '../src/codec-server';
 import { loadConfig } from '../src/config';
 import { refuseCrossOrigin } from '../src/security';
 import { serve } from '../src/testing';
+import { productionSettings } from './production-settings';
 
 /**
  * The codec server's cross-origin rules in production mode (no stack needed): the Temporal UI's
@@ -14,14 +15,7 @@ const UI = 'https://temporal.copyright.zj.example';
 const c = loadConfig({
   PUBLIC_URL: 'https://copyright.zj.example',
   TEMPORAL_UI_URL: `${UI}/`,
-  SESSION_SECRET: 'a-real-secret-of-more-than-thirty-two-characters',
-  DATABASE_URL: 'postgres://copyreg:s3cret-pw@db.internal:5432/copyreg',
-  S3_ACCESS_KEY: 'office-access',
-  S3_SECRET_KEY: 'office-secret-key',
-  OIDC_ISSUER: 'https://login.zjzwfw.example/oidc',
-  OIDC_CLIENT_SECRET: 'issued-client-secret',
-  TEMPORAL_TLS: 'true',
-  TEMPORAL_PAYLOAD_KEYS: 'office-2026:uEyk4P9PTFp2uyLZMVy2vtGxZSwO6itUkbVymwp4n34=',
+  ...productionSettings,
 });
 
 describe('codec server: CORS for the Temporal UI only', () => {

@@ -13,6 +13,7 @@ import {
   payloadToJson,
 } from '../src/codec';
 import { ConfigError, DEVELOPMENT_PAYLOAD_KEY, loadConfig, parsePayloadKeys } from '../src/config';
+import { productionSettings } from './production-settings';
 
 // A CommonJS module: its namespaces come with the default import under Node's ESM loader.
 const { temporal } = proto;
@@ -136,16 +137,9 @@ describe('AES-256-GCM payload codec', () => {
 });
 
 describe('the payload keyring from TEMPORAL_PAYLOAD_KEYS', () => {
-  const production = {
-    PUBLIC_URL: 'https://copyright.zj.example',
-    SESSION_SECRET: 'a-real-secret-of-more-than-thirty-two-characters',
-    DATABASE_URL: 'postgres://copyreg:s3cret-pw@db.internal:5432/copyreg',
-    S3_ACCESS_KEY: 'office-access',
-    S3_SECRET_KEY: 'office-secret-key',
-    OIDC_ISSUER: 'https://login.zjzwfw.example/oidc',
-    OIDC_CLIENT_SECRET: 'issued-client-secret',
-    TEMPORAL_TLS: 'true',
-  };
+  // Every production setting but the payload keys, which are what these tests vary.
+  const { TEMPORAL_PAYLOAD_KEYS: _keys, ...settings } = productionSettings;
+  const production = { PUBLIC_URL: 'https://copyright.zj.example', ...settings };
 
   it('on loopback without keys, encrypts with the development key', async () => {
     const c = loadConfig({});

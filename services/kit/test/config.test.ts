@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, developmentDefaults, isProductionMode, loadConfig, refuseInProduction } from '../src/config';
+import { productionSettings } from './production-settings';
 
 describe('configuration from the environment', () => {
   it('runs on embedded defaults', () => {
@@ -34,18 +35,7 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
   });
 
-  const production = {
-    SESSION_SECRET: 'a-real-secret-of-more-than-thirty-two-characters',
-    DATABASE_URL: 'postgres://copyreg:s3cret-pw@db.internal:5432/copyreg',
-    S3_ACCESS_KEY: 'office-access',
-    S3_SECRET_KEY: 'office-secret-key',
-    OIDC_ISSUER: 'https://login.zjzwfw.example/oidc',
-    OIDC_CLIENT_SECRET: 'issued-client-secret',
-    TEMPORAL_TLS: 'true',
-    TEMPORAL_PAYLOAD_KEYS: 'office-2026:uEyk4P9PTFp2uyLZMVy2vtGxZSwO6itUkbVymwp4n34=',
-    SIGNER_SIGNING_PROVIDER: 'csc',
-    SIGNER_CSC_URL: 'https://sign.ca.example/csc/v2',
-  };
+  const production = productionSettings;
   const kitDefaults = Object.keys(production).filter((k) => k !== 'SIGNER_CSC_URL');
 
   it.each([
