@@ -370,7 +370,7 @@ export const FilingListItem = z
     /** 办结期限: 30 working days from the (re)submission that entered review. */
     reviewDeadline: z.iso.datetime().optional(),
     overdue: z.boolean().optional(),
-    /** 撤销登记: when the registration was revoked (its status stays the registration's last). */
+    /** 撤销登记: when the registration was revoked (its status is then revoked). */
     revokedAt: z.iso.datetime().optional(),
     actions: z.array(FilingAction),
   })

@@ -27,6 +27,8 @@ export async function personContext(browser: Browser, baseURL: string): Promise<
     locale: 'zh-CN',
     viewport: { width: 1366, height: 900 },
     acceptDownloads: true,
+    // No fades: a page is checked in its final colours, never a toast caught mid-fade (flaky contrast).
+    reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(20_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });

@@ -25,6 +25,8 @@ export async function partyPage(
     locale: 'zh-CN',
     viewport: sizes[size],
     ...(size === 'phone' ? { isMobile: true, hasTouch: true } : {}),
+    // No fades: a page is checked in its final colours, never a toast caught mid-fade (flaky contrast).
+    reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(20_000);
   contexts.push(context);

@@ -165,8 +165,8 @@ describe('revocation pages', () => {
       '经核实，登记的作者与事实不符。',
     );
     await check(holderPage, 'revocation-08-holder-outcome');
-    await holderPage.goto('/works/certified');
-    // The filing service shows a revoked registration's status as 已撤销.
+    // A revoked registration leaves 已发证: it is listed under 其他, with the status 已撤销.
+    await holderPage.goto('/works/other');
     await row(holderPage, `撤销页-${run}-断桥`).locator('[data-testid="status"]', { hasText: '已撤销' }).waitFor();
     await check(holderPage, 'revocation-09-work-list-revoked');
     await holderPage.goto(`/filings/${work.id}`);

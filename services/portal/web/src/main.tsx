@@ -1,7 +1,7 @@
 import { App as AntApp, ConfigProvider, Empty } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { StrictMode } from 'react';
+import { StrictMode, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { ElderProvider, elderTheme, standardTheme, useElder } from './elder';
@@ -17,15 +17,32 @@ const emptyText = (text?: string) => () => (
   />
 );
 
-/** antd in the language shown (its own words: pagination, date pickers, empty tables) and the mode's theme. */
+/** The system's "reduce motion" setting (WCAG 2.3.3), followed when it changes. */
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+function usePrefersReducedMotion(): boolean {
+  return useSyncExternalStore(
+    (changed) => {
+      reducedMotion.addEventListener('change', changed);
+      return () => reducedMotion.removeEventListener('change', changed);
+    },
+    () => reducedMotion.matches,
+  );
+}
+
+/**
+ * antd in the language shown (its own words: pagination, date pickers, empty tables) and the mode's
+ * theme; without antd's fades and slides for those who asked their system to reduce motion.
+ */
 function Root() {
   const { lang } = useLang();
   const { elder } = useElder();
+  const still = usePrefersReducedMotion();
   const locale = lang === 'en' ? enUS : zhCN;
+  const theme = elder ? elderTheme : standardTheme;
   return (
     <ConfigProvider
       locale={locale}
-      theme={elder ? elderTheme : standardTheme}
+      theme={still ? { ...theme, token: { ...theme.token, motion: false } } : theme}
       renderEmpty={emptyText(locale.Empty?.description)}
     >
       <AntApp>
