@@ -451,19 +451,22 @@ describe('portal journeys', () => {
     expect(await refused.innerText()).toContain('不予登记');
     await shot(applicant, '41-list-other-refused');
     const finance = await as(people.finance);
+    // A tab's rows come after the tab (networkidle was reached before the click): wait for the row.
+    const shown = () =>
+      rowOf(finance, title)
+        .first()
+        .waitFor({ timeout: 5_000 })
+        .then(
+          () => true,
+          () => false,
+        );
     await expect
       .poll(
         async () => {
-          for (const tab of ['/staff/finance/refunds']) {
-            await finance.goto(tab);
-            await finance.locator('.ant-table').first().waitFor();
-            await finance.waitForLoadState('networkidle');
-            if (await rowOf(finance, title).count()) return true;
-            await finance.locator('.ant-tabs-tab', { hasText: '已退费' }).click();
-            await finance.waitForLoadState('networkidle');
-            if (await rowOf(finance, title).count()) return true;
-          }
-          return false;
+          await finance.goto('/staff/finance/refunds');
+          if (await shown()) return true;
+          await finance.locator('.ant-tabs-tab', { hasText: '已退费' }).click();
+          return shown();
         },
         { timeout: 90_000, interval: 3000 },
       )
@@ -482,9 +485,8 @@ describe('portal journeys', () => {
 
   it('staff and regional pages: queues, regional list, admin category, Temporal link', async () => {
     const regional = await as(people.regional, '/regional');
-    await regional.locator('.ant-table').first().waitFor();
-    await regional.waitForLoadState('networkidle');
-    expect(await regional.locator('.ant-table-tbody tr.ant-table-row').count()).toBeGreaterThan(0);
+    // The table shows before its rows arrive: wait for a row (none within the timeout fails the test).
+    await regional.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
     // Journey 1's work (its holders are in 杭州) is in 杭州's list, read only.
     const inRegion = await regional.evaluate(
       (t) =>
@@ -512,12 +514,10 @@ describe('portal journeys', () => {
     expect(await change.innerText()).toContain('周管理'); // the operator by name, not by id
     await shot(admin, '51-admin-users');
     const initial = await as(people.initialReviewer, '/staff/review/initial');
-    await initial.locator('.ant-table').first().waitFor();
-    await initial.waitForLoadState('networkidle');
-    await shot(initial, '52-review-queue');
     // Journey 2's work waits for 初审 (finance confirmed its payment): the queue is not empty.
     const open = initial.locator('[data-testid="review-open"]').first();
-    expect(await open.count()).toBe(1);
+    await open.waitFor();
+    await shot(initial, '52-review-queue');
     await open.click();
     const link = initial.locator('[data-testid="temporal-link"]');
     await link.waitFor();
