@@ -171,6 +171,23 @@ describe('faults on a private stack while work is in flight', () => {
         const s = await temporal.workflow.getHandle(registrationWorkflowId(filingId)).query(stateQuery);
         atFaults.push({ fault, filingId, status: s.status, waitingOn: s.waitingOn });
       }
+      // The step's notices leave first. A crash between the relay's acceptance of a mail and its
+      // mark as sent re-sends it with the same Message-ID: SMTP allows no better, and
+      // services/notices' own test pins that window. Here the fault hits the registrations, and
+      // each notice must arrive once.
+      await waitFor(
+        `the notices written before "${step}" leaving the outbox`,
+        async () =>
+          Number(
+            (
+              await db('ops.notice_outbox')
+                .whereIn('filing_id', ids)
+                .whereNull('sent_at')
+                .count<{ n: string }[]>({ n: '*' })
+            )[0]?.n,
+          ) === 0,
+        60_000,
+      );
     };
 
     // 1. kill -9 the worker while no signer has signed; the signatures are then made through
