@@ -162,6 +162,7 @@ export const fieldLabels: Record<string, FieldLabel> = {
   termFrom: { zh: '许可期限（起）', en: 'licence term from' },
   termTo: { zh: '许可期限（止）', en: 'licence term until' },
   submit: { zh: '是否提交', en: 'submit now' },
+  proofUploadIds: { zh: '权属变更证明', en: 'proof of the change of holders', unit: '份', enItem: 'proof' },
   // Lists and searches
   pageSize: { zh: '每页条数', en: 'page size' },
   list: { zh: '列表', en: 'list' },

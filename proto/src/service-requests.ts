@@ -46,8 +46,12 @@ export const ChangeMode = z.enum(['change', 'supplement']);
 export type ChangeMode = z.infer<typeof ChangeMode>;
 export const ReissueReason = z.enum(['lost', 'damaged']); // 补证：遗失 / 换证：损坏
 export type ReissueReason = z.infer<typeof ReissueReason>;
-/** Whose confirmation: a holder of the registration (change), the assignor (转让方/许可方), the assignee (受让方/被许可方). */
-export const PartyRole = z.enum(['holder', 'assignor', 'assignee']);
+/**
+ * Whose confirmation: a holder of the registration (change), a holder a change of holders adds
+ * (new_holder, who consents after the registered ones), the assignor (转让方/许可方), the assignee
+ * (受让方/被许可方).
+ */
+export const PartyRole = z.enum(['holder', 'new_holder', 'assignor', 'assignee']);
 export type PartyRole = z.infer<typeof PartyRole>;
 export const ServiceReviewStage = z.enum(['initial', 'final']);
 export type ServiceReviewStage = z.infer<typeof ServiceReviewStage>;
@@ -123,11 +127,13 @@ export const serviceClosedReasonLabelEn: Record<ServiceClosedReason, string> = {
 };
 export const partyRoleLabel: Record<PartyRole, string> = {
   holder: '著作权人',
+  new_holder: '新增著作权人',
   assignor: '转让方/许可方',
   assignee: '受让方/被许可方',
 };
 export const partyRoleLabelEn: Record<PartyRole, string> = {
   holder: 'Copyright holder',
+  new_holder: 'New copyright holder',
   assignor: 'Assignor / licensor',
   assignee: 'Assignee / licensee',
 };
@@ -291,6 +297,23 @@ export const ContractFacts = z
   .meta({ id: 'ContractFacts' });
 export type ContractFacts = z.infer<typeof ContractFacts>;
 
+/**
+ * A change of holders: each holder once (by ID), and proof of how the rights changed hands, since
+ * the registration's holders alone cannot show it.
+ */
+function changeOfHoldersIssues(changes: ChangedFacts, proofs: string[], ctx: z.RefinementCtx): void {
+  if (!changes.holders) return;
+  const ids = changes.holders.map((h) => `${h.idType}:${h.idNumber.trim().toUpperCase()}`);
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) < i) {
+      ctx.addIssue({ code: 'custom', path: ['changes', 'holders', i, 'idNumber'], message: '著作权人不能重复填写' });
+    }
+  });
+  if (!proofs.length) {
+    ctx.addIssue({ code: 'custom', path: ['proofUploadIds'], message: '变更著作权人须上传权属变更证明' });
+  }
+}
+
 const common = {
   /** The certified registration (the applicant's own). */
   filingId: Id,
@@ -301,12 +324,20 @@ const common = {
 
 export const ServiceRequestCreateInput = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('change'), mode: ChangeMode, changes: ChangedFacts, ...common }),
+    z.object({
+      kind: z.literal('change'),
+      mode: ChangeMode,
+      changes: ChangedFacts,
+      /** 权属变更证明 (e.g. inheritance, a contract, a merger), uploaded first; needed when the holders change. */
+      proofUploadIds: z.array(Id).max(10).default([]),
+      ...common,
+    }),
     z.object({ kind: z.literal('reissue'), reason: ReissueReason, ...common }),
     z.object({ kind: z.literal('transfer'), contract: ContractFacts, ...common }),
     z.object({ kind: z.literal('licence'), contract: ContractFacts, ...common }),
   ])
   .superRefine((b, ctx) => {
+    if (b.kind === 'change') return changeOfHoldersIssues(b.changes, b.proofUploadIds, ctx);
     if (b.kind !== 'licence') return;
     const { termFrom, termTo } = b.contract;
     if (!termFrom || !termTo) {
@@ -333,6 +364,7 @@ export const ServiceRequestDecisionInput = z
   .meta({ id: 'ServiceRequestDecisionInput' });
 
 export const ServiceRequestPath = z.object({ requestId: Id });
+export const ServiceRequestProofPath = z.object({ requestId: Id, uploadId: Id });
 export const ServiceRequestReviewPath = z.object({ requestId: Id, stage: ServiceReviewStage });
 
 export const ServiceRequestListQuery = PageQuery.extend({
@@ -388,6 +420,10 @@ export const ServiceRequestView = ServiceRequestListItem.extend({
     .extend({ counterpartyName: z.string(), contractFile: UploadRef })
     .optional(),
   parties: z.array(ServiceParty),
+  /** The holders registered when the request was made (names), beside a change's new ones for review. */
+  registeredHolders: z.array(z.string()),
+  /** 权属变更证明 of a change of holders. */
+  proofs: z.array(UploadRef).optional(),
   decisions: z.array(
     z.object({
       stage: ServiceReviewStage,

@@ -98,13 +98,19 @@ const updateRevocation = <A>(
   updateId: string,
 ) => updateWorkflow(deps, '撤销登记', revocationWorkflowId(revocationId), def, arg, updateId);
 
-/** The caller's own uploads, as the request refers to them (证明材料). */
-async function ownUploads(db: Knex, userId: string, ids: string[]): Promise<UploadRef[]> {
+/** The caller's own uploads, as the request refers to them (证明材料; a change's 权属变更证明). */
+export async function ownUploads(
+  db: Knex,
+  userId: string,
+  ids: string[],
+  field = 'evidence',
+  what = '证明材料',
+): Promise<UploadRef[]> {
   if (ids.length === 0) return [];
   const rows = await db('filing.uploads').whereIn('id', ids).andWhere('owner_id', userId);
   return ids.map((id, i) => {
     const u = rows.find((r) => r.id === id);
-    if (!u) throw new ApiError('VALIDATION_FAILED', `没有找到第${i + 1}份证明材料，请重新上传`, `evidence.${i}`);
+    if (!u) throw new ApiError('VALIDATION_FAILED', `没有找到第${i + 1}份${what}，请重新上传`, `${field}.${i}`);
     return { uploadId: u.id, name: u.name, sha256: u.sha256, size: u.size, mime: u.mime };
   });
 }

@@ -45,6 +45,7 @@ export interface ServiceRequestRow {
   changes: ChangedFacts | null;
   contract: ContractFacts | null;
   contract_file: UploadRef | null;
+  proofs: UploadRef[] | null;
   status: ServiceRequestStatus;
   status_at: Date;
   waiting_on: string | null;

@@ -19,6 +19,7 @@ import {
   ServiceRequestListQuery,
   ServiceRequestPage,
   ServiceRequestPath,
+  ServiceRequestProofPath,
   ServiceRequestQueueQuery,
   ServiceRequestReviewPath,
   type ServiceRequestState,
@@ -37,7 +38,7 @@ import type { z } from 'zod';
 import { audit } from './audit';
 import type { FilingDeps } from './deps';
 import { coversRegion, regionPrefix } from './regions';
-import { uuidOf } from './revocation';
+import { ownUploads, uuidOf } from './revocation';
 import { currentHolders, type ServiceRequestRow, serviceFee } from './service-requests-activities';
 import { startWorkflowOnce, updateWorkflow } from './workflow';
 
@@ -189,6 +190,8 @@ async function viewOf(db: Knex, row: Row, user: SessionUser): Promise<z.input<ty
           },
         }
       : {}),
+    registeredHolders: parties.filter((p) => p.role === 'holder' || p.role === 'assignor').map((p) => p.name),
+    ...(row.proofs ? { proofs: row.proofs } : {}),
     parties: parties.map((p) => ({
       seq: p.seq,
       role: p.role,
@@ -341,14 +344,26 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
         }
         contractFile = { uploadId: u.id, name: u.name, sha256: u.sha256, size: u.size, mime: u.mime };
       }
-      // Who confirms, in order: every current holder; for a contract, then the other party.
+      const proofs =
+        body.kind === 'change'
+          ? await ownUploads(db, user.userId, body.proofUploadIds, 'proofUploadIds', '权属变更证明')
+          : [];
+      // Who confirms, in order: every current holder; then whoever the request makes a holder (a
+      // change's added holders, a contract's other party), who must consent too.
       const holders = currentHolders(filing);
+      const idOf = (h: Pick<Holder, 'idType' | 'idNumber'>) => `${h.idType}:${h.idNumber.toUpperCase()}`;
+      const added =
+        body.kind === 'change'
+          ? (body.changes.holders ?? []).filter((h) => !holders.some((c) => idOf(c) === idOf(h)))
+          : body.kind === 'reissue'
+            ? []
+            : [body.contract.counterparty];
       const parties: { role: PartyRole; h: Pick<Holder, 'name' | 'idType' | 'idNumber'> }[] =
         body.kind === 'reissue'
           ? []
           : [
               ...holders.map((h) => ({ role: (body.kind === 'change' ? 'holder' : 'assignor') as PartyRole, h })),
-              ...(body.kind === 'change' ? [] : [{ role: 'assignee' as const, h: body.contract.counterparty }]),
+              ...added.map((h) => ({ role: (body.kind === 'change' ? 'new_holder' : 'assignee') as PartyRole, h })),
             ];
       const row = {
         id: requestId,
@@ -368,6 +383,7 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
           changes: body.kind === 'change' ? JSON.stringify(body.changes) : null,
           contract: body.kind === 'transfer' || body.kind === 'licence' ? JSON.stringify(body.contract) : null,
           contract_file: contractFile ? JSON.stringify(contractFile) : null,
+          proofs: proofs.length ? JSON.stringify(proofs) : null,
           status: 'draft',
           operation_id: operationId,
         });
@@ -667,18 +683,28 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
   });
 
   /** A short-lived link to one of the request's documents, for the applicant or staff. */
-  const link = async (user: SessionUser, requestId: string, which: 'record' | 'contract') => {
+  const link = async (user: SessionUser, requestId: string, which: 'record' | 'contract' | { proof: string }) => {
     const row = await loadVisible(db, user, requestId);
-    const ref =
+    // An uploaded file the request refers to: the contract, or one of a change's 权属变更证明.
+    const file =
       which === 'contract'
-        ? row.contract_file &&
-          (await db('filing.uploads').where({ id: row.contract_file.uploadId }).first('bucket', 'object_key as key'))
-        : await db('certificate.filing_records')
+        ? row.contract_file
+        : which === 'record'
+          ? undefined
+          : row.proofs?.find((p) => p.uploadId === which.proof);
+    const ref =
+      which === 'record'
+        ? await db('certificate.filing_records')
             .where({ request_id: row.id })
             .whereNotNull('sha256')
-            .first('bucket', 'object_key as key', 'record_number');
-    if (!ref) throw new ApiError('NOT_FOUND', which === 'contract' ? '没有合同文件' : '备案证明尚未生成', 'requestId');
-    const name = which === 'contract' ? (row.contract_file?.name ?? '合同.pdf') : `备案证明-${ref.record_number}.pdf`;
+            .first('bucket', 'object_key as key', 'record_number')
+        : file && (await db('filing.uploads').where({ id: file.uploadId }).first('bucket', 'object_key as key'));
+    if (!ref) {
+      const missing =
+        which === 'record' ? '备案证明尚未生成' : which === 'contract' ? '没有合同文件' : '没有找到该证明文件';
+      throw new ApiError('NOT_FOUND', missing, which === 'record' || which === 'contract' ? 'requestId' : 'uploadId');
+    }
+    const name = which === 'record' ? `备案证明-${ref.record_number}.pdf` : (file?.name ?? '合同.pdf');
     return { url: await downloadUrl(deps.store, { bucket: ref.bucket, key: ref.key, name }), expiresInSeconds: 300 };
   };
 
@@ -702,5 +728,16 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
     params: ServiceRequestPath,
     response: ServiceRequestDownload,
     handler: ({ user, params }) => link(user, params.requestId, 'contract'),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/service-requests/:requestId/proofs/:uploadId/download',
+    summary: '变更著作权人的权属变更证明的下载链接（申请人、当事人、工作人员；5 分钟内有效）',
+    tags: ['service-requests'],
+    access: 'user',
+    params: ServiceRequestProofPath,
+    response: ServiceRequestDownload,
+    handler: ({ user, params }) => link(user, params.requestId, { proof: params.uploadId }),
   });
 }

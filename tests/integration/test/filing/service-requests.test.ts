@@ -154,7 +154,7 @@ const editions = async (filingId: string) =>
   (await app.db('certificate.certificates').where({ filing_id: filingId }).orderBy('edition')) as {
     edition: number;
     status: string;
-    facts: { title: string; firstPublishedOn?: string };
+    facts: { title: string; firstPublishedOn?: string; holders: string[] };
     service_request_id: string | null;
     operator_id: string | null;
     reason: string | null;
@@ -394,6 +394,99 @@ describe('变更或补充登记 (change)', () => {
     expect(subjects[1]).toContain('请李四签章确认');
     expect(subjects[2]).toContain('已办结');
     await recordHistory(id, 'service-request-change-two-holders');
+  });
+});
+
+describe('变更著作权人 (a change of holders)', () => {
+  it('needs proof and distinct holders; the registered holders then the added one confirm; the new edition and the registry name the new holders', async () => {
+    const r = await registered({ coHolder: true });
+    const li = r.coHolder as Actor;
+    serial += 1;
+    const wang: Holder = {
+      holderType: 'individual',
+      name: '王五',
+      idType: 'resident_id',
+      idNumber: rid(`330106197001${String(serial).padStart(2, '0')}789`.slice(0, 17)),
+      region: '330106',
+    };
+    const wangActor = await person('王五', 'resident_id', wang.idNumber);
+    const parties = await app.db('filing.service_request_parties').count<{ n: string }[]>({ n: '*' });
+    const zhang = (await app.db('filing.filings').where({ id: r.id }).first('content')).content.holders[0] as Holder;
+    const body = {
+      kind: 'change',
+      filingId: r.id,
+      mode: 'change',
+      // 李四 gives his share to 王五 (the proof: their contract); 张三 stays.
+      changes: { holders: [zhang, wang] },
+      statement: '李四将其著作权份额转让给王五。',
+    };
+    // Without proof: refused naming the field, nothing stored.
+    const bare = await send(r.applicant, 'post', '/service-requests', body);
+    expect(bare.status).toBe(400);
+    expect(bare.json.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'proofUploadIds' });
+    expect(bare.json.error.message).toContain('权属变更证明');
+    // The same holder twice: refused at the second.
+    const proof = (await app.upload(r.applicant.cookie, 'attachment', PDF, '份额转让协议.pdf')).json.uploadId as string;
+    const twice = await send(r.applicant, 'post', '/service-requests', {
+      ...body,
+      changes: { holders: [zhang, wang, { ...wang, name: '王五五' }] },
+      proofUploadIds: [proof],
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.json.error.field).toBe('changes.holders.2.idNumber');
+    expect(twice.json.error.message).toContain('不能重复');
+    // Someone else's upload is no proof of this applicant's.
+    const other = await person('赵六', 'resident_id', rid('33010619800101111'));
+    const foreign = (await app.upload(other.cookie, 'attachment', PDF, 'x.pdf')).json.uploadId as string;
+    const notMine = await send(r.applicant, 'post', '/service-requests', { ...body, proofUploadIds: [foreign] });
+    expect(notMine.status).toBe(400);
+    expect(notMine.json.error.field).toBe('proofUploadIds.0');
+    expect((await app.db('filing.service_request_parties').count<{ n: string }[]>({ n: '*' }))[0]?.n).toBe(
+      parties[0]?.n,
+    );
+
+    const created = await send(r.applicant, 'post', '/service-requests', { ...body, proofUploadIds: [proof] });
+    expect(created.status).toBe(201);
+    const id = created.json.requestId as string;
+    const v = ServiceRequestView.parse(created.json);
+    expect(v.registeredHolders).toEqual(['张三', '李四']);
+    expect(v.changes?.holders?.map((h) => h.name)).toEqual(['张三', '王五']);
+    expect(v.proofs?.map((p) => p.name)).toEqual(['份额转让协议.pdf']);
+    expect(v.parties.map((p) => [p.role, p.name])).toEqual([
+      ['holder', '张三'],
+      ['holder', '李四'],
+      ['new_holder', '王五'],
+    ]);
+    // The proof is downloadable by staff; an unknown id is not.
+    const reviewer = await actor(['initial_reviewer']);
+    expect((await send(reviewer, 'get', `/service-requests/${id}/proofs/${proof}/download`)).status).toBe(200);
+    expect((await send(reviewer, 'get', `/service-requests/${id}/proofs/${foreign}/download`)).status).toBe(404);
+
+    // The added holder waits for the registered ones.
+    expect((await send(wangActor, 'post', `/service-requests/${id}/confirm`)).json.error?.code).toBe(
+      'NOT_CURRENT_SIGNER',
+    );
+    expect((await send(r.applicant, 'post', `/service-requests/${id}/confirm`)).status).toBe(200);
+    expect((await send(li, 'post', `/service-requests/${id}/confirm`)).status).toBe(200);
+    const last = await send(wangActor, 'post', `/service-requests/${id}/confirm`);
+    expect(last.json.status).toBe('initial_review');
+
+    const { view: done } = await approveBoth(id);
+    expect(done.outcome?.edition).toBe(2);
+    const [, edition] = await editions(r.id);
+    expect(edition).toMatchObject({ edition: 2, status: 'valid', facts: { holders: ['张三', '王五'] } });
+    await soundPdf(edition && { bucket: edition.bucket, key: edition.object_key });
+    expect((await registry(r.number)).items[0]?.holders).toEqual(['张三', '王五']);
+    // The next request is confirmed by the holders now registered.
+    const next = await send(r.applicant, 'post', '/service-requests', {
+      kind: 'change',
+      filingId: r.id,
+      mode: 'supplement',
+      changes: { firstPublishedPlace: '杭州' },
+      statement: '补充发表地点。',
+    });
+    expect(next.json.parties.map((p: { name: string }) => p.name)).toEqual(['张三', '王五']);
+    expect(next.json.registeredHolders).toEqual(['张三', '王五']);
   });
 });
 
