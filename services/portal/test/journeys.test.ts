@@ -476,6 +476,8 @@ describe('portal journeys', () => {
     await rowOf(applicant, title).locator('a', { hasText: title }).click();
     await applicant.locator('[data-testid="work-status"]').getByText('不予登记并退费').waitFor();
     await applicant.getByTestId('timeline-step').filter({ hasText: '初审不予登记' }).waitFor();
+    // The step bar marks the review that refused it, not the first step.
+    expect(await applicant.locator('.ant-steps-item-error').innerText()).toContain('初审');
     // The online refund (done by the gateway) is on the timeline with its amount and its date.
     const refund = applicant.getByTestId('timeline-step').filter({ hasText: '已退费 ¥ 150（不予登记）' });
     await refund.waitFor();

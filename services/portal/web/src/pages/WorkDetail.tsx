@@ -21,10 +21,29 @@ const stepOf: Record<string, number> = {
   payment_verifying: 2,
   initial_review: 3,
   final_review: 4,
-  returned: 3,
   certified: 5,
   delivered: 5,
+  revoked: 5,
 };
+const stepOfStage = { initial: 3, final: 4 } as const;
+/** Ended or held here: the step bar marks the step with ✕. */
+const stopped = new Set(['returned', 'refused', 'expired', 'withdrawn', 'revoked']);
+
+/**
+ * The step the work stands at, or stopped at: a return or refusal marks the review that decided
+ * it (初审 or 终审), which the applicant's view names in its decisions.
+ */
+function stepIndex(filing: Filing | StaffFilingView): number {
+  const decided = ({ returned: 'return', expired: 'return', refused: 'refuse' } as const)[
+    filing.status as 'returned' | 'expired' | 'refused'
+  ];
+  if (decided) {
+    const reviews = 'reviews' in filing ? (filing.reviews ?? []) : [];
+    const last = reviews.filter((r) => r.decision === decided).at(-1);
+    return last ? stepOfStage[last.stage] : stepOfStage.initial;
+  }
+  return stepOf[filing.status] ?? 0;
+}
 
 /**
  * 纸质证书 as the admin records it: made (证书已制作), then mailed with its SF Express waybill
@@ -233,14 +252,8 @@ export function WorkDetail() {
       <Steps
         size="small"
         style={{ marginBottom: 16 }}
-        current={stepOf[filing.status] ?? 0}
-        status={
-          filing.status === 'refused' || filing.status === 'returned'
-            ? 'error'
-            : filing.status === 'delivered'
-              ? 'finish'
-              : undefined
-        }
+        current={stepIndex(filing)}
+        status={stopped.has(filing.status) ? 'error' : filing.status === 'delivered' ? 'finish' : undefined}
         items={[t('填报'), t('电子签章'), t('缴费'), t('初审'), t('终审'), t('发证')].map((title) => ({ title }))}
       />
       {filing.status === 'returned' ? (
