@@ -32,7 +32,9 @@ export interface StoredResponse {
 export interface IdempotencyOptions {
   /** How long a duplicate waits for the first request to finish before asking the client to retry. */
   waitMs?: number;
-  /** A claim older than this whose request never finished was left by a process that died. */
+  /** A running request marks its claim alive this often (a claim's created_at is its last sign of life). */
+  heartbeatMs?: number;
+  /** A claim not marked alive for this long was left by a process that died: another may take it. */
   staleMs?: number;
   /** Answers older than this are forgotten. */
   retentionDays?: number;
@@ -84,6 +86,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class IdempotencyStore {
   private readonly waitMs: number;
+  private readonly heartbeatMs: number;
   private readonly staleMs: number;
   private readonly retentionDays: number;
   private lastPrune = 0;
@@ -93,7 +96,8 @@ export class IdempotencyStore {
     opts: IdempotencyOptions = {},
   ) {
     this.waitMs = opts.waitMs ?? 30_000;
-    this.staleMs = opts.staleMs ?? 120_000;
+    this.heartbeatMs = opts.heartbeatMs ?? 5_000;
+    this.staleMs = opts.staleMs ?? 20_000;
     this.retentionDays = opts.retentionDays ?? 7;
   }
 
@@ -156,10 +160,20 @@ export class IdempotencyStore {
 
   private async run(scope: string, key: string, handle: () => Promise<StoredResponse>): Promise<StoredResponse> {
     const where = { scope, key };
+    // While it runs, the claim says so: a request may take longer than staleMs (a workflow Update
+    // waits up to its deadline), and only a claim nobody marks is a dead process's.
+    const heartbeat = setInterval(() => {
+      this.db('idempotency.responses')
+        .where(where)
+        .whereNull('status')
+        .update({ created_at: this.db.fn.now() })
+        .catch((err: unknown) => logger.warn({ err }, 'marking an idempotency claim alive failed'));
+    }, this.heartbeatMs);
     let response: StoredResponse;
     try {
       response = await handle();
     } catch (err) {
+      clearInterval(heartbeat);
       // A refusal is the command's first outcome: a retry gets it again. Anything transient
       // (5xx, too many requests) lets go of the key so the retry acts again.
       if (err instanceof ApiError && err.status < 500 && err.status !== 429) {
@@ -171,6 +185,7 @@ export class IdempotencyStore {
       }
       throw err;
     }
+    clearInterval(heartbeat);
     await this.db('idempotency.responses')
       .where(where)
       .update({

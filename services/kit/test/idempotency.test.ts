@@ -142,3 +142,39 @@ describe('a command with an Idempotency-Key', () => {
     expect(await count('c7')).toBe(2);
   });
 });
+
+describe('a claim on a key', () => {
+  const fingerprint = 'f';
+  it('is taken over once its process stopped marking it alive (killed mid-request)', async () => {
+    const store = new IdempotencyStore(db, { staleMs: 1_000, waitMs: 5_000 });
+    const key = randomUUID();
+    // What a replica killed mid-request leaves: a claim without an answer, last marked 2 s ago.
+    await db('idempotency.responses').insert({
+      scope: 'claims',
+      key,
+      fingerprint,
+      created_at: db.raw("now() - interval '2 seconds'"),
+    });
+    const started = Date.now();
+    const answer = await store.once('claims', key, fingerprint, async () => ({ status: 201, body: { acted: true } }));
+    expect(answer).toEqual({ status: 201, body: { acted: true }, replayed: false });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('is never taken over while its request runs, however long it takes', async () => {
+    const store = new IdempotencyStore(db, { staleMs: 600, heartbeatMs: 150, waitMs: 10_000 });
+    const key = randomUUID();
+    let acted = 0;
+    const slow = async () => {
+      acted++;
+      await new Promise((r) => setTimeout(r, 2_000)); // over three times staleMs
+      return { status: 201, body: { n: acted } };
+    };
+    const first = store.once('claims', key, fingerprint, slow);
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await store.once('claims', key, fingerprint, slow);
+    expect(await first).toEqual({ status: 201, body: { n: 1 }, replayed: false });
+    expect(second).toEqual({ status: 201, body: { n: 1 }, replayed: true });
+    expect(acted).toBe(1);
+  });
+});
