@@ -38,8 +38,8 @@ const cpuNow = () => {
  * rendered and sealed by the office — with the documents engineer's own functions, in this
  * process (one core's worth: pdf-lib and signing are synchronous CPU work).
  */
-export async function documentsBaseline(db: Knex, n: number): Promise<BaselineFigure> {
-  const office = await officeIdentity(db);
+export async function documentsBaseline(n: number): Promise<BaselineFigure> {
+  const office = await officeIdentity();
   const snapshot = benchSnapshot(0);
   const identities = await Promise.all(
     snapshot.signers.map((s) => signerCredential(s, { placementId: 'bench', confirmedAt: new Date() })),

@@ -96,7 +96,7 @@ try {
   if (wanted('baselines')) {
     console.log(`baseline: documents × ${options.documentsN}`);
     const docs = new Sampler(stackGroups).start();
-    result.baselines.documents = await documentsBaseline(db, options.documentsN);
+    result.baselines.documents = await documentsBaseline(options.documentsN);
     console.log('  ', result.baselines.documents, docs.stop().bench);
     console.log(`baseline: postgres rows × ${options.postgresN}, ${options.concurrency} connections`);
     const pgs = new Sampler(stackGroups).start();

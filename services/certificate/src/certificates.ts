@@ -243,7 +243,7 @@ export async function signAndStore(
 ): Promise<ObjectRef> {
   const office = documentSettings().OFFICE_NAME;
   const signed = await signPdf(pdf, {
-    identity: await officeKeyProvider(deps.db),
+    identity: await officeKeyProvider(),
     fieldName: `${office} ${doc.what}签章`,
     signerName: office,
     reason: doc.what === '登记证书' ? '作品登记证书' : doc.what,

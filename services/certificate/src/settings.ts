@@ -42,8 +42,8 @@ const schema = z.object({
   DOCUMENT_FONT_PATH: z.string().default('/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc'),
   DOCUMENT_FONT_FACE: z.string().default('NotoSerifCJKsc-Regular'),
   /**
-   * Where the office's keys come from: `dev` makes a development CA in the certificate schema on
-   * first use; `p12` uses a real CA's issued file SIGNING_P12_DIR/office.p12 with
+   * Where the office's keys come from: `dev` makes a development CA in key files under
+   * COPYREG_DATA_DIR/dev-keys on first use; `p12` uses a real CA's issued file SIGNING_P12_DIR/office.p12 with
    * SIGNING_P12_PASSPHRASE. Signers' keys are never here: src/pki/csc.ts.
    */
   SIGNING_CA: z.enum(['dev', 'p12']).default('dev'),
@@ -52,7 +52,7 @@ const schema = z.object({
   /**
    * The office seal key (src/pki/office-key.ts): `file` (OFFICE_KEY_FILE, a PKCS#12 or PEM, with
    * OFFICE_KEY_PASSPHRASE and OFFICE_CERT_CHAIN), `pkcs11` (a token: OFFICE_PKCS11_*), or `dev`
-   * (the development CA in the database, loopback only). Unset: pkcs11 when OFFICE_PKCS11_MODULE
+   * (the development CA's key files, loopback only). Unset: pkcs11 when OFFICE_PKCS11_MODULE
    * is set, file when OFFICE_KEY_FILE is, SIGNING_P12_DIR/office.p12 with SIGNING_CA=p12, else dev.
    */
   OFFICE_KEY_PROVIDER: z.enum(['dev', 'file', 'pkcs11']).optional(),
@@ -69,10 +69,10 @@ const schema = z.object({
 });
 export type DocumentSettings = z.infer<typeof schema>;
 
-// The development CA keeps its keys in the database: never in production mode.
+// The development CA's keys are development stand-ins: never in production mode.
 refuseInProduction({
   variable: 'SIGNING_CA',
-  fix: 'p12 with the office key files (dev makes a development CA in the database)',
+  fix: 'p12 with the office key files (dev makes a development CA with a public passphrase)',
   isDefault: (_c, env) => (env.SIGNING_CA ?? 'dev') === 'dev',
 });
 
@@ -85,10 +85,10 @@ export function officeKeyProviderKind(env: NodeJS.ProcessEnv = process.env): 'de
   return 'dev';
 }
 
-// The development office key lives in the database: never in production mode, whatever SIGNING_CA says.
+// The development office key is a stand-in: never in production mode, whatever SIGNING_CA says.
 refuseInProduction({
   variable: 'OFFICE_KEY_PROVIDER',
-  fix: 'file (OFFICE_KEY_FILE, OFFICE_KEY_PASSPHRASE) or pkcs11 (OFFICE_PKCS11_MODULE, _TOKEN_LABEL, _PIN, _KEY_LABEL); dev keeps the office key in the database',
+  fix: 'file (OFFICE_KEY_FILE, OFFICE_KEY_PASSPHRASE) or pkcs11 (OFFICE_PKCS11_MODULE, _TOKEN_LABEL, _PIN, _KEY_LABEL); dev is the development CA (a public passphrase)',
   isDefault: (_c, env) => officeKeyProviderKind(env) === 'dev',
 });
 

@@ -55,7 +55,7 @@ describe('the certificate service', () => {
     expect(await issueCertificate({ db, store, bucket }, input)).toEqual(a);
     const pdf = await getObject(store, a);
     await assertSoundPdf(pdf);
-    const out = await pdfsig(await tempPdf(pdf), await nssTrusting(await devRootCertificatePem(db)));
+    const out = await pdfsig(await tempPdf(pdf), await nssTrusting(await devRootCertificatePem()));
     expect(out).toContain('Signer Certificate Common Name: 浙江省版权局');
     expect(out).toContain('Signature Validation: Signature is Valid.');
     expect(out).toContain('Certificate Validation: Certificate is Trusted.');

@@ -1,21 +1,17 @@
 import { createHash, generateKeyPairSync, verify, X509Certificate } from 'node:crypto';
-import { createDb } from '@copyreg/kit';
 import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderCertificate } from '../src/pdf/certificate-document';
 import { signPdf } from '../src/pdf/sign';
 import { cmsSignedData } from '../src/pki/cms';
-import { credentialOf, keyCredential, type SigningCredential } from '../src/pki/credential';
+import { keyCredential, type SigningCredential } from '../src/pki/credential';
 import { officeIdentity } from '../src/pki/keys';
 import { pdfsig, tempPdf } from './pdf-tools';
 
 describe('the CMS SignedData over Node crypto', () => {
-  const db = createDb();
-  afterAll(() => db.destroy());
-
   it('reads back with @peculiar/asn1-cms: attributes, chain, a signature the certificate verifies', async () => {
-    const credential = credentialOf(await officeIdentity(db));
+    const credential = await officeIdentity();
     const digest = createHash('sha256').update('the signed byte ranges').digest();
     const at = new Date(Date.UTC(2026, 10, 23, 9, 30, 5));
     const cms = await cmsSignedData(credential, digest, at);
@@ -51,7 +47,7 @@ describe('the CMS SignedData over Node crypto', () => {
   });
 
   it('signs through any credential that signs a hash (as a remote signing service would)', async () => {
-    const local = credentialOf(await officeIdentity(db));
+    const local = await officeIdentity();
     const hashes: Uint8Array[] = [];
     const remote: SigningCredential = {
       certificates: local.certificates,

@@ -243,7 +243,7 @@ describe('the office key from a file', () => {
         { db, store, bucket },
         { snapshot, registrationNumber: number, registeredOn: '2026-11-23' },
       );
-      expect((await officeKeyProvider(db)).kind).toBe('file');
+      expect((await officeKeyProvider()).kind).toBe('file');
       expectValid(await pdfsig(await tempPdf(await getObject(store, ref)), nss));
     } finally {
       delete process.env.OFFICE_KEY_FILE;

@@ -77,7 +77,7 @@ describe('editions and filing records of service requests', () => {
     for (const s of ['著作权转让合同备案证明', a.recordNumber, number, '杭州西湖文化传媒有限公司', '复制权']) {
       expect(text).toContain(s);
     }
-    const sig = await pdfsig(file, await nssTrusting(await devRootCertificatePem(db)));
+    const sig = await pdfsig(file, await nssTrusting(await devRootCertificatePem()));
     expect(sig).toContain('Signature Validation: Signature is Valid.');
   });
 });

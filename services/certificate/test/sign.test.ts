@@ -75,7 +75,7 @@ describe('ordered PDF signatures as incremental updates', () => {
       const [png] = await pdftoppm(file, path.join(path.dirname(file), 'signed'), 80, 2);
       if (png) await copyFile(png, path.join(samples, 'application-form-signed-2.png'));
     }
-    const out = await pdfsig(file, await nssTrusting(await devRootCertificatePem(db)));
+    const out = await pdfsig(file, await nssTrusting(await devRootCertificatePem()));
     expect(out.match(/Signature #\d+/g)).toHaveLength(3);
     expect(out.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(3);
     // The development CA in an NSS db: each signer's certificate chains to a trusted root.

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 import { logger } from './log';
 
@@ -87,6 +88,22 @@ export const configSchema = z.object({
   MAIL_WEB_PORT: port(3012),
   /** The development remote-signing provider (CSC API, certificate's src/csc-dev): loopback only. */
   DEV_CSC_PORT: port(3013),
+  /**
+   * The stack's data directory; the development stand-ins keep their key stores under it. A
+   * relative path is from the working directory: the repository root for every process the stack
+   * starts (the tests set it absolute).
+   */
+  COPYREG_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('.data')
+    .transform((dir) => path.resolve(dir)),
+  /**
+   * Encrypts the development key files under COPYREG_DATA_DIR/dev-keys (the development CA's root
+   * and office key, the Alipay stand-in's keys). Its default is public: the stand-ins that use it
+   * refuse production mode, and so does the key store itself.
+   */
+  DEV_KEY_PASSPHRASE: z.string().min(1).default('development-only-key-passphrase'),
   SMTP_PORT: port(1025),
   SMTP_HOST: z.string().default('127.0.0.1'),
   /** Production mail: credentials and TLS of the office's SMTP relay; the dev catcher needs none. */

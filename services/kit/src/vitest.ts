@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { loadConfig } from './config';
 
-const resultsDir = fileURLToPath(new URL('../../../.data/test-results', import.meta.url));
+const repoDataDir = fileURLToPath(new URL('../../../.data', import.meta.url));
+const resultsDir = path.join(repoDataDir, 'test-results');
 
 /**
  * Every package's vitest config. Tests run in forks (Temporal's native bridge and worker
@@ -45,9 +46,11 @@ export function vitestConfig(
 
 /** The test database (`<db>_test`) and bucket (`<bucket>-test`), unless already set for a test run. */
 export function testEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  if (env.NODE_ENV === 'test' && env.DATABASE_URL) return {};
+  // Absolute: test processes run in their package's folder, and all must find the same development keys.
+  const data = { COPYREG_DATA_DIR: path.resolve(env.COPYREG_DATA_DIR ?? repoDataDir) };
+  if (env.NODE_ENV === 'test' && env.DATABASE_URL) return data;
   const c = loadConfig(env);
   const db = new URL(c.DATABASE_URL);
   db.pathname = `${db.pathname}_test`;
-  return { NODE_ENV: 'test', DATABASE_URL: db.toString(), S3_BUCKET: `${c.S3_BUCKET}-test` };
+  return { ...data, NODE_ENV: 'test', DATABASE_URL: db.toString(), S3_BUCKET: `${c.S3_BUCKET}-test` };
 }

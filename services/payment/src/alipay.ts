@@ -1,6 +1,5 @@
 import { logger } from '@copyreg/kit';
 import { AlipaySdk } from 'alipay-sdk';
-import type { Knex } from 'knex';
 import { paymentConfig } from './config';
 import { ensureKeyPair } from './gateway-keys';
 
@@ -9,7 +8,7 @@ import { ensureKeyPair } from './gateway-keys';
  * (alipay.trade.precreate → a QR code the user scans), trade query, refund and the asynchronous
  * notification. alipay-sdk signs the requests and verifies the responses and notifications (RSA2).
  * Real Alipay by configuration (ALIPAY_APP_ID, ALIPAY_PRIVATE_KEY, ALIPAY_PUBLIC_KEY,
- * ALIPAY_GATEWAY); otherwise the development gateway and the keys it keeps in the payment schema.
+ * ALIPAY_GATEWAY); otherwise the development gateway and its key files (src/gateway-keys.ts).
  */
 export type TradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_FINISHED' | 'TRADE_CLOSED';
 export interface GatewayTrade {
@@ -35,14 +34,11 @@ export const yuanOf = (fen: number) => (fen / 100).toFixed(2);
 
 export class GatewayError extends Error {}
 
-export async function alipayGateway(
-  db: Knex,
-  overrides: { gateway?: string; notifyUrl?: string } = {},
-): Promise<PaymentGateway> {
+export async function alipayGateway(overrides: { gateway?: string; notifyUrl?: string } = {}): Promise<PaymentGateway> {
   const pc = paymentConfig();
   const dev = !pc.ALIPAY_PRIVATE_KEY;
-  const privateKey = pc.ALIPAY_PRIVATE_KEY ?? (await ensureKeyPair(db, 'dev-app')).privatePem;
-  const alipayPublicKey = pc.ALIPAY_PUBLIC_KEY ?? (await ensureKeyPair(db, 'dev-alipay')).publicPem;
+  const privateKey = pc.ALIPAY_PRIVATE_KEY ?? (await ensureKeyPair('dev-app')).privatePem;
+  const alipayPublicKey = pc.ALIPAY_PUBLIC_KEY ?? (await ensureKeyPair('dev-alipay')).publicPem;
   const sdk = new AlipaySdk({
     appId: pc.ALIPAY_APP_ID,
     privateKey,

@@ -11,7 +11,7 @@ const schema = z.object({
   /** Staff mailboxes for notices the workflow addresses to a role, not a person. */
   SUPERVISOR_EMAIL: z.email().default('supervisor@copyreg.localhost'),
   REVIEWER_EMAIL: z.email().default('reviewers@copyreg.localhost'),
-  /** Real Alipay (unset: the development gateway with keys it keeps in the payment schema). */
+  /** Real Alipay (unset: the development gateway and its key files, src/gateway-keys.ts). */
   ALIPAY_APP_ID: z.string().min(1).default('2026000000000001'),
   ALIPAY_PRIVATE_KEY: z.string().optional(),
   ALIPAY_PUBLIC_KEY: z.string().optional(),
@@ -23,12 +23,12 @@ const schema = z.object({
   /** Development gateway: seconds between re-sends while the notification is not answered `success`. */
   DEV_GATEWAY_RESEND_SECONDS: z.coerce.number().min(0).default(5),
 });
-// Unset, these fall back to the development gateway and keys kept in the payment schema, whose
-// private half would let anyone forge a TRADE_SUCCESS notification: never in production mode.
+// Unset, these fall back to the development gateway and its key files, whose private half (under
+// a public passphrase) would let anyone forge a TRADE_SUCCESS notification: never in production mode.
 refuseInProduction(
   {
     variable: 'ALIPAY_PUBLIC_KEY',
-    fix: "Alipay's public key (unset: a development key whose private half is in the database)",
+    fix: "Alipay's public key (unset: a development key whose private half is in a development key file)",
     isDefault: (_c, env) => !env.ALIPAY_PUBLIC_KEY,
   },
   {

@@ -31,7 +31,7 @@ export function createPaymentDeps(
     bucket: overrides.bucket ?? config().S3_BUCKET,
     registration,
     gateway: () => {
-      gateway ??= alipayGateway(db, overrides.gateway);
+      gateway ??= alipayGateway(overrides.gateway);
       return gateway;
     },
     loadSnapshot: (filingId, versionNo) => loadSnapshot(db, filingId, versionNo),

@@ -50,8 +50,8 @@ export interface DevGatewayOptions {
 export function createDevGatewayApp(db: Knex, opts: DevGatewayOptions): Express {
   const app = express();
   app.use(express.urlencoded({ extended: false }));
-  const keys = () => ensureKeyPair(db, 'dev-alipay');
-  const appKey = () => ensureKeyPair(db, 'dev-app');
+  const keys = () => ensureKeyPair('dev-alipay');
+  const appKey = () => ensureKeyPair('dev-app');
   const copies = opts.notifyCopies ?? paymentConfig().DEV_GATEWAY_NOTIFY_COPIES;
   const resendMs = (opts.resendSeconds ?? paymentConfig().DEV_GATEWAY_RESEND_SECONDS) * 1000;
   const trade = (outTradeNo: string): Promise<Trade | undefined> =>
@@ -291,8 +291,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const c = config();
   const db = createDb();
   const app = createDevGatewayApp(db, { publicBase: `http://127.0.0.1:${c.DEV_GATEWAY_PORT}` });
-  ensureKeyPair(db, 'dev-alipay')
-    .then(() => ensureKeyPair(db, 'dev-app'))
+  ensureKeyPair('dev-alipay')
+    .then(() => ensureKeyPair('dev-app'))
     .then(() => listen(app, c.DEV_GATEWAY_PORT))
     .then(() => logger.info({ port: c.DEV_GATEWAY_PORT }, 'development payment gateway started'))
     .catch((err) => {

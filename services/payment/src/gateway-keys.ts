@@ -1,30 +1,23 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { Knex } from 'knex';
+import { devKeyFile } from '@copyreg/certificate/key-files';
 
 /**
- * Key pairs for the development gateway, kept in the payment schema so every process (the
- * payment service, the worker, the dev gateway) reads the same ones and a restart keeps them:
- * `dev-alipay` plays Alipay's key (signs notifications and responses), `dev-app` the merchant
- * application's key (signs requests). Made on first use; the first writer wins.
+ * Key pairs for the development gateway, in the development key files (COPYREG_DATA_DIR/dev-keys,
+ * encrypted with DEV_KEY_PASSPHRASE), never in Postgres, so every process of the stack (the
+ * payment service, the worker, the dev gateway, their tests) reads the same ones and a restart
+ * keeps them: `dev-alipay` plays Alipay's key (signs notifications and responses), `dev-app` the
+ * merchant application's key (signs requests). Made on first use; the first writer wins.
  */
 export type GatewayKeyName = 'dev-alipay' | 'dev-app';
 
-export async function ensureKeyPair(
-  db: Knex,
-  name: GatewayKeyName,
-): Promise<{ privatePem: string; publicPem: string }> {
-  let row = await db('payment.gateway_keys').where({ name }).first();
-  if (!row) {
+export async function ensureKeyPair(name: GatewayKeyName): Promise<{ privatePem: string; publicPem: string }> {
+  const file = await devKeyFile(`gateway/${name}.pem`, () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     });
-    await db('payment.gateway_keys')
-      .insert({ name, private_pem: privateKey, public_pem: publicKey })
-      .onConflict('name')
-      .ignore();
-    row = await db('payment.gateway_keys').where({ name }).first();
-  }
-  return { privatePem: row.private_pem, publicPem: row.public_pem };
+    return { keyPem: privateKey, publicPem: publicKey };
+  });
+  return { privatePem: file.keyPem, publicPem: file.publicPem };
 }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { config, createDb, developmentOnly, listen, logger } from '@copyreg/kit';
+import { config, developmentOnly, listen, logger } from '@copyreg/kit';
 import { z } from 'zod';
 import { createDevCscApp } from './provider';
 
@@ -8,15 +8,14 @@ import { createDevCscApp } from './provider';
 const settings = z
   .object({
     /** Its key store: a directory outside the platform's database (default: the stack's data dir). */
-    DEV_CSC_KEY_DIR: z.string().default(path.resolve(process.env.COPYREG_DATA_DIR ?? '.data', 'csc-dev')),
+    DEV_CSC_KEY_DIR: z.string().default(path.join(config().COPYREG_DATA_DIR, 'csc-dev')),
     /** Encrypts each key file (AES-256); development only, like the provider. */
     DEV_CSC_PASSPHRASE: z.string().min(1).default('development-only-csc-passphrase'),
   })
   .parse(process.env);
 
 developmentOnly('the development signing provider');
-const db = createDb();
-const app = createDevCscApp({ db, keyDir: settings.DEV_CSC_KEY_DIR, passphrase: settings.DEV_CSC_PASSPHRASE });
+const app = createDevCscApp({ keyDir: settings.DEV_CSC_KEY_DIR, passphrase: settings.DEV_CSC_PASSPHRASE });
 const server = await listen(app, config().DEV_CSC_PORT);
 logger.info({ port: (server.address() as AddressInfo).port }, 'development signing provider listening');
-process.on('SIGTERM', () => server.close(() => void db.destroy().finally(() => process.exit(0))));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,24 +1,22 @@
-import { createHash, createPrivateKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
 import { keyCredential, type SigningCredential } from '../pki/credential';
 import { CSC_OID, DEV_CSC_CLIENT, verifyConsent } from '../pki/csc';
-import { devRoot, issue } from '../pki/keys';
+import { keyFile } from '../pki/key-files';
+import { devRoot, fingerprint, issue } from '../pki/keys';
 
 /**
  * The development remote-signing provider: the Cloud Signature Consortium API v2 methods the
  * platform uses, over a key store of its own — one file per signer under DEV_CSC_KEY_DIR holding
  * the PKCS#8 key encrypted with AES-256 under DEV_CSC_PASSPHRASE, and the certificate. It stands
  * in for a CA's cloud signing service; the platform's Postgres never sees these keys. Signers are
- * enrolled on first `credentials/list`, with a certificate from the development root (the only
- * thing it reads from Postgres), so pdfsig validates the chain as before.
+ * enrolled on first `credentials/list`, with a certificate from the development root (read from
+ * the development CA's key files, src/pki/keys.ts), so pdfsig validates the chain as before. It
+ * reads nothing from Postgres.
  */
 export interface DevCscOptions {
-  db: Knex;
   keyDir: string;
   passphrase: string;
 }
@@ -162,41 +160,26 @@ function parse<T>(schema: z.ZodType<T>, req: Request): T {
 function keyStore(o: DevCscOptions) {
   const opened = new Map<string, Promise<SigningCredential>>();
   const dirOf = async () => {
-    const root = await devRoot(o.db);
-    const fingerprint = createHash('sha256').update(root.certPem).digest('hex').slice(0, 16);
-    return { root, dir: path.join(o.keyDir, fingerprint) };
+    const root = await devRoot();
+    return { root, dir: path.join(o.keyDir, fingerprint(root.certPem)) };
   };
   const fileOf = (dir: string, credentialId: string) => path.join(dir, `${credentialId.replace(':', '-')}.pem`);
 
-  async function load(credentialId: string): Promise<SigningCredential> {
+  /** The signer's key file; only `enrol` (a name given) makes one, once even when enrolments race. */
+  const credentialFile = async (credentialId: string, name?: string) => {
     const { root, dir } = await dirOf();
-    const text = await readFile(fileOf(dir, credentialId), 'latin1').catch(() => {
-      throw new CscError(400, 'invalid_request', 'unknown credentialID');
+    const { key, publicPem } = await keyFile(fileOf(dir, credentialId), o.passphrase, () => {
+      if (name === undefined) throw new CscError(400, 'invalid_request', 'unknown credentialID');
+      const made = issue({ commonName: name }, root, 825);
+      return { keyPem: made.keyPem, publicPem: made.certPem };
     });
-    const keyPem = /-----BEGIN ENCRYPTED PRIVATE KEY-----[\s\S]+?-----END ENCRYPTED PRIVATE KEY-----/.exec(text)?.[0];
-    const certPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(text)?.[0];
-    if (!keyPem || !certPem) throw new Error(`damaged key file for ${credentialId}`);
-    const key: KeyObject = createPrivateKey({ key: keyPem, format: 'pem', passphrase: o.passphrase });
-    return keyCredential(key, [new X509Certificate(certPem).raw, new X509Certificate(root.certPem).raw]);
-  }
+    return keyCredential(key, [new X509Certificate(publicPem).raw, new X509Certificate(root.certPem).raw]);
+  };
+  const load = (credentialId: string): Promise<SigningCredential> => credentialFile(credentialId);
 
   return {
     async enrol(credentialId: string, name: string): Promise<void> {
-      const { root, dir } = await dirOf();
-      const file = fileOf(dir, credentialId);
-      if (existsSync(file)) return;
-      const made = issue({ commonName: name }, root, 825);
-      const encrypted = createPrivateKey(made.keyPem).export({
-        type: 'pkcs8',
-        format: 'pem',
-        cipher: 'aes-256-cbc',
-        passphrase: o.passphrase,
-      });
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      // Written aside and renamed: a concurrent enrolment of the same signer keeps one whole file.
-      const temp = `${file}.${randomBytes(6).toString('hex')}`;
-      await writeFile(temp, `${encrypted}${made.certPem}`, { mode: 0o600 });
-      await rename(temp, file);
+      await credentialFile(credentialId, name);
     },
     open(credentialId: string): Promise<SigningCredential> {
       let credential = opened.get(credentialId);

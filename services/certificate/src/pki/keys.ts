@@ -1,22 +1,23 @@
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IdType } from '@copyreg/proto';
-import type { Knex } from 'knex';
 import forge from 'node-forge';
 import { documentSettings } from '../settings';
-import type { SigningCredential } from './credential';
+import { credentialOf, keyCredential, type SigningCredential } from './credential';
 import { type Consent, remoteSignerCredential } from './csc';
+import { devKeyFile } from './key-files';
 
 /**
- * The office's signing keys as PKCS#12 (key + certificate chain), opened once per process by
- * `credentialOf`; signers' keys are never here: they sign through a remote-signing service
- * (`signerCredential`, src/pki/csc.ts).
+ * The office's signing key and certificate chain (`officeIdentity`); signers' keys are never
+ * here: they sign through a remote-signing service (`signerCredential`, src/pki/csc.ts).
  *
- * `dev` (the default): a development CA that the stack creates on first use and keeps in the
- * certificate schema, stable across restarts. It stands in for the organisation certificates of
- * e照通; the root issues the office's certificate, and the development signing provider
- * (src/csc-dev) has it issue signers' certificates, whose keys it keeps in its own store.
+ * `dev` (the default): a development CA that the stack creates on first use and keeps in key
+ * files of its own (COPYREG_DATA_DIR/dev-keys, src/pki/key-files.ts), never in Postgres, stable
+ * across restarts and shared by every process and database of one data directory. It stands in
+ * for the organisation certificates of e照通; the root issues the office's certificate, and the
+ * development signing provider (src/csc-dev) has it issue signers' certificates, whose keys it
+ * keeps in its own store.
  * `p12`: a real CA's issued file SIGNING_P12_DIR/office.p12.
  */
 export interface SigningIdentity {
@@ -30,17 +31,21 @@ export interface SignerSubject {
   idNumber: string;
 }
 
-/** Dev CA only: a fixed passphrase, since the keys are development stand-ins. */
-const DEV_PASSPHRASE = 'copyreg-development-ca';
-
 /** The subject key of a signer: a digest, so no ID number is used as a key or file name. */
 export const personSubject = (s: Pick<SignerSubject, 'idType' | 'idNumber'>) =>
   `person:${createHash('sha256').update(`${s.idType}:${s.idNumber.trim().toUpperCase()}`).digest('hex').slice(0, 32)}`;
 
-export async function officeIdentity(db: Knex): Promise<SigningIdentity> {
+/** The office's key and chain: the real CA's PKCS#12 (SIGNING_CA=p12) or the development CA's. */
+export async function officeIdentity(): Promise<SigningCredential> {
   const s = documentSettings();
-  if (s.SIGNING_CA === 'p12') return readP12('office');
-  return devIdentity(db, 'office', { commonName: s.OFFICE_NAME, organisation: s.OFFICE_NAME });
+  if (s.SIGNING_CA === 'p12') return credentialOf(await readP12('office'));
+  const root = await devRoot();
+  // Named by the root: a new development root gets a new office key, never a stale chain.
+  const file = await devKeyFile(`ca/office-${fingerprint(root.certPem)}.pem`, () => {
+    const made = issue({ commonName: s.OFFICE_NAME, organisation: s.OFFICE_NAME }, root, 825);
+    return { keyPem: made.keyPem, publicPem: made.certPem };
+  });
+  return keyCredential(file.key, [new X509Certificate(file.publicPem).raw, new X509Certificate(root.certPem).raw]);
 }
 
 /** The signer's remote credential, found by their verified identity and bound to their consent. */
@@ -49,9 +54,12 @@ export function signerCredential(signer: SignerSubject, consent: Consent): Promi
 }
 
 /** The development root certificate (PEM), e.g. to trust it in an NSS db for `pdfsig`. */
-export async function devRootCertificatePem(db: Knex): Promise<string> {
-  return (await devRoot(db)).certPem;
+export async function devRootCertificatePem(): Promise<string> {
+  return (await devRoot()).certPem;
 }
+
+/** A short digest of a certificate, to name what belongs to it. */
+export const fingerprint = (certPem: string) => createHash('sha256').update(certPem).digest('hex').slice(0, 16);
 
 async function readP12(name: string): Promise<SigningIdentity> {
   const s = documentSettings();
@@ -74,35 +82,13 @@ const rootSubject = {
   organisation: 'copyreg development (not for production)',
 };
 
-export async function devRoot(db: Knex): Promise<Issued & { p12: Buffer }> {
-  const row = await db('certificate.signing_keys').where({ subject: 'root' }).first();
-  if (row) return { certPem: row.certificate_pem, keyPem: keyFromP12(row.p12), p12: row.p12 };
-  const made = issue(rootSubject, undefined, 3650);
-  const p12 = toP12(made, []);
-  // Another process may create the root at the same time: the first insert wins, all read it back.
-  await db('certificate.signing_keys')
-    .insert({ subject: 'root', certificate_pem: made.certPem, p12 })
-    .onConflict('subject')
-    .ignore();
-  return devRoot(db);
-}
-
-async function devIdentity(
-  db: Knex,
-  subject: string,
-  name: { commonName: string; organisation?: string },
-): Promise<SigningIdentity> {
-  const row = await db('certificate.signing_keys').where({ subject }).first('p12');
-  if (row) return { p12: row.p12, passphrase: DEV_PASSPHRASE };
-  const root = await devRoot(db);
-  const made = issue(name, root, 825);
-  const p12 = toP12(made, [root.certPem]);
-  await db('certificate.signing_keys')
-    .insert({ subject, certificate_pem: made.certPem, p12 })
-    .onConflict('subject')
-    .ignore();
-  const stored = await db('certificate.signing_keys').where({ subject }).first('p12');
-  return { p12: stored.p12, passphrase: DEV_PASSPHRASE };
+/** The development root CA, made on first use by whichever process asks first. */
+export async function devRoot(): Promise<Issued> {
+  const file = await devKeyFile('ca/root.pem', () => {
+    const made = issue(rootSubject, undefined, 3650);
+    return { keyPem: made.keyPem, publicPem: made.certPem };
+  });
+  return { certPem: file.publicPem, keyPem: file.keyPem };
 }
 
 export function issue(
@@ -147,21 +133,4 @@ function nameAttributes(name: { commonName: string; organisation?: string }): fo
     ...(name.organisation ? [{ name: 'organizationName', value: name.organisation, valueTagClass: utf8 }] : []),
     { name: 'countryName', value: 'CN' },
   ];
-}
-
-function toP12(made: Issued, chain: string[]): Buffer {
-  const key = forge.pki.privateKeyFromPem(made.keyPem);
-  const certs = [made.certPem, ...chain].map((pem) => forge.pki.certificateFromPem(pem));
-  // One KDF iteration: the development passphrase is public anyway, and the default 2,048
-  // SHA-1 rounds cost tens of milliseconds when a process first opens it.
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, DEV_PASSPHRASE, { algorithm: '3des', count: 1 });
-  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
-}
-
-function keyFromP12(p12: Buffer): string {
-  const parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(p12.toString('binary')), DEV_PASSPHRASE);
-  const bagType = forge.pki.oids.pkcs8ShroudedKeyBag as string;
-  const bag = parsed.getBags({ bagType })[bagType]?.[0];
-  if (!bag?.key) throw new Error('development root key missing from its PKCS#12');
-  return forge.pki.privateKeyToPem(bag.key);
 }

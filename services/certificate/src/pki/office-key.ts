@@ -10,9 +10,8 @@ import {
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { config, isProductionMode } from '@copyreg/kit';
-import type { Knex } from 'knex';
 import { officeKeyProviderKind, officeKeySettings } from '../settings';
-import { credentialOf, keyCredential, openPkcs12, type SigningCredential } from './credential';
+import { keyCredential, openPkcs12, type SigningCredential } from './credential';
 import { officeIdentity } from './keys';
 
 /**
@@ -26,8 +25,9 @@ import { officeIdentity } from './keys';
  * - `pkcs11`: a key on a PKCS#11 token (an HSM; SoftHSM2 in tests), OFFICE_PKCS11_MODULE,
  *   _TOKEN_LABEL, _PIN, _KEY_LABEL. The key never leaves the token; its certificate is the
  *   token's certificate object of the same label, or the first of OFFICE_CERT_CHAIN.
- * - `dev`: the development CA's office key in certificate.signing_keys. Loopback only: production
- *   mode refuses to start on it (settings.ts) and this module refuses it again.
+ * - `dev`: the development CA's office key, in its key file under COPYREG_DATA_DIR/dev-keys
+ *   (src/pki/key-files.ts). Loopback only: production mode refuses to start on it (settings.ts)
+ *   and this module and the key store refuse it again.
  *
  * Every provider is checked once when it opens: a signature by the key must verify under the
  * first certificate's public key, so a key and certificate that do not belong together fail at
@@ -52,10 +52,10 @@ const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420',
 let current: { kind: string; provider: Promise<OfficeKeyProvider> } | undefined;
 
 /** The office key provider the settings name, opened once per process (again after a failure). */
-export function officeKeyProvider(db: Knex): Promise<OfficeKeyProvider> {
+export function officeKeyProvider(): Promise<OfficeKeyProvider> {
   const kind = officeKeyProviderKind();
   if (current?.kind !== kind) {
-    const provider = openConfigured(db, kind);
+    const provider = openConfigured(kind);
     current = { kind, provider };
     provider.catch(() => {
       if (current?.provider === provider) current = undefined;
@@ -64,7 +64,7 @@ export function officeKeyProvider(db: Knex): Promise<OfficeKeyProvider> {
   return current.provider;
 }
 
-function openConfigured(db: Knex, kind: 'dev' | 'file' | 'pkcs11'): Promise<OfficeKeyProvider> {
+function openConfigured(kind: 'dev' | 'file' | 'pkcs11'): Promise<OfficeKeyProvider> {
   const s = officeKeySettings();
   if (kind === 'pkcs11') {
     if (!s.OFFICE_PKCS11_MODULE || !s.OFFICE_PKCS11_TOKEN_LABEL || s.OFFICE_PKCS11_PIN === undefined)
@@ -90,7 +90,7 @@ function openConfigured(db: Knex, kind: 'dev' | 'file' | 'pkcs11'): Promise<Offi
       chain: s.OFFICE_CERT_CHAIN,
     });
   }
-  return devKeyProvider(db);
+  return devKeyProvider();
 }
 
 /** (a) A PKCS#12 or PEM file, its passphrase from the environment. */
@@ -277,16 +277,14 @@ function releaseModule(module: string): void {
   entry.p11.close();
 }
 
-/** (c) The development CA's office key, kept in Postgres: loopback development only. */
-export async function devKeyProvider(db: Knex): Promise<OfficeKeyProvider> {
+/** (c) The development CA's office key, in the development key files: loopback development only. */
+export async function devKeyProvider(): Promise<OfficeKeyProvider> {
   if (isProductionMode(config()))
-    throw new OfficeKeyError(
-      'the development office key (kept in Postgres) is refused in production mode: set OFFICE_KEY_PROVIDER',
-    );
-  const credential = credentialOf(await officeIdentity(db));
+    throw new OfficeKeyError('the development office key is refused in production mode: set OFFICE_KEY_PROVIDER');
+  const credential = await officeIdentity();
   return {
     kind: 'dev',
-    description: 'development CA in certificate.signing_keys',
+    description: 'development CA (key files in COPYREG_DATA_DIR/dev-keys)',
     certificates: credential.certificates,
     signHash: (digest) => credential.signHash(digest),
     close: async () => {},

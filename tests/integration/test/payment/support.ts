@@ -43,6 +43,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { expect } from 'vitest';
 import { createDevGatewayApp, rsa2Sign, signContent } from '../../../../services/payment/src/dev-gateway';
+import { ensureKeyPair } from '../../../../services/payment/src/gateway-keys';
 
 /**
  * The real stack for a payment test: Postgres and MinIO (test database and bucket), Temporal with
@@ -82,7 +83,7 @@ export async function startHarness(): Promise<Harness> {
   const deps = createPaymentDeps({ db, store });
   let adapter: ReturnType<typeof alipayGateway> | undefined;
   deps.gateway = () => {
-    adapter ??= alipayGateway(db, { gateway: `${gw.url}/gateway.do`, notifyUrl: urls.notifyUrl });
+    adapter ??= alipayGateway({ gateway: `${gw.url}/gateway.do`, notifyUrl: urls.notifyUrl });
     return adapter;
   };
   deps.transport = transport;
@@ -385,7 +386,7 @@ export async function gatewayNotification(
     total_amount: '150.00',
     ...change,
   };
-  const key = privatePem ?? (await h.deps.db('payment.gateway_keys').where({ name: 'dev-alipay' }).first()).private_pem;
+  const key = privatePem ?? (await ensureKeyPair('dev-alipay')).privatePem;
   params.sign = rsa2Sign(signContent(params, true), key);
   return params;
 }
