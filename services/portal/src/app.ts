@@ -22,6 +22,12 @@ export function clientSettings(c: Config = config()) {
 }
 
 /**
+ * What the landing page (web/src/pages/Home.tsx) asks for first, 我的办件's first page, preloaded
+ * with the scripts like the session in index.html: paging.tsx's fetch takes the answer when it asks.
+ */
+const landingData = `<link rel="preload" href="/api/filing/filings?list=all&amp;page=1&amp;pageSize=20" as="fetch" crossorigin="anonymous">`;
+
+/**
  * The portal server: /healthz, /api/<service> proxied to each service, the built app with SPA fallback.
  * With `vite` (`npm run dev`), the app is served from its sources with hot reload instead.
  */
@@ -90,6 +96,14 @@ export function createPortalApp(c: Config = config(), options: { vite?: ViteDevS
       express.static(path.join(distDir, 'assets'), { index: false, immutable: true, maxAge: '1y', fallthrough: false }),
     );
     app.use(compress, express.static(distDir, { index: false, cacheControl: true, maxAge: 0 }));
+    // The landing page's data downloads with its scripts, not after they ran and the session answered.
+    app.get('/', compress, (_req, res) => {
+      const html = readFileSync(path.join(distDir, 'index.html'), 'utf8');
+      res
+        .set('cache-control', 'no-cache')
+        .type('html')
+        .send(html.replace('</head>', `${landingData}</head>`));
+    });
     // SPA fallback: every other GET is a page of the app.
     app.get(pages, compress, (_req, res) => {
       res.set('cache-control', 'no-cache').sendFile(path.join(distDir, 'index.html'));

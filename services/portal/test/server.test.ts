@@ -59,6 +59,22 @@ describe('the portal server', () => {
     expect(gone.status).toBe(404);
   });
 
+  it("names the first page's scripts and data in its HTML: one round of requests, not a chain", async () => {
+    const html = await (await fetch(`${portal.url}/`)).text();
+    // The entry and what it imports (React, the libraries, the layout with the home page), within
+    // the 6 connections a browser opens to a host; the home page is not a chunk fetched after them.
+    const scripts = html.match(/\/assets\/[\w-]+\.js/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(1);
+    expect(scripts.length).toBeLessThanOrEqual(6);
+    expect(scripts.some((s) => s.startsWith('/assets/Home-'))).toBe(false);
+    expect(readdirSync(path.join(distDir, 'assets')).some((f) => f.startsWith('Home-'))).toBe(false);
+    // 我的办件's first page leaves with the scripts; other pages' HTML does not ask for it.
+    expect(html).toContain(
+      '<link rel="preload" href="/api/filing/filings?list=all&amp;page=1&amp;pageSize=20" as="fetch"',
+    );
+    expect(await (await fetch(`${portal.url}/works/all`)).text()).not.toContain('/api/filing/filings');
+  });
+
   it('answers 503 with the standard error body when a service is down', async () => {
     const res = await fetch(`${portal.url}/api/filing/filings`);
     expect(res.status).toBe(503);

@@ -4,12 +4,14 @@ import { type ComponentType, lazy, type ReactNode } from 'react';
 import { Route, Routes as RouterRoutes, useParams } from 'react-router-dom';
 import { useT } from './i18n';
 import { AppLayout } from './layout/AppLayout';
+import { Home } from './pages/Home';
 import type { Role } from './proto';
 import { loginUrl, useSession } from './session';
 
 /**
  * Each page is its own chunk, loaded when first visited (the layout's Suspense shows a spinner
- * meanwhile), so the first load carries the layout and one page, not the whole portal.
+ * meanwhile), so the first load carries the layout and one page, not the whole portal. The landing
+ * page (Home, imported above) comes with the entry: its code downloads with it, not after it runs.
  */
 const loaders: (() => Promise<unknown>)[] = [];
 const page = <K extends string>(load: () => Promise<Record<K, ComponentType<never>>>, name: K) => {
@@ -26,7 +28,6 @@ export function prefetchPages() {
     for (const load of loaders) void load().catch(() => undefined);
   });
 }
-const Home = page(() => import('./pages/Home'), 'Home');
 const Verify = page(() => import('./pages/Verify'), 'Verify');
 const Profile = page(() => import('./pages/Profile'), 'Profile');
 const FilingForm = page(() => import('./pages/FilingForm'), 'FilingForm');
