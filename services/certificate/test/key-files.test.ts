@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@copyreg/kit';
-import { afterAll, describe, expect, it } from 'vitest';
-import { keyFile } from '../src/pki/key-files';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { type KeyFile, keyFile } from '../src/pki/key-files';
 import { devRoot } from '../src/pki/keys';
 
 const pair = () => {
@@ -25,28 +25,29 @@ describe('development key files', () => {
   };
   afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-  it('made once when many ask at once: every caller gets the same key, one file is left', async () => {
-    const dir = await tempDir();
-    const file = path.join(dir, 'sub', 'k.pem');
-    let made = 0;
-    const all = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        keyFile(file, 'pass', () => {
-          made += 1;
+  it("made once when two ask at once: the one that loses the race reads the winner's key", async () => {
+    const file = path.join(await tempDir(), 'sub', 'k.pem');
+    // The second asks while the first is making its key, so it finds no file either; it makes its
+    // own only after the first has stored and used one. It must not replace it.
+    let first: Promise<KeyFile> | undefined;
+    const second = new Promise<KeyFile>((resolve, reject) => {
+      first = keyFile(file, 'pass', () => {
+        keyFile(file, 'pass', async () => {
+          await first;
           return pair();
-        }),
-      ),
-    );
-    // Several made a key (they all found no file), yet one won and all read the winner's.
-    expect(made).toBeGreaterThan(1);
-    expect(new Set(all.map((k) => k.publicPem)).size).toBe(1);
-    expect(new Set(all.map((k) => k.keyPem)).size).toBe(1);
+        }).then(resolve, reject);
+        return pair();
+      });
+    });
+    const [a, b] = await Promise.all([first, second]);
+    expect(b?.publicPem).toBe(a?.publicPem);
+    expect(b?.keyPem).toBe(a?.keyPem);
     expect(await readdir(path.dirname(file))).toEqual(['k.pem']);
     // Asked again, it is read, not made.
     const again = await keyFile(file, 'pass', () => {
       throw new Error('made twice');
     });
-    expect(again.publicPem).toBe(all[0]?.publicPem);
+    expect(again.publicPem).toBe(a?.publicPem);
   });
 
   it('encrypted at rest: no clear key in the file, and the wrong passphrase does not open it', async () => {
@@ -65,5 +66,38 @@ describe('development key files', () => {
     const text = await readFile(path.join(c.COPYREG_DATA_DIR, 'dev-keys', 'ca', 'root.pem'), 'utf8');
     expect(text).toContain(root.certPem.trim());
     expect(text).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
+  });
+
+  it('refused in production mode: nothing is made', async () => {
+    // Production settings that pass the start-up check, so the key store's own refusal is what answers.
+    const production: Record<string, string> = {
+      PUBLIC_URL: 'https://copyright.zj.example',
+      SESSION_SECRET: 'a-real-secret-of-more-than-thirty-two-characters',
+      DATABASE_URL: 'postgres://copyreg:not-the-dev-password@127.0.0.1:5433/copyreg_test',
+      S3_ACCESS_KEY: 'office-access',
+      S3_SECRET_KEY: 'office-secret-key',
+      OIDC_ISSUER: 'https://login.zjzwfw.example/oidc',
+      OIDC_CLIENT_SECRET: 'issued-client-secret',
+      TEMPORAL_TLS: 'true',
+      TEMPORAL_PAYLOAD_KEYS: 'office-2026:uEyk4P9PTFp2uyLZMVy2vtGxZSwO6itUkbVymwp4n34=',
+      SIGNER_SIGNING_PROVIDER: 'csc',
+      SIGNER_CSC_URL: 'https://sign.ca.example/csc/v2',
+    };
+    const saved = Object.fromEntries(Object.keys(production).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, production);
+    vi.resetModules();
+    try {
+      // A fresh kit, so the configuration is read again, in production mode.
+      const { devKeyFile } = await import('../src/pki/key-files');
+      const make = vi.fn(pair);
+      await expect(devKeyFile('probe/never.pem', make)).rejects.toThrow(/refused in production mode/);
+      expect(make).not.toHaveBeenCalled();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      vi.resetModules();
+    }
   });
 });

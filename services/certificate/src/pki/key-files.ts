@@ -17,6 +17,12 @@ export interface KeyFile {
   publicPem: string;
 }
 
+/** A new key (PEM, unencrypted) and its public part, for `keyFile` to store. */
+export interface MadeKey {
+  keyPem: string;
+  publicPem: string;
+}
+
 /**
  * The key in `file`, made by `make` when there is none yet. Made once whoever asks first: the new
  * file is written aside whole, then linked into place, which (unlike a rename) refuses a name
@@ -26,11 +32,11 @@ export interface KeyFile {
 export async function keyFile(
   file: string,
   passphrase: string,
-  make: () => { keyPem: string; publicPem: string },
+  make: () => MadeKey | Promise<MadeKey>,
 ): Promise<KeyFile> {
   const text = await readFile(file, 'latin1').catch(async (err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
-    const made = make();
+    const made = await make();
     const encrypted = createPrivateKey(made.keyPem).export({
       type: 'pkcs8',
       format: 'pem',
