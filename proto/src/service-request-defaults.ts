@@ -5,4 +5,6 @@
 export const serviceRequestTimingDefaults = {
   /** Each review stage is due within this many working days of entering it. */
   reviewWorkingDays: 20,
+  /** 退回修改: the applicant resubmits within this long, or the request is deemed withdrawn (as a registration's). */
+  returnReplyDeadline: '30 days',
 } as const;

@@ -1,6 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type {
   ConfirmPartyUpdate,
+  ResubmitServiceRequestUpdate,
   ServiceDecideUpdate,
   ServiceRequestState,
   WithdrawServiceRequestUpdate,
@@ -16,6 +17,9 @@ export const decideServiceRequestUpdate = defineUpdate<ServiceRequestState, [Ser
 );
 export const withdrawServiceRequestUpdate = defineUpdate<ServiceRequestState, [WithdrawServiceRequestUpdate]>(
   'withdrawServiceRequest',
+);
+export const resubmitServiceRequestUpdate = defineUpdate<ServiceRequestState, [ResubmitServiceRequestUpdate]>(
+  'resubmitServiceRequest',
 );
 /** The failure type of an activity that refuses (non-retryably) to act on a revoked registration. */
 export const REGISTRATION_REVOKED = 'REGISTRATION_REVOKED';

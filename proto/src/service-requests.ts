@@ -25,9 +25,11 @@ export const ServiceRequestStatus = z.enum([
   'awaiting_confirmations', // 待签章：当事人依次确认
   'initial_review', // 待初审
   'final_review', // 待终审
+  'returned', // 退回修改：待申请人修改后重新提交
   'completed', // 已办结：已发新版证书或备案证明
   'refused', // 已办结：不予办理
   'withdrawn', // 已办结：申请人撤回
+  'expired', // 已办结：补正期限内未重新提交，视为撤回
 ]);
 export type ServiceRequestStatus = z.infer<typeof ServiceRequestStatus>;
 
@@ -35,10 +37,10 @@ export type ServiceRequestStatus = z.infer<typeof ServiceRequestStatus>;
 export const ServiceRequestListName = z.enum(['to_submit', 'to_sign', 'in_review', 'done']);
 export type ServiceRequestListName = z.infer<typeof ServiceRequestListName>;
 export const serviceRequestListStatuses: Record<ServiceRequestListName, ServiceRequestStatus[]> = {
-  to_submit: ['draft'],
+  to_submit: ['draft', 'returned'],
   to_sign: ['awaiting_confirmations'],
   in_review: ['initial_review', 'final_review'],
-  done: ['completed', 'refused', 'withdrawn'],
+  done: ['completed', 'refused', 'withdrawn', 'expired'],
 };
 
 /** 变更 (correct registered facts) or 补充 (add facts missing from the registration). */
@@ -55,7 +57,8 @@ export const PartyRole = z.enum(['holder', 'new_holder', 'assignor', 'assignee']
 export type PartyRole = z.infer<typeof PartyRole>;
 export const ServiceReviewStage = z.enum(['initial', 'final']);
 export type ServiceReviewStage = z.infer<typeof ServiceReviewStage>;
-export const ServiceDecision = z.enum(['approve', 'refuse']);
+/** 通过, 不予办理, or 退回修改 (the applicant corrects and resubmits within the reply deadline). */
+export const ServiceDecision = z.enum(['approve', 'refuse', 'return']);
 export type ServiceDecision = z.infer<typeof ServiceDecision>;
 
 /** Why a request ended without a reviewer's refusal: the registration was revoked before its outcome. */
@@ -81,18 +84,22 @@ export const serviceRequestStatusLabel: Record<ServiceRequestStatus, string> = {
   awaiting_confirmations: '待签章',
   initial_review: '待初审',
   final_review: '待终审',
+  returned: '退回修改',
   completed: '已办结',
   refused: '不予办理',
   withdrawn: '已撤回',
+  expired: '视为撤回',
 };
 export const serviceRequestStatusLabelEn: Record<ServiceRequestStatus, string> = {
   draft: 'Not submitted',
   awaiting_confirmations: 'Awaiting signatures',
   initial_review: 'Awaiting initial review',
   final_review: 'Awaiting final review',
+  returned: 'Returned for correction',
   completed: 'Completed',
   refused: 'Refused',
   withdrawn: 'Withdrawn',
+  expired: 'Deemed withdrawn (not resubmitted in time)',
 };
 export const serviceRequestListLabel: Record<ServiceRequestListName, string> = {
   to_submit: '待提交',
@@ -137,8 +144,16 @@ export const partyRoleLabelEn: Record<PartyRole, string> = {
   assignor: 'Assignor / licensor',
   assignee: 'Assignee / licensee',
 };
-export const serviceDecisionLabel: Record<ServiceDecision, string> = { approve: '通过', refuse: '不予办理' };
-export const serviceDecisionLabelEn: Record<ServiceDecision, string> = { approve: 'Approve', refuse: 'Refuse' };
+export const serviceDecisionLabel: Record<ServiceDecision, string> = {
+  approve: '通过',
+  refuse: '不予办理',
+  return: '退回修改',
+};
+export const serviceDecisionLabelEn: Record<ServiceDecision, string> = {
+  approve: 'Approve',
+  refuse: 'Refuse',
+  return: 'Return for correction',
+};
 
 // --- Timing, workflow input and messages ------------------------------------------------------
 
@@ -147,6 +162,8 @@ export const ServiceRequestTiming = z.object({
   reviewWorkingDays: z.number().int().positive().default(d.reviewWorkingDays),
   /** Tests and drills only: a fixed review deadline this long after entering review, instead of the calendar. */
   reviewDeadlineAfter: z.string().optional(),
+  /** 退回修改: the applicant resubmits within this long (a duration such as '30 days'), else 视为撤回. */
+  returnReplyDeadline: z.string().default(d.returnReplyDeadline),
 });
 export type ServiceRequestTiming = z.infer<typeof ServiceRequestTiming>;
 
@@ -182,6 +199,18 @@ export const ServiceDecideUpdate = z.object({
 export type ServiceDecideUpdate = z.infer<typeof ServiceDecideUpdate>;
 
 export const WithdrawServiceRequestUpdate = z.object({ actorId: Id });
+
+/**
+ * 重新提交 after 退回修改. The service stored the corrected request and its parties first; they
+ * confirm again, in order, when what they confirmed or who they are changed (reconfirm); else the
+ * request goes back to initial review.
+ */
+export const ResubmitServiceRequestUpdate = z.object({
+  actorId: Id,
+  partyCount: z.number().int().nonnegative(),
+  reconfirm: z.boolean(),
+});
+export type ResubmitServiceRequestUpdate = z.infer<typeof ResubmitServiceRequestUpdate>;
 export type WithdrawServiceRequestUpdate = z.infer<typeof WithdrawServiceRequestUpdate>;
 
 /** What completing the request produced: a certificate edition, or a filing record (备案号). */
@@ -203,6 +232,8 @@ export const ServiceRequestState = z.object({
   confirmed: z.number().int().nonnegative(),
   partyCount: z.number().int().nonnegative(),
   reviewDeadline: z.iso.datetime().optional(),
+  /** 退回修改: resubmit by then, or the request is deemed withdrawn (expired). */
+  returnReplyDeadline: z.iso.datetime().optional(),
   decisions: z.array(
     z.object({
       stage: ServiceReviewStage,
@@ -228,6 +259,7 @@ export const ServiceNoticeKind = z.enum([
   'service_request_to_confirm', // 请您签章确认（当事人）
   'service_request_submitted', // 已提交审核（工作人员）
   'service_request_decided', // 已办结 / 不予办理（申请人）
+  'service_request_returned', // 退回修改，附理由与补正期限（申请人）
 ]);
 export type ServiceNoticeKind = z.infer<typeof ServiceNoticeKind>;
 
@@ -358,13 +390,16 @@ export const ServiceRequestDecisionInput = z
       .default([]),
   })
   .refine((b) => b.decision === 'approve' || b.reasons.length > 0, {
-    error: '不予办理须写明理由',
+    error: '不予办理或退回修改须写明理由',
     path: ['reasons'],
   })
   .meta({ id: 'ServiceRequestDecisionInput' });
 
 export const ServiceRequestPath = z.object({ requestId: Id });
 export const ServiceRequestProofPath = z.object({ requestId: Id, uploadId: Id });
+export const RegisteredHoldersPath = z.object({ filingId: Id });
+/** The registration's holders now (after any change or transfer), which a change of holders edits. */
+export const RegisteredHolders = z.object({ holders: z.array(Holder) }).meta({ id: 'RegisteredHolders' });
 export const ServiceRequestReviewPath = z.object({ requestId: Id, stage: ServiceReviewStage });
 
 export const ServiceRequestListQuery = PageQuery.extend({
@@ -379,7 +414,15 @@ export const ServiceRequestQueueQuery = PageQuery.extend({
 }).meta({ id: 'ServiceRequestQueueQuery' });
 
 /** What the row offers, decided by the status and who looks. */
-export const ServiceRequestAction = z.enum(['view', 'submit', 'confirm', 'withdraw', 'review', 'download_record']);
+export const ServiceRequestAction = z.enum([
+  'view',
+  'submit',
+  'confirm',
+  'withdraw',
+  'review',
+  'download_record',
+  'resubmit', // 修改后重新提交（退回修改）
+]);
 
 export const ServiceRequestListItem = z
   .object({
@@ -394,6 +437,7 @@ export const ServiceRequestListItem = z
     /** When it was submitted (the workflow started). */
     appliedAt: z.iso.datetime().optional(),
     reviewDeadline: z.iso.datetime().optional(),
+    returnReplyDeadline: z.iso.datetime().optional(),
     actions: z.array(ServiceRequestAction),
   })
   .meta({ id: 'ServiceRequestListItem' });

@@ -1,6 +1,7 @@
 import type {
   ConfirmPartyUpdate,
   RegistrationActivities,
+  ResubmitServiceRequestUpdate,
   Role,
   ServiceDecideUpdate,
   ServiceNoticeInput,
@@ -17,9 +18,11 @@ import {
   confirmPartyUpdate,
   decideServiceRequestUpdate,
   REGISTRATION_REVOKED,
+  resubmitServiceRequestUpdate,
   serviceRequestStateQuery,
   withdrawServiceRequestUpdate,
 } from '@copyreg/proto/src/service-request-messages';
+import { msToNumber } from '@temporalio/common/lib/time';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -43,6 +46,10 @@ import { deadlineFromNow, nowIso, refusal, serial } from './steps';
  *   withdraw (applicant, before the final decision) ──▶ withdrawn   ▼                        ▼ or filing record
  *                                                                refused ◀──── refuse ── completed
  *
+ *   return (退回修改, either stage) ──▶ returned ──resubmit──▶ awaiting_confirmations (what the parties
+ *   confirmed changed) or initial_review (it did not); no resubmission by returnReplyDeadline ──▶
+ *   expired (视为撤回, as a registration's).
+ *
  * Who the parties are stays in Postgres: the service matches the caller's verified identity to
  * party `seq` before the update, and the workflow keeps the order. Each review stage is due within
  * working days on the official calendar; past it the request is flagged Overdue for ops. Search
@@ -58,7 +65,10 @@ const acts = proxyActivities<ServiceRequestActivities & Pick<RegistrationActivit
 /** Each stage its own role (proto's permissions.review holds both). */
 const STAGE_ROLE: Record<'initial' | 'final', Role> = { initial: 'initial_reviewer', final: 'final_reviewer' };
 
-const FINAL: ServiceRequestStatus[] = ['completed', 'refused', 'withdrawn'];
+const FINAL: ServiceRequestStatus[] = ['completed', 'refused', 'withdrawn', 'expired'];
+
+/** 退回修改 and its resubmission or expiry: added later; no earlier history returns a request. */
+const RETURN_FOR_CORRECTION = 'service-request-return-for-correction';
 
 /** Before this patch a revoked registration's approval retried the certificate step forever. */
 const REFUSED_ON_REVOKED = 'service-request-refused-on-revoked';
@@ -69,6 +79,9 @@ const revokedMeanwhile = (err: unknown) =>
 export async function serviceRequestWorkflow(input: ServiceRequestInput): Promise<ServiceRequestState> {
   const timing = { ...serviceRequestTimingDefaults, ...input.timing };
   const { requestId, partyCount } = input;
+  /** How many times it was returned: the notices of each round after a return have keys of their own. */
+  let returns = 0;
+  const round = () => (returns ? `:r${returns}` : '');
   const state: ServiceRequestState = {
     requestId,
     kind: input.kind,
@@ -111,7 +124,7 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
 
   const notice = (kind: ServiceNoticeInput['kind'], recipient: ServiceNoticeInput['recipient'], party?: number) =>
     acts.sendServiceNotice({
-      noticeKey: `${requestId}:${kind}:${recipient}${party === undefined ? '' : `:${party}`}`,
+      noticeKey: `${requestId}:${kind}:${recipient}${party === undefined ? '' : `:${party}`}${round()}`,
       kind,
       requestId,
       recipient,
@@ -151,6 +164,11 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
     }
   }
 
+  function checkResubmit(u: ResubmitServiceRequestUpdate): void {
+    if (u.actorId !== input.applicantId) throw refusal('FORBIDDEN', '只有申请人可以重新提交申请');
+    if (state.status !== 'returned') throw refusal('INVALID_STATE', '该申请未被退回修改，不能重新提交');
+  }
+
   function checkWithdraw(u: WithdrawServiceRequestUpdate): void {
     if (u.actorId !== input.applicantId) throw refusal('FORBIDDEN', '只有申请人可以撤回申请');
     if (FINAL.includes(state.status)) throw refusal('INVALID_STATE', '该申请已办结，不能撤回');
@@ -166,7 +184,7 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
       inTurn(async () => {
         checkConfirm(u);
         state.confirmed += 1;
-        if (state.confirmed < partyCount) {
+        if (state.confirmed < state.partyCount) {
           state.waitingOn = `party:${state.confirmed}`;
           revision++;
           await publish();
@@ -192,7 +210,16 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
           statementId: u.statementId,
           decidedAt,
         });
-        if (u.decision === 'refuse') {
+        if (u.decision === 'return' && patched(RETURN_FOR_CORRECTION)) {
+          returns += 1;
+          state.reviewDeadline = undefined;
+          state.returnReplyDeadline = new Date(Date.now() + msToNumber(timing.returnReplyDeadline)).toISOString();
+          transition('returned', 'applicant');
+          await publish();
+          await notice('service_request_returned', 'applicant');
+          return snapshot();
+        }
+        if (u.decision !== 'approve') {
           state.reviewDeadline = undefined;
           transition('refused', 'none');
         } else if (u.stage === 'initial') {
@@ -219,11 +246,32 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
   );
 
   setHandler(
+    resubmitServiceRequestUpdate,
+    (u: ResubmitServiceRequestUpdate) =>
+      inTurn(async () => {
+        checkResubmit(u);
+        state.returnReplyDeadline = undefined;
+        state.partyCount = u.partyCount;
+        if (u.reconfirm && u.partyCount > 0) {
+          state.confirmed = 0;
+          transition('awaiting_confirmations', 'party:0');
+          await publish();
+          await notice('service_request_to_confirm', 'party', 0);
+        } else {
+          await enterReview('initial');
+        }
+        return snapshot();
+      }),
+    { validator: checkResubmit },
+  );
+
+  setHandler(
     withdrawServiceRequestUpdate,
     (u: WithdrawServiceRequestUpdate) =>
       inTurn(async () => {
         checkWithdraw(u);
         state.reviewDeadline = undefined;
+        state.returnReplyDeadline = undefined;
         transition('withdrawn', 'none');
         await publish();
         return snapshot();
@@ -244,7 +292,10 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
 
   while (!FINAL.includes(state.status)) {
     const rev = revision;
-    const due = state.reviewDeadline && !overdue ? Date.parse(state.reviewDeadline) : undefined;
+    // Returned: the reply deadline (补正期限); in review: the review deadline, until flagged overdue.
+    const returned = state.status === 'returned';
+    const until = returned ? state.returnReplyDeadline : overdue ? undefined : state.reviewDeadline;
+    const due = until ? Date.parse(until) : undefined;
     if (due === undefined) {
       await condition(() => revision !== rev);
       continue;
@@ -252,7 +303,13 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
     if (await condition(() => revision !== rev, Math.max(1, due - Date.now()))) continue;
     await inTurn(async () => {
       if (revision !== rev) return; // moved on while this waited its turn
-      overdue = true;
+      if (returned) {
+        // 补正期限已过：视为撤回 (the 2011 notice), as a registration's.
+        state.returnReplyDeadline = undefined;
+        transition('expired', 'none');
+      } else {
+        overdue = true;
+      }
       await publish();
     });
   }
@@ -267,6 +324,8 @@ function describe(s: ServiceRequestState, overdue: boolean): string {
   const late = overdue ? '，已逾期' : '';
   if (s.status === 'awaiting_confirmations')
     return `其他登记服务（${s.kind}）：等待第 ${s.confirmed + 1}/${s.partyCount} 位当事人签章确认${since}`;
+  if (s.status === 'returned')
+    return `其他登记服务（${s.kind}）：退回修改，补正期限 ${s.returnReplyDeadline ?? ''}${since}`;
   if (s.status === 'initial_review' || s.status === 'final_review') {
     const stage = s.status === 'initial_review' ? '初审' : '终审';
     return `其他登记服务（${s.kind}）：待${stage}，期限 ${s.reviewDeadline ?? ''}${late}${since}`;

@@ -1,5 +1,5 @@
 import { config, logger } from '@copyreg/kit';
-import { claimNotice } from '@copyreg/notices';
+import { claimNotice, renderServiceRequestReturned } from '@copyreg/notices';
 import {
   type ChangedFacts,
   type ChangeMode,
@@ -52,6 +52,7 @@ export interface ServiceRequestRow {
   confirmed: number;
   party_count: number;
   review_deadline: Date | null;
+  return_deadline: Date | null;
   decisions: ServiceRequestState['decisions'];
   outcome: ServiceOutcome | null;
   closed_reason: ServiceClosedReason | null;
@@ -107,6 +108,7 @@ export function createServiceRequestActivities(deps: ServiceRequestActivityDeps)
           waiting_on: r.waitingOn,
           confirmed: r.confirmed,
           review_deadline: r.reviewDeadline ?? null,
+          return_deadline: r.returnReplyDeadline ?? null,
           decisions: JSON.stringify(r.decisions),
           outcome: r.outcome ? JSON.stringify(r.outcome) : null,
           closed_reason: r.closedReason ?? null,
@@ -232,6 +234,10 @@ async function render(trx: Knex, n: ServiceNoticeInput) {
   const reasons = last
     ? ((await trx('filing.service_request_statements').where({ id: last.statementId }).first('reasons'))?.reasons ?? [])
     : [];
+  if (n.kind === 'service_request_returned') {
+    const deadline = r.return_deadline ? new Date(r.return_deadline).toISOString().slice(0, 10) : undefined;
+    return { filingId: r.filing_id, to, ...renderServiceRequestReturned({ what, reasons, deadline, link }) };
+  }
   const result =
     r.status === 'completed'
       ? r.outcome?.recordNumber

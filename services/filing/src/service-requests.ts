@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { loadIdentity } from '@copyreg/identity';
 import { type Api, ApiError, downloadUrl } from '@copyreg/kit';
 import {
@@ -8,6 +9,10 @@ import {
   holds,
   type PartyRole,
   permissions,
+  RegisteredHolders,
+  RegisteredHoldersPath,
+  type ResubmitServiceRequestUpdate,
+  resubmitServiceRequestUpdate,
   type ServiceDecideUpdate,
   ServiceRequestCreateInput,
   ServiceRequestDecisionInput,
@@ -55,7 +60,7 @@ type Row = ServiceRequestRow & { title: string };
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : undefined);
 const notFound = () => new ApiError('NOT_FOUND', '没有找到该申请', 'requestId');
-const OPEN: ServiceRequestStatus[] = ['awaiting_confirmations', 'initial_review', 'final_review'];
+const OPEN: ServiceRequestStatus[] = ['awaiting_confirmations', 'initial_review', 'final_review', 'returned'];
 
 const listOf = (status: ServiceRequestStatus) =>
   (Object.entries(serviceRequestListStatuses) as [ServiceRequestListName, ServiceRequestStatus[]][]).find(([, s]) =>
@@ -136,6 +141,7 @@ function actionsOf(row: Row, user: SessionUser, inTurn: boolean): ServiceRequest
   const own = row.applicant_id === user.userId;
   const actions: ServiceRequestListItem['actions'] = ['view'];
   if (own && row.status === 'draft') actions.push('submit');
+  if (own && row.status === 'returned') actions.push('resubmit');
   if (inTurn) actions.push('confirm');
   if (own && (row.status === 'draft' || OPEN.includes(row.status))) actions.push('withdraw');
   if (!own && holds(user.roles, 'review') && (row.status === 'initial_review' || row.status === 'final_review')) {
@@ -157,6 +163,7 @@ function itemOf(row: Row, user: SessionUser, inTurn: boolean): z.input<typeof Se
     statusSince: iso(row.status_at),
     ...(row.submitted_at ? { appliedAt: iso(row.submitted_at) } : {}),
     ...(row.review_deadline ? { reviewDeadline: iso(row.review_deadline) } : {}),
+    ...(row.return_deadline ? { returnReplyDeadline: iso(row.return_deadline) } : {}),
     actions: actionsOf(row, user, inTurn),
   };
 }
@@ -294,6 +301,110 @@ async function submit(tx: Knex, deps: FilingDeps, row: ServiceRequestRow, workTy
   });
 }
 
+/** The caller's own certified, not revoked registration a request may be about, with its current facts. */
+async function ownRegistration(db: Knex, user: SessionUser, filingId: string) {
+  const filing = await db('filing.filings as f')
+    .leftJoin('filing.filing_versions as v', (j) => j.on('v.filing_id', 'f.id').andOn('v.version_no', 'f.version_no'))
+    .where('f.id', filingId)
+    .first(
+      'f.id',
+      'f.applicant_id',
+      'f.status',
+      'f.region',
+      'f.work_type',
+      'f.registration_number',
+      'f.revoked_at',
+      'f.current_facts',
+      db.raw("coalesce(v.snapshot->'content', f.content) as content"),
+    );
+  if (!filing || filing.applicant_id !== user.userId) throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
+  if (filing.revoked_at) throw new ApiError('INVALID_STATE', '该作品的登记已撤销', 'filingId');
+  if (!['certified', 'delivered'].includes(filing.status) || !filing.registration_number) {
+    throw new ApiError('INVALID_STATE', '该作品尚未登记发证，不能申请其他登记服务', 'filingId');
+  }
+  return filing;
+}
+
+/**
+ * What a request states and who confirms it, in order: every current holder; then whoever the
+ * request makes a holder (a change's added holders, a contract's other party), who must consent too.
+ */
+async function requestFacts(
+  db: Knex,
+  user: SessionUser,
+  body: ServiceRequestCreateInput,
+  filing: Awaited<ReturnType<typeof ownRegistration>>,
+) {
+  let contractFile: UploadRef | undefined;
+  if (body.kind === 'transfer' || body.kind === 'licence') {
+    const u = await db('filing.uploads').where({ id: body.contract.contractUploadId, owner_id: user.userId }).first();
+    if (!u) throw new ApiError('VALIDATION_FAILED', '没有找到合同文件，请重新上传', 'contract.contractUploadId');
+    if (u.mime !== 'application/pdf') {
+      throw new ApiError('VALIDATION_FAILED', '合同文件应为 PDF 文件', 'contract.contractUploadId');
+    }
+    contractFile = { uploadId: u.id, name: u.name, sha256: u.sha256, size: u.size, mime: u.mime };
+  }
+  const proofs =
+    body.kind === 'change'
+      ? await ownUploads(db, user.userId, body.proofUploadIds, 'proofUploadIds', '权属变更证明')
+      : [];
+  const holders = currentHolders(filing);
+  const idOf = (h: Pick<Holder, 'idType' | 'idNumber'>) => `${h.idType}:${h.idNumber.toUpperCase()}`;
+  const added =
+    body.kind === 'change'
+      ? (body.changes.holders ?? []).filter((h) => !holders.some((c) => idOf(c) === idOf(h)))
+      : body.kind === 'reissue'
+        ? []
+        : [body.contract.counterparty];
+  const parties: { role: PartyRole; h: Pick<Holder, 'name' | 'idType' | 'idNumber'> }[] =
+    body.kind === 'reissue'
+      ? []
+      : [
+          ...holders.map((h) => ({ role: (body.kind === 'change' ? 'holder' : 'assignor') as PartyRole, h })),
+          ...added.map((h) => ({ role: (body.kind === 'change' ? 'new_holder' : 'assignee') as PartyRole, h })),
+        ];
+  return {
+    /** What the parties confirm: compared on a resubmission. */
+    columns: {
+      statement: body.statement,
+      mode: body.kind === 'change' ? body.mode : null,
+      reason: body.kind === 'reissue' ? body.reason : null,
+      changes: body.kind === 'change' ? body.changes : null,
+      contract: body.kind === 'transfer' || body.kind === 'licence' ? body.contract : null,
+      contract_file: contractFile ?? null,
+      proofs: proofs.length ? proofs : null,
+    },
+    parties: parties.map((p, seq) => ({
+      seq,
+      role: p.role,
+      name: p.h.name,
+      id_type: p.h.idType,
+      id_number: p.h.idNumber.toUpperCase(),
+    })),
+  };
+}
+
+/** The columns as Postgres takes them (json as text). */
+const stored = (c: Awaited<ReturnType<typeof requestFacts>>['columns']) => ({
+  ...c,
+  changes: c.changes && JSON.stringify(c.changes),
+  contract: c.contract && JSON.stringify(c.contract),
+  contract_file: c.contract_file && JSON.stringify(c.contract_file),
+  proofs: c.proofs && JSON.stringify(c.proofs),
+});
+
+/** Whether the parties must confirm again: who they are, or a fact they confirmed, changed. */
+function reconfirmNeeded(
+  row: ServiceRequestRow,
+  before: { role: string; id_type: string; id_number: string }[],
+  next: Awaited<ReturnType<typeof requestFacts>>,
+): boolean {
+  const who = (ps: typeof before) => ps.map((p) => `${p.role}:${p.id_type}:${p.id_number}`).join('|');
+  const facts = (c: Pick<ServiceRequestRow, 'mode' | 'reason' | 'changes' | 'contract'>) =>
+    JSON.parse(JSON.stringify({ mode: c.mode, reason: c.reason, changes: c.changes, contract: c.contract }));
+  return who(before) !== who(next.parties) || !isDeepStrictEqual(facts(row), facts(next.columns));
+}
+
 export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
   const { db } = deps;
 
@@ -311,60 +422,9 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
       const requestId = uuidOf('service-request', operationId);
       const existing = await loadRow(db, requestId);
       if (existing) return viewOf(db, existing, user); // this very command, retried
-      const filing = await db('filing.filings as f')
-        .leftJoin('filing.filing_versions as v', (j) =>
-          j.on('v.filing_id', 'f.id').andOn('v.version_no', 'f.version_no'),
-        )
-        .where('f.id', body.filingId)
-        .first(
-          'f.id',
-          'f.applicant_id',
-          'f.status',
-          'f.region',
-          'f.work_type',
-          'f.registration_number',
-          'f.revoked_at',
-          'f.current_facts',
-          db.raw("coalesce(v.snapshot->'content', f.content) as content"),
-        );
-      if (!filing || filing.applicant_id !== user.userId) throw new ApiError('NOT_FOUND', '没有找到该作品', 'filingId');
-      if (filing.revoked_at) throw new ApiError('INVALID_STATE', '该作品的登记已撤销', 'filingId');
-      if (!['certified', 'delivered'].includes(filing.status) || !filing.registration_number) {
-        throw new ApiError('INVALID_STATE', '该作品尚未登记发证，不能申请其他登记服务', 'filingId');
-      }
+      const filing = await ownRegistration(db, user, body.filingId);
 
-      let contractFile: UploadRef | undefined;
-      if (body.kind === 'transfer' || body.kind === 'licence') {
-        const u = await db('filing.uploads')
-          .where({ id: body.contract.contractUploadId, owner_id: user.userId })
-          .first();
-        if (!u) throw new ApiError('VALIDATION_FAILED', '没有找到合同文件，请重新上传', 'contract.contractUploadId');
-        if (u.mime !== 'application/pdf') {
-          throw new ApiError('VALIDATION_FAILED', '合同文件应为 PDF 文件', 'contract.contractUploadId');
-        }
-        contractFile = { uploadId: u.id, name: u.name, sha256: u.sha256, size: u.size, mime: u.mime };
-      }
-      const proofs =
-        body.kind === 'change'
-          ? await ownUploads(db, user.userId, body.proofUploadIds, 'proofUploadIds', '权属变更证明')
-          : [];
-      // Who confirms, in order: every current holder; then whoever the request makes a holder (a
-      // change's added holders, a contract's other party), who must consent too.
-      const holders = currentHolders(filing);
-      const idOf = (h: Pick<Holder, 'idType' | 'idNumber'>) => `${h.idType}:${h.idNumber.toUpperCase()}`;
-      const added =
-        body.kind === 'change'
-          ? (body.changes.holders ?? []).filter((h) => !holders.some((c) => idOf(c) === idOf(h)))
-          : body.kind === 'reissue'
-            ? []
-            : [body.contract.counterparty];
-      const parties: { role: PartyRole; h: Pick<Holder, 'name' | 'idType' | 'idNumber'> }[] =
-        body.kind === 'reissue'
-          ? []
-          : [
-              ...holders.map((h) => ({ role: (body.kind === 'change' ? 'holder' : 'assignor') as PartyRole, h })),
-              ...added.map((h) => ({ role: (body.kind === 'change' ? 'new_holder' : 'assignee') as PartyRole, h })),
-            ];
+      const { columns, parties } = await requestFacts(db, user, body, filing);
       const row = {
         id: requestId,
         kind: body.kind as ServiceRequestKind,
@@ -377,27 +437,12 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
       await db.transaction(async (tx) => {
         await tx('filing.service_requests').insert({
           ...row,
-          statement: body.statement,
-          mode: body.kind === 'change' ? body.mode : null,
-          reason: body.kind === 'reissue' ? body.reason : null,
-          changes: body.kind === 'change' ? JSON.stringify(body.changes) : null,
-          contract: body.kind === 'transfer' || body.kind === 'licence' ? JSON.stringify(body.contract) : null,
-          contract_file: contractFile ? JSON.stringify(contractFile) : null,
-          proofs: proofs.length ? JSON.stringify(proofs) : null,
+          ...stored(columns),
           status: 'draft',
           operation_id: operationId,
         });
         if (parties.length) {
-          await tx('filing.service_request_parties').insert(
-            parties.map((p, seq) => ({
-              request_id: requestId,
-              seq,
-              role: p.role,
-              name: p.h.name,
-              id_type: p.h.idType,
-              id_number: p.h.idNumber.toUpperCase(),
-            })),
-          );
+          await tx('filing.service_request_parties').insert(parties.map((p) => ({ ...p, request_id: requestId })));
         }
         await audit(tx, {
           operationId,
@@ -411,6 +456,67 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
       });
       return viewOf(db, (await loadRow(db, requestId)) as Row, user);
     },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/service-requests/:requestId/resubmit',
+    summary:
+      '退回修改后修改并重新提交（申请人，补正期限内）：正文同申请，业务类型和登记作品不变；当事人或其确认的内容有变化的，当事人须依次重新签章确认，否则直接进入初审',
+    tags: ['service-requests'],
+    access: 'user',
+    params: ServiceRequestPath,
+    body: ServiceRequestCreateInput,
+    response: ServiceRequestView,
+    async handler({ user, params, body, req, operationId }) {
+      const row = await loadVisible(db, user, params.requestId);
+      if (row.applicant_id !== user.userId) throw new ApiError('FORBIDDEN', '只有申请人可以重新提交申请');
+      if (body.kind !== row.kind) throw new ApiError('VALIDATION_FAILED', '重新提交时不能更换业务类型', 'kind');
+      if (body.filingId !== row.filing_id) {
+        throw new ApiError('VALIDATION_FAILED', '重新提交时不能更换登记作品', 'filingId');
+      }
+      if (row.status !== 'returned') throw new ApiError('INVALID_STATE', '该申请未被退回修改，不能重新提交');
+      const next = await requestFacts(db, user, body, await ownRegistration(db, user, row.filing_id));
+      const before = await db('filing.service_request_parties').where({ request_id: row.id }).orderBy('seq');
+      const reconfirm = reconfirmNeeded(row, before, next);
+      await db.transaction(async (tx) => {
+        if (reconfirm) {
+          await tx('filing.service_request_parties').where({ request_id: row.id }).del();
+          if (next.parties.length) {
+            await tx('filing.service_request_parties').insert(next.parties.map((p) => ({ ...p, request_id: row.id })));
+          }
+        }
+        const u: ResubmitServiceRequestUpdate = { actorId: user.userId, partyCount: next.parties.length, reconfirm };
+        await updateRequest(deps, row.id, resubmitServiceRequestUpdate, u, operationId);
+        // The request's row after the workflow's answer: its record activity writes the same row,
+        // and would wait on this transaction's lock until the update timed out.
+        await tx('filing.service_requests')
+          .where({ id: row.id })
+          .update({ ...stored(next.columns), party_count: next.parties.length, updated_at: tx.fn.now() });
+        await audit(tx, {
+          operationId,
+          filingId: row.filing_id,
+          user,
+          action: 'service_request.resubmitted',
+          detail: { requestId: row.id, reconfirm },
+          req,
+        });
+      });
+      return viewOf(db, (await loadRow(db, row.id)) as Row, user);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/service-requests/registered-holders/:filingId',
+    summary: '本人已登记作品现在的著作权人（变更著作权人时在此基础上修改；仅申请人本人）',
+    tags: ['service-requests'],
+    access: 'user',
+    params: RegisteredHoldersPath,
+    response: RegisteredHolders,
+    handler: async ({ user, params }) => ({
+      holders: currentHolders(await ownRegistration(db, user, params.filingId)),
+    }),
   });
 
   api.route({

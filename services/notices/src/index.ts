@@ -10,4 +10,4 @@ export {
   sendNotice,
   smtpTransport,
 } from './mailer';
-export { type MailNoticeKind, type NoticeContext, renderNotice } from './templates';
+export { type MailNoticeKind, type NoticeContext, renderNotice, renderServiceRequestReturned } from './templates';

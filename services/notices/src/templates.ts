@@ -39,6 +39,20 @@ export function renderNotice(kind: MailNoticeKind, c: NoticeContext): { subject:
   return { subject: `【作品自愿登记】${t.subject}`, text: `您好：\n\n${t.text}${FOOTER}` };
 }
 
+/** 其他登记服务 returned for correction (退回修改): the reasons and the deadline, as a registration's return. */
+export function renderServiceRequestReturned(c: {
+  what: string;
+  reasons: string[];
+  deadline?: string | undefined;
+  link: string;
+}): { subject: string; text: string } {
+  const by = c.deadline ? `请于 ${c.deadline} 前` : '请';
+  return {
+    subject: `【作品自愿登记】退回修改：${c.what}`,
+    text: `您好：\n\n您申请的${c.what}经审核需修改后重新提交（退回修改）。\n\n退回原因：\n${reasonList(c.reasons)}\n\n${by}修改并重新提交，逾期未重新提交的视为撤回申请；修改涉及当事人已确认的内容的，当事人须重新签章确认。\n\n申请页面：${c.link}${FOOTER}`,
+  };
+}
+
 const templates: Record<MailNoticeKind, (c: NoticeContext) => { subject: string; text: string }> = {
   signer_turn: (c) => ({
     subject: `请${c.signerName ?? '签章人'}进行电子签章`,

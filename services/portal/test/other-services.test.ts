@@ -13,7 +13,7 @@ import { choose, date, fill, radio, toast, upload } from './ui';
  * real services, the holder asks for a change (变更登记) that both joint holders confirm in order
  * and both reviews approve, ending in a new edition of the certificate; on a phone, a reissue
  * (补证) with no one to confirm; a transfer contract filed (合同备案), the assignee confirming
- * last. Each state of the lists 待提交 / 待签章 / 审核中 / 已办结 is looked at, with axe, and kept
+ * last; then a change of holders, the added holder confirming with proof uploaded. Each state of the lists 待提交 / 待签章 / 审核中 / 已办结 is looked at, with axe, and kept
  * in docs/screenshots.
  */
 describe('other services: change, reissue and contract filing', () => {
@@ -216,6 +216,54 @@ describe('other services: change, reissue and contract filing', () => {
       page.click('[data-testid="request-record"]'),
     ]);
     expect(link.status()).toBe(200);
+  });
+
+  it('a change of holders after the transfer: 李四 keeps his place, 赵六 is added with proof and confirms on a phone; staff see before and after', async () => {
+    const added = await party(db, { name: '赵六', idNumber: residentId(n + 3) });
+    const page = await as(holder);
+    await page.goto('/services/new/change');
+    const form = page.locator('[data-testid="request-form"]');
+    await choose(page, form, '登记作品', title);
+    await form.locator('label.ant-checkbox-wrapper', { hasText: '变更著作权人' }).click();
+    // The list starts from the holders registered now (after the transfer, 李四).
+    const holders = form.locator('[data-testid="new-holders"]');
+    await holders.getByText('李四').waitFor();
+    await page.click('[data-testid="holder-add"]');
+    const dialog = page.locator('[data-testid="holder-form"]');
+    await fill(dialog, '姓名/名称', '赵六');
+    await fill(dialog, '证件号', residentId(n + 3));
+    await page.locator('.ant-modal:visible .ant-btn-primary').click();
+    await holders.getByText('赵六').waitFor();
+    await fill(form, '申请说明', '李四将部分份额转让给赵六，二人共有著作权。');
+    // Without the proof the form says what is missing, naming it.
+    await page.click('[data-testid="request-submit"]');
+    await form.getByText('变更著作权人须上传权属变更证明').waitFor();
+    await upload(form, '权属变更证明', { name: '份额转让协议.pdf', mimeType: 'application/pdf', buffer: contractPdf });
+    await check(page, 'services-13-change-holders-form');
+    await page.click('[data-testid="request-submit"]');
+    await status(page, '待签章');
+    const url = new URL(page.url()).pathname;
+    // The registered holder first, then the added one, who confirms on a phone.
+    const li = await as(await party(db, { name: '李四', idNumber: residentId(n + 2) }));
+    await li.goto(url);
+    await li.click('[data-testid="request-confirm"]');
+    await toast(li, '已签章确认');
+    const phone = await as(added, 'phone');
+    await phone.goto(url);
+    await phone.click('[data-testid="request-confirm"]');
+    await status(phone, '待初审');
+    await check(phone, 'services-phone-04-added-holder-confirmed');
+
+    const review = await as(initial);
+    await review.goto(`/staff/service-requests/initial/${idOf(page)}`);
+    const compare = review.locator('[data-testid="holders-compare"]');
+    await compare.getByText('新增').waitFor();
+    expect(await compare.textContent()).toMatch(/李四.*李四.*赵六/);
+    await approve(initial, 'initial', idOf(page), 'services-14-change-holders-review');
+    await approve(final, 'final', idOf(page));
+    await page.reload();
+    await page.locator('[data-testid="request-outcome"]', { hasText: '版证书' }).waitFor();
+    await check(page, 'services-15-change-holders-done');
   });
 
   it('every page state has no serious or critical accessibility violation', () => {

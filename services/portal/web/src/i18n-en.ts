@@ -891,6 +891,18 @@ const words: Record<string, string> = {
   '该撤销登记已作出决定，不能再陈述意见': 'This revocation has been decided: no answer can be given',
   '其他登记服务：{list}': 'Other services: {list}',
   '其他登记服务：{stage}': 'Other services: {stage}',
+  // A change of holders (变更著作权人)
+  变更著作权人: 'Change the copyright holders',
+  '现登记的著作权人与新增的著作权人须依次签章确认，并上传权属变更证明（如继承、转让协议、单位合并或分立的证明）。':
+    'The registered holders and the new ones confirm in turn; upload proof of the change (an inheritance, a transfer agreement, a merger or split of an organisation).',
+  权属变更证明: 'Proof of the change of holders',
+  变更著作权人须上传权属变更证明: 'A change of holders needs proof of the change',
+  著作权人不能重复填写: 'Each holder can be listed once only',
+  没有找到该证明文件: 'No such proof',
+  变更前: 'Before',
+  变更后: 'After',
+  新增: 'Added',
+  移出: 'Removed',
   '{kind}：{title}': '{kind}: {title}',
   '{role}：{name}': '{role}: {name}',
   待提交业务: 'To submit',

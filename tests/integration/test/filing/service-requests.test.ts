@@ -411,7 +411,11 @@ describe('变更著作权人 (a change of holders)', () => {
     };
     const wangActor = await person('王五', 'resident_id', wang.idNumber);
     const parties = await app.db('filing.service_request_parties').count<{ n: string }[]>({ n: '*' });
-    const zhang = (await app.db('filing.filings').where({ id: r.id }).first('content')).content.holders[0] as Holder;
+    // The form starts from the holders registered now; only the applicant reads them (ID numbers).
+    const holdersNow = async () =>
+      (await send(r.applicant, 'get', `/service-requests/registered-holders/${r.id}`)).json.holders as Holder[];
+    const [zhang] = await holdersNow();
+    expect((await send(li, 'get', `/service-requests/registered-holders/${r.id}`)).status).toBe(404);
     const body = {
       kind: 'change',
       filingId: r.id,
@@ -477,6 +481,7 @@ describe('变更著作权人 (a change of holders)', () => {
     expect(edition).toMatchObject({ edition: 2, status: 'valid', facts: { holders: ['张三', '王五'] } });
     await soundPdf(edition && { bucket: edition.bucket, key: edition.object_key });
     expect((await registry(r.number)).items[0]?.holders).toEqual(['张三', '王五']);
+    expect((await holdersNow()).map((h) => h.name)).toEqual(['张三', '王五']);
     // The next request is confirmed by the holders now registered.
     const next = await send(r.applicant, 'post', '/service-requests', {
       kind: 'change',
@@ -487,6 +492,177 @@ describe('变更著作权人 (a change of holders)', () => {
     });
     expect(next.json.parties.map((p: { name: string }) => p.name)).toEqual(['张三', '王五']);
     expect(next.json.registeredHolders).toEqual(['张三', '王五']);
+  });
+});
+
+describe('退回修改 (return for correction)', () => {
+  it('returned with reasons (mailed); resubmitted unchanged straight to review; returned again, corrected, confirmed again by both holders; completed', async () => {
+    const r = await registered({ coHolder: true });
+    const li = r.coHolder as Actor;
+    const body = {
+      kind: 'change',
+      filingId: r.id,
+      mode: 'change',
+      changes: { title: `${r.title}（第二稿）` },
+      statement: '作品名称更正。',
+    };
+    const id = (await send(r.applicant, 'post', '/service-requests', body)).json.requestId as string;
+    await send(r.applicant, 'post', `/service-requests/${id}/confirm`);
+    await send(li, 'post', `/service-requests/${id}/confirm`);
+    const initial = await actor(['initial_reviewer']);
+    // A return needs its reasons, named by the field's label; nothing changes without them.
+    const bare = await send(initial, 'post', `/staff/service-requests/${id}/review/initial`, { decision: 'return' });
+    expect(bare.status).toBe(400);
+    expect(bare.json.error).toMatchObject({ field: 'reasons' });
+    expect(bare.json.error.message).toContain('理由');
+    expect((await view(r.applicant, id)).status).toBe('initial_review');
+    // Resubmitting what is not returned is refused.
+    expect((await send(r.applicant, 'post', `/service-requests/${id}/resubmit`, body)).status).toBe(409);
+
+    const key = randomUUID();
+    const returned = await send(
+      initial,
+      'post',
+      `/staff/service-requests/${id}/review/initial`,
+      { decision: 'return', reasons: ['申请说明未写明更正的原因'] },
+      key,
+    );
+    expect(returned.status).toBe(200);
+    expect(returned.json).toMatchObject({ status: 'returned', list: 'to_submit' });
+    expect(returned.json.decisions[0]).toMatchObject({ decision: 'return', reasons: ['申请说明未写明更正的原因'] });
+    expect(Date.parse(returned.json.returnReplyDeadline)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    // The same command again: the first answer, nothing new.
+    const again = await send(
+      initial,
+      'post',
+      `/staff/service-requests/${id}/review/initial`,
+      { decision: 'return', reasons: ['申请说明未写明更正的原因'] },
+      key,
+    );
+    expect(again.replayed).toBe(true);
+    expect(again.json.decisions).toHaveLength(1);
+    const mine = await view(r.applicant, id);
+    expect(mine.actions).toEqual(expect.arrayContaining(['resubmit', 'withdraw']));
+    expect((await view(li, id)).actions).not.toContain('resubmit');
+    // Only the applicant resubmits, with the same kind and registration.
+    expect((await send(li, 'post', `/service-requests/${id}/resubmit`, body)).status).toBe(403);
+    const otherKind = await send(r.applicant, 'post', `/service-requests/${id}/resubmit`, {
+      kind: 'reissue',
+      filingId: r.id,
+      reason: 'lost',
+      statement: 'x',
+    });
+    expect(otherKind.status).toBe(400);
+    expect(otherKind.json.error.field).toBe('kind');
+
+    // Only the statement corrected: what the holders confirmed is unchanged, so straight to initial review.
+    const fixed = await send(r.applicant, 'post', `/service-requests/${id}/resubmit`, {
+      ...body,
+      statement: '作品名称登记时漏写“第二稿”，申请更正。',
+    });
+    expect(fixed.status).toBe(200);
+    expect(fixed.json).toMatchObject({ status: 'initial_review', statement: '作品名称登记时漏写“第二稿”，申请更正。' });
+    expect(fixed.json.parties.every((p: { confirmedAt?: string }) => p.confirmedAt)).toBe(true);
+    expect(fixed.json.returnReplyDeadline).toBeUndefined();
+
+    // Returned again at the final stage; the title corrected: both holders confirm again, in order.
+    expect(
+      (await send(initial, 'post', `/staff/service-requests/${id}/review/initial`, { decision: 'approve' })).status,
+    ).toBe(200);
+    const final = await actor(['final_reviewer']);
+    const back = await send(final, 'post', `/staff/service-requests/${id}/review/final`, {
+      decision: 'return',
+      reasons: ['作品名称与样本不符'],
+    });
+    expect(back.json.status).toBe('returned');
+    const newTitle = `${r.title}（定稿）`;
+    const corrected = await send(r.applicant, 'post', `/service-requests/${id}/resubmit`, {
+      ...body,
+      changes: { title: newTitle },
+    });
+    expect(corrected.json).toMatchObject({ status: 'awaiting_confirmations', changes: { title: newTitle } });
+    expect(
+      corrected.json.parties.map((p: { confirmedAt?: string; current: boolean }) => [!!p.confirmedAt, p.current]),
+    ).toEqual([
+      [false, true],
+      [false, false],
+    ]);
+    expect((await send(li, 'post', `/service-requests/${id}/confirm`)).json.error.code).toBe('NOT_CURRENT_SIGNER');
+    expect((await send(r.applicant, 'post', `/service-requests/${id}/confirm`)).status).toBe(200);
+    expect((await send(li, 'post', `/service-requests/${id}/confirm`)).json.status).toBe('initial_review');
+    const { view: done } = await approveBoth(id);
+    expect(done.decisions.map((d) => d.decision)).toEqual(['return', 'approve', 'return', 'approve', 'approve']);
+    const [, edition] = await editions(r.id);
+    expect(edition?.facts.title).toBe(newTitle);
+
+    // Mail: each return with its reasons, each round's confirmations, the result; once each.
+    const subjects = await mailed(r.id, id);
+    expect(subjects.filter((x) => x.includes('退回修改'))).toHaveLength(2);
+    expect(subjects.filter((x) => x.includes('签章确认'))).toHaveLength(4);
+    expect(subjects.at(-1)).toContain('已办结');
+    const firstReturn = await app
+      .db('payment.notices')
+      .where({ notice_key: `${id}:service_request_returned:applicant:r1` })
+      .first();
+    expect(firstReturn.body).toContain('申请说明未写明更正的原因');
+    expect(firstReturn.body).toContain('视为撤回');
+    await recordHistory(id, 'service-request-returned-resubmitted');
+  });
+
+  it('a returned request not resubmitted by the deadline is deemed withdrawn (视为撤回), as a registration', async () => {
+    const timing = app.deps.serviceRequestTiming;
+    // A short reply deadline for this request alone (the workflow takes it in its input).
+    app.deps.serviceRequestTiming = { ...timing, returnReplyDeadline: '2 seconds' };
+    try {
+      const r = await registered();
+      const id = (
+        await send(r.applicant, 'post', '/service-requests', {
+          kind: 'reissue',
+          filingId: r.id,
+          reason: 'damaged',
+          statement: '证书损坏。',
+        })
+      ).json.requestId as string;
+      const ret = await send(
+        await actor(['initial_reviewer']),
+        'post',
+        `/staff/service-requests/${id}/review/initial`,
+        {
+          decision: 'return',
+          reasons: ['请上传损坏证书的照片'],
+        },
+      );
+      expect(ret.json.status).toBe('returned');
+      const state = await temporal.workflow.getHandle(serviceRequestWorkflowId(id)).result();
+      expect(state).toMatchObject({ status: 'expired', waitingOn: 'none' });
+      const v = await until(
+        () => view(r.applicant, id),
+        (x) => x.status === 'expired',
+        'the read model to say expired',
+      );
+      expect(v).toMatchObject({ list: 'done', actions: ['view'] });
+      expect(
+        (
+          await send(r.applicant, 'post', `/service-requests/${id}/resubmit`, {
+            kind: 'reissue',
+            filingId: r.id,
+            reason: 'damaged',
+            statement: '证书损坏。',
+          })
+        ).status,
+      ).toBe(409);
+      // The registration is free for a new request.
+      const next = await send(r.applicant, 'post', '/service-requests', {
+        kind: 'reissue',
+        filingId: r.id,
+        reason: 'damaged',
+        statement: '证书损坏，补传照片。',
+      });
+      expect(next.status).toBe(201);
+      await recordHistory(id, 'service-request-return-expired');
+    } finally {
+      app.deps.serviceRequestTiming = timing;
+    }
   });
 });
 

@@ -3195,7 +3195,7 @@ export interface paths {
                                 registrationNumber: string;
                                 title: string;
                                 /** @enum {string} */
-                                status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "completed" | "refused" | "withdrawn";
+                                status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "returned" | "completed" | "refused" | "withdrawn" | "expired";
                                 /** @enum {string} */
                                 list: "to_submit" | "to_sign" | "in_review" | "done";
                                 /** Format: date-time */
@@ -3204,7 +3204,9 @@ export interface paths {
                                 appliedAt?: string;
                                 /** Format: date-time */
                                 reviewDeadline?: string;
-                                actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record")[];
+                                /** Format: date-time */
+                                returnReplyDeadline?: string;
+                                actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record" | "resubmit")[];
                             }[];
                             total: number;
                             page: number;
@@ -3278,6 +3280,8 @@ export interface paths {
                             firstPublishedOn?: string;
                             firstPublishedPlace?: string;
                         };
+                        /** @default [] */
+                        proofUploadIds?: string[];
                         /** Format: uuid */
                         filingId: string;
                         statement: string;
@@ -3379,7 +3383,7 @@ export interface paths {
                             registrationNumber: string;
                             title: string;
                             /** @enum {string} */
-                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "completed" | "refused" | "withdrawn";
+                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "returned" | "completed" | "refused" | "withdrawn" | "expired";
                             /** @enum {string} */
                             list: "to_submit" | "to_sign" | "in_review" | "done";
                             /** Format: date-time */
@@ -3388,7 +3392,9 @@ export interface paths {
                             appliedAt?: string;
                             /** Format: date-time */
                             reviewDeadline?: string;
-                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record")[];
+                            /** Format: date-time */
+                            returnReplyDeadline?: string;
+                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record" | "resubmit")[];
                             /** Format: uuid */
                             applicantId: string;
                             statement: string;
@@ -3444,17 +3450,26 @@ export interface paths {
                             parties: {
                                 seq: number;
                                 /** @enum {string} */
-                                role: "holder" | "assignor" | "assignee";
+                                role: "holder" | "new_holder" | "assignor" | "assignee";
                                 name: string;
                                 current: boolean;
                                 /** Format: date-time */
                                 confirmedAt?: string;
                             }[];
+                            registeredHolders: string[];
+                            proofs?: {
+                                /** Format: uuid */
+                                uploadId: string;
+                                name: string;
+                                sha256: string;
+                                size: number;
+                                mime: string;
+                            }[];
                             decisions: {
                                 /** @enum {string} */
                                 stage: "initial" | "final";
                                 /** @enum {string} */
-                                decision: "approve" | "refuse";
+                                decision: "approve" | "refuse" | "return";
                                 reasons: string[];
                                 /** Format: uuid */
                                 decidedBy: string;
@@ -3473,7 +3488,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -3506,6 +3521,380 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/filing/service-requests/{requestId}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退回修改后修改并重新提交（申请人，补正期限内）：正文同申请，业务类型和登记作品不变；当事人或其确认的内容有变化的，当事人须依次重新签章确认，否则直接进入初审 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    requestId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        kind: "change";
+                        /** @enum {string} */
+                        mode: "change" | "supplement";
+                        changes: {
+                            title?: string;
+                            authors?: {
+                                name: string;
+                                signature?: string;
+                            }[];
+                            holders?: {
+                                /** @enum {string} */
+                                holderType: "individual" | "organisation";
+                                name: string;
+                                /** @enum {string} */
+                                idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                idNumber: string;
+                                handler?: string;
+                                region: string;
+                                guardian?: {
+                                    /** @enum {string} */
+                                    relation: "father" | "mother" | "guardian";
+                                };
+                            }[];
+                            /** Format: date */
+                            completedOn?: string;
+                            published?: boolean;
+                            /** Format: date */
+                            firstPublishedOn?: string;
+                            firstPublishedPlace?: string;
+                        };
+                        /** @default [] */
+                        proofUploadIds?: string[];
+                        /** Format: uuid */
+                        filingId: string;
+                        statement: string;
+                        /** @default true */
+                        submit?: boolean;
+                    } | {
+                        /** @constant */
+                        kind: "reissue";
+                        /** @enum {string} */
+                        reason: "lost" | "damaged";
+                        /** Format: uuid */
+                        filingId: string;
+                        statement: string;
+                        /** @default true */
+                        submit?: boolean;
+                    } | {
+                        /** @constant */
+                        kind: "transfer";
+                        contract: {
+                            counterparty: {
+                                /** @enum {string} */
+                                holderType: "individual" | "organisation";
+                                name: string;
+                                /** @enum {string} */
+                                idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                idNumber: string;
+                                handler?: string;
+                                region: string;
+                                guardian?: {
+                                    /** @enum {string} */
+                                    relation: "father" | "mother" | "guardian";
+                                };
+                            };
+                            /** Format: uuid */
+                            contractUploadId: string;
+                            /** Format: date */
+                            signedOn: string;
+                            rights: ("publication" | "attribution" | "modification" | "integrity" | "reproduction" | "distribution" | "rental" | "exhibition" | "performance" | "projection" | "broadcast" | "network" | "filming" | "adaptation" | "translation" | "compilation" | "other")[];
+                            /** Format: date */
+                            termFrom?: string;
+                            /** Format: date */
+                            termTo?: string;
+                        };
+                        /** Format: uuid */
+                        filingId: string;
+                        statement: string;
+                        /** @default true */
+                        submit?: boolean;
+                    } | {
+                        /** @constant */
+                        kind: "licence";
+                        contract: {
+                            counterparty: {
+                                /** @enum {string} */
+                                holderType: "individual" | "organisation";
+                                name: string;
+                                /** @enum {string} */
+                                idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                idNumber: string;
+                                handler?: string;
+                                region: string;
+                                guardian?: {
+                                    /** @enum {string} */
+                                    relation: "father" | "mother" | "guardian";
+                                };
+                            };
+                            /** Format: uuid */
+                            contractUploadId: string;
+                            /** Format: date */
+                            signedOn: string;
+                            rights: ("publication" | "attribution" | "modification" | "integrity" | "reproduction" | "distribution" | "rental" | "exhibition" | "performance" | "projection" | "broadcast" | "network" | "filming" | "adaptation" | "translation" | "compilation" | "other")[];
+                            /** Format: date */
+                            termFrom?: string;
+                            /** Format: date */
+                            termTo?: string;
+                        };
+                        /** Format: uuid */
+                        filingId: string;
+                        statement: string;
+                        /** @default true */
+                        submit?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            requestId: string;
+                            /** @enum {string} */
+                            kind: "change" | "reissue" | "transfer" | "licence";
+                            /** Format: uuid */
+                            filingId: string;
+                            registrationNumber: string;
+                            title: string;
+                            /** @enum {string} */
+                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "returned" | "completed" | "refused" | "withdrawn" | "expired";
+                            /** @enum {string} */
+                            list: "to_submit" | "to_sign" | "in_review" | "done";
+                            /** Format: date-time */
+                            statusSince?: string;
+                            /** Format: date-time */
+                            appliedAt?: string;
+                            /** Format: date-time */
+                            reviewDeadline?: string;
+                            /** Format: date-time */
+                            returnReplyDeadline?: string;
+                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record" | "resubmit")[];
+                            /** Format: uuid */
+                            applicantId: string;
+                            statement: string;
+                            /** @enum {string} */
+                            mode?: "change" | "supplement";
+                            /** @enum {string} */
+                            reason?: "lost" | "damaged";
+                            changes?: {
+                                title?: string;
+                                authors?: {
+                                    name: string;
+                                    signature?: string;
+                                }[];
+                                holders?: {
+                                    /** @enum {string} */
+                                    holderType: "individual" | "organisation";
+                                    name: string;
+                                    /** @enum {string} */
+                                    idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                    idNumber: string;
+                                    handler?: string;
+                                    region: string;
+                                    guardian?: {
+                                        /** @enum {string} */
+                                        relation: "father" | "mother" | "guardian";
+                                    };
+                                }[];
+                                /** Format: date */
+                                completedOn?: string;
+                                published?: boolean;
+                                /** Format: date */
+                                firstPublishedOn?: string;
+                                firstPublishedPlace?: string;
+                            };
+                            contract?: {
+                                /** Format: date */
+                                signedOn: string;
+                                rights: ("publication" | "attribution" | "modification" | "integrity" | "reproduction" | "distribution" | "rental" | "exhibition" | "performance" | "projection" | "broadcast" | "network" | "filming" | "adaptation" | "translation" | "compilation" | "other")[];
+                                /** Format: date */
+                                termFrom?: string;
+                                /** Format: date */
+                                termTo?: string;
+                                counterpartyName: string;
+                                contractFile: {
+                                    /** Format: uuid */
+                                    uploadId: string;
+                                    name: string;
+                                    sha256: string;
+                                    size: number;
+                                    mime: string;
+                                };
+                            };
+                            parties: {
+                                seq: number;
+                                /** @enum {string} */
+                                role: "holder" | "new_holder" | "assignor" | "assignee";
+                                name: string;
+                                current: boolean;
+                                /** Format: date-time */
+                                confirmedAt?: string;
+                            }[];
+                            registeredHolders: string[];
+                            proofs?: {
+                                /** Format: uuid */
+                                uploadId: string;
+                                name: string;
+                                sha256: string;
+                                size: number;
+                                mime: string;
+                            }[];
+                            decisions: {
+                                /** @enum {string} */
+                                stage: "initial" | "final";
+                                /** @enum {string} */
+                                decision: "approve" | "refuse" | "return";
+                                reasons: string[];
+                                /** Format: uuid */
+                                decidedBy: string;
+                                /** Format: date-time */
+                                decidedAt: string;
+                            }[];
+                            outcome?: {
+                                registrationNumber: string;
+                                edition?: number;
+                                recordNumber?: string;
+                                /** Format: date-time */
+                                completedAt: string;
+                            };
+                            /** @enum {string} */
+                            closedReason?: "registration_revoked";
+                            fee: number;
+                            notices?: {
+                                /** @enum {string} */
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            workflowId: string;
+                        };
+                    };
+                };
+                /** @description Refused */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "INVALID_STATE" | "PROFILE_INCOMPLETE" | "NOT_CURRENT_SIGNER" | "SIGNATURE_NOT_PLACED" | "PAYMENT_METHOD_LOCKED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_FILE_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "UPSTREAM_UNAVAILABLE" | "INTERNAL";
+                                message: string;
+                                field?: string;
+                                issues?: {
+                                    /** @description Dotted path of the input at fault, e.g. holders.0.idNumber */
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/filing/service-requests/registered-holders/{filingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本人已登记作品现在的著作权人（变更著作权人时在此基础上修改；仅申请人本人） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    filingId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            holders: {
+                                /** @enum {string} */
+                                holderType: "individual" | "organisation";
+                                name: string;
+                                /** @enum {string} */
+                                idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                idNumber: string;
+                                handler?: string;
+                                region: string;
+                                guardian?: {
+                                    /** @enum {string} */
+                                    relation: "father" | "mother" | "guardian";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Refused */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "INVALID_STATE" | "PROFILE_INCOMPLETE" | "NOT_CURRENT_SIGNER" | "SIGNATURE_NOT_PLACED" | "PAYMENT_METHOD_LOCKED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_FILE_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "UPSTREAM_UNAVAILABLE" | "INTERNAL";
+                                message: string;
+                                field?: string;
+                                issues?: {
+                                    /** @description Dotted path of the input at fault, e.g. holders.0.idNumber */
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3549,7 +3938,7 @@ export interface paths {
                             registrationNumber: string;
                             title: string;
                             /** @enum {string} */
-                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "completed" | "refused" | "withdrawn";
+                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "returned" | "completed" | "refused" | "withdrawn" | "expired";
                             /** @enum {string} */
                             list: "to_submit" | "to_sign" | "in_review" | "done";
                             /** Format: date-time */
@@ -3558,7 +3947,9 @@ export interface paths {
                             appliedAt?: string;
                             /** Format: date-time */
                             reviewDeadline?: string;
-                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record")[];
+                            /** Format: date-time */
+                            returnReplyDeadline?: string;
+                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record" | "resubmit")[];
                             /** Format: uuid */
                             applicantId: string;
                             statement: string;
@@ -3614,17 +4005,26 @@ export interface paths {
                             parties: {
                                 seq: number;
                                 /** @enum {string} */
-                                role: "holder" | "assignor" | "assignee";
+                                role: "holder" | "new_holder" | "assignor" | "assignee";
                                 name: string;
                                 current: boolean;
                                 /** Format: date-time */
                                 confirmedAt?: string;
                             }[];
+                            registeredHolders: string[];
+                            proofs?: {
+                                /** Format: uuid */
+                                uploadId: string;
+                                name: string;
+                                sha256: string;
+                                size: number;
+                                mime: string;
+                            }[];
                             decisions: {
                                 /** @enum {string} */
                                 stage: "initial" | "final";
                                 /** @enum {string} */
-                                decision: "approve" | "refuse";
+                                decision: "approve" | "refuse" | "return";
                                 reasons: string[];
                                 /** Format: uuid */
                                 decidedBy: string;
@@ -3643,7 +4043,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -3721,7 +4121,7 @@ export interface paths {
                                 registrationNumber: string;
                                 title: string;
                                 /** @enum {string} */
-                                status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "completed" | "refused" | "withdrawn";
+                                status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "returned" | "completed" | "refused" | "withdrawn" | "expired";
                                 /** @enum {string} */
                                 list: "to_submit" | "to_sign" | "in_review" | "done";
                                 /** Format: date-time */
@@ -3730,7 +4130,9 @@ export interface paths {
                                 appliedAt?: string;
                                 /** Format: date-time */
                                 reviewDeadline?: string;
-                                actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record")[];
+                                /** Format: date-time */
+                                returnReplyDeadline?: string;
+                                actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record" | "resubmit")[];
                             }[];
                             total: number;
                             page: number;
@@ -3808,7 +4210,7 @@ export interface paths {
                                 registrationNumber: string;
                                 title: string;
                                 /** @enum {string} */
-                                status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "completed" | "refused" | "withdrawn";
+                                status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "returned" | "completed" | "refused" | "withdrawn" | "expired";
                                 /** @enum {string} */
                                 list: "to_submit" | "to_sign" | "in_review" | "done";
                                 /** Format: date-time */
@@ -3817,7 +4219,9 @@ export interface paths {
                                 appliedAt?: string;
                                 /** Format: date-time */
                                 reviewDeadline?: string;
-                                actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record")[];
+                                /** Format: date-time */
+                                returnReplyDeadline?: string;
+                                actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record" | "resubmit")[];
                             }[];
                             total: number;
                             page: number;
@@ -3891,7 +4295,7 @@ export interface paths {
                             registrationNumber: string;
                             title: string;
                             /** @enum {string} */
-                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "completed" | "refused" | "withdrawn";
+                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "returned" | "completed" | "refused" | "withdrawn" | "expired";
                             /** @enum {string} */
                             list: "to_submit" | "to_sign" | "in_review" | "done";
                             /** Format: date-time */
@@ -3900,7 +4304,9 @@ export interface paths {
                             appliedAt?: string;
                             /** Format: date-time */
                             reviewDeadline?: string;
-                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record")[];
+                            /** Format: date-time */
+                            returnReplyDeadline?: string;
+                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record" | "resubmit")[];
                             /** Format: uuid */
                             applicantId: string;
                             statement: string;
@@ -3956,17 +4362,26 @@ export interface paths {
                             parties: {
                                 seq: number;
                                 /** @enum {string} */
-                                role: "holder" | "assignor" | "assignee";
+                                role: "holder" | "new_holder" | "assignor" | "assignee";
                                 name: string;
                                 current: boolean;
                                 /** Format: date-time */
                                 confirmedAt?: string;
                             }[];
+                            registeredHolders: string[];
+                            proofs?: {
+                                /** Format: uuid */
+                                uploadId: string;
+                                name: string;
+                                sha256: string;
+                                size: number;
+                                mime: string;
+                            }[];
                             decisions: {
                                 /** @enum {string} */
                                 stage: "initial" | "final";
                                 /** @enum {string} */
-                                decision: "approve" | "refuse";
+                                decision: "approve" | "refuse" | "return";
                                 reasons: string[];
                                 /** Format: uuid */
                                 decidedBy: string;
@@ -3985,7 +4400,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -4063,7 +4478,7 @@ export interface paths {
                             registrationNumber: string;
                             title: string;
                             /** @enum {string} */
-                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "completed" | "refused" | "withdrawn";
+                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "returned" | "completed" | "refused" | "withdrawn" | "expired";
                             /** @enum {string} */
                             list: "to_submit" | "to_sign" | "in_review" | "done";
                             /** Format: date-time */
@@ -4072,7 +4487,9 @@ export interface paths {
                             appliedAt?: string;
                             /** Format: date-time */
                             reviewDeadline?: string;
-                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record")[];
+                            /** Format: date-time */
+                            returnReplyDeadline?: string;
+                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record" | "resubmit")[];
                             /** Format: uuid */
                             applicantId: string;
                             statement: string;
@@ -4128,17 +4545,26 @@ export interface paths {
                             parties: {
                                 seq: number;
                                 /** @enum {string} */
-                                role: "holder" | "assignor" | "assignee";
+                                role: "holder" | "new_holder" | "assignor" | "assignee";
                                 name: string;
                                 current: boolean;
                                 /** Format: date-time */
                                 confirmedAt?: string;
                             }[];
+                            registeredHolders: string[];
+                            proofs?: {
+                                /** Format: uuid */
+                                uploadId: string;
+                                name: string;
+                                sha256: string;
+                                size: number;
+                                mime: string;
+                            }[];
                             decisions: {
                                 /** @enum {string} */
                                 stage: "initial" | "final";
                                 /** @enum {string} */
-                                decision: "approve" | "refuse";
+                                decision: "approve" | "refuse" | "return";
                                 reasons: string[];
                                 /** Format: uuid */
                                 decidedBy: string;
@@ -4157,7 +4583,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -4233,7 +4659,7 @@ export interface paths {
                             registrationNumber: string;
                             title: string;
                             /** @enum {string} */
-                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "completed" | "refused" | "withdrawn";
+                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "returned" | "completed" | "refused" | "withdrawn" | "expired";
                             /** @enum {string} */
                             list: "to_submit" | "to_sign" | "in_review" | "done";
                             /** Format: date-time */
@@ -4242,7 +4668,9 @@ export interface paths {
                             appliedAt?: string;
                             /** Format: date-time */
                             reviewDeadline?: string;
-                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record")[];
+                            /** Format: date-time */
+                            returnReplyDeadline?: string;
+                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record" | "resubmit")[];
                             /** Format: uuid */
                             applicantId: string;
                             statement: string;
@@ -4298,17 +4726,26 @@ export interface paths {
                             parties: {
                                 seq: number;
                                 /** @enum {string} */
-                                role: "holder" | "assignor" | "assignee";
+                                role: "holder" | "new_holder" | "assignor" | "assignee";
                                 name: string;
                                 current: boolean;
                                 /** Format: date-time */
                                 confirmedAt?: string;
                             }[];
+                            registeredHolders: string[];
+                            proofs?: {
+                                /** Format: uuid */
+                                uploadId: string;
+                                name: string;
+                                sha256: string;
+                                size: number;
+                                mime: string;
+                            }[];
                             decisions: {
                                 /** @enum {string} */
                                 stage: "initial" | "final";
                                 /** @enum {string} */
-                                decision: "approve" | "refuse";
+                                decision: "approve" | "refuse" | "return";
                                 reasons: string[];
                                 /** Format: uuid */
                                 decidedBy: string;
@@ -4327,7 +4764,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -4390,7 +4827,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        decision: "approve" | "refuse";
+                        decision: "approve" | "refuse" | "return";
                         /** @default [] */
                         reasons?: string[];
                     };
@@ -4413,7 +4850,7 @@ export interface paths {
                             registrationNumber: string;
                             title: string;
                             /** @enum {string} */
-                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "completed" | "refused" | "withdrawn";
+                            status: "draft" | "awaiting_confirmations" | "initial_review" | "final_review" | "returned" | "completed" | "refused" | "withdrawn" | "expired";
                             /** @enum {string} */
                             list: "to_submit" | "to_sign" | "in_review" | "done";
                             /** Format: date-time */
@@ -4422,7 +4859,9 @@ export interface paths {
                             appliedAt?: string;
                             /** Format: date-time */
                             reviewDeadline?: string;
-                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record")[];
+                            /** Format: date-time */
+                            returnReplyDeadline?: string;
+                            actions: ("view" | "submit" | "confirm" | "withdraw" | "review" | "download_record" | "resubmit")[];
                             /** Format: uuid */
                             applicantId: string;
                             statement: string;
@@ -4478,17 +4917,26 @@ export interface paths {
                             parties: {
                                 seq: number;
                                 /** @enum {string} */
-                                role: "holder" | "assignor" | "assignee";
+                                role: "holder" | "new_holder" | "assignor" | "assignee";
                                 name: string;
                                 current: boolean;
                                 /** Format: date-time */
                                 confirmedAt?: string;
                             }[];
+                            registeredHolders: string[];
+                            proofs?: {
+                                /** Format: uuid */
+                                uploadId: string;
+                                name: string;
+                                sha256: string;
+                                size: number;
+                                mime: string;
+                            }[];
                             decisions: {
                                 /** @enum {string} */
                                 stage: "initial" | "final";
                                 /** @enum {string} */
-                                decision: "approve" | "refuse";
+                                decision: "approve" | "refuse" | "return";
                                 reasons: string[];
                                 /** Format: uuid */
                                 decidedBy: string;
@@ -4507,7 +4955,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -4623,6 +5071,70 @@ export interface paths {
                 header?: never;
                 path: {
                     requestId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uri */
+                            url: string;
+                            expiresInSeconds: number;
+                        };
+                    };
+                };
+                /** @description Refused */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "INVALID_STATE" | "PROFILE_INCOMPLETE" | "NOT_CURRENT_SIGNER" | "SIGNATURE_NOT_PLACED" | "PAYMENT_METHOD_LOCKED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_FILE_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "UPSTREAM_UNAVAILABLE" | "INTERNAL";
+                                message: string;
+                                field?: string;
+                                issues?: {
+                                    /** @description Dotted path of the input at fault, e.g. holders.0.idNumber */
+                                    field: string;
+                                    message: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/filing/service-requests/{requestId}/proofs/{uploadId}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 变更著作权人的权属变更证明的下载链接（申请人、当事人、工作人员；5 分钟内有效） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    requestId: string;
+                    uploadId: string;
                 };
                 cookie?: never;
             };

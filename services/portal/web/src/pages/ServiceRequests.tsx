@@ -96,9 +96,11 @@ const statusColor: Record<ServiceRequestStatus, string> = {
   awaiting_confirmations: 'orange',
   initial_review: 'blue',
   final_review: 'geekblue',
+  returned: 'gold',
   completed: 'green',
   refused: 'magenta',
   withdrawn: 'default',
+  expired: 'default',
 };
 const day = (iso?: string) => (iso ? dayjs(iso).format('YYYY-MM-DD') : '');
 
@@ -210,6 +212,23 @@ function useRegistrations() {
   return items;
 }
 
+/**
+ * The holders a change of holders registers: the registration's holders now, loaded when the box
+ * is ticked for the chosen registration, then edited; undefined while holders are not changed.
+ */
+function useRegisteredHolders(filingId: string | undefined, changing: boolean | undefined) {
+  const [list, set] = useState<Holder[]>();
+  const fail = useFailure();
+  useEffect(() => {
+    set(undefined);
+    if (!filingId || !changing) return;
+    ok(
+      client.GET('/api/filing/service-requests/registered-holders/{filingId}', { params: { path: { filingId } } }),
+    ).then((r) => set(r.holders), fail);
+  }, [filingId, changing, fail]);
+  return { list, set };
+}
+
 interface RequestValues {
   filingId: string;
   statement: string;
@@ -220,6 +239,9 @@ interface RequestValues {
   firstPublishedOn?: Dayjs;
   firstPublishedPlace?: string;
   authors?: string;
+  /** 变更著作权人: the holders as they are to be registered, and the proof of the change. */
+  changeHolders?: boolean;
+  proofFiles?: UploadRef[];
   // reissue
   reason?: ReissueReason;
   // transfer, licence
@@ -232,7 +254,12 @@ interface RequestValues {
 const iso = (d?: Dayjs) => d?.format('YYYY-MM-DD');
 
 /** The request body the contract asks for (ServiceRequestCreateInput), from the form's values. */
-function bodyOf(kind: ServiceRequestKind, v: RequestValues, counterparty: Holder | undefined, submit: boolean) {
+function bodyOf(
+  kind: ServiceRequestKind,
+  v: RequestValues,
+  parties: { counterparty?: Holder | undefined; holders?: Holder[] | undefined },
+  submit: boolean,
+) {
   const common = { kind, filingId: v.filingId, statement: v.statement, submit };
   if (kind === 'reissue') return { ...common, reason: v.reason };
   if (kind === 'change') {
@@ -246,13 +273,15 @@ function bodyOf(kind: ServiceRequestKind, v: RequestValues, counterparty: Holder
       ...(v.firstPublishedOn ? { published: true, firstPublishedOn: iso(v.firstPublishedOn) } : {}),
       ...(v.firstPublishedPlace?.trim() ? { firstPublishedPlace: v.firstPublishedPlace.trim() } : {}),
       ...(authors.length ? { authors: authors.map((name) => ({ name })) } : {}),
+      ...(v.changeHolders && parties.holders ? { holders: parties.holders } : {}),
     };
-    return { ...common, mode: v.mode, changes };
+    const proofUploadIds = (v.proofFiles ?? []).map((f) => f.uploadId);
+    return { ...common, mode: v.mode, changes, ...(v.changeHolders ? { proofUploadIds } : {}) };
   }
   return {
     ...common,
     contract: {
-      counterparty,
+      counterparty: parties.counterparty,
       contractUploadId: v.contractFile?.[0]?.uploadId,
       signedOn: iso(v.signedOn),
       rights: v.rights ?? [],
@@ -273,7 +302,9 @@ export function ServiceRequestForm() {
   const registrations = useRegistrations();
   const [form] = Form.useForm<RequestValues>();
   const [counterparty, setCounterparty] = useState<Holder>();
-  const [dialog, setDialog] = useState(false);
+  // Whom the holder dialog edits: the contract's other party, or one of the new holders (index; new when past the end).
+  const [dialog, setDialog] = useState<'counterparty' | number>();
+  const holders = useRegisteredHolders(Form.useWatch('filingId', form), Form.useWatch('changeHolders', form));
   const { busy, run } = useCommand();
   const contract = kind === 'transfer' || kind === 'licence';
   const send = async (submit: boolean) => {
@@ -286,7 +317,7 @@ export function ServiceRequestForm() {
       const r = await ok(
         // What the form left empty goes as it is: the service refuses it naming the field.
         client.POST('/api/filing/service-requests', {
-          body: bodyOf(kind, v, counterparty, submit) as ServiceRequestCreateInput,
+          body: bodyOf(kind, v, { counterparty, holders: holders.list }, submit) as ServiceRequestCreateInput,
         }),
       );
       message.success(submit ? t('已提交') : t('已暂存'));
@@ -350,6 +381,66 @@ export function ServiceRequestForm() {
             <Form.Item name="firstPublishedPlace" label={t('首次发表地点')}>
               <Input maxLength={200} />
             </Form.Item>
+            <Form.Item name="changeHolders" valuePropName="checked">
+              <Checkbox data-testid="change-holders">{t('变更著作权人')}</Checkbox>
+            </Form.Item>
+            {holders.list ? (
+              <>
+                <Typography.Paragraph type="secondary">
+                  {t(
+                    '现登记的著作权人与新增的著作权人须依次签章确认，并上传权属变更证明（如继承、转让协议、单位合并或分立的证明）。',
+                  )}
+                </Typography.Paragraph>
+                <Table<Holder>
+                  rowKey={(h) => `${h.idType}:${h.idNumber}`}
+                  size="small"
+                  pagination={false}
+                  dataSource={holders.list}
+                  data-testid="new-holders"
+                  style={{ marginBottom: 8 }}
+                  columns={[
+                    { title: t('序号'), render: (_v, _h, i) => i + 1 },
+                    { title: t('姓名/名称'), dataIndex: 'name' },
+                    { title: t('证件号'), dataIndex: 'idNumber', responsive: ['md'] },
+                    {
+                      title: t('操作'),
+                      render: (_v, h, i) => (
+                        <Space size={0}>
+                          <Button size="small" type="link" onClick={() => setDialog(i)}>
+                            {t('修改')}
+                          </Button>
+                          <Button
+                            size="small"
+                            type="link"
+                            danger
+                            disabled={holders.list?.length === 1}
+                            onClick={() => holders.set(holders.list?.filter((x) => x !== h))}
+                          >
+                            {t('删除')}
+                          </Button>
+                        </Space>
+                      ),
+                    },
+                  ]}
+                />
+                <Button onClick={() => setDialog(holders.list?.length ?? 0)} data-testid="holder-add">
+                  {t('添加著作权人')}
+                </Button>
+                <Form.Item
+                  name="proofFiles"
+                  label={t('权属变更证明')}
+                  style={{ marginTop: 16 }}
+                  rules={[{ required: true, type: 'array', min: 1, message: t('变更著作权人须上传权属变更证明') }]}
+                >
+                  <Uploads
+                    action={link('/api/filing/uploads/{kind}', { kind: 'attachment' })}
+                    accept=".pdf,.jpg,.jpeg,.png"
+                    max={10}
+                    testId="proof-upload"
+                  />
+                </Form.Item>
+              </>
+            ) : null}
           </>
         ) : null}
         {kind === 'reissue' ? (
@@ -362,7 +453,7 @@ export function ServiceRequestForm() {
             <Form.Item label={kind === 'transfer' ? t('受让方') : t('被许可方')} required>
               <Space wrap>
                 {counterparty ? <span data-testid="counterparty">{counterparty.name}</span> : null}
-                <Button onClick={() => setDialog(true)} data-testid="counterparty-edit">
+                <Button onClick={() => setDialog('counterparty')} data-testid="counterparty-edit">
                   {counterparty ? t('修改') : t('添加')}
                 </Button>
               </Space>
@@ -424,15 +515,45 @@ export function ServiceRequestForm() {
         </Space>
       </Form>
       <HolderDialog
-        open={dialog}
-        initial={counterparty}
+        open={dialog !== undefined}
+        initial={dialog === 'counterparty' ? counterparty : dialog === undefined ? undefined : holders.list?.[dialog]}
         onOk={(h) => {
-          setCounterparty(h);
-          setDialog(false);
+          if (dialog === 'counterparty') setCounterparty(h);
+          else if (dialog !== undefined) holders.set(Object.assign([...(holders.list ?? [])], { [dialog]: h }));
+          setDialog(undefined);
         }}
-        onCancel={() => setDialog(false)}
+        onCancel={() => setDialog(undefined)}
       />
     </>
+  );
+}
+
+/** 变更前 / 变更后 side by side; a holder who leaves or joins is marked. */
+function HoldersCompare({ before, after }: { before: string[]; after: string[] }) {
+  const t = useT();
+  const rows = Array.from({ length: Math.max(before.length, after.length) }, (_x, i) => ({
+    i,
+    before: before[i],
+    after: after[i],
+  }));
+  const mark = (name: string | undefined, other: string[], tag: string, color: string) =>
+    name ? (
+      <>
+        {name} {other.includes(name) ? null : <Tag color={color}>{tag}</Tag>}
+      </>
+    ) : null;
+  return (
+    <Table
+      rowKey="i"
+      size="small"
+      pagination={false}
+      dataSource={rows}
+      data-testid="holders-compare"
+      columns={[
+        { title: t('变更前'), render: (_v, r) => mark(r.before, after, t('移出'), 'red') },
+        { title: t('变更后'), render: (_v, r) => mark(r.after, before, t('新增'), 'green') },
+      ]}
+    />
   );
 }
 
@@ -585,6 +706,27 @@ export function ServiceRequestDetail({ staffStage }: { staffStage?: ServiceRevie
           {c?.authors ? (
             <Descriptions.Item label={t('作者（变更后）')}>
               {c.authors.map((x) => x.name).join(t('、'))}
+            </Descriptions.Item>
+          ) : null}
+          {c?.holders ? (
+            <Descriptions.Item label={t('著作权人')}>
+              <HoldersCompare before={view.registeredHolders} after={c.holders.map((h) => h.name)} />
+            </Descriptions.Item>
+          ) : null}
+          {view.proofs?.length ? (
+            <Descriptions.Item label={t('权属变更证明')}>
+              <Space direction="vertical" size={0}>
+                {view.proofs.map((p) => (
+                  <StoredFile
+                    key={p.uploadId}
+                    upload={p}
+                    link={link('/api/filing/service-requests/{requestId}/proofs/{uploadId}/download', {
+                      requestId: view.requestId,
+                      uploadId: p.uploadId,
+                    })}
+                  />
+                ))}
+              </Space>
             </Descriptions.Item>
           ) : null}
           {c?.completedOn ? (
