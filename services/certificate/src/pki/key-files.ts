@@ -75,7 +75,7 @@ export async function keyFile(
  * DEV_KEY_PASSPHRASE. Every process of one stack (services, workers, stand-ins, their tests)
  * finds the same file. Refused in production mode, where no development key may sign anything.
  */
-export async function devKeyFile(name: string, make: () => { keyPem: string; publicPem: string }): Promise<KeyFile> {
+export async function devKeyFile(name: string, make: () => MadeKey): Promise<KeyFile> {
   const c = config();
   if (isProductionMode(c)) throw new Error(`the development key ${name} is refused in production mode`);
   return keyFile(path.join(c.COPYREG_DATA_DIR, 'dev-keys', name), c.DEV_KEY_PASSPHRASE, make);
