@@ -13,7 +13,8 @@ import { choose, date, fill, radio, toast, upload } from './ui';
  * real services, the holder asks for a change (变更登记) that both joint holders confirm in order
  * and both reviews approve, ending in a new edition of the certificate; on a phone, a reissue
  * (补证) with no one to confirm; a transfer contract filed (合同备案), the assignee confirming
- * last; then a change of holders, the added holder confirming with proof uploaded. Each state of the lists 待提交 / 待签章 / 审核中 / 已办结 is looked at, with axe, and kept
+ * last; then a change of holders, the added holder confirming with proof uploaded; and a reissue
+ * returned for correction (退回修改), corrected and resubmitted on a phone. Each state of the lists 待提交 / 待签章 / 审核中 / 已办结 is looked at, with axe, and kept
  * in docs/screenshots.
  */
 describe('other services: change, reissue and contract filing', () => {
@@ -264,6 +265,50 @@ describe('other services: change, reissue and contract filing', () => {
     await page.reload();
     await page.locator('[data-testid="request-outcome"]', { hasText: '版证书' }).waitFor();
     await check(page, 'services-15-change-holders-done');
+  });
+
+  it('退回修改 on a phone: a reissue returned with a reason, corrected and resubmitted, then completed', async () => {
+    const phone = await as(holder, 'phone');
+    await phone.goto('/services/new/reissue');
+    const form = phone.locator('[data-testid="request-form"]');
+    await choose(phone, form, '登记作品', title);
+    await radio(form, '申请原因', '证书损坏（换证）');
+    await fill(form, '申请说明', '证书受潮损坏。');
+    await phone.click('[data-testid="request-submit"]');
+    await status(phone, '待初审');
+    const requestId = idOf(phone);
+
+    const review = await as(initial);
+    await review.goto(`/staff/service-requests/initial/${requestId}`);
+    const decide = review.locator('[data-testid="request-review-form"]');
+    await radio(decide, '审核结果', '退回修改');
+    await fill(decide, '理由', '请说明证书损坏的程度并上传照片');
+    await check(review, 'services-16-staff-return');
+    await review.click('[data-testid="request-review-submit"]');
+    await toast(review, '审核意见已提交');
+
+    // The applicant finds it in 待提交 with the reason and the deadline, corrects and resubmits.
+    await phone.goto('/services/requests/to_submit');
+    await row(phone, title).first().waitFor();
+    await phone.goto(`/service-requests/${requestId}`);
+    await status(phone, '退回修改');
+    const notice = phone.locator('[data-testid="request-returned"]');
+    expect(await notice.textContent()).toContain('请说明证书损坏的程度并上传照片');
+    await check(phone, 'services-phone-05-returned');
+    await phone.click('[data-testid="request-resubmit"]');
+    await phone.locator('[data-testid="request-returned"]').waitFor();
+    // The form holds what was asked; the statement is corrected.
+    await expect.poll(() => form.locator('textarea').inputValue()).toBe('证书受潮损坏。');
+    await fill(form, '申请说明', '证书受潮，封面与内页均有水渍，照片见附件。');
+    await check(phone, 'services-phone-06-resubmit-form');
+    await phone.click('[data-testid="request-submit"]');
+    await status(phone, '待初审');
+    expect(new URL(phone.url()).pathname).toBe(`/service-requests/${requestId}`);
+    await approve(initial, 'initial', requestId);
+    await approve(final, 'final', requestId);
+    await phone.reload();
+    await status(phone, '已办结');
+    await check(phone, 'services-phone-07-resubmitted-done');
   });
 
   it('every page state has no serious or critical accessibility violation', () => {

@@ -903,6 +903,15 @@ const words: Record<string, string> = {
   变更后: 'After',
   新增: 'Added',
   移出: 'Removed',
+  // 退回修改 of a service request
+  '退回修改：请于 {date} 前修改并重新提交，逾期视为撤回':
+    'Returned for correction: correct and resubmit by {date}, or the request is deemed withdrawn',
+  '每行一条理由；退回修改或不予办理须写明理由': 'One reason a line; a return or a refusal needs its reasons',
+  不予办理或退回修改须写明理由: 'A refusal or a return needs its reasons',
+  只有申请人可以重新提交申请: 'Only the applicant can resubmit the request',
+  '该申请未被退回修改，不能重新提交': 'This request was not returned: it cannot be resubmitted',
+  重新提交时不能更换业务类型: 'A resubmission keeps the kind of request',
+  重新提交时不能更换登记作品: 'A resubmission keeps the registration',
   '{kind}：{title}': '{kind}: {title}',
   '{role}：{name}': '{role}: {name}',
   待提交业务: 'To submit',

@@ -37,6 +37,7 @@ import {
   DatePicker,
   Descriptions,
   Form,
+  type FormInstance,
   Input,
   Radio,
   Result,
@@ -50,7 +51,7 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { client, link, ok } from '../api';
 import { HolderDialog } from '../components/HolderDialog';
 import { ListFilter, lines, useCommand } from '../components/ServiceParts';
@@ -96,7 +97,7 @@ const statusColor: Record<ServiceRequestStatus, string> = {
   awaiting_confirmations: 'orange',
   initial_review: 'blue',
   final_review: 'geekblue',
-  returned: 'gold',
+  returned: 'orange',
   completed: 'green',
   refused: 'magenta',
   withdrawn: 'default',
@@ -216,16 +217,21 @@ function useRegistrations() {
  * The holders a change of holders registers: the registration's holders now, loaded when the box
  * is ticked for the chosen registration, then edited; undefined while holders are not changed.
  */
-function useRegisteredHolders(filingId: string | undefined, changing: boolean | undefined) {
+function useRegisteredHolders(filingId: string | undefined, changing: boolean | undefined, preset?: Holder[]) {
   const [list, set] = useState<Holder[]>();
   const fail = useFailure();
   useEffect(() => {
     set(undefined);
     if (!filingId || !changing) return;
+    if (preset) return set(preset); // a returned request's holders, as the applicant left them
+    let live = true; // an answer for an earlier choice comes too late to count
     ok(
       client.GET('/api/filing/service-requests/registered-holders/{filingId}', { params: { path: { filingId } } }),
-    ).then((r) => set(r.holders), fail);
-  }, [filingId, changing, fail]);
+    ).then((r) => live && set(r.holders), fail);
+    return () => {
+      live = false;
+    };
+  }, [filingId, changing, preset, fail]);
   return { list, set };
 }
 
@@ -290,6 +296,60 @@ function bodyOf(
   };
 }
 
+/** The returned request's content as the form's values (the contract's other party is added again). */
+function useReturned(requestId: string | undefined, form: FormInstance<RequestValues>) {
+  const [view, setView] = useState<ServiceRequestView>();
+  const fail = useFailure();
+  useEffect(() => {
+    if (!requestId) return;
+    ok(client.GET('/api/filing/service-requests/{requestId}', { params: { path: { requestId } } })).then((v) => {
+      const c = v.changes;
+      const d = (s?: string) => (s ? dayjs(s) : undefined);
+      form.setFieldsValue({
+        filingId: v.filingId,
+        statement: v.statement,
+        ...(v.mode ? { mode: v.mode } : {}),
+        ...(v.reason ? { reason: v.reason } : {}),
+        title: c?.title,
+        authors: c?.authors?.map((a) => a.name).join('、'),
+        completedOn: d(c?.completedOn),
+        firstPublishedOn: d(c?.firstPublishedOn),
+        firstPublishedPlace: c?.firstPublishedPlace,
+        changeHolders: !!c?.holders,
+        proofFiles: v.proofs ?? [],
+        ...(v.contract
+          ? {
+              contractFile: [v.contract.contractFile],
+              signedOn: d(v.contract.signedOn),
+              rights: v.contract.rights,
+              ...(v.contract.termFrom && v.contract.termTo
+                ? { term: [dayjs(v.contract.termFrom), dayjs(v.contract.termTo)] as [Dayjs, Dayjs] }
+                : {}),
+            }
+          : {}),
+      });
+      setView(v); // its holders then replace the registered ones the list may have loaded meanwhile
+    }, fail);
+  }, [requestId, form, fail]);
+  return view;
+}
+
+/** 退回修改: the reviewer's reasons and the reply deadline, past which the request is deemed withdrawn. */
+function ReturnedNotice({ view }: { view: ServiceRequestView }) {
+  const t = useT();
+  const last = view.decisions.findLast((d) => d.decision === 'return');
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      style={{ marginBottom: 16 }}
+      data-testid="request-returned"
+      message={t('退回修改：请于 {date} 前修改并重新提交，逾期视为撤回', { date: day(view.returnReplyDeadline) })}
+      description={last?.reasons.join(t('；'))}
+    />
+  );
+}
+
 /** 申请办理: a new request of one kind about one of the applicant's registrations; kept (暂存) or submitted. */
 export function ServiceRequestForm() {
   const params = useParams();
@@ -304,7 +364,14 @@ export function ServiceRequestForm() {
   const [counterparty, setCounterparty] = useState<Holder>();
   // Whom the holder dialog edits: the contract's other party, or one of the new holders (index; new when past the end).
   const [dialog, setDialog] = useState<'counterparty' | number>();
-  const holders = useRegisteredHolders(Form.useWatch('filingId', form), Form.useWatch('changeHolders', form));
+  // 退回修改: the returned request (?resubmit=id), its content in the form to correct.
+  const resubmit = useSearchParams()[0].get('resubmit') ?? undefined;
+  const returned = useReturned(resubmit, form);
+  const holders = useRegisteredHolders(
+    Form.useWatch('filingId', form),
+    Form.useWatch('changeHolders', form),
+    returned?.changes?.holders,
+  );
   const { busy, run } = useCommand();
   const contract = kind === 'transfer' || kind === 'licence';
   const send = async (submit: boolean) => {
@@ -314,11 +381,15 @@ export function ServiceRequestForm() {
       return;
     }
     await run(async () => {
+      // What the form left empty goes as it is: the service refuses it naming the field.
+      const body = bodyOf(kind, v, { counterparty, holders: holders.list }, submit) as ServiceRequestCreateInput;
       const r = await ok(
-        // What the form left empty goes as it is: the service refuses it naming the field.
-        client.POST('/api/filing/service-requests', {
-          body: bodyOf(kind, v, { counterparty, holders: holders.list }, submit) as ServiceRequestCreateInput,
-        }),
+        resubmit
+          ? client.POST('/api/filing/service-requests/{requestId}/resubmit', {
+              params: { path: { requestId: resubmit } },
+              body,
+            })
+          : client.POST('/api/filing/service-requests', { body }),
       );
       message.success(submit ? t('已提交') : t('已暂存'));
       navigate(`/service-requests/${r.requestId}`);
@@ -339,6 +410,7 @@ export function ServiceRequestForm() {
   return (
     <>
       <PageTitle>{S.kind[kind]}</PageTitle>
+      {returned ? <ReturnedNotice view={returned} /> : null}
       <Alert type="info" showIcon style={{ marginBottom: 16 }} message={hint[kind]} />
       <Form<RequestValues>
         form={form}
@@ -509,9 +581,11 @@ export function ServiceRequestForm() {
           <Button type="primary" onClick={() => send(true)} loading={busy} data-testid="request-submit">
             {t('提交')}
           </Button>
-          <Button onClick={() => send(false)} loading={busy} data-testid="request-save">
-            {t('暂存')}
-          </Button>
+          {resubmit ? null : (
+            <Button onClick={() => send(false)} loading={busy} data-testid="request-save">
+              {t('暂存')}
+            </Button>
+          )}
         </Space>
       </Form>
       <HolderDialog
@@ -631,6 +705,13 @@ export function ServiceRequestDetail({ staffStage }: { staffStage?: ServiceRevie
                 {t('提交')}
               </Button>
             ) : null}
+            {a.has('resubmit') ? (
+              <Link to={`/services/new/${view.kind}?resubmit=${view.requestId}`}>
+                <Button type="primary" data-testid="request-resubmit">
+                  {t('修改后重新提交')}
+                </Button>
+              </Link>
+            ) : null}
             {a.has('confirm') ? (
               <Button type="primary" onClick={() => act('confirm', '已签章确认')} data-testid="request-confirm">
                 {t('签章确认')}
@@ -676,6 +757,7 @@ export function ServiceRequestDetail({ staffStage }: { staffStage?: ServiceRevie
           }
         />
       ) : null}
+      {view.status === 'returned' ? <ReturnedNotice view={view} /> : null}
       {view.closedReason ? (
         <Alert
           type="warning"
@@ -815,10 +897,10 @@ function ReviewForm(props: {
         <Form.Item name="decision" label={t('审核结果')} rules={[{ required: true }]}>
           <Radio.Group
             optionType="button"
-            options={(['approve', 'refuse'] as const).map((d) => ({ value: d, label: S.decision[d] }))}
+            options={(['approve', 'return', 'refuse'] as const).map((d) => ({ value: d, label: S.decision[d] }))}
           />
         </Form.Item>
-        <Form.Item name="reasons" label={t('理由')} extra={t('每行一条理由；不予办理须写明理由')}>
+        <Form.Item name="reasons" label={t('理由')} extra={t('每行一条理由；退回修改或不予办理须写明理由')}>
           <Input.TextArea rows={3} maxLength={2000} />
         </Form.Item>
         <Button type="primary" onClick={submit} loading={busy} data-testid="request-review-submit">
