@@ -478,29 +478,30 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
       if (row.status !== 'returned') throw new ApiError('INVALID_STATE', '该申请未被退回修改，不能重新提交');
       const next = await requestFacts(db, user, body, await ownRegistration(db, user, row.filing_id));
       const before = await db('filing.service_request_parties').where({ request_id: row.id }).orderBy('seq');
-      const reconfirm = reconfirmNeeded(row, before, next);
+      // A party not confirmed means the rows were replaced by an attempt of this very command whose
+      // answer was lost: they confirm again, as that attempt asked.
+      const reconfirm = reconfirmNeeded(row, before, next) || before.some((p) => !p.confirmed_at);
+      // The corrected request and its parties are committed before the workflow hears of it: its
+      // record activity writes the same row, and its notice names the party now first in turn.
       await db.transaction(async (tx) => {
-        if (reconfirm) {
-          await tx('filing.service_request_parties').where({ request_id: row.id }).del();
-          if (next.parties.length) {
-            await tx('filing.service_request_parties').insert(next.parties.map((p) => ({ ...p, request_id: row.id })));
-          }
-        }
-        const u: ResubmitServiceRequestUpdate = { actorId: user.userId, partyCount: next.parties.length, reconfirm };
-        await updateRequest(deps, row.id, resubmitServiceRequestUpdate, u, operationId);
-        // The request's row after the workflow's answer: its record activity writes the same row,
-        // and would wait on this transaction's lock until the update timed out.
         await tx('filing.service_requests')
-          .where({ id: row.id })
+          .where({ id: row.id, status: 'returned' })
           .update({ ...stored(next.columns), party_count: next.parties.length, updated_at: tx.fn.now() });
-        await audit(tx, {
-          operationId,
-          filingId: row.filing_id,
-          user,
-          action: 'service_request.resubmitted',
-          detail: { requestId: row.id, reconfirm },
-          req,
-        });
+        if (!reconfirm) return;
+        await tx('filing.service_request_parties').where({ request_id: row.id }).del();
+        if (next.parties.length) {
+          await tx('filing.service_request_parties').insert(next.parties.map((p) => ({ ...p, request_id: row.id })));
+        }
+      });
+      const u: ResubmitServiceRequestUpdate = { actorId: user.userId, partyCount: next.parties.length, reconfirm };
+      await updateRequest(deps, row.id, resubmitServiceRequestUpdate, u, operationId);
+      await audit(db, {
+        operationId,
+        filingId: row.filing_id,
+        user,
+        action: 'service_request.resubmitted',
+        detail: { requestId: row.id, reconfirm },
+        req,
       });
       return viewOf(db, (await loadRow(db, row.id)) as Row, user);
     },

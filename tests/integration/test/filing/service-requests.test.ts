@@ -623,6 +623,13 @@ describe('退回修改 (return for correction)', () => {
           statement: '证书损坏。',
         })
       ).json.requestId as string;
+      // The workflow's first step (entering review) must have run: a decision that arrives with the
+      // start is handled before it, and the first step then puts the request back into review.
+      await until(
+        () => view(r.applicant, id),
+        (x) => !!x.reviewDeadline,
+        'the request to enter review',
+      );
       const ret = await send(
         await actor(['initial_reviewer']),
         'post',
