@@ -70,6 +70,13 @@ const FINAL: ServiceRequestStatus[] = ['completed', 'refused', 'withdrawn', 'exp
 /** 退回修改 and its resubmission or expiry: added later; no earlier history returns a request. */
 const RETURN_FOR_CORRECTION = 'service-request-return-for-correction';
 
+/**
+ * Before this patch the handlers were set before the first step was queued: a decision that came in
+ * the workflow's first task (a request without parties starts in initial review) ran first, and the
+ * first step then put the request back into initial review.
+ */
+const FIRST_STEP_FIRST = 'service-request-first-step-first';
+
 /** Before this patch a revoked registration's approval retried the certificate step forever. */
 const REFUSED_ON_REVOKED = 'service-request-refused-on-revoked';
 
@@ -141,6 +148,19 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
     // The desk's notice of each stage has its own key (…:staff:0 initial, …:staff:1 final).
     await notice('service_request_submitted', 'staff', stage === 'initial' ? 0 : 1);
   }
+
+  /** The first step: the first party's turn, or (no parties) initial review with its deadline. */
+  const firstStep = () =>
+    inTurn(async () => {
+      if (partyCount > 0) {
+        await publish();
+        await notice('service_request_to_confirm', 'party', 0);
+      } else {
+        await enterReview('initial');
+      }
+    });
+  // In turn before any update: an update that came with the start waits for it.
+  const firstStepQueued = patched(FIRST_STEP_FIRST) ? firstStep() : undefined;
 
   // --- The rules (validators run them, and the handlers again after waiting their turn) --------
 
@@ -281,14 +301,7 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
 
   // --- Main: the first step, then the review deadlines until the request is done ---------------
 
-  await inTurn(async () => {
-    if (partyCount > 0) {
-      await publish();
-      await notice('service_request_to_confirm', 'party', 0);
-    } else {
-      await enterReview('initial');
-    }
-  });
+  await (firstStepQueued ?? firstStep());
 
   while (!FINAL.includes(state.status)) {
     const rev = revision;

@@ -18,8 +18,8 @@ import {
   serviceRequestWorkflowId,
 } from '@copyreg/proto';
 import { usccCheckChar } from '@copyreg/proto/src/id-numbers';
-import { decideServiceRequestUpdate } from '@copyreg/proto/src/service-request-messages';
-import type { Client } from '@temporalio/client';
+import { decideServiceRequestUpdate, serviceRequestStateQuery } from '@copyreg/proto/src/service-request-messages';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchOutbox } from '../../../../activities/src/outbox';
@@ -623,13 +623,6 @@ describe('退回修改 (return for correction)', () => {
           statement: '证书损坏。',
         })
       ).json.requestId as string;
-      // The workflow's first step (entering review) must have run: a decision that arrives with the
-      // start is handled before it, and the first step then puts the request back into review.
-      await until(
-        () => view(r.applicant, id),
-        (x) => !!x.reviewDeadline,
-        'the request to enter review',
-      );
       const ret = await send(
         await actor(['initial_reviewer']),
         'post',
@@ -771,6 +764,81 @@ describe('补证/换证 (reissue)', () => {
     const withdrawn = await send(r.applicant, 'post', `/service-requests/${draftId}/withdraw`);
     expect(withdrawn.json.status).toBe('withdrawn');
     await recordHistory(draftId, 'service-request-withdrawn');
+  });
+});
+
+describe('a decision that comes with the start', () => {
+  it('waits for the first step: the request goes on to final review and stays there', async () => {
+    const r = await registered();
+    const draft = await send(r.applicant, 'post', '/service-requests', {
+      kind: 'reissue',
+      filingId: r.id,
+      reason: 'lost',
+      statement: '证书遗失，申请补发。',
+      submit: false,
+    });
+    expect(draft.status).toBe(201);
+    const id = draft.json.requestId as string;
+    // The route's submit by hand, with the initial decision sent in the same call as the start
+    // (update-with-start), so the workflow's first task holds both.
+    const row = await app.db('filing.service_requests').where({ id }).first();
+    await app
+      .db('filing.service_requests')
+      .where({ id })
+      .update({ status: 'initial_review', waiting_on: 'initial-review', submitted_at: new Date() });
+    const reviewer = await actor(['initial_reviewer']);
+    const answer = await temporal.workflow.executeUpdateWithStart(decideServiceRequestUpdate, {
+      args: [
+        {
+          deciderId: reviewer.userId,
+          deciderRoles: ['initial_reviewer'],
+          stage: 'initial',
+          decision: 'approve',
+          statementId: randomUUID(),
+        },
+      ],
+      startWorkflowOperation: new WithStartWorkflowOperation('serviceRequestWorkflow', {
+        workflowId: serviceRequestWorkflowId(id),
+        taskQueue: app.deps.taskQueue,
+        workflowIdConflictPolicy: 'FAIL',
+        args: [
+          {
+            requestId: id,
+            kind: 'reissue',
+            filingId: r.id,
+            applicantId: r.applicant.userId,
+            partyCount: 0,
+            region: row.region,
+            workType: 'fine_art',
+            registrationNumber: row.registration_number,
+            ...(app.deps.serviceRequestTiming ? { timing: app.deps.serviceRequestTiming } : {}),
+          },
+        ],
+      }),
+    });
+    expect(answer).toMatchObject({ status: 'final_review', waitingOn: 'final-review' });
+    // Whatever the first task queued has run: the request is still in final review.
+    const handle = temporal.workflow.getHandle(serviceRequestWorkflowId(id));
+    await until(
+      async () => (await handle.describe()).raw.pendingActivities?.length ?? 0,
+      (n) => n === 0,
+      'the activities the first task queued to finish',
+    );
+    expect(await handle.query(serviceRequestStateQuery)).toMatchObject({
+      status: 'final_review',
+      waitingOn: 'final-review',
+      decisions: [expect.objectContaining({ stage: 'initial', decision: 'approve' })],
+    });
+    await until(
+      () => view(r.applicant, id),
+      (x) => x.status === 'final_review',
+      'the read model to say final review',
+    );
+    const final = await send(await actor(['final_reviewer']), 'post', `/staff/service-requests/${id}/review/final`, {
+      decision: 'approve',
+    });
+    expect(final.json.status).toBe('completed');
+    await recordHistory(id, 'service-request-decided-with-start');
   });
 });
 
