@@ -95,6 +95,8 @@ const result: BenchResult = {
 try {
   if (wanted('baselines')) {
     console.log(`baseline: documents × ${options.documentsN}`);
+    // Signers sign through the development CSC provider, one of the platform's peers.
+    await startedPlatform();
     const docs = new Sampler(stackGroups).start();
     result.baselines.documents = await documentsBaseline(options.documentsN);
     console.log('  ', result.baselines.documents, docs.stop().bench);
