@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import { type Role, SessionUser } from '@copyreg/proto';
 import type { Request } from 'express';
 import { jwtVerify, SignJWT } from 'jose';
@@ -15,7 +15,13 @@ export const sessionCookieName = (c: Config = config()) =>
 /** How often a session's last_seen_at is written (reads are every request; writes need not be). */
 const TOUCH_EVERY_MS = 60_000;
 
-const key = () => new TextEncoder().encode(config().SESSION_SECRET);
+/** The session key, made once per secret: given raw bytes, jose imports them again on every call. */
+let sessionKey: { secret: string; key: KeyObject } | undefined;
+const key = () => {
+  const secret = config().SESSION_SECRET;
+  if (sessionKey?.secret !== secret) sessionKey = { secret, key: createSecretKey(Buffer.from(secret, 'utf8')) };
+  return sessionKey.key;
+};
 
 let sessionsDb: Knex | undefined;
 /** The identity schema's sessions, read by every service (a small pool of its own). */
