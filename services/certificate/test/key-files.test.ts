@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@copyreg/kit';
+import { productionSettings } from '@copyreg/kit/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type KeyFile, keyFile } from '../src/pki/key-files';
 import { devRoot } from '../src/pki/keys';
@@ -71,17 +72,8 @@ describe('development key files', () => {
   it('refused in production mode: nothing is made', async () => {
     // Production settings that pass the start-up check, so the key store's own refusal is what answers.
     const production: Record<string, string> = {
+      ...productionSettings,
       PUBLIC_URL: 'https://copyright.zj.example',
-      SESSION_SECRET: 'a-real-secret-of-more-than-thirty-two-characters',
-      DATABASE_URL: 'postgres://copyreg:not-the-dev-password@127.0.0.1:5433/copyreg_test',
-      S3_ACCESS_KEY: 'office-access',
-      S3_SECRET_KEY: 'office-secret-key',
-      OIDC_ISSUER: 'https://login.zjzwfw.example/oidc',
-      OIDC_CLIENT_SECRET: 'issued-client-secret',
-      TEMPORAL_TLS: 'true',
-      TEMPORAL_PAYLOAD_KEYS: 'office-2026:uEyk4P9PTFp2uyLZMVy2vtGxZSwO6itUkbVymwp4n34=',
-      SIGNER_SIGNING_PROVIDER: 'csc',
-      SIGNER_CSC_URL: 'https://sign.ca.example/csc/v2',
     };
     const saved = Object.fromEntries(Object.keys(production).map((k) => [k, process.env[k]]));
     Object.assign(process.env, production);

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codecServerCors } from '../src/codec-server';
 import { loadConfig } from '../src/config';
 import { refuseCrossOrigin } from '../src/security';
-import { serve } from '../src/testing';
-import { productionSettings } from './production-settings';
+import { productionSettings, serve } from '../src/testing';
 
 /**
  * The codec server's cross-origin rules in production mode (no stack needed): the Temporal UI's

@@ -13,7 +13,7 @@ import {
   payloadToJson,
 } from '../src/codec';
 import { ConfigError, DEVELOPMENT_PAYLOAD_KEY, loadConfig, parsePayloadKeys } from '../src/config';
-import { productionSettings } from './production-settings';
+import { productionSettings } from '../src/testing';
 
 // A CommonJS module: its namespaces come with the default import under Node's ESM loader.
 const { temporal } = proto;

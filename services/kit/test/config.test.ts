@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, developmentDefaults, isProductionMode, loadConfig, refuseInProduction } from '../src/config';
-import { productionSettings } from './production-settings';
+import { productionSettings } from '../src/testing';
 
 describe('configuration from the environment', () => {
   it('runs on embedded defaults', () => {

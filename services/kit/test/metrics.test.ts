@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { checkProduction, loadConfig } from '../src/config';
 import { Api, createApp } from '../src/http';
 import { registrationGauges, type StatusCount, scrapeAllowed, temporalRuntimeTelemetry } from '../src/metrics';
-import { serve } from '../src/testing';
-import { productionSettings } from './production-settings';
+import { productionSettings, serve } from '../src/testing';
 
 /** /metrics of a service: counted by route pattern, protected, and the read-model gauges. Needs no stack. */
 describe('metrics', () => {
