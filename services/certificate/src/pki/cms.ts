@@ -27,7 +27,8 @@ const oid = {
 const NULL = Buffer.from([0x05, 0x00]);
 
 /**
- * What a credential's signatures share, built once per credential: the SignedData's fields up to
+ * What a credential's signatures share, built once per certificate chain (a remote signer's
+ * credential is made per consent, around the chain its provider gave once): the SignedData's fields up to
  * its signer infos (version, digest algorithms, the detached content's type, the certificates as
  * their own DER), the signer's identifier and the ESS certificate hash.
  */
@@ -36,10 +37,10 @@ interface Prepared {
   sid: Buffer;
   essCertId: Buffer;
 }
-const prepared = new WeakMap<SigningCredential, Prepared>();
+const prepared = new WeakMap<readonly Uint8Array[], Prepared>();
 
 function prepare(credential: SigningCredential): Prepared {
-  let p = prepared.get(credential);
+  let p = prepared.get(credential.certificates);
   if (!p) {
     const [first] = credential.certificates;
     if (!first) throw new Error('a credential without a certificate');
@@ -59,7 +60,7 @@ function prepare(credential: SigningCredential): Prepared {
       der(0xa0, Buffer.concat(credential.certificates.map((c) => Buffer.from(c)))), // [0] IMPLICIT CertificateSet
     ]);
     p = { head, sid, essCertId: createHash('sha256').update(first).digest() };
-    prepared.set(credential, p);
+    prepared.set(credential.certificates, p);
   }
   return p;
 }
