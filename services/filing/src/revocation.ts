@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { type Api, ApiError, downloadUrl, logger } from '@copyreg/kit';
+import { type Api, ApiError, downloadUrl, languageOf, logger } from '@copyreg/kit';
 import {
   type AnswerUpdate,
   answerRevocationUpdate,
   type DecideUpdate,
   decideRevocationUpdate,
+  fieldLabel,
   holds,
+  type Lang,
   permissions,
   type RevocationActivities,
   RevocationAnswerInput,
@@ -103,14 +105,22 @@ export async function ownUploads(
   db: Knex,
   userId: string,
   ids: string[],
-  field = 'evidence',
-  what = '证明材料',
+  field: 'evidence' | 'proofUploadIds',
+  lang: Lang,
 ): Promise<UploadRef[]> {
   if (ids.length === 0) return [];
   const rows = await db('filing.uploads').whereIn('id', ids).andWhere('owner_id', userId);
   return ids.map((id, i) => {
     const u = rows.find((r) => r.id === id);
-    if (!u) throw new ApiError('VALIDATION_FAILED', `没有找到第${i + 1}份${what}，请重新上传`, `${field}.${i}`);
+    if (!u) {
+      // 没有找到第2份证明材料 / Piece of evidence 2 was not found.
+      const label = fieldLabel([field, i], lang) ?? field;
+      const message =
+        lang === 'zh'
+          ? `没有找到${label}，请重新上传`
+          : `${label.charAt(0).toUpperCase()}${label.slice(1)} was not found: please upload it again.`;
+      throw new ApiError('VALIDATION_FAILED', message, `${field}.${i}`);
+    }
     return { uploadId: u.id, name: u.name, sha256: u.sha256, size: u.size, mime: u.mime };
   });
 }
@@ -243,7 +253,7 @@ export function registerRevocationRoutes(api: Api, deps: FilingDeps) {
       if (initiator === 'interested_party' && body.evidence.length === 0) {
         throw new ApiError('VALIDATION_FAILED', '利害关系人申请撤销登记，请上传至少1份证明材料', 'evidence');
       }
-      const evidence = await ownUploads(db, user.userId, body.evidence);
+      const evidence = await ownUploads(db, user.userId, body.evidence, 'evidence', languageOf(req));
       const revocationId = uuidOf('revocation', operationId);
       const status: RevocationStatus = initiator === 'holder' ? 'under_review' : 'awaiting_answer';
       const input: RevocationInput = {
@@ -394,7 +404,7 @@ export function registerRevocationRoutes(api: Api, deps: FilingDeps) {
       if (row.status === 'revoked' || row.status === 'dismissed') {
         throw new ApiError('INVALID_STATE', '该撤销登记已作出决定，不能再陈述意见');
       }
-      const evidence = await ownUploads(db, user.userId, body.evidence);
+      const evidence = await ownUploads(db, user.userId, body.evidence, 'evidence', languageOf(req));
       const statementId = uuidOf('answer', operationId);
       // The statement commits only with the workflow's acceptance: a refused answer writes nothing.
       await db.transaction(async (tx) => {

@@ -1,12 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { loadIdentity } from '@copyreg/identity';
-import { type Api, ApiError, downloadUrl } from '@copyreg/kit';
+import { type Api, ApiError, downloadUrl, languageOf } from '@copyreg/kit';
 import {
   type ConfirmPartyUpdate,
   confirmPartyUpdate,
   decideServiceRequestUpdate,
   type Holder,
   holds,
+  type Lang,
   type PartyRole,
   permissions,
   RegisteredHolders,
@@ -334,6 +335,7 @@ async function requestFacts(
   user: SessionUser,
   body: ServiceRequestCreateInput,
   filing: Awaited<ReturnType<typeof ownRegistration>>,
+  lang: Lang,
 ) {
   let contractFile: UploadRef | undefined;
   if (body.kind === 'transfer' || body.kind === 'licence') {
@@ -345,9 +347,7 @@ async function requestFacts(
     contractFile = { uploadId: u.id, name: u.name, sha256: u.sha256, size: u.size, mime: u.mime };
   }
   const proofs =
-    body.kind === 'change'
-      ? await ownUploads(db, user.userId, body.proofUploadIds, 'proofUploadIds', '权属变更证明')
-      : [];
+    body.kind === 'change' ? await ownUploads(db, user.userId, body.proofUploadIds, 'proofUploadIds', lang) : [];
   const holders = currentHolders(filing);
   const idOf = (h: Pick<Holder, 'idType' | 'idNumber'>) => `${h.idType}:${h.idNumber.toUpperCase()}`;
   const added =
@@ -424,7 +424,7 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
       if (existing) return viewOf(db, existing, user); // this very command, retried
       const filing = await ownRegistration(db, user, body.filingId);
 
-      const { columns, parties } = await requestFacts(db, user, body, filing);
+      const { columns, parties } = await requestFacts(db, user, body, filing, languageOf(req));
       const row = {
         id: requestId,
         kind: body.kind as ServiceRequestKind,
@@ -476,7 +476,7 @@ export function registerServiceRequestRoutes(api: Api, deps: FilingDeps) {
         throw new ApiError('VALIDATION_FAILED', '重新提交时不能更换登记作品', 'filingId');
       }
       if (row.status !== 'returned') throw new ApiError('INVALID_STATE', '该申请未被退回修改，不能重新提交');
-      const next = await requestFacts(db, user, body, await ownRegistration(db, user, row.filing_id));
+      const next = await requestFacts(db, user, body, await ownRegistration(db, user, row.filing_id), languageOf(req));
       const before = await db('filing.service_request_parties').where({ request_id: row.id }).orderBy('seq');
       // A party not confirmed means the rows were replaced by an attempt of this very command whose
       // answer was lost: they confirm again, as that attempt asked.

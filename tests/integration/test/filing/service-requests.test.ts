@@ -445,6 +445,18 @@ describe('变更著作权人 (a change of holders)', () => {
     const notMine = await send(r.applicant, 'post', '/service-requests', { ...body, proofUploadIds: [foreign] });
     expect(notMine.status).toBe(400);
     expect(notMine.json.error.field).toBe('proofUploadIds.0');
+    expect(notMine.json.error.message).toBe('没有找到第1份权属变更证明，请重新上传');
+    // The portal's English pages ask in English, and hear which proof in English.
+    const inEnglish = await fetch(`${app.api.url}/api/filing/service-requests`, {
+      method: 'POST',
+      headers: { cookie: r.applicant.cookie, 'content-type': 'application/json', 'accept-language': 'en' },
+      body: JSON.stringify({ ...body, proofUploadIds: [proof, foreign] }),
+    });
+    expect(inEnglish.status).toBe(400);
+    expect(((await inEnglish.json()) as { error: unknown }).error).toMatchObject({
+      field: 'proofUploadIds.1',
+      message: 'Proof 2 was not found: please upload it again.',
+    });
     expect((await app.db('filing.service_request_parties').count<{ n: string }[]>({ n: '*' }))[0]?.n).toBe(
       parties[0]?.n,
     );
