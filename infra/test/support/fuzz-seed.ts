@@ -218,6 +218,8 @@ export async function seedFuzzObjects(db: Knex, c: Config): Promise<FuzzSeed> {
       'PUT /api/filing/filings/{filingId}': [mine.body],
       'POST /api/payment/orders/{filingId}/offline': [offlineBody],
       'POST /api/filing/service-requests': [serviceRequestBody],
+      // A body that passes validation reaches the state check (the seeded request is a draft).
+      'POST /api/filing/service-requests/{requestId}/resubmit': [serviceRequestBody],
     },
     statuses,
   };
