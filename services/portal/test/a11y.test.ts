@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, screenshotFailure, seriousViolations, shot } from './browser';
+import { closeBrowser, launchBrowser, login, screenshotFailure, seriousViolations, shot } from './browser';
 import { people } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
 
@@ -29,8 +29,7 @@ describe('accessibility', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, 'a11y');
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await platform?.stop();
   });
 

@@ -5,6 +5,19 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
+/**
+ * Playwright's own log of the browser calls and the browser process (the last 300 lines), printed
+ * when a teardown stalls, so that a rare hang names the call that did not return.
+ */
+const browserLog: string[] = [];
+const logger = {
+  isEnabled: (name: string) => name === 'api' || name === 'browser',
+  log: (name: string, _severity: string, message: string | Error) => {
+    browserLog.push(`${new Date().toISOString()} ${name} ${message instanceof Error ? message.message : message}`);
+    if (browserLog.length > 300) browserLog.shift();
+  },
+};
+
 /** Debian's Chromium, headless; Playwright gives each launch a fresh temporary profile (user-data-dir). */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -17,7 +30,25 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--no-first-run',
     ],
+    logger,
   });
+}
+
+/**
+ * Closes a test file's contexts, then its browser. A close that takes over 30 s prints the
+ * browser's recent log and keeps waiting: the hook's own timeout still fails the run.
+ */
+export async function closeBrowser(browser: Browser | undefined, contexts: (BrowserContext | undefined)[]) {
+  const stalled = setTimeout(
+    () => console.error(`closing the browser has taken over 30 s; its last log lines:\n${browserLog.join('\n')}`),
+    30_000,
+  );
+  try {
+    for (const c of contexts) await c?.close().catch(() => undefined);
+    await browser?.close();
+  } finally {
+    clearTimeout(stalled);
+  }
 }
 
 /** One person's browser: their own cookies (each user logs in in a context of their own). */

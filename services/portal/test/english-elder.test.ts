@@ -5,7 +5,7 @@ import { residentId } from '@copyreg/infra/src/bench/flow';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../web/src/i18n-en';
-import { launchBrowser, login, screenshotFailure, seriousViolations, shot } from './browser';
+import { closeBrowser, launchBrowser, login, screenshotFailure, seriousViolations, shot } from './browser';
 import { people } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
 import { confirmDialog } from './ui';
@@ -71,8 +71,7 @@ describe('the portal in English and in 长辈版', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, 'en-elder');
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await platform?.stop();
   });
 

@@ -4,7 +4,15 @@ import { createDb } from '@copyreg/kit';
 import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, personContext, screenshotFailure, seriousViolations, shot } from './browser';
+import {
+  closeBrowser,
+  launchBrowser,
+  login,
+  personContext,
+  screenshotFailure,
+  seriousViolations,
+  shot,
+} from './browser';
 import { people } from './fixtures';
 import { apiFlow, ensurePlatform, type TestPlatform } from './platform';
 import { item } from './ui';
@@ -34,8 +42,7 @@ describe('the guided journey', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, 'guided');
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await db?.destroy();
     await platform?.stop();
   });

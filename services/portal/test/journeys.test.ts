@@ -2,7 +2,7 @@ import type { Placement, SigningSession } from '@copyreg/proto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redInk } from '../../../tests/integration/test/signature/marks';
-import { launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
+import { closeBrowser, launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
 import { people, png } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
 import { choose, confirmDialog, date, dragMark, fill, item, modal, radio, toast, upload } from './ui';
@@ -33,8 +33,7 @@ describe('portal journeys', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, ctx.task.name.slice(0, 9));
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await platform?.stop();
   });
 

@@ -4,7 +4,7 @@ import { createDb } from '@copyreg/kit';
 import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, personContext, shot } from './browser';
+import { closeBrowser, launchBrowser, login, personContext, shot } from './browser';
 import { people } from './fixtures';
 import { apiFlow, ensurePlatform, type TestPlatform } from './platform';
 import { choose, fill } from './ui';
@@ -27,8 +27,7 @@ describe('portal lists', () => {
     db = createDb(undefined, { min: 0, max: 2 });
   }, 300_000);
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await db?.destroy();
     await platform?.stop();
   });

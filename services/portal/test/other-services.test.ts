@@ -3,7 +3,7 @@ import { createDb } from '@copyreg/kit';
 import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotFailure } from './browser';
+import { closeBrowser, launchBrowser, screenshotFailure } from './browser';
 import { checkState, headingStatus, idInAddress, partyPage, type Size, tableRow } from './party-browser';
 import { apiFlow, ensurePlatform, type TestPlatform } from './platform';
 import { choose, date, fill, radio, toast, upload } from './ui';
@@ -63,8 +63,7 @@ describe('other services: change, reissue and contract filing', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, 'other-services');
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await db?.destroy();
     await platform?.stop();
   });

@@ -2,7 +2,7 @@ import { type Party, residentId } from '@copyreg/infra/src/bench/flow';
 import type { SigningSession } from '@copyreg/proto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, screenshotFailure, shot } from './browser';
+import { closeBrowser, launchBrowser, login, screenshotFailure, shot } from './browser';
 import { apiFlow, ensurePlatform, type TestPlatform } from './platform';
 
 // The browser's globals inside page.evaluate (the tests compile without the DOM library).
@@ -50,8 +50,7 @@ describe('the portal on a phone', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure([context], 'phone');
   });
   afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, [context]);
     await platform?.stop();
   });
 

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, personContext, screenshotFailure, shot } from './browser';
+import { closeBrowser, launchBrowser, personContext, screenshotFailure, shot } from './browser';
 import { ensurePlatform, type TestPlatform } from './platform';
 
 /**
@@ -73,8 +73,7 @@ describe('registry and statistics pages', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, 'registry');
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await db?.destroy();
     await platform?.stop();
   });

@@ -1,7 +1,7 @@
 import { residentIdCheckChar } from '@copyreg/proto';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
+import { closeBrowser, launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
 import { png } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
 import { upload } from './ui';
@@ -26,8 +26,7 @@ describe('资料完善 for a person registered outside Zhejiang', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, 'residence');
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await platform?.stop();
   });
 

@@ -4,7 +4,7 @@ import { createDb } from '@copyreg/kit';
 import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotFailure } from './browser';
+import { closeBrowser, launchBrowser, screenshotFailure } from './browser';
 import { png } from './fixtures';
 import { checkState, headingStatus, idInAddress, partyPage, type Size, tableRow } from './party-browser';
 import { ensurePlatform, type TestPlatform } from './platform';
@@ -83,8 +83,7 @@ describe('revocation pages', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, 'revocation');
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await db?.destroy();
     await platform?.stop();
   });

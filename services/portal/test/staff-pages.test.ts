@@ -5,7 +5,7 @@ import { residentIdCheckChar } from '@copyreg/proto';
 import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
+import { closeBrowser, launchBrowser, login, personContext, screenshotFailure, shot } from './browser';
 import { people, png } from './fixtures';
 import { apiFlow, ensurePlatform, type TestPlatform } from './platform';
 
@@ -41,8 +41,7 @@ describe('staff pages', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, 'staff');
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await db?.destroy();
     await platform?.stop();
   });

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, personContext, screenshotFailure } from './browser';
+import { closeBrowser, launchBrowser, login, personContext, screenshotFailure } from './browser';
 import { people } from './fixtures';
 import { ensurePlatform, type TestPlatform } from './platform';
 
@@ -22,8 +22,7 @@ describe('the portal client sends a command again with the same key', () => {
     if (ctx.task.result?.state === 'fail') await screenshotFailure(contexts, 'transport');
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await closeBrowser(browser, contexts);
     await platform?.stop();
   });
 
@@ -51,5 +50,10 @@ describe('the portal client sends a command again with the same key', () => {
     expect(sent.map((s) => s.lang)).toEqual(['zh-CN', 'zh-CN', 'zh-CN']);
     // The third send reached the service: the session is over.
     await expect.poll(async () => (await context.request.get('/api/identity/me')).status()).toBe(401);
+    // The portal then loads its home page again. The test ends on that page, settled and with its
+    // route removed, so that the teardown never closes a page mid-navigation under interception.
+    await page.getByTestId('login').first().waitFor();
+    await page.unrouteAll({ behavior: 'wait' });
+    await page.waitForLoadState('networkidle');
   });
 });
