@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const web = fileURLToPath(new URL('./web', import.meta.url));
 
@@ -20,13 +20,32 @@ const firstPageChunks = [
 ];
 
 /**
+ * The app's stylesheet (antd's styles, main.tsx) moved from <head> to the end of <body>, after the
+ * loading shell: in <head> it would hold back the first paint of the shell (index.html) until it
+ * has downloaded, seconds on a slow network. The scripts still wait for it (a stylesheet the parser
+ * met blocks scripts), so the app never renders unstyled.
+ */
+const stylesheetAfterShell: Plugin = {
+  name: 'copyreg:stylesheet-after-shell',
+  apply: 'build',
+  transformIndexHtml: {
+    order: 'post',
+    handler(html) {
+      const links = html.match(/<link rel="stylesheet"[^>]*>/g) ?? [];
+      const rest = links.reduce((out, link) => out.replace(link, ''), html);
+      return rest.replace('</body>', `${links.join('')}</body>`);
+    },
+  },
+};
+
+/**
  * The browser app: sources in web/, built into dist/ and served by src/main.ts (`npm start`), or
  * served from its sources with hot reload by the same server (`npm run dev`). Each page is a chunk
  * of its own (React.lazy in web/src/routes.tsx).
  */
 export default defineConfig({
   root: web,
-  plugins: [react()],
+  plugins: [react(), stylesheetAfterShell],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

@@ -9,12 +9,13 @@ import { ensurePlatform, startTestPlatform } from '../test/platform';
  * a cold cache; then the page change to 作品列表, and a second load of the home page with the cache.
  * Starts the test platform (ports 3100 and up), so run it under the portal tests' lock.
  *
- *   cd services/portal && npx tsx bench/page-speed.ts [runs]
+ *   cd services/portal && npx tsx bench/page-speed.ts [runs] [cpu4x|cpu4x+fast3g]
  */
 Object.assign(process.env, testEnvironment());
 const runs = Number(process.argv[2] ?? 5);
-
-type Profile = 'cpu4x' | 'cpu4x+fast3g';
+const profiles = ['cpu4x', 'cpu4x+fast3g'] as const;
+type Profile = (typeof profiles)[number];
+const only = process.argv[3] as Profile | undefined;
 async function throttle(page: Page, profile: Profile): Promise<CDPSession> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
@@ -40,7 +41,7 @@ const { url: baseURL } = await ensurePlatform();
 const browser = await launchBrowser();
 const results: Record<string, unknown> = {};
 try {
-  for (const profile of ['cpu4x', 'cpu4x+fast3g'] as const) {
+  for (const profile of profiles.filter((p) => !only || p === only)) {
     const firstLoad: number[] = [];
     const pageChange: number[] = [];
     const transferred: number[] = [];

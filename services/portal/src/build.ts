@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,20 +39,31 @@ export function buildIsStale(): boolean {
  * Builds the browser app with vite into dist/ when it is missing or stale; a fresh build is left alone.
  * Always a production build (React's production runtime, minified), whatever NODE_ENV the caller has:
  * vite makes a development build when NODE_ENV is `development` or `test`, as under `npm test`.
+ * `readable` (bench/page-change-profile.ts) builds it unminified, with rolldown's `// <source>`
+ * comments that name each module in a profile; left unmarked, so the next start builds the real one.
  */
-export async function buildIfStale(log: (s: string) => void = () => {}): Promise<boolean> {
-  if (!buildIsStale()) return false;
+export async function buildIfStale(
+  log: (s: string) => void = () => {},
+  { readable = false }: { readable?: boolean } = {},
+): Promise<boolean> {
+  if (!readable && !buildIsStale()) return false;
   const started = Date.now();
   const { build } = await import('vite');
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: path.join(portalRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+    await build({
+      configFile: path.join(portalRoot, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      ...(readable ? { build: { minify: false } } : {}),
+    });
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
-  writeFileSync(productionMark, new Date().toISOString());
+  if (readable) rmSync(productionMark, { force: true });
+  else writeFileSync(productionMark, new Date().toISOString());
   log(`portal app built in ${Date.now() - started} ms`);
   return true;
 }

@@ -32,6 +32,36 @@ function queryString(query: Query = {}): string {
 /** Dispatched on window after a command succeeded: what shows counts (the sidebar's badges) reloads them. */
 export const COMMAND_DONE = 'copyreg:command-done';
 
+/**
+ * GETs sent ahead of their page: a list is asked for when the pointer or the keyboard is on its
+ * sidebar link, not once the page has rendered after the click (under a slow CPU that render takes
+ * longer than the answer). The page's own request takes the answer once, within 5 s; a command
+ * drops them all, as it may have changed the lists.
+ */
+const early = new Map<string, { at: number; answer: Promise<Response | undefined> }>();
+const EARLY_MS = 5000;
+
+export function getEarly(path: keyof Paths, query: Query): void {
+  const url = new URL(link(path, {}, query), location.href).href;
+  const sent = early.get(url);
+  if (sent && Date.now() - sent.at < EARLY_MS) return;
+  const headers = { 'accept-language': languageOf() };
+  const answer = fetch(url, { headers, credentials: 'same-origin' }).catch(() => undefined);
+  early.set(url, { at: Date.now(), answer });
+}
+
+/** The early answer to a GET of this URL, if one was sent within 5 s and succeeded (taken once). */
+async function takeEarly(url: string): Promise<Response | undefined> {
+  const sent = early.get(url);
+  early.delete(url);
+  if (!sent || Date.now() - sent.at >= EARLY_MS) return undefined;
+  const res = await sent.answer;
+  return res?.ok ? res : undefined;
+}
+
+/** The services write their messages in the portal's language (English when switched to it). */
+const languageOf = () => (storedLang() === 'en' ? 'en' : 'zh-CN');
+
 /** How often a command is sent again after a transient failure (no answer, 503), with the same key. */
 const COMMAND_RETRIES = 3;
 
@@ -44,10 +74,13 @@ const COMMAND_RETRIES = 3;
  */
 async function send(request: Request): Promise<Response> {
   const method = request.method;
+  if (method === 'GET') {
+    const answered = await takeEarly(request.url);
+    if (answered) return answered;
+  }
   const headers = new Headers(request.headers);
   if (method !== 'GET' && !headers.has('idempotency-key')) headers.set('idempotency-key', crypto.randomUUID());
-  // The services write their messages in the portal's language (English when switched to it).
-  headers.set('accept-language', storedLang() === 'en' ? 'en' : 'zh-CN');
+  headers.set('accept-language', languageOf());
   // Read once: a Request's body cannot be sent twice, the retries send the same text.
   const body = method === 'GET' ? undefined : (await request.text()) || undefined;
   for (let attempt = 0; ; attempt++) {
@@ -76,7 +109,10 @@ async function send(request: Request): Promise<Response> {
       };
       throw new ApiFailure(res.status, error as ErrorBody['error']);
     }
-    if (method !== 'GET') window.dispatchEvent(new Event(COMMAND_DONE));
+    if (method !== 'GET') {
+      early.clear();
+      window.dispatchEvent(new Event(COMMAND_DONE));
+    }
     return res;
   }
 }

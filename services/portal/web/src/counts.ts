@@ -28,7 +28,11 @@ export function useCounts(enabled: boolean, refreshKey?: string): [Counts, () =>
           () => undefined,
         ),
       ),
-    ).then((pairs) => setCounts(Object.fromEntries(pairs.filter((p) => p !== undefined))));
+    ).then((pairs) => {
+      const next: Counts = Object.fromEntries(pairs.filter((p) => p !== undefined));
+      // The same counts keep the same object: the sidebar (memo) is not drawn again for nothing.
+      setCounts((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
+    });
   }, [enabled]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the page changes
   useEffect(load, [load, refreshKey]);

@@ -14,6 +14,9 @@ type ListPage<P extends PagedPath> = {
   totalIsEstimate?: boolean;
 };
 
+/** Rows on a list's first page (20 条/页), until the user picks another size. */
+export const firstPageSize = 20;
+
 /** A paginated list from a service: 共 N 条 (约 N 条 when estimated), 20 条/页, 跳至. */
 export function usePaged<P extends PagedPath>(
   path: P | undefined,
@@ -22,7 +25,7 @@ export function usePaged<P extends PagedPath>(
   pathParams: Record<string, string> = {},
 ) {
   const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
+  const [pageSize, setPageSize] = useState(firstPageSize);
   const [data, setData] = useState<ListPage<P>>();
   const [loading, setLoading] = useState(false);
   const fail = useFailure();
