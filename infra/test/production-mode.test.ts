@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { DEVELOPMENT_PAYLOAD_KEY } from '@copyreg/kit';
+import { productionSettings } from '@copyreg/kit/testing';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../src/paths';
 import { devPeerNames, platformProcesses } from '../src/platform';
@@ -33,20 +34,12 @@ const devPeers = devPeerNames;
 
 /** Settings a real deployment would give: none of them a development default (ports away from any running platform). */
 const proper = {
-  SESSION_SECRET: 'a-real-secret-of-more-than-thirty-two-characters',
+  ...productionSettings,
   DATABASE_URL: 'postgres://copyreg:not-the-dev-password@127.0.0.1:5433/copyreg_test',
-  S3_ACCESS_KEY: 'office-access',
-  S3_SECRET_KEY: 'office-secret-key',
-  OIDC_ISSUER: 'https://login.zjzwfw.example/oidc',
-  OIDC_CLIENT_SECRET: 'issued-client-secret',
-  TEMPORAL_TLS: 'true',
-  TEMPORAL_PAYLOAD_KEYS: 'office-2026:uEyk4P9PTFp2uyLZMVy2vtGxZSwO6itUkbVymwp4n34=',
   // Every API's /metrics wants it (kit metrics.ts); a service refuses to start without it.
   METRICS_TOKEN: 'a-metrics-token-of-more-than-thirty-two-characters',
   SIGNING_CA: 'p12',
   SIGNING_P12_DIR: 'keys',
-  SIGNER_SIGNING_PROVIDER: 'csc',
-  SIGNER_CSC_URL: 'https://sign.ca.example/csc/v2',
   ALIPAY_PUBLIC_KEY: 'alipay-public-key',
   ALIPAY_PRIVATE_KEY: 'app-private-key',
   ALIPAY_GATEWAY: 'https://openapi.alipay.example/gateway.do',
