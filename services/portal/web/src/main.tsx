@@ -50,7 +50,7 @@ function Root() {
   return (
     <ConfigProvider locale={locale} theme={theme} renderEmpty={emptyText(locale.Empty?.description)}>
       <AntApp>
-        <BrowserRouter>
+        <BrowserRouter useTransitions={false}>
           <Routes />
         </BrowserRouter>
       </AntApp>

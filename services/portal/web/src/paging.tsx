@@ -73,7 +73,8 @@ export function usePaged<P extends PagedPath>(
     items: data?.items ?? ([] as Item<P>[]),
     total: data?.total ?? 0,
     loading,
-    pagination,
+    // Shown once the page has come: while the first one loads, its controls are only more to draw.
+    pagination: data ? pagination : (false as const),
     reload: load,
     setPage,
   };
