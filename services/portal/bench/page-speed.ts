@@ -120,9 +120,9 @@ try {
       pageChange.push(Date.now() - t0);
       await page.locator(rowsShown).first().waitFor();
       rowsChange.push(Date.now() - t0);
-      const shown = await page.waitForFunction(() => (window as unknown as { shown?: Shown }).shown?.rows);
+      const shown = await page.waitForFunction(() => (globalThis as unknown as { shown?: Shown }).shown?.rows);
       const { table, rows, clickPaint } = (await page.evaluate(
-        () => (window as unknown as { shown: Shown }).shown,
+        () => (globalThis as unknown as { shown: Shown }).shown,
       )) as Shown;
       clickToTable.push(table as number);
       clickToRows.push(rows as number);
