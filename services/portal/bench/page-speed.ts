@@ -120,14 +120,15 @@ try {
       pageChange.push(Date.now() - t0);
       await page.locator(rowsShown).first().waitFor();
       rowsChange.push(Date.now() - t0);
-      const shown = await page.waitForFunction(() => (globalThis as unknown as { shown?: Shown }).shown?.rows);
-      const { table, rows, clickPaint } = (await page.evaluate(
-        () => (globalThis as unknown as { shown: Shown }).shown,
-      )) as Shown;
+      const timed = await page.waitForFunction(() => {
+        const shown = (globalThis as unknown as { shown?: Shown }).shown;
+        return shown?.rows !== undefined && shown;
+      });
+      const { table, rows, clickPaint } = (await timed.jsonValue()) as Shown;
+      await timed.dispose();
       clickToTable.push(table as number);
       clickToRows.push(rows as number);
       clickToPaint.push(clickPaint ?? Number.NaN);
-      await shown.dispose();
       // Second load: the same page again with the browser's cache (hashed assets kept as immutable).
       await page.waitForLoadState('networkidle');
       bytes = 0;
