@@ -6,6 +6,7 @@ import express, { type Express } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { ViteDevServer } from 'vite';
 import { distDir, portalRoot } from './build';
+import { landingRenderer, readTemplate } from './landing';
 
 /** The services the browser reaches through the portal, so it talks to one origin and the session cookie works. */
 export const proxiedServices = {
@@ -96,13 +97,22 @@ export function createPortalApp(c: Config = config(), options: { vite?: ViteDevS
       express.static(path.join(distDir, 'assets'), { index: false, immutable: true, maxAge: '1y', fallthrough: false }),
     );
     app.use(compress, express.static(distDir, { index: false, cacheControl: true, maxAge: 0 }));
-    // The landing page's data downloads with its scripts, not after they ran and the session answered.
-    app.get('/', compress, (_req, res) => {
-      const html = readFileSync(path.join(distDir, 'index.html'), 'utf8');
-      res
-        .set('cache-control', 'no-cache')
-        .type('html')
-        .send(html.replace('</head>', `${landingData}</head>`));
+    // The landing page rendered on the server with the visitor's data (kept by no cache); when it
+    // cannot be, its data downloads with its scripts, not after they ran and the session answered.
+    const renderLanding = landingRenderer(c);
+    app.get('/', compress, async (req, res, next) => {
+      try {
+        const template = readTemplate();
+        const rendered = await renderLanding(req, template);
+        if (rendered) res.set('cache-control', 'private, no-store').type('html').send(rendered);
+        else
+          res
+            .set('cache-control', 'no-cache')
+            .type('html')
+            .send(template.replace('</head>', `${landingData}</head>`));
+      } catch (err) {
+        next(err);
+      }
     });
     // SPA fallback: every other GET is a page of the app.
     app.get(pages, compress, (_req, res) => {

@@ -1,5 +1,6 @@
 import type { ThemeConfig } from 'antd';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { usePrerendered } from './prerendered';
 import { useSession } from './session';
 
 /**
@@ -16,10 +17,14 @@ const ElderContext = createContext<{ elder: boolean; setElder: (on: boolean) => 
 const keyOf = (userId?: string) => (userId ? `elder:${userId}` : 'elder:visitor');
 const read = (key: string) => localStorage.getItem(key);
 
+/** The mode this browser shows: the user's own choice, else the visitor's. */
+export const storedElder = (userId?: string) => (read(keyOf(userId)) ?? read(keyOf())) === '1';
+
 export function ElderProvider({ children }: { children: ReactNode }) {
   const { me } = useSession();
   const userId = me?.userId;
-  const [elder, setState] = useState(() => read(keyOf()) === '1');
+  const pre = usePrerendered();
+  const [elder, setState] = useState(() => pre?.view.elder ?? storedElder());
   // The user's own choice once known; else the visitor's, which becomes the user's.
   useEffect(() => {
     if (me === undefined) return;

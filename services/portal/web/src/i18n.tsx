@@ -4,6 +4,7 @@ import 'dayjs/locale/zh-cn';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
 import { en } from './i18n-en';
+import { usePrerendered } from './prerendered';
 
 /**
  * The portal's two languages. The code is written in Chinese, the portal's language, and the text
@@ -37,7 +38,8 @@ const setLibraryLocales = (lang: Lang) => {
 const LangContext = createContext<{ lang: Lang; setLang: (l: Lang) => void }>({ lang: 'zh', setLang: () => {} });
 
 export function LangProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(storedLang);
+  const pre = usePrerendered();
+  const [lang, setLangState] = useState<Lang>(() => pre?.view.lang ?? storedLang());
   setLibraryLocales(lang);
   useEffect(() => {
     document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';

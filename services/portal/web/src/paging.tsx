@@ -1,8 +1,9 @@
 import type { TablePaginationConfig } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { type Answer, client, ok, type PagedPath } from './api';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { type Answer, client, link, ok, type PagedPath } from './api';
 import { useFailure } from './forms';
 import { localeOf, useLang, useT } from './i18n';
+import { usePrerenderedAnswer } from './prerendered';
 
 /** A page whose total may be the database's estimate (a large list is not counted row by row). */
 type Item<P extends PagedPath> = Answer<P> extends { items: (infer I)[] } ? I : never;
@@ -26,7 +27,12 @@ export function usePaged<P extends PagedPath>(
 ) {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(firstPageSize);
-  const [data, setData] = useState<ListPage<P>>();
+  // The first page may have come with the page (the landing page, rendered by the server).
+  const first = usePrerenderedAnswer<ListPage<P>>(
+    path && link(path, pathParams, { ...query, page: 1, pageSize: firstPageSize }),
+  );
+  const [data, setData] = useState<ListPage<P> | undefined>(first);
+  const hasFirst = useRef(first !== undefined);
   const [loading, setLoading] = useState(false);
   const fail = useFailure();
   const t = useT();
@@ -52,7 +58,8 @@ export function usePaged<P extends PagedPath>(
     }
   }, [path, key, page, pageSize, fail]);
   useEffect(() => {
-    void load();
+    if (hasFirst.current) hasFirst.current = false;
+    else void load();
   }, [load]);
   const pagination: TablePaginationConfig = {
     current: page,

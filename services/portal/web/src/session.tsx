@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { ApiFailure, client, link, ok } from './api';
+import { usePrerendered } from './prerendered';
 import type { Me, Role } from './proto';
 
 /** The caller (GET /api/identity/me), or null when not logged in. */
@@ -12,7 +13,8 @@ interface Session {
 const SessionContext = createContext<Session>({ me: undefined, reload: async () => {}, has: () => false });
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const pre = usePrerendered();
+  const [me, setMe] = useState<Me | null | undefined>(pre?.me);
   const reload = useCallback(async () => {
     try {
       setMe(await ok(client.GET('/api/identity/me')));
@@ -21,8 +23,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       else throw err;
     }
   }, []);
+  // Asked for once, unless the page came with it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, at the start
   useEffect(() => {
-    void reload();
+    if (pre?.me === undefined) void reload();
   }, [reload]);
   const has = (...roles: Role[]) => !!me && roles.some((r) => me.roles.includes(r));
   return <SessionContext.Provider value={{ me, reload, has }}>{children}</SessionContext.Provider>;
@@ -30,6 +34,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
 export const useSession = () => useContext(SessionContext);
 
-/** Where the development identity provider (浙江政务服务网 stand-in) starts a login. */
-export const loginUrl = (returnTo = `${location.pathname}${location.search}`) =>
+/**
+ * Where the development identity provider (浙江政务服务网 stand-in) starts a login, back to this page
+ * (on the server, which renders the landing page only: back to it).
+ */
+export const loginUrl = (returnTo = typeof location === 'undefined' ? '/' : `${location.pathname}${location.search}`) =>
   link('/api/identity/login', {}, { returnTo });

@@ -1,0 +1,43 @@
+import { createContext, useContext, useEffect } from 'react';
+import type { Me } from './proto';
+import type { View } from './view';
+
+/**
+ * What the first page was rendered with: the view, the session and the answers of the GETs the
+ * page makes first (by URL). The portal server renders the landing page with them and puts them in
+ * the page (#prerendered, JSON), so that the browser's first render is the same and hydrates it
+ * instead of asking again. In the browser, the answers serve the first render only.
+ */
+export interface Prerendered {
+  view: View;
+  me?: Me | null;
+  answers: Record<string, unknown>;
+}
+
+const PrerenderedContext = createContext<Prerendered | undefined>(undefined);
+export const PrerenderedProvider = PrerenderedContext.Provider;
+export const usePrerendered = () => useContext(PrerenderedContext);
+
+export const prerenderedId = 'prerendered';
+
+/** The page's data as a script element's text: `<` escaped, so no user's text can close the element. */
+export const prerenderedJson = (data: Prerendered) => JSON.stringify(data).replace(/</g, '\\u003c');
+
+/** In the browser: what the server rendered the page with, if it did. */
+export function readPrerendered(): Prerendered | undefined {
+  const text = document.getElementById(prerenderedId)?.textContent;
+  return text ? (JSON.parse(text) as Prerendered) : undefined;
+}
+
+/**
+ * An answer the first render takes from the page (undefined for another URL). Once the component
+ * is on screen, it is dropped: shown again later, the page asks for a fresh one. (Not earlier: the
+ * page inside the layout's Suspense boundary is hydrated after the layout.)
+ */
+export function usePrerenderedAnswer<A>(url: string | undefined): A | undefined {
+  const pre = usePrerendered();
+  useEffect(() => {
+    if (pre && url) delete pre.answers[url];
+  }, [pre, url]);
+  return url ? (pre?.answers[url] as A | undefined) : undefined;
+}
