@@ -15,6 +15,7 @@ interface Ssr {
   landingRequests(me: Me | null): string[];
   render(location: string, data: unknown): { html: string; styles: string };
   pageTitle(lang: 'zh' | 'en'): string;
+  landingStyleId: string;
 }
 
 /** A service's answer to the page's own GET, asked for with the visitor's cookie; undefined when it did not answer in time. */
@@ -95,7 +96,7 @@ export function landingRenderer(c: Config) {
         .replace(/<title>[^<]*<\/title>/, () => `<title>${m.pageTitle(view.lang)}</title>`)
         // The session is in the page: no request for it.
         .replace(/<link rel="preload" href="\/api\/identity\/me"[^>]*>/, '')
-        .replace('</head>', () => `<style>${css}</style>${styles}</head>`)
+        .replace('</head>', () => `<style id="${m.landingStyleId}">${css}</style>${styles}</head>`)
         .replace(/<div id="root">[\s\S]*?<\/div><\/div><\/div>/, () => root)
     );
   };

@@ -8,7 +8,7 @@ import { App, reducedMotionQuery } from './app';
 import { storedElder } from './elder';
 import { storedLang } from './i18n';
 import { wideQuery } from './layout/AppLayout';
-import { type Prerendered, readPrerendered } from './prerendered';
+import { dropLandingStyles, type Prerendered, readPrerendered } from './prerendered';
 import { prefetchPages } from './routes';
 import { sameView, type View } from './view';
 
@@ -32,6 +32,8 @@ if (hydrate) {
 } else {
   createRoot(root).render(<App prerendered={prerendered} />);
 }
+
+dropLandingStyles();
 
 // The other pages' chunks, after the first page has loaded.
 window.addEventListener('load', () => setTimeout(prefetchPages, 500), { once: true });

@@ -19,6 +19,24 @@ export const PrerenderedProvider = PrerenderedContext.Provider;
 export const usePrerendered = () => useContext(PrerenderedContext);
 
 export const prerenderedId = 'prerendered';
+/** The landing page's own styles, in the page until the whole stylesheet has come (src/landing.ts). */
+export const landingStyleId = 'landing-css';
+
+/**
+ * Drops the landing page's own styles once the whole stylesheet has loaded: they are a copy of
+ * some of its rules, and every style recalculation would match them again (a page change forces
+ * a few).
+ */
+export function dropLandingStyles() {
+  const own = document.getElementById(landingStyleId);
+  if (!own) return;
+  const pending = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].filter((l) => !l.sheet);
+  let left = pending.length;
+  if (left === 0) own.remove();
+  for (const link of pending) {
+    link.addEventListener('load', () => --left === 0 && own.remove(), { once: true });
+  }
+}
 
 /** The page's data as a script element's text: `<` escaped, so no user's text can close the element. */
 export const prerenderedJson = (data: Prerendered) => JSON.stringify(data).replace(/</g, '\\u003c');

@@ -12,7 +12,7 @@ import { FilingStatus, type Me, Role } from './proto';
  * landing page rendered as the browser will render it first, so that it shows as soon as the HTML
  * and its styles have come, seconds before the scripts on a slow network.
  */
-export { prerenderedId, prerenderedJson } from './prerendered';
+export { landingStyleId, prerenderedId, prerenderedJson } from './prerendered';
 export { parseView, viewCookie } from './view';
 
 /** What the landing page (pages/Home.tsx) asks for first: 我的办件, for an applicant whose profile is complete. */
