@@ -88,7 +88,7 @@ export function landingRenderer(c: Config) {
     const { html, styles } = m.render('/', data);
     css ??= readFileSync(path.join(distDir, landingCss), 'utf8');
     // Replaced by functions: a `$` in a text (a work's title) is not a replacement pattern.
-    const htmlAttributes = `lang="${view.lang === 'en' ? 'en' : 'zh-CN'}"${view.elder ? ' class="elder"' : ''}`;
+    const htmlAttributes = `lang="${view.lang === 'en' ? 'en' : 'zh-CN'}" data-app="server"${view.elder ? ' class="elder"' : ''}`;
     const root = `<div id="root">${html}</div><script type="application/json" id="${m.prerenderedId}">${m.prerenderedJson(data)}</script>`;
     return (
       template

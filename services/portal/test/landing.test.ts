@@ -65,7 +65,9 @@ describe('the landing page, rendered by the server', () => {
 
   it('shows the page, the sidebar and 我的办件 before any script runs', async () => {
     const page = await open({ scripts: false });
-    await page.goto('/');
+    const response = await page.goto('/');
+    // The applicant's own data: kept by no cache.
+    expect(response?.headers()['cache-control']).toBe('private, no-store');
     await expect(page.locator('h1').textContent()).resolves.toBe('作品自愿登记须知');
     expect(await page.locator('a[data-menu="作品列表"]').isVisible()).toBe(true);
     expect(await page.getByTestId('my-work').filter({ hasText: title }).count()).toBe(1);

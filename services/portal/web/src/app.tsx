@@ -53,7 +53,15 @@ function Root({ location }: { location?: string }) {
   const locale = lang === 'en' ? enUS : zhCN;
   const theme = useMemo<ThemeConfig>(() => {
     const mode = elder ? elderTheme : standardTheme;
-    return { ...mode, token: { ...mode.token, ...(still ? { motion: false } : {}) }, zeroRuntime: true };
+    // The CSS variables under a class of the portal's own: by default the class is made from
+    // React's useId, and a page hydrated from the server's render keeps the server's ids
+    // (css-var-_R_0_), a class antd's stylesheet gives its default theme, loaded after ours.
+    return {
+      ...mode,
+      token: { ...mode.token, ...(still ? { motion: false } : {}) },
+      zeroRuntime: true,
+      cssVar: { key: 'copyreg' },
+    };
   }, [elder, still]);
   const routes = <Routes />;
   return (

@@ -24,7 +24,8 @@ const view: View = {
 const prerendered: Prerendered = { view, me: served?.me, answers: served?.answers ?? {} };
 const root = document.getElementById('root') as HTMLElement;
 const hydrate = served !== undefined && sameView(served.view, view);
-document.documentElement.dataset.app = hydrate ? 'hydrated' : 'rendered';
+// Until the page answers (layout/AppLayout.tsx), the server's buttons take no clicks (index.html).
+document.documentElement.dataset.app = hydrate ? 'hydrating' : 'rendering';
 if (hydrate) {
   hydrateRoot(root, <App prerendered={prerendered} />, {
     onRecoverableError: (error) => console.error('the server-rendered page differed from the app:', error),

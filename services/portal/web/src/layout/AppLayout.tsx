@@ -546,12 +546,15 @@ export function AppLayout() {
 }
 
 /**
- * Marks (performance.mark) when the first page is on screen and answers: rendered by the app, or
- * rendered by the server and taken over by the app (the bench's and the tests' cue).
+ * Marks when the first page is on screen and answers (performance.mark, and <html data-app>):
+ * rendered by the app, or rendered by the server and taken over by the app.
  */
 function FirstPageShown() {
   useEffect(() => {
-    if (performance.getEntriesByName('portal:interactive').length === 0) performance.mark('portal:interactive');
+    if (performance.getEntriesByName('portal:interactive').length > 0) return;
+    performance.mark('portal:interactive');
+    const html = document.documentElement;
+    html.dataset.app = html.dataset.app === 'hydrating' ? 'hydrated' : 'rendered';
   }, []);
   return null;
 }
