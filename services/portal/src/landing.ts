@@ -18,7 +18,7 @@ interface Ssr {
   landingStyleId: string;
 }
 
-/** A service's answer to the page's own GET, asked for with the visitor's cookie; undefined when it did not answer in time. */
+/** A service's answer to one of the page's GETs, asked for with the visitor's cookie; throws when it has not answered within 2 s. */
 async function get(c: Config, req: Request, url: string, lang: string): Promise<{ status: number; body: unknown }> {
   const service = /^\/api\/(identity|filing)\//.exec(url)?.[1];
   const port = service === 'identity' ? c.IDENTITY_PORT : c.FILING_PORT;
