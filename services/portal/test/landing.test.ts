@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeBrowser, launchBrowser, screenshotFailure } from './browser';
+import { addSession } from './party-browser';
 import { apiFlow, ensurePlatform, type TestPlatform } from './platform';
 
 declare const document: { title: string; documentElement: { className: string; lang: string } };
@@ -57,8 +58,7 @@ describe('the landing page, rendered by the server', () => {
     });
     context.setDefaultTimeout(20_000);
     contexts.push(context);
-    const [name, ...value] = applicant.cookie.split(';')[0]!.split('=');
-    await context.addCookies([{ name: name!, value: value.join('='), url: platform.url }]);
+    await addSession(context, applicant, platform.url);
     if (options.view) await context.addCookies([{ name: 'view', value: options.view, url: platform.url }]);
     return context.newPage();
   }

@@ -35,9 +35,14 @@ export async function partyPage(
       `for (const [k, v] of Object.entries(${JSON.stringify(storage)})) localStorage.setItem(k, v);`,
     );
   }
+  await addSession(context, who, url);
+  return context.newPage();
+}
+
+/** The party's session cookie in a browser context of the portal at `url`. */
+export async function addSession(context: BrowserContext, who: Party, url: string) {
   const [name, ...value] = who.cookie.split(';')[0]!.split('=');
   await context.addCookies([{ name: name!, value: value.join('='), url }]);
-  return context.newPage();
 }
 
 /** Waits (Playwright's patience, not a sleep) until the heading's status tag says exactly `text`. */

@@ -1,12 +1,12 @@
 import { App as AntApp, ConfigProvider, Empty, type ThemeConfig } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { StrictMode, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { StrictMode, useEffect, useMemo } from 'react';
 import { BrowserRouter, StaticRouter } from 'react-router-dom';
 import { ElderProvider, elderTheme, standardTheme, useElder } from './elder';
 import { LangProvider, useLang } from './i18n';
 import { useWide } from './layout/AppLayout';
-import { type Prerendered, PrerenderedProvider, usePrerendered } from './prerendered';
+import { type Prerendered, PrerenderedProvider, useMediaQuery } from './prerendered';
 import { Routes } from './routes';
 import { SessionProvider } from './session';
 import { formatView, viewCookie } from './view';
@@ -22,18 +22,7 @@ const emptyText = (text?: string) => () => (
 export const reducedMotionQuery = '(prefers-reduced-motion: reduce)';
 
 /** The system's "reduce motion" setting (WCAG 2.3.3), followed when it changes. */
-function usePrefersReducedMotion(): boolean {
-  const pre = usePrerendered();
-  return useSyncExternalStore(
-    (changed) => {
-      const q = window.matchMedia(reducedMotionQuery);
-      q.addEventListener('change', changed);
-      return () => q.removeEventListener('change', changed);
-    },
-    () => window.matchMedia(reducedMotionQuery).matches,
-    () => pre?.view.still ?? false,
-  );
-}
+const usePrefersReducedMotion = () => useMediaQuery(reducedMotionQuery, (view) => view.still, false);
 
 /**
  * antd in the language shown (its own words: pagination, date pickers, empty tables) and the mode's

@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect } from 'react';
+import { createContext, useContext, useEffect, useSyncExternalStore } from 'react';
 import type { Me } from './proto';
 import type { View } from './view';
 
@@ -58,4 +58,21 @@ export function usePrerenderedAnswer<A>(url: string | undefined): A | undefined 
     if (pre && url) delete pre.answers[url];
   }, [pre, url]);
   return url ? (pre?.answers[url] as A | undefined) : undefined;
+}
+
+/**
+ * Whether a media query matches, followed when it changes; on the server, and while the server's
+ * page is taken over, what the page was rendered with.
+ */
+export function useMediaQuery(query: string, rendered: (view: View) => boolean, otherwise: boolean): boolean {
+  const pre = usePrerendered();
+  return useSyncExternalStore(
+    (changed) => {
+      const q = window.matchMedia(query);
+      q.addEventListener('change', changed);
+      return () => q.removeEventListener('change', changed);
+    },
+    () => window.matchMedia(query).matches,
+    () => (pre ? rendered(pre.view) : otherwise),
+  );
 }

@@ -24,7 +24,6 @@ import {
   useMemo,
   useRef,
   useState,
-  useSyncExternalStore,
 } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { client, getEarly } from '../api';
@@ -33,25 +32,14 @@ import { useElder } from '../elder';
 import { useLang, useT } from '../i18n';
 import { useLabels } from '../labels';
 import { firstPageSize } from '../paging';
-import { usePrerendered } from '../prerendered';
+import { useMediaQuery } from '../prerendered';
 import { loginUrl, useSession } from '../session';
 
 const { Header, Sider, Content, Footer } = Layout;
 
 /** Wide enough for the sidebar beside the page (antd's lg breakpoint); narrower, it is a drawer. */
 export const wideQuery = '(min-width: 992px)';
-export function useWide(): boolean {
-  const pre = usePrerendered();
-  return useSyncExternalStore(
-    (changed) => {
-      const q = window.matchMedia(wideQuery);
-      q.addEventListener('change', changed);
-      return () => q.removeEventListener('change', changed);
-    },
-    () => window.matchMedia(wideQuery).matches,
-    () => pre?.view.wide ?? true,
-  );
-}
+export const useWide = () => useMediaQuery(wideQuery, (view) => view.wide, true);
 
 /**
  * After a page change, focus goes to the new page's heading (its h1), so a screen reader reads
