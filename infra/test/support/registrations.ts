@@ -207,6 +207,18 @@ export async function exactlyOnceProblems(
     await store.statObject(o.bucket, o.key).catch(() => problems.push(`object lost: ${o.bucket}/${o.key}`));
   }
 
+  // Mail has settled only when the outbox holds none of these filings' notices unsent: a notice
+  // is claimed in payment.notices only as the dispatcher sends it, so the final approval's 已发证
+  // can be there while its 电子发票 (the same transition's, sent next) is not yet.
+  const unsent: { notice_key: string; attempts: number; last_error: string | null }[] = await db('ops.notice_outbox')
+    .whereIn('filing_id', filingIds)
+    .whereNull('sent_at')
+    .select('notice_key', 'attempts', 'last_error');
+  for (const n of unsent)
+    problems.push(
+      `notice ${n.notice_key} not sent yet (${n.attempts} attempts${n.last_error ? `: ${n.last_error}` : ''})`,
+    );
+
   // One of each notice: every notice row was delivered to the mail catcher exactly once.
   const notices: { notice_key: string; message_id: string; kind: string; filing_id: string }[] = await db(
     'payment.notices',
