@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { COMMAND_DONE } from './api';
 import { loadList } from './filings';
+import { afterNextPaint } from './paint';
 import type { ListName } from './proto';
 
 /** The applicant's count per sidebar list (待签章作品 3 …), from each list's total. */
@@ -34,8 +35,10 @@ export function useCounts(enabled: boolean, refreshKey?: string): [Counts, () =>
       setCounts((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
     });
   }, [enabled]);
+  // Again on each page change, once the new page is on screen: eight requests sent in the click's
+  // own task delayed its frame.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the page changes
-  useEffect(load, [load, refreshKey]);
+  useEffect(() => afterNextPaint(load), [load, refreshKey]);
   // Stale counts otherwise: an action on the same page (删除, 提交), or one in another tab or by
   // someone else (a signer signs, the gateway confirms a payment) while this tab was in the background.
   useEffect(() => {

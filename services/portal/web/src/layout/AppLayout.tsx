@@ -15,6 +15,7 @@ import {
 import { permissions } from '@copyreg/proto/src/permissions';
 import { Badge, Button, Drawer, Dropdown, Layout, Menu, type MenuProps, Space, Spin, Typography, theme } from 'antd';
 import {
+  type AnchorHTMLAttributes,
   memo,
   type ReactNode,
   type RefObject,
@@ -32,6 +33,7 @@ import { useElder } from '../elder';
 import { useLang, useT } from '../i18n';
 import { useLabels } from '../labels';
 import { firstPageSize } from '../paging';
+import { afterNextPaint } from '../paint';
 import { useMediaQuery } from '../prerendered';
 import { loginUrl, useSession } from '../session';
 
@@ -118,15 +120,7 @@ function useAfterPaint<T>(value: T): T {
   const [shown, setShown] = useState(value);
   useEffect(() => {
     if (Object.is(shown, value)) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // A timer set in a frame's callback runs once that frame has been painted.
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => setShown(value));
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
+    return afterNextPaint(() => setShown(value));
   }, [shown, value]);
   return shown;
 }
@@ -155,6 +149,32 @@ function askEarly(path: string) {
   return { onPointerEnter: ask, onFocus: ask };
 }
 
+/**
+ * A sidebar link. React Router's Link follows the location, so each of the sidebar's ~20 links drew
+ * itself again on every page change; this one only navigates, through the layout's `go`. A click
+ * with a modifier key or another button is the browser's (a new tab or window).
+ */
+function MenuLink({
+  to,
+  go,
+  children,
+  ...rest
+}: { to: string; go: (path: string) => void; children: ReactNode } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+  return (
+    <a
+      href={to}
+      {...rest}
+      onClick={(e) => {
+        if (e.button !== 0 || e.metaKey || e.altKey || e.ctrlKey || e.shiftKey) return;
+        e.preventDefault();
+        go(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
 const openGroups = [
   'user',
   'works',
@@ -172,7 +192,15 @@ const openGroups = [
  * role. Its items are made again only when the user, the mode, the language or the counts change:
  * a page change only moves the selection.
  */
-const NavMenu = memo(function NavMenu({ selected, counts }: { selected: string; counts: Counts }) {
+const NavMenu = memo(function NavMenu({
+  selected,
+  counts,
+  go,
+}: {
+  selected: string;
+  counts: Counts;
+  go: (path: string) => void;
+}) {
   const { has } = useSession();
   const t = useT();
   const { elder } = useElder();
@@ -181,7 +209,7 @@ const NavMenu = memo(function NavMenu({ selected, counts }: { selected: string; 
     const item = (path: string, zh: string, count?: keyof Counts) => ({
       key: path,
       label: (
-        <Link to={path} data-menu={zh} {...askEarly(path)}>
+        <MenuLink to={path} go={go} data-menu={zh} {...askEarly(path)}>
           <Space size={6}>
             {t(zh)}
             {count !== undefined && counts[count] !== undefined ? (
@@ -193,7 +221,7 @@ const NavMenu = memo(function NavMenu({ selected, counts }: { selected: string; 
               />
             ) : null}
           </Space>
-        </Link>
+        </MenuLink>
       ),
     });
     const applicant = has('applicant');
@@ -291,7 +319,7 @@ const NavMenu = memo(function NavMenu({ selected, counts }: { selected: string; 
     items.push({ ...item('/verify', '证书查验'), icon: <SafetyCertificateOutlined /> });
     if (!elder) items.push({ ...item('/registry', '登记公告'), icon: <ProfileOutlined /> });
     return items;
-  }, [has, t, elder, counts]);
+  }, [has, t, elder, counts, go]);
   const selectedKeys = useMemo(() => [selected], [selected]);
   return (
     <nav aria-label={t('导航')}>
@@ -300,6 +328,9 @@ const NavMenu = memo(function NavMenu({ selected, counts }: { selected: string; 
         selectedKeys={selectedKeys}
         defaultOpenKeys={openGroups}
         items={items}
+        // The sidebar is never collapsed, so its items' titles never show as tooltips: without them
+        // each item is one component, not a tooltip's five, and no hover timer re-renders it.
+        tooltip={false}
         style={{ borderInlineEnd: 0 }}
       />
     </nav>
@@ -476,8 +507,9 @@ export function AppLayout() {
   });
   const openProfile = useCallback(() => latestNavigate.current('/profile'), []);
   const openDrawer = useCallback(() => setDrawer(true), []);
+  const go = useCallback((path: string) => latestNavigate.current(path), []);
   const selected = useAfterPaint(menuKeyOf(location.pathname, elder));
-  const menu = <NavMenu selected={selected} counts={counts} />;
+  const menu = <NavMenu selected={selected} counts={counts} go={go} />;
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
