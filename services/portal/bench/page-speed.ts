@@ -98,6 +98,7 @@ try {
     const clickToTable: number[] = [];
     const clickToRows: number[] = [];
     const clickToPaint: number[] = [];
+    const heap: number[] = [];
     const firstPaint: number[] = [];
     const firstFrame: number[] = [];
     const secondFrame: number[] = [];
@@ -178,6 +179,11 @@ try {
       secondLoad.push(Date.now() - t0);
       secondFrame.push(await pageShownAt(page));
       secondTransferred.push(bytes);
+      // The JavaScript heap (compiled code included) once the home page is in use again, after a
+      // GC: measured last, as the GC slows the page's next load.
+      await page.waitForFunction(() => performance.getEntriesByName('portal:interactive').length > 0);
+      await cdp.send('HeapProfiler.collectGarbage');
+      heap.push((await cdp.send('Runtime.getHeapUsage')).usedSize);
       await context.close();
     }
     results[profile] = {
@@ -193,6 +199,7 @@ try {
       clickToTableMs: { median: median(clickToTable), all: clickToTable },
       clickToRowsMs: { median: median(clickToRows), all: clickToRows },
       clickToNextPaintMs: { median: median(clickToPaint), all: clickToPaint },
+      heapMB: Math.round(median(heap) / 1024 / 102.4) / 10,
       secondLoadMs: { median: median(secondLoad), all: secondLoad },
       secondFrameMs: { median: median(secondFrame), all: secondFrame },
       secondLoadKB: Math.round(median(secondTransferred) / 1024),

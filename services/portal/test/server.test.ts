@@ -54,6 +54,12 @@ describe('the portal server', () => {
     expect(chunks.length).toBeGreaterThan(5);
     expect(/FilingForm-[\w-]+\.js/.test(code)).toBe(true);
     expect(chunks.some((f) => f.startsWith('FilingForm-'))).toBe(true);
+    // Each chunk compiled as it downloads (vite.config.ts): the hint stands before any code V8 parses.
+    const notHinted = chunks.filter(
+      (f) => !readFileSync(path.join(distDir, 'assets', f), 'utf8').startsWith('//# allFunctionsCalledOnLoad\n'),
+    );
+    expect(notHinted).toEqual([]);
+    expect(code.startsWith('//# allFunctionsCalledOnLoad\n')).toBe(true);
     // A gone asset (an old build's) is a 404, not the app's page.
     const gone = await fetch(`${portal.url}/assets/index-gone.js`);
     expect(gone.status).toBe(404);

@@ -505,9 +505,9 @@ export function AppLayout() {
   useEffect(() => {
     latestNavigate.current = navigate;
   });
-  const openProfile = useCallback(() => latestNavigate.current('/profile'), []);
-  const openDrawer = useCallback(() => setDrawer(true), []);
   const go = useCallback((path: string) => latestNavigate.current(path), []);
+  const openProfile = useCallback(() => go('/profile'), [go]);
+  const openDrawer = useCallback(() => setDrawer(true), []);
   const selected = useAfterPaint(menuKeyOf(location.pathname, elder));
   const menu = <NavMenu selected={selected} counts={counts} go={go} />;
 
