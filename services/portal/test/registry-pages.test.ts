@@ -32,6 +32,8 @@ describe('registry and statistics pages', () => {
         holder: `杭州${run}文化传媒有限公司`,
         day: `${year}-04-18`,
       },
+      // On the first page (the newest registrations), not found by the searches for 公告页-run.
+      { title: `另一登记-${run}-西溪`, workType: 'photography', holder: '周明', day: `${year}-05-20` },
     ];
     for (const [i, r] of rows.entries()) {
       const organisation = r.holder.endsWith('公司');
@@ -102,6 +104,39 @@ describe('registry and statistics pages', () => {
     expect(text).toContain('有效');
     expect(text).not.toContain(`SECRET-${run}`);
     await shot(p, '70-registry-public');
+  });
+
+  it("a search's answer is not replaced by the first page's, when that one comes later", async () => {
+    const p = await page();
+    // The first page (every registration) answers 2 s late; the search's answer comes at once.
+    let firstPage: (() => void) | undefined;
+    const firstAnswered = new Promise<void>((resolve) => {
+      firstPage = resolve;
+    });
+    let lateAnswer = '';
+    await p.route('**/api/filing/registry?*', async (route) => {
+      const url = new URL(route.request().url());
+      if (url.searchParams.has('title')) return route.continue();
+      await new Promise((r) => setTimeout(r, 2000));
+      const response = await route.fetch();
+      lateAnswer = await response.text();
+      await route.fulfill({ response, body: lateAnswer });
+      firstPage?.();
+    });
+    await p.goto('/registry');
+    await p.fill('[data-testid="registry-filters"] input#title', `公告页-${run}`);
+    await p.click('[data-testid="registry-search"]');
+    const rows = p.locator('[data-testid="registry-table"] tbody tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    await firstAnswered;
+    // The late answer has been read by the page (its fetch resolves within this frame or the next).
+    await p.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    expect(lateAnswer).toContain(`另一登记-${run}`);
+    expect(await rows.count()).toBe(2);
+    const shown = (await p.locator('[data-testid="registry-table"]').textContent()) ?? '';
+    expect(shown).toContain(`公告页-${run}-钱塘潮`);
+    expect(shown).not.toContain(`另一登记-${run}`);
+    expect(await p.locator('.ant-spin-spinning').count()).toBe(0);
   });
 
   it('a reviewer sees the yearly table and downloads it as Excel', async () => {

@@ -38,23 +38,30 @@ export function usePaged<P extends PagedPath>(
   const t = useT();
   const { lang } = useLang();
   const key = JSON.stringify([query, pathParams]);
+  // The last question asked: an answer that comes after a newer question (a search while the first
+  // page still loads, a slow page 2 after a click on page 3) is not shown over the newer one's.
+  const asked = useRef(0);
   const load = useCallback(async () => {
     if (!path) return;
+    const question = ++asked.current;
+    const latest = () => question === asked.current;
     setLoading(true);
     try {
       // The lists differ in their filters; the path is checked, the query is each page's own.
       const [q, p] = JSON.parse(key);
       const params = { query: { ...q, page, pageSize }, path: p };
       const got = (await ok(client.GET(path as '/api/filing/filings', { params } as never))) as ListPage<P>;
+      if (!latest()) return;
       // Past the end (an estimated total overshot, or the last rows left the list): go to the last page.
       const last = Math.max(1, Math.ceil(got.total / pageSize));
       if (got.items.length === 0 && page > last) setPage(last);
       setData(got);
     } catch (err) {
+      if (!latest()) return;
       fail(err);
       setData({ items: [] as Item<P>[], total: 0, page, pageSize });
     } finally {
-      setLoading(false);
+      if (latest()) setLoading(false);
     }
   }, [path, key, page, pageSize, fail]);
   useEffect(() => {
