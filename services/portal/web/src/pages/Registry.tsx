@@ -64,10 +64,12 @@ export function Registry() {
         </Button>
       </Form>
       <Table
-        rowKey="registrationNumber"
+        rowKey="key"
         size="middle"
         loading={list.loading}
-        dataSource={list.items}
+        // Keyed by place on the page, not by 登记号 alone: two rows under one number (seen in test
+        // data) gave React one key twice, and it left a row of the previous answer on screen.
+        dataSource={list.items.map((e, i) => ({ ...e, key: `${e.registrationNumber}#${i}` }))}
         pagination={list.pagination}
         scroll={{ x: 'max-content' }}
         data-testid="registry-table"
