@@ -461,7 +461,12 @@ export const ServiceRequestView = ServiceRequestListItem.extend({
   reason: ReissueReason.optional(),
   changes: ChangedFacts.optional(),
   contract: ContractFacts.omit({ counterparty: true, contractUploadId: true })
-    .extend({ counterpartyName: z.string(), contractFile: UploadRef })
+    .extend({
+      counterpartyName: z.string(),
+      /** The other party as the applicant entered it (with the ID number): to the applicant alone, while the request is theirs to correct (待提交, 退回修改). */
+      counterparty: Holder.optional(),
+      contractFile: UploadRef,
+    })
     .optional(),
   parties: z.array(ServiceParty),
   /** The holders registered when the request was made (names), beside a change's new ones for review. */

@@ -179,6 +179,8 @@ async function viewOf(db: Knex, row: Row, user: SessionUser): Promise<z.input<ty
     : [];
   const notices = await db('filing.service_request_notices').where({ request_id: row.id }).orderBy('created_at');
   const staff = staffSees(user, row);
+  // What the applicant entered comes back whole while they may correct it, so nothing is typed twice.
+  const editable = row.applicant_id === user.userId && (row.status === 'draft' || row.status === 'returned');
   return {
     ...itemOf(row, user, (await inTurnOf(db, user, [row])).has(row.id)),
     applicantId: row.applicant_id,
@@ -190,6 +192,7 @@ async function viewOf(db: Knex, row: Row, user: SessionUser): Promise<z.input<ty
       ? {
           contract: {
             counterpartyName: row.contract.counterparty.name,
+            ...(editable ? { counterparty: row.contract.counterparty } : {}),
             contractFile: row.contract_file,
             signedOn: row.contract.signedOn,
             rights: row.contract.rights,

@@ -13,7 +13,7 @@ import { choose, date, fill, radio, toast, upload } from './ui';
  * real services, the holder asks for a change (变更登记) that both joint holders confirm in order
  * and both reviews approve, ending in a new edition of the certificate; on a phone, a reissue
  * (补证) with no one to confirm; a transfer contract filed (合同备案), the assignee confirming
- * last; then a change of holders, the added holder confirming with proof uploaded; and a reissue
+ * last, returned once and resubmitted without typing the assignee again; then a change of holders, the added holder confirming with proof uploaded; and a reissue
  * returned for correction (退回修改), corrected and resubmitted on a phone. Each state of the lists 待提交 / 待签章 / 审核中 / 已办结 is looked at, with axe, and kept
  * in docs/screenshots.
  */
@@ -170,7 +170,7 @@ describe('other services: change, reissue and contract filing', () => {
     await check(phone, 'services-phone-03-reissue-done');
   });
 
-  it('a transfer contract: the holders then the assignee confirm, both reviews, a filing record to download', async () => {
+  it('a transfer contract: the holders then the assignee confirm; returned and resubmitted; both reviews; a filing record', async () => {
     const assignee = await party(db, { name: '李四', idNumber: residentId(n + 2) });
     const page = await as(holder);
     await page.goto('/services/new/transfer');
@@ -204,6 +204,22 @@ describe('other services: change, reissue and contract filing', () => {
         await check(p, 'services-11-assignee-confirmed');
       }
     }
+    // 退回修改: the form comes back with the assignee as entered, nothing to add again.
+    const review = await as(initial);
+    await review.goto(`/staff/service-requests/initial/${idOf(page)}`);
+    const decide = review.locator('[data-testid="request-review-form"]');
+    await radio(decide, '审核结果', '退回修改');
+    await fill(decide, '理由', '申请说明请写明转让的期限');
+    await review.click('[data-testid="request-review-submit"]');
+    await toast(review, '审核意见已提交');
+    await page.goto(url);
+    await status(page, '退回修改');
+    await page.click('[data-testid="request-resubmit"]');
+    await form.locator('[data-testid="counterparty"]', { hasText: '李四' }).waitFor();
+    await fill(form, '申请说明', '两位著作权人将复制权永久转让给李四。');
+    await page.click('[data-testid="request-submit"]');
+    await status(page, '待初审');
+    expect(new URL(page.url()).pathname).toBe(url);
     await approve(initial, 'initial', idOf(page));
     await approve(final, 'final', idOf(page));
     await page.reload();

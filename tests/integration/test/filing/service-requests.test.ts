@@ -1028,6 +1028,64 @@ describe('著作权转让、专有许可合同备案 (contract filing)', () => {
     await recordHistory(id, 'service-request-transfer');
   });
 
+  it('a returned transfer brings the assignee back as entered, to the applicant alone, and resubmits as it came', async () => {
+    const r = await registered();
+    const uscc = usccOf(serial);
+    const company: Holder = {
+      holderType: 'organisation',
+      name: `杭州钱塘影视有限公司${run}`,
+      idType: 'uscc',
+      idNumber: uscc,
+      handler: '钱经办',
+      region: '330106',
+    };
+    const body = {
+      kind: 'transfer',
+      filingId: r.id,
+      statement: '著作权转让合同备案。',
+      contract: {
+        counterparty: company,
+        contractUploadId: await contract(r.applicant),
+        signedOn: '2026-05-01',
+        rights: ['reproduction'],
+      },
+    };
+    // Kept as a draft: the applicant's own view has the assignee whole, to go on with it.
+    const draft = await send(r.applicant, 'post', '/service-requests', { ...body, submit: false });
+    expect(draft.status).toBe(201);
+    const id = draft.json.requestId as string;
+    expect(draft.json.contract.counterparty).toEqual(company);
+    expect((await send(r.applicant, 'post', `/service-requests/${id}/submit`)).status).toBe(200);
+    // Submitted, it is no longer theirs to correct: the name only.
+    const submitted = await view(r.applicant, id);
+    expect(submitted.contract?.counterpartyName).toBe(company.name);
+    expect(submitted.contract).not.toHaveProperty('counterparty');
+    const assignee = await person(company.name, 'uscc', uscc);
+    expect((await send(r.applicant, 'post', `/service-requests/${id}/confirm`)).status).toBe(200);
+    expect((await send(assignee, 'post', `/service-requests/${id}/confirm`)).status).toBe(200);
+    const initial = await actor(['initial_reviewer']);
+    const returned = await send(initial, 'post', `/staff/service-requests/${id}/review/initial`, {
+      decision: 'return',
+      reasons: ['合同签订日期与合同文本不一致'],
+    });
+    expect(returned.status).toBe(200);
+    expect(returned.json.contract).not.toHaveProperty('counterparty');
+    // Returned: the applicant gets the ID number back; the assignee and the reviewer do not.
+    const mine = await view(r.applicant, id);
+    expect(mine.contract?.counterparty).toEqual(company);
+    expect((await view(assignee, id)).contract).not.toHaveProperty('counterparty');
+    expect((await view(initial, id)).contract).not.toHaveProperty('counterparty');
+    // What came back is enough to resubmit (the portal's form sends it as it was).
+    const resubmitted = await send(r.applicant, 'post', `/service-requests/${id}/resubmit`, {
+      ...body,
+      contract: { ...body.contract, counterparty: mine.contract?.counterparty, signedOn: '2026-05-02' },
+    });
+    expect(resubmitted.status).toBe(200);
+    expect(resubmitted.json.status).not.toBe('returned');
+    expect(resubmitted.json.contract).toMatchObject({ counterpartyName: company.name, signedOn: '2026-05-02' });
+    expect(resubmitted.json.contract).not.toHaveProperty('counterparty');
+  });
+
   it('exclusive licence: the licence term is required; the record is filed; the holder stays', async () => {
     const r = await registered();
     const licensee: Holder = {

@@ -3438,6 +3438,20 @@ export interface paths {
                                 /** Format: date */
                                 termTo?: string;
                                 counterpartyName: string;
+                                counterparty?: {
+                                    /** @enum {string} */
+                                    holderType: "individual" | "organisation";
+                                    name: string;
+                                    /** @enum {string} */
+                                    idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                    idNumber: string;
+                                    handler?: string;
+                                    region: string;
+                                    guardian?: {
+                                        /** @enum {string} */
+                                        relation: "father" | "mother" | "guardian";
+                                    };
+                                };
                                 contractFile: {
                                     /** Format: uuid */
                                     uploadId: string;
@@ -3738,6 +3752,20 @@ export interface paths {
                                 /** Format: date */
                                 termTo?: string;
                                 counterpartyName: string;
+                                counterparty?: {
+                                    /** @enum {string} */
+                                    holderType: "individual" | "organisation";
+                                    name: string;
+                                    /** @enum {string} */
+                                    idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                    idNumber: string;
+                                    handler?: string;
+                                    region: string;
+                                    guardian?: {
+                                        /** @enum {string} */
+                                        relation: "father" | "mother" | "guardian";
+                                    };
+                                };
                                 contractFile: {
                                     /** Format: uuid */
                                     uploadId: string;
@@ -3993,6 +4021,20 @@ export interface paths {
                                 /** Format: date */
                                 termTo?: string;
                                 counterpartyName: string;
+                                counterparty?: {
+                                    /** @enum {string} */
+                                    holderType: "individual" | "organisation";
+                                    name: string;
+                                    /** @enum {string} */
+                                    idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                    idNumber: string;
+                                    handler?: string;
+                                    region: string;
+                                    guardian?: {
+                                        /** @enum {string} */
+                                        relation: "father" | "mother" | "guardian";
+                                    };
+                                };
                                 contractFile: {
                                     /** Format: uuid */
                                     uploadId: string;
@@ -4350,6 +4392,20 @@ export interface paths {
                                 /** Format: date */
                                 termTo?: string;
                                 counterpartyName: string;
+                                counterparty?: {
+                                    /** @enum {string} */
+                                    holderType: "individual" | "organisation";
+                                    name: string;
+                                    /** @enum {string} */
+                                    idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                    idNumber: string;
+                                    handler?: string;
+                                    region: string;
+                                    guardian?: {
+                                        /** @enum {string} */
+                                        relation: "father" | "mother" | "guardian";
+                                    };
+                                };
                                 contractFile: {
                                     /** Format: uuid */
                                     uploadId: string;
@@ -4533,6 +4589,20 @@ export interface paths {
                                 /** Format: date */
                                 termTo?: string;
                                 counterpartyName: string;
+                                counterparty?: {
+                                    /** @enum {string} */
+                                    holderType: "individual" | "organisation";
+                                    name: string;
+                                    /** @enum {string} */
+                                    idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                    idNumber: string;
+                                    handler?: string;
+                                    region: string;
+                                    guardian?: {
+                                        /** @enum {string} */
+                                        relation: "father" | "mother" | "guardian";
+                                    };
+                                };
                                 contractFile: {
                                     /** Format: uuid */
                                     uploadId: string;
@@ -4714,6 +4784,20 @@ export interface paths {
                                 /** Format: date */
                                 termTo?: string;
                                 counterpartyName: string;
+                                counterparty?: {
+                                    /** @enum {string} */
+                                    holderType: "individual" | "organisation";
+                                    name: string;
+                                    /** @enum {string} */
+                                    idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                    idNumber: string;
+                                    handler?: string;
+                                    region: string;
+                                    guardian?: {
+                                        /** @enum {string} */
+                                        relation: "father" | "mother" | "guardian";
+                                    };
+                                };
                                 contractFile: {
                                     /** Format: uuid */
                                     uploadId: string;
@@ -4905,6 +4989,20 @@ export interface paths {
                                 /** Format: date */
                                 termTo?: string;
                                 counterpartyName: string;
+                                counterparty?: {
+                                    /** @enum {string} */
+                                    holderType: "individual" | "organisation";
+                                    name: string;
+                                    /** @enum {string} */
+                                    idType: "resident_id" | "passport" | "hk_macao_pass" | "taiwan_pass" | "foreign_permanent_resident" | "uscc" | "other_org";
+                                    idNumber: string;
+                                    handler?: string;
+                                    region: string;
+                                    guardian?: {
+                                        /** @enum {string} */
+                                        relation: "father" | "mother" | "guardian";
+                                    };
+                                };
                                 contractFile: {
                                     /** Format: uuid */
                                     uploadId: string;

@@ -296,8 +296,12 @@ function bodyOf(
   };
 }
 
-/** The returned request's content as the form's values (the contract's other party is added again). */
-function useReturned(requestId: string | undefined, form: FormInstance<RequestValues>) {
+/** The returned request's content as the form's values, and the contract's other party as entered. */
+function useReturned(
+  requestId: string | undefined,
+  form: FormInstance<RequestValues>,
+  setCounterparty: (h: Holder | undefined) => void,
+) {
   const [view, setView] = useState<ServiceRequestView>();
   const fail = useFailure();
   useEffect(() => {
@@ -328,9 +332,10 @@ function useReturned(requestId: string | undefined, form: FormInstance<RequestVa
             }
           : {}),
       });
+      setCounterparty(v.contract?.counterparty);
       setView(v); // its holders then replace the registered ones the list may have loaded meanwhile
     }, fail);
-  }, [requestId, form, fail]);
+  }, [requestId, form, setCounterparty, fail]);
   return view;
 }
 
@@ -366,7 +371,7 @@ export function ServiceRequestForm() {
   const [dialog, setDialog] = useState<'counterparty' | number>();
   // 退回修改: the returned request (?resubmit=id), its content in the form to correct.
   const resubmit = useSearchParams()[0].get('resubmit') ?? undefined;
-  const returned = useReturned(resubmit, form);
+  const returned = useReturned(resubmit, form, setCounterparty);
   const holders = useRegisteredHolders(
     Form.useWatch('filingId', form),
     Form.useWatch('changeHolders', form),
