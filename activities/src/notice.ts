@@ -85,6 +85,7 @@ async function registrationNoticeFacts(deps: NoticeDeps, input: NoticeInput): Pr
       ctx.deadline = dateOf(state?.returnReplyDeadline);
       break;
     case 'return_expiring':
+    case 'expired':
       ctx.deadline = dateOf(state?.returnReplyDeadline);
       break;
     case 'refused':

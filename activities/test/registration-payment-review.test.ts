@@ -246,9 +246,13 @@ describe('registration workflow: review (初审/终审)', () => {
       });
       const result = await t.handle.result();
       expect(result.status).toBe('expired');
-      // 补正期限将至 was sent once, before the deadline.
-      expect(t.fakes.outbox.filter((m) => m.kind === 'return_expiring')).toHaveLength(1);
-      await recordHistory(t, 'returned-reminded-expired');
+      // 补正期限将至 was sent once, before the deadline; then 已视为撤回, once.
+      await expect
+        .poll(() => t.fakes.outbox.map((m) => m.kind).filter((k) => k.startsWith('return') || k === 'expired'), {
+          timeout: 10_000,
+        })
+        .toEqual(['returned', 'return_expiring', 'expired']);
+      await recordHistory(t, 'returned-reminded-expired-mailed');
       expect((await t.handle.describe()).typedSearchAttributes.get(SearchAttr.RegistrationStatus)).toBe('expired');
     });
   });

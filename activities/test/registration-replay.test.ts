@@ -70,6 +70,8 @@ describe('registration workflow: replay of recorded histories', () => {
     ];
     expect(later.filter((p) => !texts.some((t) => t.includes(p)))).toEqual([]);
     expect(texts.some((t) => /"status":"revoked"/.test(t))).toBe(true);
+    // Not a patch (the same commit, with a notice in it): a history of the new path all the same.
+    expect(texts.some((t) => /"kind":"expired"/.test(t))).toBe(true);
   });
 
   it('replays every recorded history without nondeterminism', async () => {

@@ -262,6 +262,7 @@ export const NoticeKind = z.enum([
   'final_review_passed', // 终审通过（已发证之前）
   'returned', // 退回修改（含原因）
   'return_expiring', // 补正期限将至
+  'expired', // 补正期限已过，视为撤回
   'refused', // 不予登记并退费
   'certified', // 已发证
   'invoice', // 电子发票

@@ -893,7 +893,9 @@ export async function registrationWorkflow(input: RegistrationInput, carried?: C
 
   async function expire(): Promise<void> {
     reg.transition('expired', 'none', nowIso());
-    if (v2) await commit({ record: record() });
+    // The applicant hears that the registration closed, and why (视为撤回). The same commit as
+    // before with a notice in it: histories recorded without it replay unchanged.
+    if (v2) await commit({ record: record(), ...withNotices([{ noticeKey: `${filingId}:expired`, kind: 'expired' }]) });
     else await publish();
   }
 

@@ -98,6 +98,10 @@ const templates: Record<MailNoticeKind, (c: NoticeContext) => { subject: string;
     subject: `补正期限将至：${c.title}`,
     text: `${work(c)}已退回修改，补正期限为 ${c.deadline ?? '（详见平台）'}。逾期未重新提交的，视为撤回申请。\n\n作品页面：${c.link}`,
   }),
+  expired: (c) => ({
+    subject: `已视为撤回：${c.title}`,
+    text: `${work(c)}退回修改后未在补正期限${c.deadline ? ` ${c.deadline} ` : ''}前重新提交，依规定视为撤回申请，本次登记办理终止。\n\n如仍需登记，请重新填报作品并提交。\n\n作品页面：${c.link}`,
+  }),
   refused: (c) => ({
     subject: `不予登记：${c.title}`,
     text: `${work(c)}经审核不予登记，已缴纳的登记费将原路退还。\n\n原因：\n${reasonList(c.reasons)}\n\n作品页面：${c.link}`,

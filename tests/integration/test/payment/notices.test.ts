@@ -61,6 +61,7 @@ describe('mail notices: Chinese templates, through SMTP, exactly once', () => {
     final_review_passed: { to: 'applicant', subject: '终审通过', body: ['电子证书'] },
     returned: { to: 'applicant', subject: '退回修改', body: ['作品简介过于简略', '样品不清晰', '无需重复缴费'] },
     return_expiring: { to: 'applicant', subject: '补正期限将至', body: ['视为撤回'] },
+    expired: { to: 'applicant', subject: '已视为撤回', body: ['2026/12/31', '视为撤回', '重新填报'] },
     refused: { to: 'applicant', subject: '不予登记', body: ['退还', '作品简介过于简略'] },
     certified: { to: 'applicant', subject: '已发证', body: ['浙作登字-2026-I-00000007', '收到电子发票后'] },
     invoice: { to: 'applicant', subject: '电子发票', body: [] }, // covered with its attachment in invoice.test.ts
