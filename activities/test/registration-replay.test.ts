@@ -67,6 +67,7 @@ describe('registration workflow: replay of recorded histories', () => {
     const later = [
       SIGN_AT_ONCE_PATCH, // 确认 answered before the signature is applied
       '2026-11-registration-hears-revocation', // certified, then 已撤销
+      'service-request-expiry-mailed', // a service request past its 补正期限 mailed as 视为撤回
     ];
     expect(later.filter((p) => !texts.some((t) => t.includes(p)))).toEqual([]);
     expect(texts.some((t) => /"status":"revoked"/.test(t))).toBe(true);

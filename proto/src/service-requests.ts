@@ -260,6 +260,7 @@ export const ServiceNoticeKind = z.enum([
   'service_request_submitted', // 已提交审核（工作人员）
   'service_request_decided', // 已办结 / 不予办理（申请人）
   'service_request_returned', // 退回修改，附理由与补正期限（申请人）
+  'service_request_expired', // 补正期限已过，视为撤回（申请人）
 ]);
 export type ServiceNoticeKind = z.infer<typeof ServiceNoticeKind>;
 

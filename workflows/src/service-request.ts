@@ -80,6 +80,9 @@ const FIRST_STEP_FIRST = 'service-request-first-step-first';
 /** Before this patch a revoked registration's approval retried the certificate step forever. */
 const REFUSED_ON_REVOKED = 'service-request-refused-on-revoked';
 
+/** Before this patch a request past its reply deadline closed (视为撤回) without a word to the applicant. */
+const EXPIRY_MAILED = 'service-request-expiry-mailed';
+
 const revokedMeanwhile = (err: unknown) =>
   err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === REGISTRATION_REVOKED;
 
@@ -324,6 +327,7 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
         overdue = true;
       }
       await publish();
+      if (returned && patched(EXPIRY_MAILED)) await notice('service_request_expired', 'applicant');
     });
   }
 

@@ -1,5 +1,5 @@
 import { config, logger } from '@copyreg/kit';
-import { claimNotice, renderServiceRequestReturned } from '@copyreg/notices';
+import { claimNotice, renderServiceRequestExpired, renderServiceRequestReturned } from '@copyreg/notices';
 import {
   type ChangedFacts,
   type ChangeMode,
@@ -229,6 +229,9 @@ async function render(trx: Knex, n: ServiceNoticeInput) {
       subject: `请${party?.name ?? '当事人'}签章确认：${what}`,
       text: `您申请的${what}待${party?.name ?? '当事人'}签章确认。请将以下链接告知该当事人，由其本人实名登录后确认：\n${link}\n`,
     };
+  }
+  if (n.kind === 'service_request_expired') {
+    return { filingId: r.filing_id, to, ...renderServiceRequestExpired({ what, link }) };
   }
   const last = r.decisions.at(-1);
   const reasons = last

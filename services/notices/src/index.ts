@@ -10,4 +10,10 @@ export {
   sendNotice,
   smtpTransport,
 } from './mailer';
-export { type MailNoticeKind, type NoticeContext, renderNotice, renderServiceRequestReturned } from './templates';
+export {
+  type MailNoticeKind,
+  type NoticeContext,
+  renderNotice,
+  renderServiceRequestExpired,
+  renderServiceRequestReturned,
+} from './templates';

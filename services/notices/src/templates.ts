@@ -53,6 +53,14 @@ export function renderServiceRequestReturned(c: {
   };
 }
 
+/** 其他登记服务 past its reply deadline (视为撤回), as a registration's expiry. */
+export function renderServiceRequestExpired(c: { what: string; link: string }): { subject: string; text: string } {
+  return {
+    subject: `【作品自愿登记】已视为撤回：${c.what}`,
+    text: `您好：\n\n您申请的${c.what}退回修改后未在补正期限前重新提交，依规定视为撤回申请，本次办理终止。\n\n如仍需办理，请重新提交申请。\n\n申请页面：${c.link}${FOOTER}`,
+  };
+}
+
 const templates: Record<MailNoticeKind, (c: NoticeContext) => { subject: string; text: string }> = {
   signer_turn: (c) => ({
     subject: `请${c.signerName ?? '签章人'}进行电子签章`,

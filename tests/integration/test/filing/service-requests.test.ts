@@ -671,7 +671,12 @@ describe('退回修改 (return for correction)', () => {
         statement: '证书损坏，补传照片。',
       });
       expect(next.status).toBe(201);
-      await recordHistory(id, 'service-request-return-expired');
+      // The applicant was told of the return, then of its end.
+      expect(await mailed(r.id, id)).toEqual([
+        expect.stringContaining('退回修改'),
+        expect.stringContaining('已视为撤回'),
+      ]);
+      await recordHistory(id, 'service-request-return-expired-mailed');
     } finally {
       app.deps.serviceRequestTiming = timing;
     }
