@@ -3502,7 +3502,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned" | "service_request_expired";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -3816,7 +3816,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned" | "service_request_expired";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -4085,7 +4085,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned" | "service_request_expired";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -4456,7 +4456,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned" | "service_request_expired";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -4653,7 +4653,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned" | "service_request_expired";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -4848,7 +4848,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned" | "service_request_expired";
                                 /** Format: date-time */
                                 at: string;
                             }[];
@@ -5053,7 +5053,7 @@ export interface paths {
                             fee: number;
                             notices?: {
                                 /** @enum {string} */
-                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned";
+                                kind: "service_request_to_confirm" | "service_request_submitted" | "service_request_decided" | "service_request_returned" | "service_request_expired";
                                 /** Format: date-time */
                                 at: string;
                             }[];
