@@ -217,6 +217,7 @@ describe('other services: change, reissue and contract filing', () => {
     await page.click('[data-testid="request-resubmit"]');
     await form.locator('[data-testid="counterparty"]', { hasText: '李四' }).waitFor();
     await fill(form, '申请说明', '两位著作权人将复制权永久转让给李四。');
+    await check(page, 'services-11b-transfer-resubmit-form');
     await page.click('[data-testid="request-submit"]');
     await status(page, '待初审');
     expect(new URL(page.url()).pathname).toBe(url);
