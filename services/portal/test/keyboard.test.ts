@@ -59,6 +59,10 @@ describe('the filing and signing journey by keyboard alone', () => {
     const who = await party(db, { name: '张三', idNumber: residentId(n) });
     await apiFlow(platform, 120_000).completeProfile(who, n);
     const page = await partyPage(browser, platform.url, contexts, who);
+    // Playwright turns on its interception of file choosers when the first listener is added. That
+    // message can reach the page after an Enter pressed just after it (Chromium runs input events
+    // first), and the chooser then opens unseen: once in a rehearsal. Turned on here, long before.
+    page.on('filechooser', () => {});
     await page.goto('/');
     await page.locator('#main h1').waitFor();
 
